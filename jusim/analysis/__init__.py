@@ -1,0 +1,1 @@
+"""Analysis: paired comparisons with confidence intervals, figures."""

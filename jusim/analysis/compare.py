@@ -1,0 +1,131 @@
+"""Paired scenario comparisons: every arm runs on the same replication seeds as the baseline.
+
+Seeds come from ``numpy.random.SeedSequence(seed).spawn(replications)``; replication ``k`` of every
+arm uses child ``k`` (common random numbers), so differences are paired run for run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jusim.analysis.stats import mean_ci, paired_diff_ci
+from jusim.metrics import RunResult
+from jusim.scenario import Scenario
+
+RECORD_FIELDS = [
+    "scenario", "outcome", "n", "mean", "ci_low", "ci_high", "diff", "diff_ci_low",
+    "diff_ci_high", "cost_per_outcome", "cost_ci_low", "cost_ci_high", "cost_diff",
+    "cost_diff_ci_low", "cost_diff_ci_high",
+]
+
+
+def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
+    """The replication seeds shared by every arm."""
+    return np.random.SeedSequence(int(seed)).spawn(int(replications))
+
+
+@dataclass
+class Comparison:
+    """Per (scenario, outcome) attainment at the horizon, paired differences and cost."""
+
+    baseline: str
+    table: pd.DataFrame
+    runs: dict[str, list[RunResult]] = field(default_factory=dict)
+    seed: int = 0
+
+    def records(self) -> list[dict]:
+        df = self.table.astype(object).where(self.table.notna(), None)
+        return df.to_dict(orient="records")
+
+    def trajectories(self) -> pd.DataFrame:
+        """Tidy outcome trajectories of every run, with a replication column."""
+        frames = []
+        for runs in self.runs.values():
+            for k, r in enumerate(runs):
+                df = r.outcome_table()
+                df.insert(2, "replication", k)
+                frames.append(df)
+        return pd.concat(frames, ignore_index=True)
+
+    def _tables(self, method: str) -> pd.DataFrame:
+        frames = []
+        for runs in self.runs.values():
+            for k, r in enumerate(runs):
+                df = getattr(r, method)()
+                df.insert(2, "replication", k)
+                frames.append(df)
+        return pd.concat(frames, ignore_index=True)
+
+    def write(self, out: Path) -> list[Path]:
+        """Tidy tables (Parquet), the comparison (CSV) and a trajectory figure (PNG)."""
+        from jusim.analysis.plots import trajectory_figure
+
+        out.mkdir(parents=True, exist_ok=True)
+        paths = [out / "comparison.csv", out / "outcomes.parquet", out / "agencies.parquet",
+                 out / "system.parquet", out / "trajectories.png"]
+        self.table.to_csv(paths[0], index=False)
+        self.trajectories().to_parquet(paths[1], index=False)
+        self._tables("agency_table").to_parquet(paths[2], index=False)
+        self._tables("system_table").to_parquet(paths[3], index=False)
+        fig = trajectory_figure(self.runs, baseline=self.baseline)
+        fig.savefig(paths[4], dpi=120, bbox_inches="tight")
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        return paths
+
+
+def summarise(runs: dict[str, list[RunResult]], baseline: str) -> pd.DataFrame:
+    base = runs[baseline]
+    rows = []
+    for name, arm in runs.items():
+        for k, outcome in enumerate(arm[0].outcomes):
+            att = np.array([r.attainment[-1, k] for r in arm])
+            cost = np.array([r.cost_per_outcome()[-1, k] for r in arm])
+            m, lo, hi = mean_ci(att)
+            c, clo, chi = mean_ci(cost)
+            row = dict(scenario=name, outcome=outcome, n=len(arm), mean=m, ci_low=lo, ci_high=hi,
+                       diff=None, diff_ci_low=None, diff_ci_high=None, cost_per_outcome=c,
+                       cost_ci_low=clo, cost_ci_high=chi, cost_diff=None, cost_diff_ci_low=None,
+                       cost_diff_ci_high=None)
+            if name != baseline:
+                b_att = np.array([r.attainment[-1, k] for r in base])
+                b_cost = np.array([r.cost_per_outcome()[-1, k] for r in base])
+                d = paired_diff_ci(att, b_att)
+                cd = paired_diff_ci(cost, b_cost)
+                row.update(diff=d[0], diff_ci_low=d[1], diff_ci_high=d[2], cost_diff=cd[0],
+                           cost_diff_ci_low=cd[1], cost_diff_ci_high=cd[2])
+            rows.append(row)
+    return pd.DataFrame(rows, columns=RECORD_FIELDS)
+
+
+def compare(
+    scenarios: Sequence[Scenario | str | Path],
+    baseline: Scenario | str | Path | None = None,
+    replications: int = 30,
+    seed: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> Comparison:
+    """Run every scenario (and the baseline, default ``silo``) on the same replication seeds."""
+    from jusim import as_scenario, run
+
+    base = as_scenario(baseline if baseline is not None else "silo")
+    arms = [as_scenario(s) for s in scenarios]
+    arms = [base] + [a for a in arms if a.name != base.name]
+    names = [a.name for a in arms]
+    if len(set(names)) != len(names):
+        raise ValueError(f"scenario names must differ to be compared: {names}")
+    seeds = replication_seeds(seed, replications)
+    runs: dict[str, list[RunResult]] = {}
+    for arm in arms:
+        runs[arm.name] = []
+        for ss in seeds:
+            runs[arm.name].append(run(arm, seed=ss))
+            if progress:
+                progress(1)
+    return Comparison(baseline=base.name, table=summarise(runs, base.name), runs=runs, seed=seed)

@@ -1,0 +1,196 @@
+"""The ``jusim`` command: run, compare and list scenarios.
+
+Other doors plug their commands in through a ``register(app)`` function: the sweep commands
+(``jusim.experiment.commands``) and the dashboard (``jusim.dashboard.commands``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from jusim.scenario import ScenarioError
+
+app = typer.Typer(
+    help="jusim: simulate joined-up government and compare policy scenarios with silo behaviour.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def progress_bar(transient: bool = True) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=transient,
+        disable=not err_console.is_terminal,
+    )
+
+
+def _fmt(x, digits: int = 2) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{x:.{digits}f}"
+
+
+@app.command("run")
+def run_cmd(
+    file: Annotated[str, typer.Argument(help="scenario file or shipped scenario name")],
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    out: Annotated[Path | None, typer.Option(help="folder for tidy tables (Parquet)")] = None,
+) -> None:
+    """Run one scenario once and print its summary at the horizon."""
+    import jusim
+
+    try:
+        result = jusim.run(file, seed=seed)
+    except ScenarioError as e:
+        raise fail(str(e)) from None
+    table = Table(title=f"{result.scenario} (seed {seed})")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for k, v in result.summary().items():
+        table.add_row(k, _fmt(v, 3))
+    console.print(table)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        result.outcome_table().to_parquet(out / "outcomes.parquet", index=False)
+        result.agency_table().to_parquet(out / "agencies.parquet", index=False)
+        result.system_table().to_parquet(out / "system.parquet", index=False)
+        console.print(f"tables written to {out}/")
+
+
+@app.command("compare")
+def compare_cmd(
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(help="scenario files or names (default: every shipped scenario)"),
+    ] = None,
+    baseline: Annotated[str, typer.Option(help="baseline scenario")] = "silo",
+    replications: Annotated[int, typer.Option(min=2, help="paired replications per arm")] = 30,
+    seed: Annotated[int, typer.Option(help="master seed")] = 0,
+    out: Annotated[Path | None, typer.Option(help="folder for tables and a figure")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON records")] = False,
+) -> None:
+    """Compare scenarios with the baseline on the same seeds: attainment, difference, cost."""
+    import time
+
+    from jusim.analysis.compare import compare
+    from jusim.scenario import scenario_dir
+
+    if not files:
+        files = [str(p) for p in sorted(scenario_dir().glob("*.toml"))
+                 if p.stem not in ("default_world",)]
+    try:
+        from jusim import as_scenario
+
+        arms = [as_scenario(f) for f in files]
+        base = as_scenario(baseline)
+    except ScenarioError as e:
+        raise fail(str(e)) from None
+    total = replications * (1 + sum(a.name != base.name for a in arms))
+    start = time.perf_counter()
+    with progress_bar() as bar:
+        task = bar.add_task("runs", total=total, rate="")
+
+        def tick(n: int) -> None:
+            done = bar.tasks[0].completed + n
+            rate = done / max(time.perf_counter() - start, 1e-9)
+            bar.update(task, advance=n, rate=f"{rate:.0f} runs/s")
+
+        result = compare(arms, baseline=base, replications=replications, seed=seed, progress=tick)
+    if as_json:
+        json.dump(result.records(), sys.stdout, indent=2, default=float)
+        sys.stdout.write("\n")
+    else:
+        _print_comparison(result, replications, seed)
+    if out is not None:
+        paths = result.write(out)
+        (console if not as_json else err_console).print(
+            "written: " + ", ".join(str(p) for p in paths)
+        )
+
+
+def _print_comparison(result, replications: int, seed: int) -> None:
+    df = result.table
+    for outcome, rows in df.groupby("outcome", sort=False):
+        t = Table(
+            title=f"{outcome}: attainment at the horizon (1 = target met), "
+            f"{replications} paired replications, seed {seed}",
+            title_justify="left",
+        )
+        for col in ("scenario", "mean [95% CI]", f"vs {result.baseline} [95% CI]",
+                    "cost per case £k [95% CI]"):
+            t.add_column(col, justify="left" if col == "scenario" else "right")
+        for r in rows.itertuples():
+            diff = "baseline" if r.scenario == result.baseline else (
+                f"{r.diff:+.2f} [{_fmt(r.diff_ci_low)}, {_fmt(r.diff_ci_high)}]")
+            t.add_row(
+                r.scenario,
+                f"{r.mean:.2f} [{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]",
+                diff,
+                f"{_fmt(r.cost_per_outcome, 0)} [{_fmt(r.cost_ci_low, 0)}, {_fmt(r.cost_ci_high, 0)}]",
+            )
+        console.print(t)
+
+
+@app.command("scenarios")
+def scenarios_cmd() -> None:
+    """List the shipped scenario files and the registered interventions."""
+    from jusim.interventions import REGISTRY
+    from jusim.scenario import read_toml, scenario_dir
+
+    t = Table(title=f"Scenarios in {scenario_dir()}", title_justify="left")
+    t.add_column("file")
+    t.add_column("description")
+    for p in sorted(scenario_dir().glob("*.toml")):
+        try:
+            desc = read_toml(p).get("description", "")
+        except ScenarioError as e:
+            desc = f"[red]invalid: {e}[/]"
+        t.add_row(p.name, desc)
+    console.print(t)
+    t = Table(title="Interventions", title_justify="left")
+    t.add_column("type")
+    t.add_column("what it does")
+    for name, cls in sorted(REGISTRY.items()):
+        t.add_row(name, cls.summary)
+    console.print(t)
+
+
+def _register_plugins() -> None:
+    for module in ("jusim.experiment.commands", "jusim.dashboard.commands"):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            if e.name and module.startswith(e.name):
+                continue
+            raise
+        mod.register(app)
+
+
+_register_plugins()
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,12 @@
+"""Interventions, one module each, registered by name (see ``base.py``)."""
+
+from jusim.interventions import (  # noqa: F401  (import registers each intervention)
+    central_unit,
+    pooled_budget,
+    secondees,
+    shared_targets,
+    sponsorship,
+)
+from jusim.interventions.base import REGISTRY, Intervention, register
+
+__all__ = ["REGISTRY", "Intervention", "register"]

@@ -1,0 +1,90 @@
+"""Intervention base class and registry.
+
+An intervention changes the rules of the game — who gets credit, who controls money, who works
+where, who is sponsored — and never writes an outcome. Each is a frozen pydantic model (its
+parameters, validated with clear errors) with class-level metadata: ``name``, ``summary`` (one
+line), ``evidence`` (source citations) and ``explanation`` (plain language for the dashboard).
+
+Hooks, called by the model:
+- ``new_agencies(scenario)``: agencies the intervention creates (e.g. a central unit);
+- ``check(scenario)``: cross-reference problems as (field, value, allowed);
+- ``setup(model) -> state``: once, at month 0; per-run state lives in the returned dict;
+- ``apply(model, state)``: every month, to set this month's rules (``model.rules``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from jusim.model import JoinedUpModel
+    from jusim.scenario import AgencySpec, Scenario
+
+REGISTRY: dict[str, type[Intervention]] = {}
+
+
+def register(cls: type[Intervention]) -> type[Intervention]:
+    """Class decorator: make an intervention available to scenario files by its ``name``."""
+    if cls.name in REGISTRY:
+        raise ValueError(f"intervention {cls.name!r} registered twice")
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+class Intervention(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    evidence: ClassVar[str] = ""
+    explanation: ClassVar[str] = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.name, **self.model_dump(exclude_none=True)}
+
+    def new_agencies(self, scenario: Scenario) -> list[AgencySpec]:
+        return []
+
+    def check(self, scenario: Scenario) -> list[tuple[str, Any, str]]:
+        return []
+
+    def setup(self, model: JoinedUpModel) -> dict[str, Any]:
+        return {}
+
+    def apply(self, model: JoinedUpModel, state: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+class OutcomePartnership(Intervention):
+    """Shared fields: the outcome worked on, its members (default: its contributors), timing."""
+
+    outcome: str = Field(description="the cross-cutting outcome this works on")
+    members: list[str] | None = Field(
+        None, description="member agencies (default: every contributor to the outcome)"
+    )
+    start: int = Field(0, ge=0, le=1200, description="month it starts")
+    end: int | None = Field(None, ge=1, le=1200, description="month it ends (default: never)")
+
+    def check(self, scenario: Scenario) -> list[tuple[str, Any, str]]:
+        problems: list[tuple[str, Any, str]] = []
+        if self.outcome not in scenario.outcome_names:
+            problems.append(("outcome", self.outcome, f"one of {scenario.outcome_names}"))
+        names = scenario.agency_names + [a.name for a in self.new_agencies(scenario)]
+        for m in self.members or []:
+            if m not in names:
+                problems.append(("members", m, f"agencies of this scenario: {names}"))
+        if self.end is not None and self.end <= self.start:
+            problems.append(("end", self.end, f"a month after start ({self.start})"))
+        return problems
+
+    def member_index(self, model: JoinedUpModel) -> np.ndarray:
+        o = model.world.outcome_index[self.outcome]
+        if self.members is None:
+            return np.flatnonzero(model.world.roles[o] > 0)
+        return np.array([model.world.agency_index[m] for m in self.members], dtype=np.int64)
+
+    def active(self, month: int) -> bool:
+        return month >= self.start and (self.end is None or month < self.end)

@@ -1,0 +1,87 @@
+"""Secondees: staff placed in a partner agency for a fixed term.
+
+Evidence: secondees are time-limited and so very focused, and are neither familiar with nor
+constrained by departmental structure (000_babc907a3220f36e.txt "Structural Challenges"); they act
+as boundary-spanners (001_04a1019f119c8ec4.txt ¶21, ¶23; 003_741bbb3ed11f1208.txt "Collaboration
+and control"); staff who move keep "friendly contacts" in unfamiliar areas (001 ¶79).
+
+Mechanics: at ``start``, ``count`` staff are chosen at random (round-robin over the sending
+agencies) and posted to ``host`` for ``term`` months. While posted they meet the host's staff
+(ties form by posting; see ``mechanisms/ties.py``) and their time goes wholly to the outcome, in
+their home agency's role, worth ``focus`` times their staff cost. On return their ties remain and
+decay without contact. If a secondee leaves, the successor takes up the seconded post.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from pydantic import Field
+
+from jusim.interventions.base import OutcomePartnership, register
+
+
+def choose_staff(model, senders: np.ndarray, count: int) -> np.ndarray:
+    """Pick ``count`` staff not already posted, round-robin over ``senders``, at random."""
+    roster, rng = model.roster, model.streams["events"]
+    per = np.bincount(np.arange(count) % max(len(senders), 1), minlength=len(senders))
+    chosen = []
+    for sender, n in zip(senders, per, strict=True):
+        pool = np.flatnonzero((roster.home == sender) & (roster.post == roster.home))
+        if n and pool.size:
+            chosen.append(rng.choice(pool, size=min(n, pool.size), replace=False))
+    return np.concatenate(chosen) if chosen else np.empty(0, np.int64)
+
+
+def focus_effort(model, o: int, slots: np.ndarray, focus: float) -> None:
+    """Add the posted staff's focused time to outcome ``o``, in their home agencies' roles."""
+    homes = model.roster.home[slots]
+    per_agency = np.bincount(homes, minlength=model.world.n_agencies)
+    model.rules.focused[o] += per_agency * model.scenario.context.staff_cost * focus
+
+
+@register
+class Secondees(OutcomePartnership):
+    name = "secondees"
+    summary = "Staff placed in a partner agency for a fixed term: bridging ties and focused effort."
+    evidence = "000_babc907a3220f36e.txt 'Structural Challenges'; 001_04a1019f119c8ec4.txt ¶21, ¶23, ¶79"
+    explanation = (
+        "Officials move to a partner for a fixed term. They get to know its people, and those "
+        "relationships outlast the posting; while there they work only on the shared outcome."
+    )
+
+    host: str = Field(description="agency the secondees are posted to")
+    count: int = Field(6, ge=0, le=100_000, description="number of secondees")
+    term: int = Field(24, ge=1, le=1200, description="months each posting lasts")
+    focus: float = Field(3.0, ge=0, le=50, description="value of a focused month, in staff costs")
+
+    def check(self, scenario) -> list[tuple[str, Any, str]]:
+        problems = super().check(scenario)
+        names = scenario.agency_names
+        if self.host not in names:
+            problems.append(("host", self.host, f"an agency of this scenario: {names}"))
+        return problems
+
+    def senders(self, model) -> np.ndarray:
+        host = model.world.agency_index[self.host]
+        members = self.member_index(model)
+        return members[members != host]
+
+    def setup(self, model) -> dict[str, Any]:
+        return {"slots": None}
+
+    def apply(self, model, state: dict[str, Any]) -> None:
+        month, end = model.month, self.start + self.term
+        if self.end is not None:
+            end = min(end, self.end)
+        if month == self.start and state["slots"] is None:
+            state["slots"] = choose_staff(model, self.senders(model), self.count)
+            model.roster.post[state["slots"]] = model.world.agency_index[self.host]
+        slots = state["slots"]
+        if slots is None or slots.size == 0:
+            return
+        if month == end:
+            model.roster.post[slots] = model.roster.home[slots]
+        if self.start <= month < end:
+            focus_effort(model, model.world.outcome_index[self.outcome], slots, self.focus)

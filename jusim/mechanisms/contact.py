@@ -1,0 +1,67 @@
+"""Contact between agencies: joint work, partnership meetings and relationship work.
+
+Evidence: face-to-face contact is the most effective way to form a tie
+(000_babc907a3220f36e.txt "Making connections"); keeping partners up to date and visible maintains
+ties (000 "Staying connected"); behaviours and meeting "frequently but not too frequently" drive
+dialogue and trust (001_04a1019f119c8ec4.txt ¶68–70).
+
+Contact intensity ``C[a, b]`` (0 = none, about 1 = daily joint work) is the sum of
+- joint work: for each outcome, the geometric mean of the shares of discretionary resources a and b
+  put into it, scaled by ``joint_work``;
+- partnership meetings: ``meetings`` for every partnership both belong to;
+- relationship work: a's share spent on relationships, spread over partners a shares outcomes with;
+- postings: ``posting`` for each member of staff of one agency working in the other.
+
+| parameter | unit | default | bounds | meaning |
+|---|---|---|---|---|
+| joint_work | contact per unit share | 3.0 | 0–20 | contact created by joint work on one outcome |
+| meetings | contact per partnership | 0.15 | 0–2 | contact created by sitting on one partnership |
+| relationship_work | contact per unit share | 2.0 | 0–20 | contact created by networking and keeping in touch |
+| posting | contact per secondee | 0.05 | 0–5 | contact between home and host created by each secondee |
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from jusim.params import Params
+
+
+class ContactParams(Params):
+    joint_work: float = Field(3.0, ge=0, le=20, description="contact per unit joint-work share")
+    meetings: float = Field(0.15, ge=0, le=2, description="contact per shared partnership")
+    relationship_work: float = Field(
+        2.0, ge=0, le=20, description="contact per unit relationship-work share"
+    )
+    posting: float = Field(0.05, ge=0, le=5, description="contact per secondee between agencies")
+
+
+def contact_intensity(
+    joint_share: np.ndarray,
+    relationship_share: np.ndarray,
+    involved: np.ndarray,
+    membership: np.ndarray,
+    postings: np.ndarray,
+    params: ContactParams,
+) -> np.ndarray:
+    """Symmetric (A, A) contact matrix with a zero diagonal.
+
+    joint_share: (O, A) share of each agency's discretionary resources on each outcome.
+    relationship_share: (A,) share spent on relationship work.
+    involved: (O, A) bool, agency has a role in the outcome.
+    membership: (O, A) bool, agency sits on the outcome's partnership.
+    postings: (A, A) staff of agency a (row) working in agency b (column).
+    """
+    root = np.sqrt(joint_share)
+    c = params.joint_work * (root.T @ root)
+    m = membership.astype(np.float64)
+    c += params.meetings * (m.T @ m)
+    inv = involved.astype(np.float64)
+    overlap = inv.T @ inv
+    np.fill_diagonal(overlap, 0.0)
+    reach = overlap / np.maximum(overlap.sum(axis=1, keepdims=True), 1.0)
+    rel = params.relationship_work * relationship_share[:, None] * reach
+    c += rel + rel.T + params.posting * (postings + postings.T)
+    np.fill_diagonal(c, 0.0)
+    return c

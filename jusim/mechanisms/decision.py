@@ -1,0 +1,96 @@
+"""Decision rule: how each agency splits its free discretionary resources, and how it learns.
+
+Evidence: topic structures and absorption in process pull attention from cross-boundary
+objectives (000_babc907a3220f36e.txt "The importance…"; 004_405daa82f731071c.txt Ch2 §1); public
+scrutiny raises risk aversion and the appeal of the status quo, more so for novel cross-cutting
+work (003_741bbb3ed11f1208.txt "Collaboration and control"); partners join when they expect
+tangible benefit and stay partisan (001_04a1019f119c8ec4.txt ¶43, ¶50–51); trust raises the
+willingness to depend on others (001 ¶6); early failure or success feeds back (Ansell & Gash 2008
+cycle, modelling-anchors.md A2). Bounded-rational logit choice with Bush–Mosteller style learning
+(modelling-anchors.md eq. M1).
+
+For agency ``a`` the value of each option is
+- own targets: the credit from ``accountability.credit``;
+- outcome ``o`` (only if ``a`` has a role in it): ``role * credit * reliance * (1 - risk)`` where
+  ``role`` is a's role weight relative to the largest, ``reliance`` its role-weighted trust that the
+  other contributors will do their part (production is complementary: alone it achieves little),
+  and ``risk = risk_aversion * scrutiny * (1 - experience)`` the fear of visible failure in
+  unfamiliar work;
+- relationship work: ``openness * relationship_value * max_o value_o``.
+
+Target shares are a logit (softmax) of values over ``temperature``; actual shares move toward them
+by ``adaptation`` each month (organisational inertia). Experience of each outcome moves toward the
+progress the agency sees on it (0 = none, 1 = on track for target) at ``learning_rate``.
+Silo behaviour is what this rule produces when credit is departmental and nobody sponsors the
+outcome: there is no separate silo mode.
+
+| parameter | unit | default | bounds | meaning |
+|---|---|---|---|---|
+| temperature | credit | 0.3 | >0–10 | randomness of choice (bounded rationality) |
+| adaptation | share / month | 0.2 | 0–1 | speed shares move toward their targets |
+| scrutiny | 0–1 | 0.6 | 0–1 | visibility and penalty of failure in cross-cutting work |
+| relationship_value | ratio | 0.4 | 0–10 | value of relationship work relative to the best joint option |
+| learning_rate | share / month | 0.08 | 0–1 | speed experience follows observed progress |
+| initial_experience | 0–1 | 0.5 | 0–1 | experience at month 0 |
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from jusim.params import Params
+
+
+class DecisionParams(Params):
+    temperature: float = Field(0.3, gt=0, le=10, description="logit temperature (credit units)")
+    adaptation: float = Field(0.2, ge=0, le=1, description="monthly move toward target shares")
+    scrutiny: float = Field(0.6, ge=0, le=1, description="visibility of failure (0–1)")
+    relationship_value: float = Field(0.4, ge=0, le=10, description="relative value of networking")
+    learning_rate: float = Field(0.08, ge=0, le=1, description="monthly experience update")
+    initial_experience: float = Field(0.5, ge=0, le=1, description="experience at month 0")
+
+
+def reliance(trust: np.ndarray, roles: np.ndarray) -> np.ndarray:
+    """(O, A): role-weighted mean trust of each agency in the other contributors to an outcome."""
+    others = roles @ trust.T - roles * np.diag(trust)[None, :]  # [o, a] = sum_b w_ob T_ab, b != a
+    total = roles.sum(axis=1, keepdims=True) - roles
+    return np.where(total > 0, others / np.where(total > 0, total, 1.0), 0.0)
+
+
+def target_shares(
+    own_credit: np.ndarray,
+    joint_credit: np.ndarray,
+    roles: np.ndarray,
+    trust: np.ndarray,
+    experience: np.ndarray,
+    risk_aversion: np.ndarray,
+    openness: np.ndarray,
+    params: DecisionParams,
+) -> np.ndarray:
+    """(A, O + 2) target shares: column 0 own targets, 1..O outcomes, last relationship work."""
+    involved = roles > 0
+    rel_role = roles / np.maximum(roles.max(axis=1, keepdims=True), 1e-12)
+    risk = risk_aversion[None, :] * params.scrutiny * (1.0 - experience)
+    joint = rel_role * joint_credit * reliance(trust, roles) * (1.0 - risk)
+    best = np.where(involved, joint, 0.0).max(axis=0)
+    relationships = openness * params.relationship_value * best
+    values = np.column_stack([own_credit, joint.T, relationships])
+    allowed = np.column_stack([np.ones_like(own_credit, bool), involved.T, involved.any(axis=0)])
+    z = np.where(allowed, values / params.temperature, -np.inf)
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def adapt(shares: np.ndarray, target: np.ndarray, params: DecisionParams) -> np.ndarray:
+    """Inertia: move current shares part of the way toward the target shares."""
+    return shares + params.adaptation * (target - shares)
+
+
+def learn(
+    experience: np.ndarray, progress: np.ndarray, involved: np.ndarray, params: DecisionParams
+) -> np.ndarray:
+    """Experience of each outcome (O, A) follows the progress seen on it (O,), in [0, 1]."""
+    step = params.learning_rate * (np.clip(progress, 0.0, 1.0)[:, None] - experience)
+    return np.where(involved, experience + step, experience)

@@ -1,0 +1,190 @@
+"""Metrics: per-month records in preallocated arrays, and the run's tidy tables and summary.
+
+- attainment of each outcome against its target: ``(need0 - need) / (need0 - target)``; 1 means
+  the target is met, 0 no progress, negative a worsening;
+- need stock; cases resolved by joint work; cost per unit of outcome (cumulative spending on the
+  outcome — agencies' joint work, pooled money, seconded time and partnership overhead — over
+  cumulative cases resolved);
+- own-target attainment per agency; share of discretionary resources on joint work; overhead;
+- mean trust between agencies that share an outcome; shared understanding; cross-agency tie
+  density (ties per member of staff); leavers; the money ledger (allocated = spent + unspent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from jusim.model import JoinedUpModel
+
+
+def _pair_mean(matrix: np.ndarray, mask: np.ndarray) -> float:
+    return float(matrix[mask].mean()) if mask.any() else float("nan")
+
+
+@dataclass
+class RunResult:
+    """Everything recorded in one run, as arrays indexed by month (0 = initial state)."""
+
+    scenario: str
+    seed: Any
+    outcomes: list[str]
+    agencies: list[str]
+    kinds: list[str]
+    need0: np.ndarray
+    target: np.ndarray
+    deadline: np.ndarray
+    has_own_target: np.ndarray
+    series: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self.series[key]
+
+    @property
+    def months(self) -> np.ndarray:
+        return np.arange(self.series["need"].shape[0])
+
+    @property
+    def attainment(self) -> np.ndarray:
+        """(months, O) attainment against target."""
+        return (self.need0 - self.series["need"]) / (self.need0 - self.target)
+
+    def cost_per_outcome(self) -> np.ndarray:
+        """(months, O) cumulative spend over cumulative cases resolved (£k per case)."""
+        spend = np.cumsum(self.series["spend"], axis=0)
+        resolved = np.cumsum(self.series["resolved"], axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(resolved > 0, spend / resolved, np.nan)
+
+    def outcome_table(self) -> pd.DataFrame:
+        """Tidy: one row per (month, outcome)."""
+        t, o = self.series["need"].shape
+        return pd.DataFrame(
+            {
+                "scenario": self.scenario,
+                "seed": str(self.seed),
+                "month": np.repeat(self.months, o),
+                "outcome": np.tile(self.outcomes, t),
+                "need": self.series["need"].ravel(),
+                "attainment": self.attainment.ravel(),
+                "resolved": self.series["resolved"].ravel(),
+                "spend": self.series["spend"].ravel(),
+                "cost_per_outcome": self.cost_per_outcome().ravel(),
+                "coordination": self.series["kappa"].ravel(),
+            }
+        )
+
+    def agency_table(self) -> pd.DataFrame:
+        """Tidy: one row per (month, agency)."""
+        t, a = self.series["own_attainment"].shape
+        return pd.DataFrame(
+            {
+                "scenario": self.scenario,
+                "seed": str(self.seed),
+                "month": np.repeat(self.months, a),
+                "agency": np.tile(self.agencies, t),
+                "kind": np.tile(self.kinds, t),
+                "own_attainment": self.series["own_attainment"].ravel(),
+                "joint_share": self.series["joint_share"].ravel(),
+                "overhead": self.series["overhead"].ravel(),
+                "budget": self.series["budget"].ravel(),
+            }
+        )
+
+    def system_table(self) -> pd.DataFrame:
+        """Tidy: one row per month of whole-system measures."""
+        keys = ["mean_trust", "mean_understanding", "tie_density", "leavers", "allocated", "spent",
+                "unspent"]
+        df = pd.DataFrame({k: self.series[k] for k in keys})
+        df.insert(0, "month", self.months)
+        df.insert(0, "seed", str(self.seed))
+        df.insert(0, "scenario", self.scenario)
+        df["overhead"] = self.series["overhead"].sum(axis=1)
+        return df
+
+    def summary(self) -> dict[str, float]:
+        """Flat run summary at the horizon (names usable as sweep metrics)."""
+        att = self.attainment[-1]
+        cost = self.cost_per_outcome()[-1]
+        own = self.series["own_attainment"][-1][self.has_own_target]
+        joint = self.series["joint_share"][-1][self.has_own_target]
+        out: dict[str, float] = {}
+        for k, name in enumerate(self.outcomes):
+            out[f"attainment.{name}"] = float(att[k])
+            out[f"need.{name}"] = float(self.series["need"][-1, k])
+            out[f"cost_per_outcome.{name}"] = float(cost[k])
+        out["shared_attainment"] = float(att.mean())
+        out["own_attainment"] = float(own.mean()) if own.size else float("nan")
+        out["joint_share"] = float(joint.mean()) if joint.size else float("nan")
+        out["mean_trust"] = float(self.series["mean_trust"][-1])
+        out["mean_understanding"] = float(self.series["mean_understanding"][-1])
+        out["tie_density"] = float(self.series["tie_density"][-1])
+        out["overhead"] = float(self.series["overhead"].sum())
+        return out
+
+
+class Recorder:
+    """Preallocated per-month arrays; cheap enough to leave on in sweeps."""
+
+    def __init__(self, horizon: int, n_outcomes: int, n_agencies: int) -> None:
+        t = horizon + 1
+        self.s: dict[str, np.ndarray] = {
+            "need": np.zeros((t, n_outcomes)),
+            "resolved": np.zeros((t, n_outcomes)),
+            "spend": np.zeros((t, n_outcomes)),
+            "kappa": np.zeros((t, n_outcomes)),
+            "own_attainment": np.zeros((t, n_agencies)),
+            "joint_share": np.zeros((t, n_agencies)),
+            "overhead": np.zeros((t, n_agencies)),
+            "budget": np.zeros((t, n_agencies)),
+            "mean_trust": np.zeros(t),
+            "mean_understanding": np.zeros(t),
+            "tie_density": np.zeros(t),
+            "leavers": np.zeros(t),
+            "allocated": np.zeros(t),
+            "spent": np.zeros(t),
+            "unspent": np.zeros(t),
+        }
+
+    def _relations(self, model: JoinedUpModel, m: int) -> None:
+        inv = model.world.involved.astype(float)
+        mask = (inv.T @ inv) > 0
+        np.fill_diagonal(mask, False)
+        self.s["mean_trust"][m] = _pair_mean(model.trust, mask)
+        self.s["mean_understanding"][m] = _pair_mean(model.understanding, mask)
+        self.s["tie_density"][m] = model.roster.tie_density()
+        self.s["need"][m] = model.need
+        self.s["own_attainment"][m] = model.own_att
+        self.s["budget"][m] = model.budget
+
+    def record_initial(self, model: JoinedUpModel) -> None:
+        self._relations(model, 0)
+
+    def record(self, model: JoinedUpModel, **values: Any) -> None:
+        m = model.month
+        self._relations(model, m)
+        for key in ("resolved", "spend", "kappa", "joint_share", "overhead", "leavers",
+                    "allocated", "spent"):
+            self.s[key][m] = values[key]
+        self.s["unspent"][m] = values["allocated"] - values["spent"]
+
+    def result(self, model: JoinedUpModel) -> RunResult:
+        w = model.world
+        t = model.month + 1
+        return RunResult(
+            scenario=model.scenario.name,
+            seed=model.seed if not isinstance(model.seed, np.random.SeedSequence)
+            else model.seed.spawn_key,
+            outcomes=list(w.outcome_names),
+            agencies=list(w.agency_names),
+            kinds=list(w.kinds),
+            need0=w.need0.copy(),
+            target=w.target.copy(),
+            deadline=w.deadline.copy(),
+            has_own_target=w.own_target > 0,
+            series={k: v[:t].copy() for k, v in self.s.items()},
+        )

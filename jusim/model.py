@@ -1,0 +1,223 @@
+"""JoinedUpModel: one step is one month, a fixed order of phases, each calling mechanisms.
+
+Phases: (1) rules — each intervention sets this month's rules; (2) churn; (3) resources —
+overhead, pooled and seconded commitments; (4) decision — agencies split what is left;
+(5) production — joint and own outputs, need stocks; (6) relationships — contact, ties, trust,
+understanding; (7) learning; (8) record.
+
+Randomness: a ``numpy.random.SeedSequence`` from the seed gives one child for ``model.rng`` (Mesa's
+generator) and one per mechanism stream (world, churn, ties, trust, events), so that runs of
+different scenarios with the same seed draw the same churn and tie events wherever their states
+agree (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from jusim.agency import Agency
+from jusim.mechanisms import (
+    accountability,
+    churn,
+    contact,
+    decision,
+    overhead,
+    production,
+    ties,
+    trust,
+    understanding,
+)
+from jusim.metrics import Recorder, RunResult
+from jusim.scenario import Scenario
+from jusim.world import build_world, initial_roster
+
+STREAMS = ("model", "world", "churn", "ties", "trust", "events")
+
+
+def seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    return np.random.SeedSequence(int(seed))
+
+
+def child_streams(seed: int | np.random.SeedSequence) -> dict[str, np.random.Generator]:
+    """Independent generators per stream, derived without mutating the parent sequence."""
+    ss = seed_sequence(seed)
+    return {
+        name: np.random.default_rng(
+            np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, k))
+        )
+        for k, name in enumerate(STREAMS)
+    }
+
+
+@dataclass
+class Rules:
+    """This month's rules of the game, set afresh by the interventions every month."""
+
+    shared_target: np.ndarray  # (O, A) weight of the outcome in the agency's accountability
+    sponsor: np.ndarray  # (O,) sponsor priority
+    pool_share: np.ndarray  # (O, A) share of discretionary budget pooled for the outcome
+    membership: np.ndarray  # (O, A) bool: sits on the outcome's partnership
+    focused: np.ndarray  # (O, A) £k/month of seconded staff time on the outcome
+
+    @classmethod
+    def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
+        z = np.zeros((n_outcomes, n_agencies))
+        return cls(z.copy(), np.zeros(n_outcomes), z.copy(), z.astype(bool), z.copy())
+
+
+class JoinedUpModel(mesa.Model):
+    """Agencies, staff and outcomes of one scenario, stepped month by month."""
+
+    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence = 0) -> None:
+        self.streams = child_streams(seed)
+        super().__init__(rng=self.streams["model"])
+        self.scenario = scenario
+        self.seed = seed
+        self.params = scenario.parameters
+        self.world = w = build_world(scenario)
+        self.roster = initial_roster(w, scenario, self.streams["world"])
+        a, o = w.n_agencies, w.n_outcomes
+        self.month = 0
+        self.rules = Rules.empty(o, a)
+        self.budget = w.budget0.copy()
+        self.trust = np.full((a, a), self.params.trust.initial)
+        np.fill_diagonal(self.trust, 1.0)
+        self.understanding = np.full((a, a), self.params.understanding.initial)
+        np.fill_diagonal(self.understanding, 1.0)
+        self.experience = np.full((o, a), self.params.decision.initial_experience)
+        self.need = w.need0.copy()
+        # steady effort before month 0 is unknown: start the pipeline empty
+        self.pipeline = np.zeros((o, 2))
+        self.own_att = np.ones(a)
+        self.shares: np.ndarray | None = None
+        self.contact = np.zeros((a, a))
+        self.relationship = ties.relationship_strength(self.roster, self.params.ties)
+        for k in range(a):
+            Agency(self, k)
+        self.interventions = list(scenario.interventions)
+        self.intervention_state = [iv.setup(self) for iv in self.interventions]
+        self.recorder = Recorder(scenario.horizon, o, a)
+        self.recorder.record_initial(self)
+
+    # -- one month ----------------------------------------------------------------------------
+    def step(self) -> None:
+        w, p, m = self.world, self.params, self.month
+        self.budget = w.budget0 * (1.0 + self.scenario.context.budget_change) ** (m / 12.0)
+
+        # (1) rules
+        self.rules = Rules.empty(w.n_outcomes, w.n_agencies)
+        for iv, state in zip(self.interventions, self.intervention_state, strict=True):
+            iv.apply(self, state)
+        r = self.rules
+
+        # (2) churn
+        hazard = np.minimum(1.0, w.churn * self.scenario.context.churn_scale)
+        leavers = churn.apply_churn(self.roster, hazard, w.handover, p.churn, self.streams["churn"])
+
+        # (3) resources: overhead first, then commitments the agency no longer controls
+        disc = w.discretionary_share * self.budget
+        ovh = overhead.overhead(r.membership, w.admin_capacity, p.overhead)
+        ovh_total = ovh.sum(axis=0)
+        pooled = r.pool_share * disc[None, :]
+        focused = r.focused.copy()
+        room = np.maximum(disc - ovh_total, 0.0)
+        committed = (pooled + focused).sum(axis=0)
+        fit = np.where(committed > room, room / np.maximum(committed, 1e-12), 1.0)
+        pooled *= fit
+        focused *= fit
+        free = room - (pooled + focused).sum(axis=0)
+        core = self.budget - disc - np.minimum(np.maximum(ovh_total - disc, 0.0), self.budget - disc)
+        ovh_paid = np.minimum(ovh_total, self.budget)
+
+        # (4) decision
+        own_credit, joint_credit = accountability.credit(
+            w.accountability, self.own_att, w.involved, r.shared_target, r.sponsor, p.accountability
+        )
+        target = decision.target_shares(
+            own_credit, joint_credit, w.roles, self.trust, self.experience,
+            w.risk_aversion, w.openness, p.decision,
+        )
+        self.shares = target if self.shares is None else decision.adapt(self.shares, target, p.decision)
+        own_in = core + self.shares[:, 0] * free
+        joint = (self.shares[:, 1:-1] * free[:, None]).T
+        rel = self.shares[:, -1] * free
+
+        # (5) production
+        roles_norm = w.roles / w.roles.sum(axis=1, keepdims=True)
+        inputs = joint + focused + pooled.sum(axis=1, keepdims=True) * roles_norm
+        effective = production.joint_input(inputs, w.roles, p.production.complementarity)
+        kappa = production.coordination(
+            self.trust, self.understanding, w.roles, p.production.coordination_floor
+        )
+        self.pipeline = production.advance_lag(self.pipeline, kappa * effective / w.unit_cost, w.lag)
+        before = self.need
+        self.need, resolved = production.update_need(
+            self.need, w.inflow, w.exit_rate, self.pipeline[:, 1], w.half_saturation
+        )
+        self.own_att = production.own_attainment(own_in, w.own_target)
+
+        # (6) relationships
+        safe = np.where(disc > 0, disc, 1.0)
+        effort = np.where(disc > 0, (joint + pooled + focused) / safe, 0.0)
+        staff_share = np.where(disc > 0, (joint + focused) / safe, 0.0)
+        roster = self.roster
+        posted = roster.post != roster.home
+        postings = np.bincount(
+            roster.home[posted] * w.n_agencies + roster.post[posted],
+            minlength=w.n_agencies**2,
+        ).reshape(w.n_agencies, w.n_agencies)
+        self.contact = contact.contact_intensity(
+            staff_share, np.where(disc > 0, rel / safe, 0.0), w.involved, r.membership,
+            postings, p.contact,
+        )
+        rng = self.streams["ties"]
+        ties.form_by_contact(roster, self.contact, p.ties, rng)
+        ties.form_by_posting(roster, p.ties, rng)
+        ties.form_by_referral(roster, w.openness, p.ties, rng)
+        ties.maintain(roster, self.contact, p.ties, rng)
+        self.relationship = ties.relationship_strength(roster, p.ties)
+        self.trust = trust.update_trust(
+            self.trust, effort, w.involved, self.contact, self.relationship, p.trust,
+            self.streams["trust"],
+        )
+        self.understanding = understanding.update_understanding(
+            self.understanding, self.contact, self.relationship, p.understanding
+        )
+
+        # (7) learning: progress relative to the pace the target needs
+        progress = (before - self.need) / np.maximum(before, 1e-9) / w.required_rate
+        self.experience = decision.learn(self.experience, progress, w.involved, p.decision)
+
+        # (8) record
+        spend = joint.sum(axis=1) + focused.sum(axis=1) + pooled.sum(axis=1) + ovh.sum(axis=1)
+        spent = own_in.sum() + joint.sum() + rel.sum() + pooled.sum() + focused.sum() + ovh_paid.sum()
+        self.month += 1
+        self.recorder.record(
+            self,
+            resolved=resolved,
+            spend=spend,
+            kappa=kappa,
+            joint_share=np.where(disc > 0, effort.sum(axis=0), 0.0),
+            overhead=ovh_paid,
+            leavers=leavers,
+            allocated=self.budget.sum(),
+            spent=spent,
+        )
+
+    def run(self) -> RunResult:
+        for _ in range(self.scenario.horizon - self.month):
+            self.step()
+        return self.result()
+
+    def result(self) -> RunResult:
+        return self.recorder.result(self)
+
+    def release(self) -> None:
+        """Drop Mesa 3.3.1's class-level references so a finished model can be freed."""
+        mesa.Agent._ids.pop(self, None)
+        self.remove_all_agents()

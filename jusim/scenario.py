@@ -1,0 +1,371 @@
+"""Scenario files: a typed schema (pydantic) for worlds and intervention sets, loaded from TOML.
+
+A scenario names its agencies, cross-cutting outcomes, context (the uncertainties nobody controls),
+mechanism parameters and interventions. ``base = "other.toml"`` builds on another file: tables are
+merged key by key, lists of agencies and outcomes are replaced, and interventions accumulate.
+Every error names the file, the field, the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from jusim.mechanisms.accountability import AccountabilityParams
+from jusim.mechanisms.churn import ChurnParams
+from jusim.mechanisms.contact import ContactParams
+from jusim.mechanisms.decision import DecisionParams
+from jusim.mechanisms.overhead import OverheadParams
+from jusim.mechanisms.production import ProductionParams
+from jusim.mechanisms.ties import TieParams
+from jusim.mechanisms.trust import TrustParams
+from jusim.mechanisms.understanding import UnderstandingParams
+
+AgencyKind = Literal[
+    "central_department",
+    "local_authority",
+    "health_body",
+    "police",
+    "voluntary",
+    "private_provider",
+    "central_unit",
+]
+NAME = r"^[a-z][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AgencySpec(Strict):
+    """One agency. Money is in £k per month."""
+
+    name: str = Field(pattern=NAME, description="identifier: lower case, digits, underscores")
+    kind: AgencyKind
+    staff: int = Field(ge=0, le=10_000_000, description="headcount")
+    budget: float = Field(ge=0, description="budget relevant to these outcomes, £k/month")
+    discretionary_share: float = Field(0.25, ge=0, le=1, description="share not locked in")
+    own_target: float = Field(
+        0.9, ge=0, le=2, description="share of month-0 budget its own targets need"
+    )
+    accountability: float = Field(0.7, ge=0, le=1, description="accountability pressure (0–1)")
+    risk_aversion: float = Field(0.5, ge=0, le=1, description="aversion to visible failure (0–1)")
+    openness: float = Field(0.5, ge=0, le=1, description="openness of culture (0–1)")
+    admin_capacity: float = Field(1.0, gt=0, le=10, description="administrative capacity (1 = ample)")
+    churn: float = Field(0.015, ge=0, le=1, description="monthly probability a member of staff leaves")
+    handover: float = Field(0.3, ge=0, le=1, description="chance each tie is handed over on leaving")
+
+
+class OutcomeSpec(Strict):
+    """A cross-cutting outcome: a stock of need that several agencies must work on together."""
+
+    name: str = Field(pattern=NAME)
+    description: str = ""
+    contributors: dict[str, float] = Field(min_length=1, description="agency -> role weight (> 0)")
+    initial_need: float = Field(gt=0, description="cases at month 0")
+    inflow: float = Field(ge=0, description="new cases per month")
+    exit_rate: float = Field(0.03, ge=0, le=1, description="monthly share leaving need unaided")
+    unit_cost: float = Field(gt=0, description="£k per case resolved at perfect coordination")
+    lag: float = Field(6.0, ge=1, le=120, description="mean months from effort to effect")
+    half_saturation: float = Field(300.0, ge=0, description="cases; the last cases are harder")
+    target: float = Field(ge=0, description="need level to reach (cases)")
+    deadline: int = Field(36, ge=1, le=600, description="month the target is due")
+
+    @field_validator("contributors")
+    @classmethod
+    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, w in v.items():
+            if not w > 0:
+                raise ValueError(f"role weight of {k!r} must be > 0, got {w}")
+        return v
+
+
+class Context(Strict):
+    """Uncertainties: the context nobody in the scenario controls."""
+
+    churn_scale: float = Field(1.0, ge=0, le=20, description="multiplies every agency's churn")
+    budget_change: float = Field(
+        0.0, ge=-0.5, le=0.5, description="real-terms budget change per year (-0.1 = 10% cut)"
+    )
+    staff_cost: float = Field(5.0, gt=0, le=1000, description="£k per member of staff per month")
+
+
+class Parameters(Strict):
+    """Mechanism parameters, one table per mechanism (see each module's docstring)."""
+
+    accountability: AccountabilityParams = AccountabilityParams()
+    churn: ChurnParams = ChurnParams()
+    contact: ContactParams = ContactParams()
+    decision: DecisionParams = DecisionParams()
+    overhead: OverheadParams = OverheadParams()
+    production: ProductionParams = ProductionParams()
+    ties: TieParams = TieParams()
+    trust: TrustParams = TrustParams()
+    understanding: UnderstandingParams = UnderstandingParams()
+
+
+class Scenario(Strict):
+    name: str
+    description: str = ""
+    horizon: int = Field(60, ge=1, le=1200, description="months to simulate")
+    initial_ties: float = Field(
+        4.0, ge=0, le=10_000, description="expected staff ties at month 0 per agency pair sharing an outcome"
+    )
+    agencies: list[AgencySpec] = Field(min_length=2)
+    outcomes: list[OutcomeSpec] = Field(min_length=1)
+    context: Context = Context()
+    parameters: Parameters = Parameters()
+    interventions: list[Any] = Field(default_factory=list)
+    source: str = Field("<memory>", exclude=True)
+
+    @property
+    def agency_names(self) -> list[str]:
+        return [a.name for a in self.agencies]
+
+    @property
+    def outcome_names(self) -> list[str]:
+        return [o.name for o in self.outcomes]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (what a TOML file would hold), interventions included."""
+        d = self.model_dump(exclude={"interventions", "source"})
+        d["interventions"] = [iv.to_dict() for iv in self.interventions]
+        return d
+
+    def with_overrides(self, overrides: dict[str, Any], source: str | None = None) -> Scenario:
+        """A validated copy with dotted-path overrides, e.g. ``{"context.churn_scale": 1.5}``.
+
+        Paths: ``context.X``, ``parameters.MECH.X``, ``horizon``, ``agencies.NAME.X``,
+        ``outcomes.NAME.X``, ``interventions.TYPE.X`` (first intervention of that type) or
+        ``interventions[K].X``.
+        """
+        data = self.to_dict()
+        for path, value in overrides.items():
+            set_path(data, path, value, source or self.source)
+        return parse_scenario(data, source or self.source)
+
+    def with_interventions(self, interventions: list[dict[str, Any]]) -> Scenario:
+        """A validated copy with the intervention list replaced."""
+        data = self.to_dict()
+        data["interventions"] = interventions
+        return parse_scenario(data, self.source)
+
+
+class ScenarioError(ValueError):
+    """A bad scenario, sweep or override: names file, field, value and what is allowed."""
+
+    def __init__(self, problems: list[tuple[str, str, Any, str]]):
+        self.problems = problems
+        super().__init__(
+            "\n".join(
+                f"{file}: field '{fld}' = {_show(val)} is not valid: {allowed}"
+                for file, fld, val, allowed in problems
+            )
+        )
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+_MISSING = object()
+
+
+def _loc(loc: tuple[Any, ...], data: Any) -> str:
+    """Readable field path: list items of named things show their name."""
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            name = node[part].get("name") if isinstance(node, list) and isinstance(node[part], dict) else None
+            out += f"[{part}]" + (f"({name})" if name else "")
+        else:
+            out += ("." if out else "") + str(part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return out
+
+
+def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
+    node = data
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return node
+
+
+def _problems(err: ValidationError, data: Any, file: str, prefix: tuple = ()) -> list:
+    out = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        value = _value_at(data, loc)
+        if e["type"] == "extra_forbidden":
+            allowed = "unknown key (check the spelling; see docs/user-guide.md for the schema)"
+        elif e["type"] == "missing":
+            allowed = "required field is missing"
+        else:
+            allowed = e["msg"]
+        out.append((file, _loc(prefix + loc, None) if prefix else _loc(loc, data),
+                    "<missing>" if value is _MISSING else value, allowed))
+    return out
+
+
+def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
+    """Validate plain data (as read from TOML) into a Scenario, or raise ScenarioError."""
+    from jusim.interventions import REGISTRY
+
+    data = copy.deepcopy(data)
+    data.pop("base", None)
+    raw_ivs = data.pop("interventions", []) or []
+    problems: list = []
+    scenario = None
+    try:
+        scenario = Scenario.model_validate({**data, "source": source})
+    except ValidationError as err:
+        problems += _problems(err, data, source)
+    if not isinstance(raw_ivs, list):
+        problems.append((source, "interventions", raw_ivs, "a list of [[interventions]] tables"))
+        raw_ivs = []
+    ivs = []
+    for k, raw in enumerate(raw_ivs):
+        where = f"interventions[{k}]"
+        if not isinstance(raw, dict) or "type" not in raw:
+            problems.append((source, f"{where}.type", "<missing>",
+                             f"one of {sorted(REGISTRY)}"))
+            continue
+        kind = raw["type"]
+        if kind not in REGISTRY:
+            problems.append((source, f"{where}.type", kind, f"one of {sorted(REGISTRY)}"))
+            continue
+        body = {k2: v for k2, v in raw.items() if k2 != "type"}
+        try:
+            ivs.append(REGISTRY[kind].model_validate(body))
+        except ValidationError as err:
+            for file, fld, val, allowed in _problems(err, body, source):
+                problems.append((file, f"{where}({kind}).{fld}", val, allowed))
+    if scenario is not None:
+        problems += _cross_check(scenario, ivs, source)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario.model_copy(update={"interventions": ivs})
+
+
+def _cross_check(s: Scenario, ivs: list, source: str) -> list:
+    problems = []
+    names = s.agency_names
+    for k, name in enumerate(names):
+        if names.index(name) != k:
+            problems.append((source, f"agencies[{k}].name", name, "agency names must be unique"))
+    onames = s.outcome_names
+    for k, o in enumerate(s.outcomes):
+        if onames.index(o.name) != k:
+            problems.append((source, f"outcomes[{k}].name", o.name, "outcome names must be unique"))
+        for agency in o.contributors:
+            if agency not in names:
+                problems.append((source, f"outcomes[{k}]({o.name}).contributors", agency,
+                                 f"an agency of this scenario: {names}"))
+        if o.target >= o.initial_need:
+            problems.append((source, f"outcomes[{k}]({o.name}).target", o.target,
+                             f"a need level below initial_need ({o.initial_need})"))
+    for k, iv in enumerate(ivs):
+        for fld, val, allowed in iv.check(s):
+            problems.append((source, f"interventions[{k}]({iv.name}).{fld}", val, allowed))
+    return problems
+
+
+def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in child.items():
+        if key == "interventions":
+            out[key] = list(out.get(key, [])) + list(value)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def read_toml(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read a scenario file, following ``base`` chains; errors name the file."""
+    path = Path(path)
+    if not path.exists():
+        raise ScenarioError([(str(path), "<file>", str(path), "an existing TOML file")])
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError([(str(path), "<syntax>", str(err), "valid TOML")]) from None
+    base = data.get("base")
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ScenarioError([(str(path), "base", base, "a path to another scenario file")])
+    base_path = (path.parent / base).resolve()
+    if base_path in _seen or base_path == path.resolve():
+        raise ScenarioError([(str(path), "base", base, "a file that does not (indirectly) include itself")])
+    if not base_path.exists():
+        raise ScenarioError([(str(path), "base", base, "a scenario file relative to this one")])
+    parent = read_toml(base_path, (*_seen, path.resolve()))
+    parent.pop("base", None)
+    for key in ("name", "description"):
+        parent.pop(key, None)
+    return _merge(parent, {k: v for k, v in data.items() if k != "base"})
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario file (or a shipped scenario's name, e.g. ``"silo"``)."""
+    path = resolve_scenario_path(path)
+    data = read_toml(path)
+    data.setdefault("name", path.stem)
+    return parse_scenario(data, str(path))
+
+
+def scenario_dir() -> Path:
+    """The shipped scenarios: the repository's ``scenarios/`` or the installed copy."""
+    repo = Path(__file__).resolve().parent.parent / "scenarios"
+    if repo.is_dir():
+        return repo
+    return Path(__file__).resolve().parent / "_data" / "scenarios"
+
+
+def resolve_scenario_path(path: str | Path) -> Path:
+    p = Path(path)
+    if p.exists() or p.suffix:
+        return p
+    shipped = scenario_dir() / f"{p}.toml"
+    return shipped if shipped.exists() else p
+
+
+def set_path(data: dict[str, Any], path: str, value: Any, source: str = "<overrides>") -> None:
+    """Set a dotted path in scenario data (see ``Scenario.with_overrides``)."""
+    parts = path.split(".")
+    head = parts[0]
+    if head in ("agencies", "outcomes") and len(parts) >= 3:
+        items = {x["name"]: x for x in data[head]}
+        if parts[1] not in items:
+            raise ScenarioError([(source, path, value, f"{head} of this scenario: {sorted(items)}")])
+        node, rest = items[parts[1]], parts[2:]
+    elif head == "interventions" and len(parts) >= 3:
+        match = [x for x in data["interventions"] if x.get("type") == parts[1]]
+        if not match:
+            present = [x.get("type") for x in data["interventions"]]
+            raise ScenarioError([(source, path, value, f"an intervention in this scenario: {present}")])
+        node, rest = match[0], parts[2:]
+    elif head.startswith("interventions[") and head.endswith("]"):
+        k = int(head[len("interventions["):-1])
+        node, rest = data["interventions"][k], parts[1:]
+    else:
+        node, rest = data, parts
+    for part in rest[:-1]:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise ScenarioError([(source, path, value, "a path to a setting")])
+    node[rest[-1]] = value

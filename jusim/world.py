@@ -1,0 +1,131 @@
+"""The initial state built from a scenario: agency attributes, outcome roles, staff and ties.
+
+Intervention-created agencies (such as a central unit) are appended after the scenario's own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from jusim.scenario import AgencySpec, Scenario
+from jusim.staff import StaffRoster
+
+
+@dataclass(frozen=True)
+class World:
+    """Fixed attributes of agencies (A,) and outcomes (O,), and the role matrix (O, A)."""
+
+    agency_names: list[str]
+    kinds: list[str]
+    outcome_names: list[str]
+    staff: np.ndarray
+    budget0: np.ndarray
+    discretionary_share: np.ndarray
+    own_target: np.ndarray  # £k/month of own-business spending the targets need
+    accountability: np.ndarray
+    risk_aversion: np.ndarray
+    openness: np.ndarray
+    admin_capacity: np.ndarray
+    churn: np.ndarray
+    handover: np.ndarray
+    roles: np.ndarray  # (O, A) role weights, 0 where the agency has no role
+    need0: np.ndarray
+    inflow: np.ndarray
+    exit_rate: np.ndarray
+    unit_cost: np.ndarray
+    lag: np.ndarray
+    half_saturation: np.ndarray
+    target: np.ndarray
+    deadline: np.ndarray
+
+    @property
+    def n_agencies(self) -> int:
+        return len(self.agency_names)
+
+    @property
+    def n_outcomes(self) -> int:
+        return len(self.outcome_names)
+
+    @property
+    def involved(self) -> np.ndarray:
+        return self.roles > 0
+
+    @property
+    def agency_index(self) -> dict[str, int]:
+        return {n: k for k, n in enumerate(self.agency_names)}
+
+    @property
+    def outcome_index(self) -> dict[str, int]:
+        return {n: k for k, n in enumerate(self.outcome_names)}
+
+    @property
+    def required_rate(self) -> np.ndarray:
+        """Monthly relative fall in need that reaches each target by its deadline."""
+        ratio = np.maximum(self.target, 1e-9) / self.need0
+        return 1.0 - ratio ** (1.0 / self.deadline)
+
+
+def all_agencies(scenario: Scenario) -> list[AgencySpec]:
+    extra = [a for iv in scenario.interventions for a in iv.new_agencies(scenario)]
+    return list(scenario.agencies) + extra
+
+
+def build_world(scenario: Scenario) -> World:
+    specs = all_agencies(scenario)
+    index = {a.name: k for k, a in enumerate(specs)}
+    roles = np.zeros((len(scenario.outcomes), len(specs)))
+    for o, out in enumerate(scenario.outcomes):
+        for name, w in out.contributors.items():
+            roles[o, index[name]] = w
+
+    def col(attr: str, items=specs) -> np.ndarray:
+        return np.array([getattr(x, attr) for x in items], dtype=np.float64)
+
+    budget0 = col("budget")
+    outs = scenario.outcomes
+    return World(
+        agency_names=[a.name for a in specs],
+        kinds=[a.kind for a in specs],
+        outcome_names=[o.name for o in outs],
+        staff=np.array([a.staff for a in specs], dtype=np.int64),
+        budget0=budget0,
+        discretionary_share=col("discretionary_share"),
+        own_target=col("own_target") * budget0,
+        accountability=col("accountability"),
+        risk_aversion=col("risk_aversion"),
+        openness=col("openness"),
+        admin_capacity=col("admin_capacity"),
+        churn=col("churn"),
+        handover=col("handover"),
+        roles=roles,
+        need0=col("initial_need", outs),
+        inflow=col("inflow", outs),
+        exit_rate=col("exit_rate", outs),
+        unit_cost=col("unit_cost", outs),
+        lag=col("lag", outs),
+        half_saturation=col("half_saturation", outs),
+        target=col("target", outs),
+        deadline=col("deadline", outs),
+    )
+
+
+def initial_roster(
+    world: World, scenario: Scenario, rng: np.random.Generator
+) -> StaffRoster:
+    """Staff by agency, with existing cross-agency ties between agencies that share outcomes."""
+    from jusim.mechanisms.ties import form_by_contact
+
+    roster = StaffRoster.from_counts(world.staff)
+    inv = world.involved.astype(np.float64)
+    shared = (inv.T @ inv > 0).astype(np.float64)
+    np.fill_diagonal(shared, 0.0)
+    counts = np.maximum(world.staff, 1)
+    # form_by_contact draws formation * contact * min(n_a, n_b) ties per pair
+    contact = scenario.initial_ties * shared / np.minimum.outer(counts, counts)
+    params = scenario.parameters.ties.model_copy(update={"formation": 1.0})
+    form_by_contact(roster, contact, params, rng)
+    roster.tie_w = rng.uniform(0.1, 0.6, size=roster.n_ties)
+    roster.tenure = rng.integers(0, 120, size=roster.n_staff)
+    return roster
