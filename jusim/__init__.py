@@ -28,9 +28,7 @@ def as_scenario(scenario: Scenario | str | Path) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
 
 
-def run(
-    scenario: Scenario | str | Path, seed: int | np.random.SeedSequence = 0
-) -> RunResult:
+def run(scenario: Scenario | str | Path, seed: int | np.random.SeedSequence = 0) -> RunResult:
     """Run one scenario (object, file path or shipped name) to its horizon."""
     from jusim.model import JoinedUpModel
 

@@ -100,8 +100,11 @@ def compare_cmd(
     from jusim.scenario import scenario_dir
 
     if not files:
-        files = [str(p) for p in sorted(scenario_dir().glob("*.toml"))
-                 if p.stem not in ("default_world",)]
+        files = [
+            str(p)
+            for p in sorted(scenario_dir().glob("*.toml"))
+            if p.stem not in ("default_world",)
+        ]
     try:
         from jusim import as_scenario
 
@@ -140,12 +143,19 @@ def _print_comparison(result, replications: int, seed: int) -> None:
             f"{replications} paired replications, seed {seed}",
             title_justify="left",
         )
-        for col in ("scenario", "mean [95% CI]", f"vs {result.baseline} [95% CI]",
-                    "cost per case £k [95% CI]"):
+        for col in (
+            "scenario",
+            "mean [95% CI]",
+            f"vs {result.baseline} [95% CI]",
+            "cost per case £k [95% CI]",
+        ):
             t.add_column(col, justify="left" if col == "scenario" else "right")
         for r in rows.itertuples():
-            diff = "baseline" if r.scenario == result.baseline else (
-                f"{r.diff:+.2f} [{_fmt(r.diff_ci_low)}, {_fmt(r.diff_ci_high)}]")
+            diff = (
+                "baseline"
+                if r.scenario == result.baseline
+                else (f"{r.diff:+.2f} [{_fmt(r.diff_ci_low)}, {_fmt(r.diff_ci_high)}]")
+            )
             t.add_row(
                 r.scenario,
                 f"{r.mean:.2f} [{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]",

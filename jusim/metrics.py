@@ -97,8 +97,15 @@ class RunResult:
 
     def system_table(self) -> pd.DataFrame:
         """Tidy: one row per month of whole-system measures."""
-        keys = ["mean_trust", "mean_understanding", "tie_density", "leavers", "allocated", "spent",
-                "unspent"]
+        keys = [
+            "mean_trust",
+            "mean_understanding",
+            "tie_density",
+            "leavers",
+            "allocated",
+            "spent",
+            "unspent",
+        ]
         df = pd.DataFrame({k: self.series[k] for k in keys})
         df.insert(0, "month", self.months)
         df.insert(0, "seed", str(self.seed))
@@ -167,8 +174,16 @@ class Recorder:
     def record(self, model: JoinedUpModel, **values: Any) -> None:
         m = model.month
         self._relations(model, m)
-        for key in ("resolved", "spend", "kappa", "joint_share", "overhead", "leavers",
-                    "allocated", "spent"):
+        for key in (
+            "resolved",
+            "spend",
+            "kappa",
+            "joint_share",
+            "overhead",
+            "leavers",
+            "allocated",
+            "spent",
+        ):
             self.s[key][m] = values[key]
         self.s["unspent"][m] = values["allocated"] - values["spent"]
 
@@ -177,7 +192,8 @@ class Recorder:
         t = model.month + 1
         return RunResult(
             scenario=model.scenario.name,
-            seed=model.seed if not isinstance(model.seed, np.random.SeedSequence)
+            seed=model.seed
+            if not isinstance(model.seed, np.random.SeedSequence)
             else model.seed.spawn_key,
             outcomes=list(w.outcome_names),
             agencies=list(w.agency_names),

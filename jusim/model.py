@@ -131,7 +131,9 @@ class JoinedUpModel(mesa.Model):
         pooled *= fit
         focused *= fit
         free = room - (pooled + focused).sum(axis=0)
-        core = self.budget - disc - np.minimum(np.maximum(ovh_total - disc, 0.0), self.budget - disc)
+        core = (
+            self.budget - disc - np.minimum(np.maximum(ovh_total - disc, 0.0), self.budget - disc)
+        )
         ovh_paid = np.minimum(ovh_total, self.budget)
 
         # (4) decision
@@ -139,10 +141,18 @@ class JoinedUpModel(mesa.Model):
             w.accountability, self.own_att, w.involved, r.shared_target, r.sponsor, p.accountability
         )
         target = decision.target_shares(
-            own_credit, joint_credit, w.roles, self.trust, self.experience,
-            w.risk_aversion, w.openness, p.decision,
+            own_credit,
+            joint_credit,
+            w.roles,
+            self.trust,
+            self.experience,
+            w.risk_aversion,
+            w.openness,
+            p.decision,
         )
-        self.shares = target if self.shares is None else decision.adapt(self.shares, target, p.decision)
+        self.shares = (
+            target if self.shares is None else decision.adapt(self.shares, target, p.decision)
+        )
         own_in = core + self.shares[:, 0] * free
         joint = (self.shares[:, 1:-1] * free[:, None]).T
         rel = self.shares[:, -1] * free
@@ -154,7 +164,9 @@ class JoinedUpModel(mesa.Model):
         kappa = production.coordination(
             self.trust, self.understanding, w.roles, p.production.coordination_floor
         )
-        self.pipeline = production.advance_lag(self.pipeline, kappa * effective / w.unit_cost, w.lag)
+        self.pipeline = production.advance_lag(
+            self.pipeline, kappa * effective / w.unit_cost, w.lag
+        )
         before = self.need
         self.need, resolved = production.update_need(
             self.need, w.inflow, w.exit_rate, self.pipeline[:, 1], w.half_saturation
@@ -172,8 +184,12 @@ class JoinedUpModel(mesa.Model):
             minlength=w.n_agencies**2,
         ).reshape(w.n_agencies, w.n_agencies)
         self.contact = contact.contact_intensity(
-            staff_share, np.where(disc > 0, rel / safe, 0.0), w.involved, r.membership,
-            postings, p.contact,
+            staff_share,
+            np.where(disc > 0, rel / safe, 0.0),
+            w.involved,
+            r.membership,
+            postings,
+            p.contact,
         )
         rng = self.streams["ties"]
         ties.form_by_contact(roster, self.contact, p.ties, rng)
@@ -182,7 +198,12 @@ class JoinedUpModel(mesa.Model):
         ties.maintain(roster, self.contact, p.ties, rng)
         self.relationship = ties.relationship_strength(roster, p.ties)
         self.trust = trust.update_trust(
-            self.trust, effort, w.involved, self.contact, self.relationship, p.trust,
+            self.trust,
+            effort,
+            w.involved,
+            self.contact,
+            self.relationship,
+            p.trust,
             self.streams["trust"],
         )
         self.understanding = understanding.update_understanding(
@@ -195,7 +216,9 @@ class JoinedUpModel(mesa.Model):
 
         # (8) record
         spend = joint.sum(axis=1) + focused.sum(axis=1) + pooled.sum(axis=1) + ovh.sum(axis=1)
-        spent = own_in.sum() + joint.sum() + rel.sum() + pooled.sum() + focused.sum() + ovh_paid.sum()
+        spent = (
+            own_in.sum() + joint.sum() + rel.sum() + pooled.sum() + focused.sum() + ovh_paid.sum()
+        )
         self.month += 1
         self.recorder.record(
             self,

@@ -55,9 +55,15 @@ class AgencySpec(Strict):
     accountability: float = Field(0.7, ge=0, le=1, description="accountability pressure (0–1)")
     risk_aversion: float = Field(0.5, ge=0, le=1, description="aversion to visible failure (0–1)")
     openness: float = Field(0.5, ge=0, le=1, description="openness of culture (0–1)")
-    admin_capacity: float = Field(1.0, gt=0, le=10, description="administrative capacity (1 = ample)")
-    churn: float = Field(0.015, ge=0, le=1, description="monthly probability a member of staff leaves")
-    handover: float = Field(0.3, ge=0, le=1, description="chance each tie is handed over on leaving")
+    admin_capacity: float = Field(
+        1.0, gt=0, le=10, description="administrative capacity (1 = ample)"
+    )
+    churn: float = Field(
+        0.015, ge=0, le=1, description="monthly probability a member of staff leaves"
+    )
+    handover: float = Field(
+        0.3, ge=0, le=1, description="chance each tie is handed over on leaving"
+    )
 
 
 class OutcomeSpec(Strict):
@@ -113,7 +119,10 @@ class Scenario(Strict):
     description: str = ""
     horizon: int = Field(60, ge=1, le=1200, description="months to simulate")
     initial_ties: float = Field(
-        4.0, ge=0, le=10_000, description="expected staff ties at month 0 per agency pair sharing an outcome"
+        4.0,
+        ge=0,
+        le=10_000,
+        description="expected staff ties at month 0 per agency pair sharing an outcome",
     )
     agencies: list[AgencySpec] = Field(min_length=2)
     outcomes: list[OutcomeSpec] = Field(min_length=1)
@@ -182,7 +191,11 @@ def _loc(loc: tuple[Any, ...], data: Any) -> str:
     node = data
     for part in loc:
         if isinstance(part, int):
-            name = node[part].get("name") if isinstance(node, list) and isinstance(node[part], dict) else None
+            name = (
+                node[part].get("name")
+                if isinstance(node, list) and isinstance(node[part], dict)
+                else None
+            )
             out += f"[{part}]" + (f"({name})" if name else "")
         else:
             out += ("." if out else "") + str(part)
@@ -214,8 +227,14 @@ def _problems(err: ValidationError, data: Any, file: str, prefix: tuple = ()) ->
             allowed = "required field is missing"
         else:
             allowed = e["msg"]
-        out.append((file, _loc(prefix + loc, None) if prefix else _loc(loc, data),
-                    "<missing>" if value is _MISSING else value, allowed))
+        out.append(
+            (
+                file,
+                _loc(prefix + loc, None) if prefix else _loc(loc, data),
+                "<missing>" if value is _MISSING else value,
+                allowed,
+            )
+        )
     return out
 
 
@@ -239,8 +258,7 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
     for k, raw in enumerate(raw_ivs):
         where = f"interventions[{k}]"
         if not isinstance(raw, dict) or "type" not in raw:
-            problems.append((source, f"{where}.type", "<missing>",
-                             f"one of {sorted(REGISTRY)}"))
+            problems.append((source, f"{where}.type", "<missing>", f"one of {sorted(REGISTRY)}"))
             continue
         kind = raw["type"]
         if kind not in REGISTRY:
@@ -271,11 +289,23 @@ def _cross_check(s: Scenario, ivs: list, source: str) -> list:
             problems.append((source, f"outcomes[{k}].name", o.name, "outcome names must be unique"))
         for agency in o.contributors:
             if agency not in names:
-                problems.append((source, f"outcomes[{k}]({o.name}).contributors", agency,
-                                 f"an agency of this scenario: {names}"))
+                problems.append(
+                    (
+                        source,
+                        f"outcomes[{k}]({o.name}).contributors",
+                        agency,
+                        f"an agency of this scenario: {names}",
+                    )
+                )
         if o.target >= o.initial_need:
-            problems.append((source, f"outcomes[{k}]({o.name}).target", o.target,
-                             f"a need level below initial_need ({o.initial_need})"))
+            problems.append(
+                (
+                    source,
+                    f"outcomes[{k}]({o.name}).target",
+                    o.target,
+                    f"a need level below initial_need ({o.initial_need})",
+                )
+            )
     for k, iv in enumerate(ivs):
         for fld, val, allowed in iv.check(s):
             problems.append((source, f"interventions[{k}]({iv.name}).{fld}", val, allowed))
@@ -310,7 +340,9 @@ def read_toml(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         raise ScenarioError([(str(path), "base", base, "a path to another scenario file")])
     base_path = (path.parent / base).resolve()
     if base_path in _seen or base_path == path.resolve():
-        raise ScenarioError([(str(path), "base", base, "a file that does not (indirectly) include itself")])
+        raise ScenarioError(
+            [(str(path), "base", base, "a file that does not (indirectly) include itself")]
+        )
     if not base_path.exists():
         raise ScenarioError([(str(path), "base", base, "a scenario file relative to this one")])
     parent = read_toml(base_path, (*_seen, path.resolve()))
@@ -351,16 +383,20 @@ def set_path(data: dict[str, Any], path: str, value: Any, source: str = "<overri
     if head in ("agencies", "outcomes") and len(parts) >= 3:
         items = {x["name"]: x for x in data[head]}
         if parts[1] not in items:
-            raise ScenarioError([(source, path, value, f"{head} of this scenario: {sorted(items)}")])
+            raise ScenarioError(
+                [(source, path, value, f"{head} of this scenario: {sorted(items)}")]
+            )
         node, rest = items[parts[1]], parts[2:]
     elif head == "interventions" and len(parts) >= 3:
         match = [x for x in data["interventions"] if x.get("type") == parts[1]]
         if not match:
             present = [x.get("type") for x in data["interventions"]]
-            raise ScenarioError([(source, path, value, f"an intervention in this scenario: {present}")])
+            raise ScenarioError(
+                [(source, path, value, f"an intervention in this scenario: {present}")]
+            )
         node, rest = match[0], parts[2:]
     elif head.startswith("interventions[") and head.endswith("]"):
-        k = int(head[len("interventions["):-1])
+        k = int(head[len("interventions[") : -1])
         node, rest = data["interventions"][k], parts[1:]
     else:
         node, rest = data, parts

@@ -111,9 +111,7 @@ def build_world(scenario: Scenario) -> World:
     )
 
 
-def initial_roster(
-    world: World, scenario: Scenario, rng: np.random.Generator
-) -> StaffRoster:
+def initial_roster(world: World, scenario: Scenario, rng: np.random.Generator) -> StaffRoster:
     """Staff by agency, with existing cross-agency ties between agencies that share outcomes."""
     from jusim.mechanisms.ties import form_by_contact
 

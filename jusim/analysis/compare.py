@@ -18,9 +18,21 @@ from jusim.metrics import RunResult
 from jusim.scenario import Scenario
 
 RECORD_FIELDS = [
-    "scenario", "outcome", "n", "mean", "ci_low", "ci_high", "diff", "diff_ci_low",
-    "diff_ci_high", "cost_per_outcome", "cost_ci_low", "cost_ci_high", "cost_diff",
-    "cost_diff_ci_low", "cost_diff_ci_high",
+    "scenario",
+    "outcome",
+    "n",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "diff",
+    "diff_ci_low",
+    "diff_ci_high",
+    "cost_per_outcome",
+    "cost_ci_low",
+    "cost_ci_high",
+    "cost_diff",
+    "cost_diff_ci_low",
+    "cost_diff_ci_high",
 ]
 
 
@@ -66,8 +78,13 @@ class Comparison:
         from jusim.analysis.plots import trajectory_figure
 
         out.mkdir(parents=True, exist_ok=True)
-        paths = [out / "comparison.csv", out / "outcomes.parquet", out / "agencies.parquet",
-                 out / "system.parquet", out / "trajectories.png"]
+        paths = [
+            out / "comparison.csv",
+            out / "outcomes.parquet",
+            out / "agencies.parquet",
+            out / "system.parquet",
+            out / "trajectories.png",
+        ]
         self.table.to_csv(paths[0], index=False)
         self.trajectories().to_parquet(paths[1], index=False)
         self._tables("agency_table").to_parquet(paths[2], index=False)
@@ -89,17 +106,36 @@ def summarise(runs: dict[str, list[RunResult]], baseline: str) -> pd.DataFrame:
             cost = np.array([r.cost_per_outcome()[-1, k] for r in arm])
             m, lo, hi = mean_ci(att)
             c, clo, chi = mean_ci(cost)
-            row = dict(scenario=name, outcome=outcome, n=len(arm), mean=m, ci_low=lo, ci_high=hi,
-                       diff=None, diff_ci_low=None, diff_ci_high=None, cost_per_outcome=c,
-                       cost_ci_low=clo, cost_ci_high=chi, cost_diff=None, cost_diff_ci_low=None,
-                       cost_diff_ci_high=None)
+            row = dict(
+                scenario=name,
+                outcome=outcome,
+                n=len(arm),
+                mean=m,
+                ci_low=lo,
+                ci_high=hi,
+                diff=None,
+                diff_ci_low=None,
+                diff_ci_high=None,
+                cost_per_outcome=c,
+                cost_ci_low=clo,
+                cost_ci_high=chi,
+                cost_diff=None,
+                cost_diff_ci_low=None,
+                cost_diff_ci_high=None,
+            )
             if name != baseline:
                 b_att = np.array([r.attainment[-1, k] for r in base])
                 b_cost = np.array([r.cost_per_outcome()[-1, k] for r in base])
                 d = paired_diff_ci(att, b_att)
                 cd = paired_diff_ci(cost, b_cost)
-                row.update(diff=d[0], diff_ci_low=d[1], diff_ci_high=d[2], cost_diff=cd[0],
-                           cost_diff_ci_low=cd[1], cost_diff_ci_high=cd[2])
+                row.update(
+                    diff=d[0],
+                    diff_ci_low=d[1],
+                    diff_ci_high=d[2],
+                    cost_diff=cd[0],
+                    cost_diff_ci_low=cd[1],
+                    cost_diff_ci_high=cd[2],
+                )
             rows.append(row)
     return pd.DataFrame(rows, columns=RECORD_FIELDS)
 

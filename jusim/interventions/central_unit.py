@@ -50,8 +50,13 @@ class CentralUnit(OutcomePartnership):
 
         return [
             AgencySpec(
-                name=self.unit, kind="central_unit", staff=0, budget=0.0,
-                discretionary_share=0.0, own_target=0.0, churn=0.0,
+                name=self.unit,
+                kind="central_unit",
+                staff=0,
+                budget=0.0,
+                discretionary_share=0.0,
+                own_target=0.0,
+                churn=0.0,
             )
         ]
 

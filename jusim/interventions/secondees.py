@@ -45,7 +45,9 @@ def focus_effort(model, o: int, slots: np.ndarray, focus: float) -> None:
 class Secondees(OutcomePartnership):
     name = "secondees"
     summary = "Staff placed in a partner agency for a fixed term: bridging ties and focused effort."
-    evidence = "000_babc907a3220f36e.txt 'Structural Challenges'; 001_04a1019f119c8ec4.txt ¶21, ¶23, ¶79"
+    evidence = (
+        "000_babc907a3220f36e.txt 'Structural Challenges'; 001_04a1019f119c8ec4.txt ¶21, ¶23, ¶79"
+    )
     explanation = (
         "Officials move to a partner for a fixed term. They get to know its people, and those "
         "relationships outlast the posting; while there they work only on the shared outcome."

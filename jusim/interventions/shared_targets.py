@@ -32,7 +32,9 @@ def share_target(model, o: int, members, weight: float) -> None:
 class SharedTargets(OutcomePartnership):
     name = "shared_targets"
     summary = "A cross-cutting PSA: the shared outcome counts in every member's accountability."
-    evidence = "002_5677c7bae92002df.txt ¶10, fn3, ¶25(3); 003_741bbb3ed11f1208.txt 'Better together'"
+    evidence = (
+        "002_5677c7bae92002df.txt ¶10, fn3, ¶25(3); 003_741bbb3ed11f1208.txt 'Better together'"
+    )
     explanation = (
         "Departments are judged on the shared outcome as well as their own targets, so working on "
         "it earns credit. Evidence: four cross-cutting PSAs existed in 2001; they raised "

@@ -37,7 +37,9 @@ class TieParams(Params):
     initial_strength: float = Field(0.3, ge=0, le=1, description="strength of a new tie (0–1)")
     refresh: float = Field(0.3, ge=0, le=1, description="strengthening in a month with contact")
     decay: float = Field(0.06, ge=0, le=1, description="weakening in a month without contact")
-    contact_base: float = Field(0.1, ge=0, le=1, description="monthly contact chance, no joint work")
+    contact_base: float = Field(
+        0.1, ge=0, le=1, description="monthly contact chance, no joint work"
+    )
     contact_scale: float = Field(0.5, ge=0, le=10, description="contact chance per unit contact")
     min_strength: float = Field(0.05, ge=0, le=1, description="ties weaker than this are dropped")
     relationship_scale: float = Field(

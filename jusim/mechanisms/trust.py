@@ -39,7 +39,9 @@ class TrustParams(Params):
     gain: float = Field(0.08, ge=0, le=1, description="rise when partner meets expectation")
     loss: float = Field(0.2, ge=0, le=1, description="fall when partner falls short")
     tolerance: float = Field(0.8, ge=0, le=2, description="partner/own effort ratio expected")
-    noise: float = Field(0.6, ge=0, le=5, description="observation noise between strangers (log-sd)")
+    noise: float = Field(
+        0.6, ge=0, le=5, description="observation noise between strangers (log-sd)"
+    )
     contact_ref: float = Field(0.5, gt=0, le=100, description="contact for full-speed updating")
     baseline: float = Field(0.5, ge=0, le=1, description="trust level without contact")
     drift: float = Field(0.01, ge=0, le=1, description="monthly drift toward baseline")
