@@ -26,7 +26,7 @@ outcome: there is no separate silo mode.
 
 | parameter | unit | default | bounds | meaning |
 |---|---|---|---|---|
-| temperature | credit | 0.3 | >0–10 | randomness of choice (bounded rationality) |
+| temperature | credit | 0.15 | >0–10 | randomness of choice (bounded rationality) |
 | adaptation | share / month | 0.2 | 0–1 | speed shares move toward their targets |
 | scrutiny | 0–1 | 0.6 | 0–1 | visibility and penalty of failure in cross-cutting work |
 | relationship_value | ratio | 0.4 | 0–10 | value of relationship work relative to the best joint option |
@@ -43,7 +43,7 @@ from jusim.params import Params
 
 
 class DecisionParams(Params):
-    temperature: float = Field(0.3, gt=0, le=10, description="logit temperature (credit units)")
+    temperature: float = Field(0.15, gt=0, le=10, description="logit temperature (credit units)")
     adaptation: float = Field(0.2, ge=0, le=1, description="monthly move toward target shares")
     scrutiny: float = Field(0.6, ge=0, le=1, description="visibility of failure (0–1)")
     relationship_value: float = Field(0.4, ge=0, le=10, description="relative value of networking")

@@ -19,7 +19,7 @@ the harder cases remain as the stock falls (half-saturation).
 | parameter | unit | default | bounds | meaning |
 |---|---|---|---|---|
 | complementarity | CES rho | -1.0 | -20–1 | substitutability of roles (1: perfect substitutes; very negative: weakest link) |
-| coordination_floor | share | 0.3 | 0–1 | efficiency of joint work with no trust or understanding |
+| coordination_floor | share | 0.1 | 0–1 | efficiency of joint work with no trust or understanding |
 
 Outcome-specific quantities (inflow, exit rate, unit cost, lag, half-saturation) are in the
 scenario's ``[[outcomes]]``.
@@ -38,7 +38,7 @@ _EPS = 1e-9
 class ProductionParams(Params):
     complementarity: float = Field(-1.0, ge=-20, le=1, description="CES rho between roles")
     coordination_floor: float = Field(
-        0.3, ge=0, le=1, description="coordination efficiency with no trust or understanding"
+        0.1, ge=0, le=1, description="coordination efficiency with no trust or understanding"
     )
 
 
