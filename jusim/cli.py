@@ -189,6 +189,34 @@ def scenarios_cmd() -> None:
     console.print(t)
 
 
+@app.command("validate")
+def validate_cmd(
+    replications: Annotated[int, typer.Option(min=3, help="paired replications")] = 30,
+    seed: Annotated[int, typer.Option(help="master seed")] = 2026,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON records")] = False,
+) -> None:
+    """Check the stylized facts (a)–(d) from the evidence: effect sizes with 95% intervals."""
+    from jusim.analysis.validation import validate
+
+    with err_console.status("running the validation experiments..."):
+        effects = validate(replications=replications, seed=seed)
+    if as_json:
+        json.dump([e.as_dict() for e in effects], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    t = Table(title=f"Stylized facts, {replications} paired replications, seed {seed}")
+    for col in ("pattern", "measure", "mean [95% CI]", "holds"):
+        t.add_column(col)
+    for e in effects:
+        t.add_row(
+            e.pattern,
+            e.measure,
+            f"{e.mean:.3f} [{e.ci_low:.3f}, {e.ci_high:.3f}]",
+            "yes" if e.holds else "[red]no[/]",
+        )
+    console.print(t)
+
+
 def _register_plugins() -> None:
     for module in ("jusim.experiment.commands", "jusim.dashboard.commands"):
         try:
