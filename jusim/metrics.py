@@ -138,6 +138,7 @@ class Recorder:
     """Preallocated per-month arrays; cheap enough to leave on in sweeps."""
 
     def __init__(self, horizon: int, n_outcomes: int, n_agencies: int) -> None:
+        self._pairs: np.ndarray | None = None  # agency pairs sharing an outcome
         t = horizon + 1
         self.s: dict[str, np.ndarray] = {
             "need": np.zeros((t, n_outcomes)),
@@ -158,9 +159,11 @@ class Recorder:
         }
 
     def _relations(self, model: JoinedUpModel, m: int) -> None:
-        inv = model.world.involved.astype(float)
-        mask = (inv.T @ inv) > 0
-        np.fill_diagonal(mask, False)
+        if self._pairs is None:
+            inv = model.world.involved.astype(float)
+            self._pairs = (inv.T @ inv) > 0
+            np.fill_diagonal(self._pairs, False)
+        mask = self._pairs
         self.s["mean_trust"][m] = _pair_mean(model.trust, mask)
         self.s["mean_understanding"][m] = _pair_mean(model.understanding, mask)
         self.s["tie_density"][m] = model.roster.tie_density()

@@ -192,9 +192,10 @@ class JoinedUpModel(mesa.Model):
             p.contact,
         )
         rng = self.streams["ties"]
-        ties.form_by_contact(roster, self.contact, p.ties, rng)
-        ties.form_by_posting(roster, p.ties, rng)
-        ties.form_by_referral(roster, w.openness, p.ties, rng)
+        with roster.batch():  # referral acts on last month's ties; new ones merge at the end
+            ties.form_by_contact(roster, self.contact, p.ties, rng)
+            ties.form_by_posting(roster, p.ties, rng)
+            ties.form_by_referral(roster, w.openness, p.ties, rng)
         ties.maintain(roster, self.contact, p.ties, rng)
         self.relationship = ties.relationship_strength(roster, p.ties)
         self.trust = trust.update_trust(

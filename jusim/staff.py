@@ -10,6 +10,8 @@ A secondee keeps their home agency and has ``post`` set to the host agency for a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +28,10 @@ class StaffRoster:
     tie_i: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # i < j
     tie_j: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     tie_w: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
+    _by_home: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = field(
+        default=None, repr=False
+    )
 
     @classmethod
     def from_counts(cls, counts: np.ndarray) -> StaffRoster:
@@ -44,17 +50,48 @@ class StaffRoster:
         """Staff employed by each agency (by home)."""
         return np.bincount(self.home, minlength=self.n_agencies)
 
+    def by_home(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(order, start, count): staff grouped by home agency. Homes never change, so cached."""
+        if self._by_home is None:
+            counts = self.headcount()
+            start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            self._by_home = (np.argsort(self.home, kind="stable"), start, counts)
+        return self._by_home
+
     def add_ties(self, i: np.ndarray, j: np.ndarray, w: np.ndarray | float) -> None:
         """Add ties (i, j); self-pairs and same-agency pairs are ignored; duplicates keep the max."""
-        w = np.broadcast_to(np.asarray(w, dtype=np.float64), i.shape)
         keep = self.home[i] != self.home[j]
         if not keep.any():
             return
-        i, j, w = i[keep], j[keep], w[keep]
+        i, j = i[keep], j[keep]
+        w = w[keep] if isinstance(w, np.ndarray) else np.full(i.size, float(w))
         lo, hi = np.minimum(i, j), np.maximum(i, j)
-        ti = np.concatenate([self.tie_i, lo])
-        tj = np.concatenate([self.tie_j, hi])
-        tw = np.concatenate([self.tie_w, w])
+        if self._pending is not None:
+            self._pending.append((lo, hi, w))
+            return
+        self._merge([self.tie_i, lo], [self.tie_j, hi], [self.tie_w, w])
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Collect ``add_ties`` calls and merge them once on exit (one sort instead of many).
+
+        Inside the block, new ties are not yet visible in ``tie_i``/``tie_j``/``tie_w``.
+        """
+        self._pending = []
+        try:
+            yield
+        finally:
+            pending, self._pending = self._pending, None
+            if pending:
+                self._merge(
+                    [self.tie_i, *(p[0] for p in pending)],
+                    [self.tie_j, *(p[1] for p in pending)],
+                    [self.tie_w, *(p[2] for p in pending)],
+                )
+
+    def _merge(self, i_parts: list, j_parts: list, w_parts: list) -> None:
+        """Concatenate tie arrays and collapse duplicate pairs, keeping the strongest."""
+        ti, tj, tw = np.concatenate(i_parts), np.concatenate(j_parts), np.concatenate(w_parts)
         key = ti * self.n_staff + tj
         order = np.argsort(key, kind="stable")
         key = key[order]

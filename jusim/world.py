@@ -6,6 +6,7 @@ Intervention-created agencies (such as a central unit) are appended after the sc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -48,19 +49,19 @@ class World:
     def n_outcomes(self) -> int:
         return len(self.outcome_names)
 
-    @property
+    @cached_property
     def involved(self) -> np.ndarray:
         return self.roles > 0
 
-    @property
+    @cached_property
     def agency_index(self) -> dict[str, int]:
         return {n: k for k, n in enumerate(self.agency_names)}
 
-    @property
+    @cached_property
     def outcome_index(self) -> dict[str, int]:
         return {n: k for k, n in enumerate(self.outcome_names)}
 
-    @property
+    @cached_property
     def required_rate(self) -> np.ndarray:
         """Monthly relative fall in need that reaches each target by its deadline."""
         ratio = np.maximum(self.target, 1e-9) / self.need0

@@ -23,6 +23,8 @@ contact follows Burt's rule as used by Scheinert et al. 2017 (modelling-anchors.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 from pydantic import Field
 
@@ -47,6 +49,11 @@ class TieParams(Params):
     )
 
 
+@cache
+def _pairs(n_agencies: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(n_agencies, k=1)
+
+
 def _pick(order: np.ndarray, start: np.ndarray, size: np.ndarray, rng: np.random.Generator):
     """One uniformly random member of each group (groups given by start/size into ``order``)."""
     return order[start + (rng.random(size.shape) * size).astype(np.int64)]
@@ -59,15 +66,13 @@ def form_by_contact(
     rng: np.random.Generator,
 ) -> None:
     """Poisson numbers of new ties between each agency pair, by contact intensity."""
-    counts = roster.headcount()
-    a_idx, b_idx = np.triu_indices(roster.n_agencies, k=1)
+    order, start, counts = roster.by_home()
+    a_idx, b_idx = _pairs(roster.n_agencies)
     lam = params.formation * contact[a_idx, b_idx] * np.minimum(counts[a_idx], counts[b_idx])
     k = rng.poisson(lam)
     if k.sum() == 0:
         return
     a, b = np.repeat(a_idx, k), np.repeat(b_idx, k)
-    order = np.argsort(roster.home, kind="stable")
-    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
     i = _pick(order, start[a], counts[a], rng)
     j = _pick(order, start[b], counts[b], rng)
     roster.add_ties(i, j, params.initial_strength)
