@@ -18,14 +18,14 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-import jusim  # noqa: E402
-from jusim.analysis.compare import compare  # noqa: E402
-from jusim.analysis.plots import trajectory_figure  # noqa: E402
-from jusim.analysis.validation import validate  # noqa: E402
-from jusim.scenario import scenario_dir  # noqa: E402
+import jusim
+from jusim.analysis.compare import compare
+from jusim.analysis.plots import trajectory_figure
+from jusim.analysis.validation import validate
+from jusim.scenario import scenario_dir
 
 PNG = {"Software": None}  # no version or date in the files, so re-runs are identical
 
