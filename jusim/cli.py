@@ -124,7 +124,7 @@ def compare_cmd(
 
         result = compare(arms, baseline=base, replications=replications, seed=seed, progress=tick)
     if as_json:
-        json.dump(result.records(), sys.stdout, indent=2, default=float)
+        json.dump(result.records(), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         _print_comparison(result, replications, seed)

@@ -6,6 +6,7 @@ arm uses child ``k`` (common random numbers), so differences are paired run for 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,8 +52,8 @@ class Comparison:
     seed: int = 0
 
     def records(self) -> list[dict]:
-        df = self.table.astype(object).where(self.table.notna(), None)
-        return df.to_dict(orient="records")
+        """One JSON-ready record per (scenario, outcome); missing values are None."""
+        return json.loads(self.table.to_json(orient="records"))
 
     def trajectories(self) -> pd.DataFrame:
         """Tidy outcome trajectories of every run, with a replication column."""
