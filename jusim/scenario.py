@@ -216,7 +216,7 @@ def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
     return node
 
 
-def _problems(err: ValidationError, data: Any, file: str, prefix: tuple = ()) -> list:
+def _problems(err: ValidationError, data: Any, file: str) -> list:
     out = []
     for e in err.errors():
         loc = tuple(e["loc"])
@@ -230,7 +230,7 @@ def _problems(err: ValidationError, data: Any, file: str, prefix: tuple = ()) ->
         out.append(
             (
                 file,
-                _loc(prefix + loc, None) if prefix else _loc(loc, data),
+                _loc(loc, data),
                 "<missing>" if value is _MISSING else value,
                 allowed,
             )
@@ -270,6 +270,9 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
         except ValidationError as err:
             for file, fld, val, allowed in _problems(err, body, source):
                 problems.append((file, f"{where}({kind}).{fld}", val, allowed))
+            if scenario is not None:  # still report names that do not exist
+                for fld, val, allowed in _name_check(scenario, body):
+                    problems.append((source, f"{where}({kind}).{fld}", val, allowed))
     if scenario is not None:
         problems += _cross_check(scenario, ivs, source)
     if problems:
@@ -310,6 +313,20 @@ def _cross_check(s: Scenario, ivs: list, source: str) -> list:
         for fld, val, allowed in iv.check(s):
             problems.append((source, f"interventions[{k}]({iv.name}).{fld}", val, allowed))
     return problems
+
+
+def _name_check(s: Scenario, body: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """Outcome and agency names in an intervention table that failed validation."""
+    out = []
+    if isinstance(body.get("outcome"), str) and body["outcome"] not in s.outcome_names:
+        out.append(("outcome", body["outcome"], f"one of {s.outcome_names}"))
+    for key in ("host",):
+        if isinstance(body.get(key), str) and body[key] not in s.agency_names:
+            out.append((key, body[key], f"an agency of this scenario: {s.agency_names}"))
+    for m in body.get("members") or []:
+        if isinstance(m, str) and m not in s.agency_names:
+            out.append(("members", m, f"agencies of this scenario: {s.agency_names}"))
+    return out
 
 
 def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
