@@ -122,7 +122,12 @@ def compare_cmd(
             rate = done / max(time.perf_counter() - start, 1e-9)
             bar.update(task, advance=n, rate=f"{rate:.0f} runs/s")
 
-        result = compare(arms, baseline=base, replications=replications, seed=seed, progress=tick)
+        try:
+            result = compare(
+                arms, baseline=base, replications=replications, seed=seed, progress=tick
+            )
+        except ValueError as e:
+            raise fail(str(e)) from None
     if as_json:
         json.dump(result.records(), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -59,15 +59,16 @@ class Rules:
     """This month's rules of the game, set afresh by the interventions every month."""
 
     shared_target: np.ndarray  # (O, A) weight of the outcome in the agency's accountability
-    sponsor: np.ndarray  # (O,) sponsor priority
+    sponsor: np.ndarray  # (O, A) sponsor priority felt by each agency
     pool_share: np.ndarray  # (O, A) share of discretionary budget pooled for the outcome
     membership: np.ndarray  # (O, A) bool: sits on the outcome's partnership
-    focused: np.ndarray  # (O, A) £k/month of seconded staff time on the outcome
+    focused: np.ndarray  # (O, A) £k/month of seconded staff salaries spent on the outcome
+    focused_input: np.ndarray  # (O, A) what that seconded time is worth as input (focus x)
 
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
         z = np.zeros((n_outcomes, n_agencies))
-        return cls(z.copy(), np.zeros(n_outcomes), z.copy(), z.astype(bool), z.copy())
+        return cls(z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy())
 
 
 class JoinedUpModel(mesa.Model):
@@ -130,6 +131,7 @@ class JoinedUpModel(mesa.Model):
         fit = np.where(committed > room, room / np.maximum(committed, 1e-12), 1.0)
         pooled *= fit
         focused *= fit
+        focused_input = r.focused_input * fit
         free = room - (pooled + focused).sum(axis=0)
         core = (
             self.budget - disc - np.minimum(np.maximum(ovh_total - disc, 0.0), self.budget - disc)
@@ -159,7 +161,7 @@ class JoinedUpModel(mesa.Model):
 
         # (5) production
         roles_norm = w.roles / w.roles.sum(axis=1, keepdims=True)
-        inputs = joint + focused + pooled.sum(axis=1, keepdims=True) * roles_norm
+        inputs = joint + focused_input + pooled.sum(axis=1, keepdims=True) * roles_norm
         effective = production.joint_input(inputs, w.roles, p.production.complementarity)
         kappa = production.coordination(
             self.trust, self.understanding, w.roles, p.production.coordination_floor

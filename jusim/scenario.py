@@ -356,12 +356,16 @@ def read_toml(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if not isinstance(base, str):
         raise ScenarioError([(str(path), "base", base, "a path to another scenario file")])
     base_path = (path.parent / base).resolve()
+    if not base_path.exists() and not Path(base).suffix:  # a shipped scenario's name
+        base_path = (scenario_dir() / f"{base}.toml").resolve()
     if base_path in _seen or base_path == path.resolve():
         raise ScenarioError(
             [(str(path), "base", base, "a file that does not (indirectly) include itself")]
         )
     if not base_path.exists():
-        raise ScenarioError([(str(path), "base", base, "a scenario file relative to this one")])
+        raise ScenarioError(
+            [(str(path), "base", base, "a scenario file relative to this one, or a shipped name")]
+        )
     parent = read_toml(base_path, (*_seen, path.resolve()))
     parent.pop("base", None)
     for key in ("name", "description"):

@@ -152,11 +152,16 @@ def compare(
     from jusim import as_scenario, run
 
     base = as_scenario(baseline if baseline is not None else "silo")
-    arms = [as_scenario(s) for s in scenarios]
-    arms = [base] + [a for a in arms if a.name != base.name]
-    names = [a.name for a in arms]
-    if len(set(names)) != len(names):
-        raise ValueError(f"scenario names must differ to be compared: {names}")
+    arms = [base]
+    for arm in map(as_scenario, scenarios):
+        if arm.name == base.name and arm.to_dict() == base.to_dict():
+            continue  # the baseline itself, listed again
+        if arm.name in [a.name for a in arms]:
+            raise ValueError(
+                f"two different scenarios are both named {arm.name!r} ({arm.source}); "
+                "give each a distinct `name` to compare them"
+            )
+        arms.append(arm)
     seeds = replication_seeds(seed, replications)
     runs: dict[str, list[RunResult]] = {}
     for arm in arms:

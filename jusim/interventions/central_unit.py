@@ -4,9 +4,9 @@ Evidence: dedicated central units (Rough Sleepers Unit, Sure Start Unit, Social 
 are staffed from several departments, give strategic direction and hold a pooled or single budget
 (002_5677c7bae92002df.txt ¶4, ¶9–10, ¶14); with the RSU's pooled £200m and a two-thirds target,
 rough sleeping fell 62% in three years and cost per rough sleeper from about £120k to £70k
-(002 ¶7, ¶18, Fig 4–5); without a central unit departments join up less at the centre (002 ¶10);
-a unit's leverage is weak over partners it does not fund (002 ¶9); gains last only if partners
-mainstream its methods (002 ¶14).
+(002 ¶7, ¶18, Fig 4–5); without a central unit departments join up less at the centre (002 ¶10).
+Not modelled here: weaker leverage over partners the unit does not fund (002 ¶9) — its pot funds
+every role — and the decay of gains after wind-up unless methods are mainstreamed (002 ¶14).
 
 Mechanics: adds an agency of kind ``central_unit`` with no budget of its own; members pool
 ``pooled_share`` of their discretionary budgets into its pot for the outcome; the outcome becomes a

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from pydantic import Field
 
 from jusim.interventions.base import OutcomePartnership, register
@@ -23,7 +24,8 @@ from jusim.interventions.base import OutcomePartnership, register
 
 def pool(model, o: int, members, share: float) -> None:
     """Commit ``share`` of members' discretionary budgets to outcome ``o``'s pot this month."""
-    model.rules.pool_share[o, members] = max(share, 0.0)
+    rules = model.rules
+    rules.pool_share[o, members] = np.maximum(rules.pool_share[o, members], share)
     model.rules.membership[o, members] = True
 
 

@@ -8,7 +8,8 @@ and control"); staff who move keep "friendly contacts" in unfamiliar areas (001 
 Mechanics: at ``start``, ``count`` staff are chosen at random (round-robin over the sending
 agencies) and posted to ``host`` for ``term`` months. While posted they meet the host's staff
 (ties form by posting; see ``mechanisms/ties.py``) and their time goes wholly to the outcome, in
-their home agency's role, worth ``focus`` times their staff cost. On return their ties remain and
+their home agency's role: the home agency pays their salary (``context.staff_cost``), and their
+focused time counts as ``focus`` times that much input. On return their ties remain and
 decay without contact. If a secondee leaves, the successor takes up the seconded post.
 """
 
@@ -35,10 +36,14 @@ def choose_staff(model, senders: np.ndarray, count: int) -> np.ndarray:
 
 
 def focus_effort(model, o: int, slots: np.ndarray, focus: float) -> None:
-    """Add the posted staff's focused time to outcome ``o``, in their home agencies' roles."""
+    """Charge the posted staff's salaries to outcome ``o`` (home agencies pay), and count their
+    focused time as ``focus`` times that much input, in their home agencies' roles."""
     homes = model.roster.home[slots]
-    per_agency = np.bincount(homes, minlength=model.world.n_agencies)
-    model.rules.focused[o] += per_agency * model.scenario.context.staff_cost * focus
+    salaries = (
+        np.bincount(homes, minlength=model.world.n_agencies) * model.scenario.context.staff_cost
+    )
+    model.rules.focused[o] += salaries
+    model.rules.focused_input[o] += salaries * focus
 
 
 @register

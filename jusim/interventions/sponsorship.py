@@ -6,7 +6,8 @@ priority and acts as an incentive and as "glue" (002_5677c7bae92002df.txt ¶23�
 depends on individuals and must be renewed, and ministerial turnover harms continuity
 (001_04a1019f119c8ec4.txt ¶79, ¶127).
 
-Mechanics: while the sponsor is in post, every contributor's credit for the outcome rises by
+Mechanics: while the sponsor is in post, each member's (default: every contributor's) credit
+for the outcome rises by
 ``strength`` (times the accountability module's ``sponsor_weight``). Each month the sponsor moves
 on with probability ``reshuffle_rate``; ``lost_at`` removes the sponsor at a given month (a timed
 event). A lost sponsor is not replaced.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from pydantic import Field
 
 from jusim.interventions.base import OutcomePartnership, register
@@ -49,4 +51,6 @@ class Sponsorship(OutcomePartnership):
                 state["in_post"] = False
         if state["in_post"]:
             o = model.world.outcome_index[self.outcome]
-            model.rules.sponsor[o] = max(model.rules.sponsor[o], self.strength)
+            members = self.member_index(model)
+            rules = model.rules
+            rules.sponsor[o, members] = np.maximum(rules.sponsor[o, members], self.strength)

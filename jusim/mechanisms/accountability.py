@@ -45,13 +45,15 @@ def credit(
     sponsor: np.ndarray,
     params: AccountabilityParams,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Expected credit for own work (A,) and for each outcome (O, A)."""
+    """Expected credit for own work (A,) and for each outcome (O, A).
+
+    ``sponsor`` is the sponsor priority per outcome (O,), or per outcome and agency (O, A).
+    """
     shortfall = np.clip(1.0 - own_attainment, 0.0, 1.0)
     own = pressure * (params.own_weight + params.gap_weight * shortfall)
     n = np.maximum(involved.sum(axis=1, keepdims=True), 1)
+    sponsor = sponsor.reshape(sponsor.shape[0], -1)  # (O,) for all agencies, or (O, A)
     joint = (
-        params.intrinsic / n
-        + pressure[None, :] * shared_target
-        + params.sponsor_weight * sponsor[:, None]
+        params.intrinsic / n + pressure[None, :] * shared_target + params.sponsor_weight * sponsor
     )
     return own, np.where(involved, joint, 0.0)

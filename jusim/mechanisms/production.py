@@ -12,7 +12,7 @@ Each outcome's effective input is a CES aggregate of the inputs in each contribu
 ``Y = [sum_a w_a (z_a / w_a)^rho]^(1/rho)`` with role weights ``w`` summing to one: balanced input
 ``z_a = w_a X`` gives ``Y = X``; with ``rho < 0`` a missing role drags output toward zero. It is
 scaled by coordination efficiency ``kappa = floor + (1 - floor) * q``, with ``q`` the role-weighted
-mean of ``sqrt(trust * understanding)`` over contributor pairs, and turned into cases at
+mean over contributor pairs of ``sqrt(T_sym * understanding)``, where ``T_sym = (T_ab + T_ba) / 2``, and turned into cases at
 ``unit_cost``. Capacity reaches the need stock through a two-stage delay with mean ``lag`` months;
 the harder cases remain as the stock falls (half-saturation).
 

@@ -5,7 +5,8 @@ networks grow by referral (000_babc907a3220f36e.txt "Making connections"); face-
 forms ties, and keeping in touch maintains them (000 "Making connections", "Staying connected");
 secondees sit among a partner's staff and cross its boundaries (000 "Structural Challenges";
 001_04a1019f119c8ec4.txt ¶21, ¶23); movers keep "friendly contacts" (001 ¶79). Tie decay without
-contact follows Burt's rule as used by Scheinert et al. 2017 (modelling-anchors.md A1).
+contact is geometric (a fixed share a month, whatever the tie's age — simpler than the age-dependent
+Burt's rule used by Scheinert et al. 2017, modelling-anchors.md A1).
 
 | parameter | unit | default | bounds | meaning |
 |---|---|---|---|---|

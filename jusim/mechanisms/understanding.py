@@ -11,7 +11,7 @@ between the agencies and ``S`` the strength of their staff relationship.
 | parameter | unit | default | bounds | meaning |
 |---|---|---|---|---|
 | initial | 0–1 | 0.2 | 0–1 | understanding at month 0 |
-| gain | share / month | 0.04 | 0–1 | growth at full contact and relationship |
+| gain | share / month | 0.04 | 0–1 | growth per unit of drive (drive = contact term + relationship, 0–2) |
 | decay | share / month | 0.02 | 0–1 | erosion per month |
 | contact_ref | contact | 0.5 | >0 | contact giving half the contact effect |
 """
@@ -26,7 +26,7 @@ from jusim.params import Params
 
 class UnderstandingParams(Params):
     initial: float = Field(0.2, ge=0, le=1, description="understanding at month 0 (0–1)")
-    gain: float = Field(0.04, ge=0, le=1, description="monthly growth at full contact")
+    gain: float = Field(0.04, ge=0, le=1, description="monthly growth per unit of drive (0–2)")
     decay: float = Field(0.02, ge=0, le=1, description="monthly erosion")
     contact_ref: float = Field(0.5, gt=0, le=100, description="contact giving half the effect")
 
