@@ -32,7 +32,7 @@ One month, in the order of ``JoinedUpModel.step`` (phase 2, then the tie part of
 Usage::
 
     python benchmarks/per_agent_reference.py --check            # docking check, 30 seeds x 60 months
-    python benchmarks/per_agent_reference.py --check --seeds 50 --contact-scale 3
+    python benchmarks/per_agent_reference.py --check --contact-scale 5 --secondees 30
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class StaffInputs:
     tie_params: TieParams
     churn_params: ChurnParams
     scenario: Scenario
+    secondees: int = 0  # staff posted to another agency at month 0 (exercises posting rules)
 
 
 def contact_from_model(scenario: Scenario, months: int = 12, seed: int = 0) -> np.ndarray:
@@ -90,8 +91,14 @@ def make_inputs(
     scenario: Scenario | str = "default_world",
     contact: np.ndarray | None = None,
     contact_scale: float = 1.0,
+    secondees: int = 0,
 ) -> StaffInputs:
-    """Inputs for ``scenario``; the contact matrix defaults to a default-world run's month 12."""
+    """Inputs for ``scenario``; the contact matrix defaults to a default-world run's month 12.
+
+    ``secondees`` members of staff, chosen at random per seed, start posted to a random other
+    agency (the default world has none), so that formation by posting and contact through a
+    shared post are exercised too.
+    """
     sc = jusim.load_scenario(scenario) if isinstance(scenario, str) else scenario
     world = build_world(sc)
     if contact is None:
@@ -105,12 +112,19 @@ def make_inputs(
         tie_params=sc.parameters.ties,
         churn_params=sc.parameters.churn,
         scenario=sc,
+        secondees=secondees,
     )
 
 
 def starting_roster(inputs: StaffInputs, seed: int) -> StaffRoster:
     """The model's own month-0 roster (staff by agency, initial ties, tenure) for ``seed``."""
-    return initial_roster(inputs.world, inputs.scenario, np.random.default_rng([seed, 1]))
+    roster = initial_roster(inputs.world, inputs.scenario, np.random.default_rng([seed, 1]))
+    if inputs.secondees:
+        rng = np.random.default_rng([seed, 3])
+        who = rng.choice(roster.n_staff, size=inputs.secondees, replace=False)
+        shift = rng.integers(1, roster.n_agencies, size=who.size)
+        roster.post[who] = (roster.home[who] + shift) % roster.n_agencies
+    return roster
 
 
 # --------------------------------------------------------------------------------------------
@@ -359,6 +373,7 @@ def docking_check(
     seeds: int = 30,
     months: int = 60,
     contact_scale: float = 1.0,
+    secondees: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[str, bool]:
     """Run both implementations for ``seeds`` seeds and compare distributions.
@@ -367,7 +382,7 @@ def docking_check(
     after a Bonferroni correction over the aggregate statistics, and at most the expected number
     of agency pairs, plus slack, with p < 0.05).
     """
-    inputs = make_inputs(contact_scale=contact_scale)
+    inputs = make_inputs(contact_scale=contact_scale, secondees=secondees)
     vec, ref = [], []
     t_vec = t_ref = 0.0
     for s in range(seeds):
@@ -390,7 +405,7 @@ def docking_check(
     lines = [
         f"Docking check: {seeds} seeds x {months} months, default world "
         f"({inputs.world.staff.sum()} staff), contact matrix of a default-world run at month 12"
-        f" x {contact_scale:g}; same month-0 roster per seed for both.",
+        f" x {contact_scale:g}; {secondees} secondees; same month-0 roster per seed for both.",
         "",
         "| statistic | vectorised mean (sd) | per-agent mean (sd) | difference (95% CI) "
         "| Mann-Whitney p |",
@@ -441,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--contact-scale", type=float, default=1.0, help="multiply the fixed contact matrix"
     )
+    ap.add_argument(
+        "--secondees", type=int, default=0, help="staff posted to another agency at month 0"
+    )
     args = ap.parse_args(argv)
     if not args.check:
         ap.print_help()
@@ -449,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         args.seeds,
         args.months,
         args.contact_scale,
+        args.secondees,
         progress=lambda s: print(s, file=sys.stderr, end="\r"),
     )
     print(report)
