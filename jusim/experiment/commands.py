@@ -1,0 +1,316 @@
+"""CLI commands for sweeps: ``jusim sweep``, ``jusim results``, ``jusim sensitivity``,
+``jusim discover`` (registered on the main Typer app by ``register``)."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from jusim.scenario import ScenarioError
+
+
+def _default_out(name: str) -> Path:
+    return Path("sweeps") / name
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, bool):
+        return "on" if v else "off"
+    if isinstance(v, float):
+        return "–" if math.isnan(v) else f"{v:.3g}"
+    return str(v)
+
+
+def _plan(file: Path):
+    from jusim.cli import fail
+    from jusim.experiment.runner import plan_sweep
+
+    try:
+        return plan_sweep(file)
+    except ScenarioError as e:
+        raise fail(str(e)) from None
+
+
+def _execute(plan, out: Path, workers: int | None, scheduler: str | None, chunk_size: int | None):
+    """Run (or resume) the sweep with a progress bar; print a summary; return the report."""
+    from jusim.cli import console, err_console, fail, progress_bar
+    from jusim.experiment.executors import SweepExecutorError, make_executor
+    from jusim.experiment.runner import run_sweep
+
+    if workers is not None and workers < 0:
+        raise fail(f"--workers {workers}: use 0 (this process) or more")
+    try:
+        executor = make_executor(workers, scheduler)
+    except SweepExecutorError as e:
+        raise fail(str(e)) from None
+    start = time.perf_counter()
+    state: dict = {}
+
+    def on_start(report) -> None:
+        state["already"] = report.already
+        bar.update(task, completed=report.already)
+        if report.already:
+            err_console.print(f"resuming {out}: {report.already} of {report.total} runs stored")
+
+    def tick(n: int) -> None:
+        done = bar.tasks[0].completed + n
+        rate = (done - state.get("already", 0)) / max(time.perf_counter() - start, 1e-9)
+        bar.update(task, completed=done, rate=f"{rate:.1f} runs/s")
+
+    report = None
+    try:
+        with progress_bar(transient=False) as bar:
+            task = bar.add_task("runs", total=plan.total_runs, rate="")
+            report = run_sweep(
+                plan, out, executor, chunk_size=chunk_size, progress=tick, on_start=on_start
+            )
+    except ScenarioError as e:
+        raise fail(str(e)) from None
+    finally:
+        executor.shutdown(cancel=report is None or report.interrupted or not report.complete)
+    t = Table(title=f"sweep {plan.experiment.name}", title_justify="left", show_header=False)
+    t.add_row("output", str(out))
+    t.add_row("executor", report.executor)
+    t.add_row("design", f"{plan.experiment.design.kind}, {plan.design.n_points} points")
+    t.add_row("replications", str(plan.replications))
+    t.add_row("runs stored", f"{report.already + report.done} of {report.total}")
+    t.add_row("run now", f"{report.done} in {report.elapsed:.1f} s ({report.rate:.1f} runs/s)")
+    if report.failed:
+        t.add_row("failed", f"{report.failed} runs")
+    console.print(t)
+    for msg in report.errors[:5]:
+        err_console.print(f"[red]run error:[/] {msg}", highlight=False)
+    if report.interrupted:
+        err_console.print(
+            f"interrupted: {report.already + report.done} of {report.total} runs are stored. "
+            "Run the same command again to finish."
+        )
+        raise typer.Exit(130)
+    if not report.complete:
+        err_console.print(
+            "some runs did not finish; run the same command again to retry only those."
+        )
+        raise typer.Exit(1)
+    console.print(f"query with: jusim results {out}")
+    return report
+
+
+def sweep_cmd(
+    file: Annotated[Path, typer.Argument(help="experiment file (TOML)")],
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", "-w", help="local worker processes (default: all cores; 0: none)"
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786"),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="output folder (default: sweeps/NAME)")] = None,
+    chunk_size: Annotated[
+        int | None, typer.Option(min=1, help="runs per task and per Parquet chunk")
+    ] = None,
+) -> None:
+    """Run an experiment file's sweep (resumes an interrupted one in the same folder)."""
+    plan = _plan(file)
+    _execute(plan, out or _default_out(plan.experiment.name), workers, scheduler, chunk_size)
+
+
+def _open_store(folder: Path):
+    from jusim.cli import fail
+    from jusim.experiment.store import Store
+
+    store = Store(folder)
+    if not store.exists():
+        raise fail(
+            f"{folder}: not a sweep output folder (no manifest.json); run 'jusim sweep' first"
+        )
+    return store
+
+
+def _print_df(df, title: str, limit: int) -> None:
+    from jusim.cli import console
+
+    t = Table(title=title, title_justify="left")
+    for c in df.columns:
+        t.add_column(str(c), justify="left" if df[c].dtype == object else "right")
+    for row in df.head(limit).itertuples(index=False):
+        t.add_row(*[_fmt(v) for v in row])
+    console.print(t)
+    if len(df) > limit:
+        console.print(f"... {len(df) - limit} more rows (use --limit)")
+
+
+def results_cmd(
+    folder: Annotated[Path, typer.Argument(help="sweep output folder")],
+    sql: Annotated[
+        str | None,
+        typer.Option(help='SQL over views runs, parameters, metrics, design (quote "a.b" names)'),
+    ] = None,
+    metric: Annotated[
+        list[str] | None, typer.Option("--metric", "-m", help="metrics to summarise")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="rows to print")] = 50,
+    csv: Annotated[Path | None, typer.Option(help="also write the table to this CSV file")] = None,
+) -> None:
+    """Summary per design point (mean of each metric), or the result of an SQL query."""
+    from jusim.cli import fail
+
+    store = _open_store(folder)
+    man = store.manifest()
+    if sql is not None:
+        try:
+            df = store.query(sql)
+        except Exception as e:  # duckdb errors: show the message, not a traceback
+            raise fail(f"query failed: {e}") from None
+        title = sql
+    else:
+        metrics = metric or man["metrics"][:6]
+        bad = [m for m in metrics if m not in man["metrics"]]
+        if bad:
+            raise fail(f"--metric {bad[0]}: not stored; stored metrics: {man['metrics']}")
+        fcols = ", ".join(f'"{f}"' for f in man["factors"])
+        mcols = ", ".join(f'avg("{m}") AS "{m}"' for m in metrics)
+        df = store.query(
+            f"SELECT point, {fcols}, count(*) AS runs, {mcols} FROM runs "
+            f"GROUP BY point, {fcols} ORDER BY point"
+        )
+        stored = int(df["runs"].sum()) if len(df) else 0
+        title = (
+            f"{man['name']}: mean per design point ({stored} of {man['total_runs']} runs stored, "
+            f"jusim {man['jusim_version']})"
+        )
+    _print_df(df, title, limit)
+    if csv is not None:
+        df.to_csv(csv, index=False)
+
+
+def sensitivity_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="experiment file (sobol or morris design) or folder")
+    ],
+    out: Annotated[Path | None, typer.Option(help="sweep folder (default: sweeps/NAME)")] = None,
+    metric: Annotated[list[str] | None, typer.Option("--metric", "-m", help="metrics")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-w")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address")] = None,
+    conf_level: Annotated[float, typer.Option(min=0.5, max=0.999)] = 0.95,
+) -> None:
+    """Sobol or Morris indices with confidence intervals, from stored runs (runs missing ones)."""
+    from jusim.cli import console, fail
+    from jusim.experiment.sensitivity import SensitivityError, analyze_store, bar_chart
+
+    if file.is_dir():
+        folder = file
+        _open_store(folder)
+    else:
+        plan = _plan(file)
+        kind = plan.experiment.design.kind
+        if kind not in ("sobol", "morris"):
+            raise fail(
+                f"{file}: field 'design.kind' = \"{kind}\" is not valid for sensitivity: "
+                '"sobol" or "morris"'
+            )
+        folder = out or _default_out(plan.experiment.name)
+        from jusim.experiment.store import Store
+
+        store = Store(folder)
+        if not store.exists() or len(store.done_ids()) < plan.total_runs:
+            _execute(plan, folder, workers, scheduler, None)
+    store = _open_store(folder)
+    man = store.manifest()
+    try:
+        table = analyze_store(folder, metric, conf_level)
+    except SensitivityError as e:
+        raise fail(str(e)) from None
+    method = man["design"]["kind"]
+    for m, sub in table.groupby("metric", sort=False):
+        t = Table(
+            title=f"{m}: {method} indices, {int(conf_level * 100)}% confidence intervals",
+            title_justify="left",
+        )
+        t.add_column("factor")
+        indices = list(dict.fromkeys(sub["index"]))
+        for k in indices:
+            t.add_column(k, justify="right")
+        for f, rows in sub.groupby("factor", sort=False):
+            cells = []
+            for k in indices:
+                r = rows[rows["index"] == k].iloc[0]
+                cells.append(
+                    f"{r.value:.3f}" if math.isnan(r.conf) else f"{r.value:.3f} ± {r.conf:.3f}"
+                )
+            t.add_row(man["labels"].get(f, f), *cells)
+        console.print(t)
+    csv = folder / f"sensitivity-{method}.csv"
+    table.to_csv(csv, index=False)
+    png = bar_chart(table, folder / f"sensitivity-{method}.png", man["labels"])
+    console.print(f"written: {csv}, {png}")
+
+
+def discover_cmd(
+    folder: Annotated[Path, typer.Argument(help="sweep output folder")],
+    metric: Annotated[str, typer.Option("--metric", "-m", help="outcome metric")],
+    threshold: Annotated[float, typer.Option("--threshold", "-t", help="success threshold")],
+    below: Annotated[
+        bool, typer.Option("--below", help="success is metric <= threshold (default >=)")
+    ] = False,
+    min_coverage: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="least share of successes the box must hold")
+    ] = 0.5,
+    alpha: Annotated[float, typer.Option(min=0.01, max=0.3, help="PRIM peeling fraction")] = 0.05,
+) -> None:
+    """Find where in factor space an outcome succeeds (PRIM boxes, in plain words)."""
+    from jusim.cli import console, fail
+    from jusim.experiment.discovery import discover
+
+    store = _open_store(folder)
+    man = store.manifest()
+    if metric not in man["metrics"]:
+        raise fail(f"--metric {metric}: not stored; stored metrics: {man['metrics']}")
+    runs = store.runs()
+    if runs.empty:
+        raise fail(f"{folder}: no runs stored yet")
+    try:
+        d = discover(
+            runs,
+            man["factors"],
+            metric,
+            threshold,
+            below=below,
+            labels=man["labels"],
+            alpha=alpha,
+            min_coverage=min_coverage,
+        )
+    except ValueError as e:
+        raise fail(str(e)) from None
+    op = "<=" if below else ">="
+    console.print(
+        f"Success: {metric} {op} {threshold:g}. Overall {d.success_rate:.0%} of {d.n_runs} runs "
+        "succeed."
+    )
+    console.print(f"[bold]{d.text}[/]", highlight=False)
+    t = Table(title="PRIM peeling trajectory (coverage vs density)", title_justify="left")
+    for c in ("step", "coverage", "density", "runs", "restricted factors"):
+        t.add_column(c, justify="right" if c != "restricted factors" else "left")
+    step = max(1, len(d.trajectory) // 10)
+    for i, b in list(enumerate(d.trajectory))[::step]:
+        t.add_row(
+            str(i), f"{b.coverage:.0%}", f"{b.density:.0%}", str(b.n), ", ".join(b.limits) or "–"
+        )
+    console.print(t)
+    if d.skipped:
+        console.print(f"not searched (not numeric): {', '.join(d.skipped)}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the sweep commands to the ``jusim`` app."""
+    app.command("sweep")(sweep_cmd)
+    app.command("results")(results_cmd)
+    app.command("sensitivity")(sensitivity_cmd)
+    app.command("discover")(discover_cmd)

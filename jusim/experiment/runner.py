@@ -1,0 +1,252 @@
+"""Plan and run a sweep: validate, build the design, derive seeds, run missing chunks, store.
+
+Seeds: replication ``k`` of every design point uses the same child ``k`` of
+``SeedSequence(master_seed)`` (common random numbers across points). The child is turned into a
+63-bit integer, recorded as ``seed`` on every row, so any run is reproduced exactly with
+``jusim.run(scenario_of_its_point, seed=row.seed)``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+import jusim
+from jusim.experiment.design import Design, make_design, n_points
+from jusim.experiment.schema import (
+    Experiment,
+    base_scenario,
+    check_factors,
+    check_metrics,
+    experiment_hash,
+    load_experiment,
+    total_runs_check,
+)
+from jusim.experiment.store import Store
+from jusim.experiment.worker import run_chunk
+from jusim.scenario import Scenario
+
+SEED_MASK = 2**63 - 1
+
+
+def run_seeds(master_seed: int, replications: int) -> list[int]:
+    """One 63-bit seed per replication, from ``SeedSequence(master_seed).spawn(replications)``."""
+    children = np.random.SeedSequence(master_seed).spawn(replications)
+    return [int(c.generate_state(1, np.uint64)[0]) & SEED_MASK for c in children]
+
+
+@dataclass
+class SweepPlan:
+    """Everything needed to run (or resume) a sweep, validated before any run starts."""
+
+    experiment: Experiment
+    base: Scenario
+    design: Design
+    metrics: list[str]
+    hash: str
+    seeds: list[int]
+
+    @property
+    def replications(self) -> int:
+        return self.experiment.replications
+
+    @property
+    def total_runs(self) -> int:
+        return self.design.n_points * self.replications
+
+    def run_spec(self, run_id: int) -> tuple[int, int, int, int, dict[str, Any]]:
+        point, rep = divmod(run_id, self.replications)
+        return (run_id, point, rep, self.seeds[rep], self.design.point(point))
+
+    def context(self) -> dict[str, Any]:
+        """What a worker needs (small, picklable plain data)."""
+        return {
+            "hash": self.hash,
+            "experiment": self.experiment.model_dump(mode="json", exclude={"source"}),
+            "source": self.experiment.source,
+            "base": self.base.to_dict(),
+            "metrics": self.metrics,
+            "trajectories": self.experiment.trajectories,
+        }
+
+    def design_table(self) -> pd.DataFrame:
+        df = self.design.values.copy()
+        for i, f in enumerate(self.design.factors):
+            df[f"raw__{f}"] = self.design.raw[:, i]
+        return df
+
+    def manifest(self) -> dict[str, Any]:
+        exp = self.experiment
+        return {
+            "hash": self.hash,
+            "name": exp.name,
+            "description": exp.description,
+            "source": exp.source,
+            "jusim_version": jusim.__version__,
+            "seed": exp.seed,
+            "replications": exp.replications,
+            "design": exp.design.model_dump(mode="json"),
+            "n_points": self.design.n_points,
+            "total_runs": self.total_runs,
+            "factors": self.design.factors,
+            "factor_specs": {k: v.model_dump(mode="json") for k, v in exp.factors.items()},
+            "labels": {f: exp.label(f) for f in exp.factors},
+            "problem": self.design.problem,
+            "metrics": self.metrics,
+            "trajectories": exp.trajectories,
+            "seeds": self.seeds,
+        }
+
+
+def plan_sweep(experiment: Experiment | str | Path) -> SweepPlan:
+    """Validate an experiment completely (schema, base, factor ranges, metrics, design size)."""
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    base = base_scenario(exp)
+    total_runs_check(exp, n_points(exp.factors, exp.design))
+    design = make_design(exp.factors, exp.design, exp.seed)
+    check_factors(exp, base, design.point(0))
+    metrics = check_metrics(exp, base)
+    return SweepPlan(
+        experiment=exp,
+        base=base,
+        design=design,
+        metrics=metrics,
+        hash=experiment_hash(exp, base),
+        seeds=run_seeds(exp.seed, exp.replications),
+    )
+
+
+@dataclass
+class SweepReport:
+    total: int
+    already: int
+    done: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+    interrupted: bool = False
+    executor: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return self.already + self.done == self.total
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.elapsed if self.elapsed > 0 else float("nan")
+
+
+def default_chunk_size(n_runs: int, workers: int) -> int:
+    """Big enough to amortise task overhead, small enough to balance load and lose little."""
+    return int(max(1, min(64, math.ceil(n_runs / max(1, workers * 6)))))
+
+
+def chunk_name(run_ids: list[int]) -> str:
+    return f"chunk-{run_ids[0]:09d}-{run_ids[-1]:09d}"
+
+
+def _runs_table(plan: SweepPlan, result: dict[str, Any]) -> pa.Table:
+    ids = np.asarray(result["run_id"], dtype=np.int64)
+    points, reps = np.divmod(ids, plan.replications)
+    values = plan.design.values.iloc[points].reset_index(drop=True)
+    df = pd.DataFrame(
+        {
+            "run_id": ids,
+            "point": points.astype(np.int64),
+            "replication": reps.astype(np.int64),
+            "seed": np.asarray([plan.seeds[r] for r in reps], dtype=np.int64),
+            "jusim_version": jusim.__version__,
+        }
+    )
+    for f in plan.design.factors:
+        df[f] = values[f]
+    for m in plan.metrics:
+        df[m] = np.asarray(result["metrics"][m], dtype=float)
+    return pa.Table.from_pandas(df, preserve_index=False)
+
+
+def _traj_table(columns: dict[str, Any]) -> pa.Table | None:
+    if not columns:
+        return None
+    return pa.Table.from_pandas(pd.DataFrame(columns), preserve_index=False)
+
+
+def run_sweep(
+    plan: SweepPlan,
+    out: str | Path,
+    executor: Any,
+    chunk_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_start: Callable[[SweepReport], None] | None = None,
+) -> SweepReport:
+    """Run the runs of ``plan`` that ``out`` does not hold yet; write each finished chunk.
+
+    Ctrl-C (KeyboardInterrupt) cancels the remaining chunks; what was stored stays stored and
+    running the same sweep again finishes it.
+    """
+    store = Store(out)
+    source = Path(plan.experiment.source)
+    resuming = store.prepare(
+        plan.manifest(), source if source.exists() else None, plan.design_table()
+    )
+    if resuming:
+        old = store.manifest().get("jusim_version")
+        if old != jusim.__version__:
+            warnings.warn(
+                f"{out} was started with jusim {old}; this is {jusim.__version__}. "
+                "Rows carry their version.",
+                stacklevel=2,
+            )
+    done = store.done_ids()
+    missing = [i for i in range(plan.total_runs) if i not in done]
+    report = SweepReport(
+        total=plan.total_runs, already=plan.total_runs - len(missing), executor=executor.description
+    )
+    if on_start is not None:
+        on_start(report)
+    size = chunk_size or default_chunk_size(len(missing), getattr(executor, "workers", 1))
+    chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+    ctx = plan.context()
+    start = time.perf_counter()
+    futures: dict[Any, list[int]] = {}
+    try:
+        for ids in chunks:
+            futures[executor.submit(run_chunk, ctx, [plan.run_spec(i) for i in ids])] = ids
+        for fut in executor.as_completed(futures):
+            ids = futures[fut]
+            try:
+                result = fut.result()
+            except Exception as e:  # a failed chunk: report, keep going, resumable later
+                report.failed += len(ids)
+                msg = f"{type(e).__name__}: {e}"
+                if msg not in report.errors:
+                    report.errors.append(msg)
+                if type(e).__name__ == "BrokenProcessPool":
+                    report.failed = report.total - report.already - report.done
+                    break
+                continue
+            store.write_chunk(
+                chunk_name(ids),
+                _runs_table(plan, result),
+                _traj_table(result["outcomes"]),
+                _traj_table(result["system"]),
+            )
+            report.done += len(ids)
+            if progress is not None:
+                progress(len(ids))
+    except KeyboardInterrupt:
+        report.interrupted = True
+        executor.shutdown(cancel=True)
+    finally:
+        report.elapsed = time.perf_counter() - start
+        store.refresh_views()
+    return report

@@ -1,0 +1,387 @@
+"""Experiment files: a base scenario, factors to vary, a design, replications, seed and metrics.
+
+An experiment file is TOML::
+
+    name = "churn_x_secondees"
+    base = "secondees"            # shipped scenario name, or a path relative to this file
+    seed = 2026                   # master seed: every run's seed is derived from it
+    replications = 4              # runs per design point (common random numbers across points)
+    horizon = 60                  # optional: months to simulate (default: the base scenario's)
+    metrics = ["attainment.rough_sleeping", "shared_attainment"]   # or "all"
+    trajectories = false          # also keep monthly trajectories (larger store)
+
+    [overrides]                   # optional fixed changes to the base scenario (dotted paths)
+    "context.budget_change" = -0.05
+
+    [design]
+    kind = "grid"                 # grid | lhs | sobol | morris
+    levels = 4                    # grid: points per range factor
+
+    [factors.churn]               # a factor: a name of your choice
+    kind = "uncertainty"          # lever (a policy choice) or uncertainty (context)
+    path = "context.churn_scale"  # a dotted override path of Scenario.with_overrides
+    range = [0.5, 2.0]            # a continuous range ...
+
+    [factors.secondees]
+    kind = "lever"
+    path = "interventions.secondees.count"
+    range = [0, 24]
+    integer = true                # ... rounded to whole numbers
+
+    [factors.shared_targets]      # a switch: adds an intervention when true
+    kind = "lever"
+    values = [false, true]
+    intervention = { type = "shared_targets", outcome = "rough_sleeping" }
+
+Every problem is reported as a :class:`jusim.ScenarioError` naming the file, the field, the bad
+value and what is allowed, before any run starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from jusim.scenario import Scenario, ScenarioError, load_scenario, resolve_scenario_path
+
+NAME = r"^[a-z][a-z0-9_]*$"
+RESERVED = {"run_id", "point", "replication", "seed", "jusim_version", "metric", "value", "month"}
+MAX_RUNS = 5_000_000
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FactorSpec(_Strict):
+    """One factor to vary: a lever (policy choice) or an uncertainty (context)."""
+
+    kind: Literal["lever", "uncertainty"] = Field(
+        description="lever (a policy choice) or uncertainty (context nobody controls)"
+    )
+    path: str | None = Field(None, description="dotted override path, e.g. context.churn_scale")
+    range: tuple[float, float] | None = Field(None, description="[low, high] for a range factor")
+    values: list[bool | int | float | str] | None = Field(
+        None, min_length=1, description="the levels of a discrete factor"
+    )
+    integer: bool = Field(False, description="round a range factor to whole numbers")
+    levels: int | None = Field(None, ge=2, le=1000, description="grid points for this factor")
+    intervention: dict[str, Any] | None = Field(
+        None, description="switch: intervention table added to the scenario when the value is true"
+    )
+    label: str | None = Field(None, description="plain-words name for reports")
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _shape(self) -> FactorSpec:
+        if (self.range is None) == (self.values is None):
+            raise ValueError("give exactly one of 'range' or 'values'")
+        if self.range is not None and not self.range[0] < self.range[1]:
+            raise ValueError("range must be [low, high] with low < high")
+        if self.range is not None and not all(math.isfinite(x) for x in self.range):
+            raise ValueError("range ends must be finite numbers")
+        if self.intervention is not None:
+            if self.path is not None:
+                raise ValueError("a switch (with 'intervention') takes no 'path'")
+            if self.values is None or not all(isinstance(v, bool) for v in self.values):
+                raise ValueError("a switch needs values = [false, true]")
+            if "type" not in self.intervention:
+                raise ValueError("the intervention table needs a 'type'")
+        elif self.path is None:
+            raise ValueError("give 'path' (a dotted override path) or 'intervention' (a switch)")
+        if self.values is not None and (self.integer or self.levels is not None):
+            raise ValueError("'integer' and 'levels' apply to range factors only")
+        if self.values is not None and len(set(map(repr, self.values))) != len(self.values):
+            raise ValueError("values must be distinct")
+        return self
+
+    @property
+    def is_switch(self) -> bool:
+        return self.intervention is not None
+
+    @property
+    def is_range(self) -> bool:
+        return self.range is not None
+
+
+class DesignSpec(_Strict):
+    """How design points are chosen."""
+
+    kind: Literal["grid", "lhs", "sobol", "morris"] = Field(
+        description="grid (full factorial), lhs (Latin hypercube), sobol or morris (SALib)"
+    )
+    levels: int = Field(3, ge=2, le=1000, description="grid: points per range factor")
+    samples: int | None = Field(
+        None,
+        ge=1,
+        le=1_000_000,
+        description="lhs: design points; sobol: base sample N (a power of 2); morris: trajectories",
+    )
+    second_order: bool = Field(False, description="sobol: also second-order indices")
+    morris_levels: int = Field(4, ge=2, le=100, description="morris: grid levels (even)")
+
+    @model_validator(mode="after")
+    def _shape(self) -> DesignSpec:
+        if self.kind in ("lhs", "sobol", "morris") and self.samples is None:
+            raise ValueError(f"design '{self.kind}' needs 'samples'")
+        if self.kind == "sobol" and self.samples is not None and self.samples & (self.samples - 1):
+            raise ValueError("sobol 'samples' must be a power of 2 (e.g. 64, 128, 256)")
+        if self.kind == "morris" and self.morris_levels % 2:
+            raise ValueError("morris_levels must be even")
+        if self.kind == "morris" and self.samples is not None and self.samples < 2:
+            raise ValueError("morris needs at least 2 trajectories")
+        return self
+
+
+class Experiment(_Strict):
+    """A validated experiment file (see the module docstring for the format)."""
+
+    name: str = Field(pattern=NAME, description="identifier: lower case, digits, underscores")
+    description: str = ""
+    base: str = Field(description="base scenario: shipped name or path")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="master seed")
+    replications: int = Field(1, ge=1, le=100_000, description="runs per design point")
+    horizon: int | None = Field(None, ge=1, le=1200, description="months to simulate")
+    metrics: list[str] | Literal["all"] = Field(
+        default_factory=lambda: ["shared_attainment"],
+        description='summary metrics to keep, or "all"',
+    )
+    trajectories: bool = Field(False, description="also keep monthly trajectories")
+    overrides: dict[str, Any] = Field(default_factory=dict, description="fixed overrides")
+    interventions: list[dict[str, Any]] = Field(
+        default_factory=list, description="interventions added to the base scenario"
+    )
+    design: DesignSpec
+    factors: dict[str, FactorSpec] = Field(min_length=1)
+    source: str = Field("<memory>", exclude=True)
+
+    @model_validator(mode="after")
+    def _names(self) -> Experiment:
+        import re
+
+        for name in self.factors:
+            if not re.match(NAME, name) or name in RESERVED:
+                raise ValueError(
+                    f"factor name {name!r}: use lower case, digits, underscores; "
+                    f"not one of {sorted(RESERVED)}"
+                )
+        return self
+
+    def label(self, factor: str) -> str:
+        spec = self.factors[factor]
+        return spec.label or factor.replace("_", " ")
+
+    def normalised(self) -> dict[str, Any]:
+        """Plain data that determines the results (used for the experiment hash)."""
+        return self.model_dump(mode="json", exclude={"description", "source"})
+
+
+def _show_loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc if not str(p).startswith(("function-", "literal[")))
+
+
+def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
+    node = data
+    for p in loc:
+        try:
+            node = node[p]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def parse_experiment(data: dict[str, Any], source: str = "<memory>") -> Experiment:
+    """Validate experiment data (schema only; see :func:`load_experiment` for the full check)."""
+    try:
+        return Experiment.model_validate({**data, "source": source})
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            loc = tuple(e["loc"])
+            # drop pydantic's union-branch markers from the field path
+            loc = tuple(p for p in loc if not (isinstance(p, str) and p in ("list[str]",)))
+            field = _show_loc(loc) or "(file)"
+            msg = e["msg"].removeprefix("Value error, ")
+            if e["type"] == "extra_forbidden":
+                msg = "unknown field (check the spelling; see docs/sweeps.md)"
+            if e["type"] == "missing":
+                msg = "required field is missing"
+            problems.append((source, field, _value_at(data, loc), msg))
+        # keep one message per field
+        seen, unique = set(), []
+        for p in problems:
+            if p[1] not in seen:
+                seen.add(p[1])
+                unique.append(p)
+        raise ScenarioError(unique) from None
+
+
+def read_experiment_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ScenarioError([(str(path), "(file)", str(path), "an existing file")]) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError([(str(path), "(syntax)", str(e), "valid TOML")]) from None
+
+
+def base_scenario(exp: Experiment) -> Scenario:
+    """The base scenario with the experiment's fixed interventions, overrides and horizon."""
+    src = exp.source
+    ref = exp.base
+    here = Path(src).parent if src != "<memory>" else Path.cwd()
+    candidate = here / ref
+    path = candidate if candidate.suffix and candidate.exists() else resolve_scenario_path(ref)
+    if not Path(path).exists():
+        raise ScenarioError(
+            [(src, "base", ref, "a shipped scenario name or an existing scenario file")]
+        )
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as e:
+        raise ScenarioError(
+            [(src, "base", ref, f"a valid scenario; it has problems: {e}")]
+        ) from None
+    try:
+        if exp.interventions:
+            ivs = [iv.to_dict() for iv in scenario.interventions] + list(exp.interventions)
+            scenario = scenario.with_interventions(ivs)
+    except ScenarioError as e:
+        raise ScenarioError([(src, "interventions", exp.interventions, _allowed(e))]) from None
+    fixed = dict(exp.overrides)
+    if exp.horizon is not None:
+        fixed["horizon"] = exp.horizon
+    for path_, value in fixed.items():
+        try:
+            scenario.with_overrides({path_: value})
+        except ScenarioError as e:
+            raise ScenarioError(
+                [
+                    (
+                        src,
+                        f"overrides.{path_}" if path_ != "horizon" else "horizon",
+                        value,
+                        _allowed(e),
+                    )
+                ]
+            ) from None
+        except (KeyError, IndexError, ValueError, TypeError) as e:
+            raise ScenarioError(
+                [(src, f"overrides.{path_}", value, f"a dotted override path ({e})")]
+            ) from None
+    return scenario.with_overrides(fixed) if fixed else scenario
+
+
+def _allowed(e: ScenarioError) -> str:
+    """What the engine said was allowed (first problem), without its file name."""
+    if e.problems:
+        _, fld, _, allowed = e.problems[0]
+        return f"{allowed} (at {fld})"
+    return str(e)
+
+
+def switches_on(exp: Experiment, point: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        dict(spec.intervention)
+        for name, spec in exp.factors.items()
+        if spec.is_switch and point[name] and spec.intervention is not None
+    ]
+
+
+def build_scenario(exp: Experiment, base: Scenario, point: dict[str, Any]) -> Scenario:
+    """The scenario of one design point: switches added first, then the factor overrides."""
+    added = switches_on(exp, point)
+    scenario = base
+    if added:
+        scenario = scenario.with_interventions([iv.to_dict() for iv in base.interventions] + added)
+    overrides = {
+        spec.path: point[name]
+        for name, spec in exp.factors.items()
+        if not spec.is_switch and spec.path is not None
+    }
+    return scenario.with_overrides(overrides) if overrides else scenario
+
+
+def check_factors(exp: Experiment, base: Scenario, reference: dict[str, Any]) -> None:
+    """Build the scenario at each end of each factor (others at ``reference``); raise on problems.
+
+    Switches are checked too: the intervention is added to the base scenario.
+    """
+    problems = []
+    for name, spec in exp.factors.items():
+        ends = [spec.range[0], spec.range[1]] if spec.range is not None else list(spec.values or [])
+        if spec.integer and spec.range is not None:
+            ends = [math.ceil(spec.range[0]), math.floor(spec.range[1])]
+        field = f"factors.{name}.range" if spec.is_range else f"factors.{name}.values"
+        for value in ends:
+            point = {**reference, name: value}
+            try:
+                build_scenario(exp, base, point)
+            except ScenarioError as e:
+                if spec.is_switch:
+                    field = f"factors.{name}.intervention"
+                    value = spec.intervention
+                problems.append((exp.source, field, value, _allowed(e)))
+                break
+            except (KeyError, IndexError, ValueError, TypeError) as e:
+                problems.append(
+                    (exp.source, f"factors.{name}.path", spec.path, f"a dotted override path ({e})")
+                )
+                break
+    if problems:
+        raise ScenarioError(problems)
+
+
+def check_metrics(exp: Experiment, base: Scenario) -> list[str]:
+    """The metric names to keep; unknown names are an error listing the available ones."""
+    import jusim
+
+    probe = jusim.run(base.with_overrides({"horizon": 1}), seed=0).summary()
+    available = list(probe)
+    if exp.metrics == "all":
+        return available
+    bad = [m for m in exp.metrics if m not in available]
+    if bad:
+        raise ScenarioError(
+            [(exp.source, "metrics", m, f'"all" or a summary metric: {available}') for m in bad]
+        )
+    if len(set(exp.metrics)) != len(exp.metrics):
+        raise ScenarioError([(exp.source, "metrics", exp.metrics, "distinct metric names")])
+    return list(exp.metrics)
+
+
+def experiment_hash(exp: Experiment, base: Scenario) -> str:
+    """Hash of the normalised experiment and its resolved base scenario."""
+    payload = {"experiment": exp.normalised(), "base": base.to_dict()}
+    text = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and validate an experiment file (schema only)."""
+    p = Path(path)
+    if p.is_dir():
+        raise ScenarioError([(str(p), "(file)", str(p), "an experiment TOML file, not a folder")])
+    return parse_experiment(read_experiment_toml(p), source=str(p))
+
+
+def total_runs_check(exp: Experiment, n_points: int) -> None:
+    n = n_points * exp.replications
+    if n > MAX_RUNS:
+        raise ScenarioError(
+            [
+                (
+                    exp.source,
+                    "design",
+                    f"{n_points} points x {exp.replications} replications = {n} runs",
+                    f"at most {MAX_RUNS} runs; use fewer levels, samples or replications",
+                )
+            ]
+        )

@@ -1,0 +1,89 @@
+"""Code that runs inside worker processes (local or Dask): run a chunk of runs, return plain data.
+
+Each worker keeps the parsed experiment and base scenario in a cache keyed by the experiment
+hash, so a task only carries a small context dict and its list of runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_CACHE: dict[str, tuple[Any, Any]] = {}
+
+OUTCOME_COLUMNS = ("need", "attainment", "resolved", "spend", "cost_per_outcome", "coordination")
+SYSTEM_COLUMNS = (
+    "mean_trust",
+    "mean_understanding",
+    "tie_density",
+    "leavers",
+    "allocated",
+    "spent",
+    "unspent",
+    "overhead",
+)
+
+
+def _context(ctx: dict[str, Any]) -> tuple[Any, Any]:
+    key = ctx["hash"]
+    if key not in _CACHE:
+        from jusim.experiment.schema import parse_experiment
+        from jusim.scenario import parse_scenario
+
+        exp = parse_experiment(ctx["experiment"], source=ctx["source"])
+        base = parse_scenario(ctx["base"], source=ctx["source"])
+        _CACHE.clear()
+        _CACHE[key] = (exp, base)
+    return _CACHE[key]
+
+
+def run_chunk(ctx: dict[str, Any], runs: list[tuple[int, int, int, int, dict]]) -> dict[str, Any]:
+    """Run ``runs`` = [(run_id, point, replication, seed, factor values), ...].
+
+    Returns ``{"run_id": [...], "metrics": {name: [...]}, "outcomes": {...}, "system": {...}}``
+    (trajectory tables only when the context asks for them).
+    """
+    import jusim
+    from jusim.experiment.schema import build_scenario
+
+    exp, base = _context(ctx)
+    metrics: list[str] = ctx["metrics"]
+    keep_traj: bool = ctx["trajectories"]
+    out_metrics: dict[str, list[float]] = {m: [] for m in metrics}
+    outcomes: dict[str, list] = {}
+    system: dict[str, list] = {}
+    last_point, scenario = None, None
+    for run_id, point, _rep, seed, values in runs:
+        if point != last_point:
+            scenario = build_scenario(exp, base, values)
+            last_point = point
+        result = jusim.run(scenario, seed=seed)
+        summary = result.summary()
+        for m in metrics:
+            out_metrics[m].append(float(summary.get(m, np.nan)))
+        if keep_traj:
+            ot = result.outcome_table()
+            outcomes.setdefault("run_id", []).append(np.full(len(ot), run_id, dtype=np.int64))
+            outcomes.setdefault("month", []).append(ot["month"].to_numpy(np.int64))
+            outcomes.setdefault("outcome", []).append(ot["outcome"].to_numpy(object))
+            for c in OUTCOME_COLUMNS:
+                outcomes.setdefault(c, []).append(ot[c].to_numpy(float))
+            st = result.system_table()
+            system.setdefault("run_id", []).append(np.full(len(st), run_id, dtype=np.int64))
+            system.setdefault("month", []).append(st["month"].to_numpy(np.int64))
+            for c in SYSTEM_COLUMNS:
+                system.setdefault(c, []).append(st[c].to_numpy(float))
+    return {
+        "run_id": [r[0] for r in runs],
+        "metrics": out_metrics,
+        "outcomes": {k: np.concatenate(v) for k, v in outcomes.items()},
+        "system": {k: np.concatenate(v) for k, v in system.items()},
+    }
+
+
+def worker_rss() -> int:
+    """Resident memory of this worker process in bytes (for the benchmark)."""
+    import psutil
+
+    return int(psutil.Process().memory_info().rss)
