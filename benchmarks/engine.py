@@ -54,6 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from per_agent_reference import (
     PerAgentStaffModel,
     StaffInputs,
+    docking_check,
     make_inputs,
     starting_roster,
     vectorised_month,
@@ -287,12 +288,12 @@ def phase_split(sc: Scenario, repeats: int) -> tuple[float, dict[str, float]]:
     return total / repeats, split
 
 
-def cprofile_top(sc: Scenario, n: int = 12) -> str:
-    """The ``n`` functions with most internal time in a cProfile of one run."""
-    jusim.run(sc, 99)
+def cprofile_top(fn: Callable[[], object], n: int = 12) -> str:
+    """The ``n`` functions with most internal time in a cProfile of one call of ``fn``."""
+    fn()
     prof = cProfile.Profile()
     prof.enable()
-    jusim.run(sc, 0)
+    fn()
     prof.disable()
     st = pstats.Stats(prof).stats  # type: ignore[attr-defined]
     rows = sorted(st.items(), key=lambda kv: -kv[1][2])[:n]
@@ -320,7 +321,8 @@ def machine() -> str:
     return (
         f"{os.cpu_count()} cores ({cpu}); Python {platform.python_version()}; "
         f"numpy {np.__version__}; Mesa {mesa.__version__}; {platform.system()} "
-        f"{platform.release()}; measured {dt.date.today().isoformat()}"
+        f"{platform.release()}; measured {dt.date.today().isoformat()}; load average at start "
+        f"{os.getloadavg()[0]:.2f} (the machine is shared, so other work can inflate times)"
     )
 
 
@@ -334,6 +336,7 @@ def report(
     split_default: tuple[float, dict[str, float]],
     split_big: tuple[int, float, dict[str, float]] | None,
     top: str,
+    top_phase: str,
 ) -> str:
     out = [f"Machine: {machine()}.", "", "Reproduce: `python benchmarks/engine.py --write`.", ""]
 
@@ -367,6 +370,17 @@ def report(
             f" Log-log slope of time against staff: {np.polyfit(x, y, 1)[0]:.2f} over "
             f"{sized[0]['staff']:,}–{sized[-1]['staff']:,} staff; "
             f"{(y[-1] - y[-2]) / (x[-1] - x[-2]):.2f} between the two largest (1 = linear)."
+        )
+    if len(sized) >= 2:
+        n_arr = np.array([r["staff"] for r in sized], dtype=float)
+        t_arr = np.array([float(np.median(r["times"])) for r in sized])
+        b, a = np.polyfit(n_arr, t_arr, 1)
+        resid = np.max(np.abs(t_arr - (a + b * n_arr)) / t_arr)
+        slope += (
+            f" A straight line time = a + b x staff fits within {resid:.0%}: a = {a * 1e3:.0f} ms "
+            f"(fixed cost of 60 months of agency-level arithmetic), b = {b * 1e6:.2f} µs per "
+            f"member of staff per run ({b / 60 * 1e9:.0f} ns per staff-month), so the cost "
+            "that depends on staff grows linearly."
         )
     out += ["", slope.strip(), ""]
 
@@ -446,7 +460,29 @@ def report(
         n, total_b, split_b = split_big
         out += [f"World with {n:,} staff, one run:", "", *split_table(total_b, split_b), ""]
     out += ["cProfile of one default-world run, top functions by internal time:", "", top, ""]
+    out += [
+        "cProfile of the vectorised staff/tie/churn phase alone (default world, 60 months), "
+        "top functions by internal time:",
+        "",
+        top_phase,
+        "",
+    ]
     return "\n".join(out)
+
+
+def docking_section(reports: list[str]) -> str:
+    """The docking-check reports of ``per_agent_reference.docking_check`` under one heading."""
+    intro = (
+        "### Docking: same statistics from both implementations\n\n"
+        "`python benchmarks/per_agent_reference.py --check` runs the vectorised phase and the "
+        "per-agent reference from the same month-0 roster and fixed contact matrix per seed "
+        "(different random draws) and compares distributions across seeds (Axtell et al. "
+        "1996): Welch 95% CI of the difference of means and a two-sided Mann-Whitney U test. "
+        "Three settings: the default world as is; contact x 5 (more ties, so referral and "
+        "maintenance matter more); and 30 staff seconded at month 0 (formation by posting and "
+        "contact through a shared post, which the default world does not exercise).\n"
+    )
+    return intro + "\n" + "\n\n".join(reports) + "\n"
 
 
 def write_section(body: str, doc: Path = DOC) -> None:
@@ -465,6 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help="update docs/performance.md")
     ap.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
     ap.add_argument("--no-10k-reference", action="store_true", help="skip the 10k per-agent run")
+    ap.add_argument("--no-docking", action="store_true", help="skip the docking checks")
     args = ap.parse_args(argv)
 
     q = args.quick
@@ -480,8 +517,18 @@ def main(argv: list[str] | None = None) -> int:
     split_default = phase_split(jusim.load_scenario("default_world"), 3 if q else 20)
     big = scaled_world(100_000)
     total_b, split_b = phase_split(big, 1)
-    top = cprofile_top(jusim.load_scenario("default_world"))
-    text = report(runs, phase, split_default, (n_staff(big), total_b, split_b), top)
+    default = jusim.load_scenario("default_world")
+    top = cprofile_top(lambda: jusim.run(default, 0))
+    phase_1k = vector_phase(make_inputs(default), default.horizon)
+    top_phase = cprofile_top(lambda: phase_1k(0), 15)
+    docking = []
+    if not args.no_docking:
+        print("docking checks ...", file=sys.stderr)
+        for kw in ({}, {"contact_scale": 5.0}, {"secondees": 30}):
+            docking.append(docking_check(seeds=10 if q else 30, **kw)[0])
+    text = report(runs, phase, split_default, (n_staff(big), total_b, split_b), top, top_phase)
+    if docking:
+        text += "\n" + docking_section(docking)
     print(text)
     if args.write:
         write_section(text)
