@@ -14,6 +14,15 @@ from rich.table import Table
 from jusim.scenario import ScenarioError
 
 
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """``jusim.cli.fail`` with rich markup escaped (messages contain ``[low, high]`` etc.)."""
+    from rich.markup import escape
+
+    from jusim.cli import fail as _fail
+
+    return _fail(escape(message), code)
+
+
 def _default_out(name: str) -> Path:
     return Path("sweeps") / name
 
@@ -27,7 +36,6 @@ def _fmt(v: object) -> str:
 
 
 def _plan(file: Path):
-    from jusim.cli import fail
     from jusim.experiment.runner import plan_sweep
 
     try:
@@ -38,7 +46,7 @@ def _plan(file: Path):
 
 def _execute(plan, out: Path, workers: int | None, scheduler: str | None, chunk_size: int | None):
     """Run (or resume) the sweep with a progress bar; print a summary; return the report."""
-    from jusim.cli import console, err_console, fail, progress_bar
+    from jusim.cli import console, err_console, progress_bar
     from jusim.experiment.executors import SweepExecutorError, make_executor
     from jusim.experiment.runner import run_sweep
 
@@ -123,7 +131,6 @@ def sweep_cmd(
 
 
 def _open_store(folder: Path):
-    from jusim.cli import fail
     from jusim.experiment.store import Store
 
     store = Store(folder)
@@ -160,7 +167,6 @@ def results_cmd(
     csv: Annotated[Path | None, typer.Option(help="also write the table to this CSV file")] = None,
 ) -> None:
     """Summary per design point (mean of each metric), or the result of an SQL query."""
-    from jusim.cli import fail
 
     store = _open_store(folder)
     man = store.manifest()
@@ -202,7 +208,7 @@ def sensitivity_cmd(
     conf_level: Annotated[float, typer.Option(min=0.5, max=0.999)] = 0.95,
 ) -> None:
     """Sobol or Morris indices with confidence intervals, from stored runs (runs missing ones)."""
-    from jusim.cli import console, fail
+    from jusim.cli import console
     from jusim.experiment.sensitivity import SensitivityError, analyze_store, bar_chart
 
     if file.is_dir():
@@ -266,7 +272,7 @@ def discover_cmd(
     alpha: Annotated[float, typer.Option(min=0.01, max=0.3, help="PRIM peeling fraction")] = 0.05,
 ) -> None:
     """Find where in factor space an outcome succeeds (PRIM boxes, in plain words)."""
-    from jusim.cli import console, fail
+    from jusim.cli import console
     from jusim.experiment.discovery import discover
 
     store = _open_store(folder)

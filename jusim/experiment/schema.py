@@ -46,7 +46,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from jusim.scenario import Scenario, ScenarioError, load_scenario, resolve_scenario_path
 
@@ -78,14 +85,26 @@ class FactorSpec(_Strict):
     label: str | None = Field(None, description="plain-words name for reports")
     description: str = ""
 
+    @field_validator("range")
+    @classmethod
+    def _range(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and not all(math.isfinite(x) for x in v):
+            raise ValueError("range ends must be finite numbers")
+        if v is not None and not v[0] < v[1]:
+            raise ValueError("range must be [low, high] with low < high")
+        return v
+
+    @field_validator("values")
+    @classmethod
+    def _values(cls, v: list | None) -> list | None:
+        if v is not None and len({(type(x), x) for x in v}) != len(v):
+            raise ValueError("values must be distinct")
+        return v
+
     @model_validator(mode="after")
     def _shape(self) -> FactorSpec:
         if (self.range is None) == (self.values is None):
             raise ValueError("give exactly one of 'range' or 'values'")
-        if self.range is not None and not self.range[0] < self.range[1]:
-            raise ValueError("range must be [low, high] with low < high")
-        if self.range is not None and not all(math.isfinite(x) for x in self.range):
-            raise ValueError("range ends must be finite numbers")
         if self.intervention is not None:
             if self.path is not None:
                 raise ValueError("a switch (with 'intervention') takes no 'path'")
@@ -97,8 +116,6 @@ class FactorSpec(_Strict):
             raise ValueError("give 'path' (a dotted override path) or 'intervention' (a switch)")
         if self.values is not None and (self.integer or self.levels is not None):
             raise ValueError("'integer' and 'levels' apply to range factors only")
-        if self.values is not None and len(set(map(repr, self.values))) != len(self.values):
-            raise ValueError("values must be distinct")
         return self
 
     @property
@@ -295,8 +312,13 @@ def switches_on(exp: Experiment, point: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def build_scenario(exp: Experiment, base: Scenario, point: dict[str, Any]) -> Scenario:
-    """The scenario of one design point: switches added first, then the factor overrides."""
+def build_scenario(
+    exp: Experiment, base: Scenario, point: dict[str, Any], only: str | None = None
+) -> Scenario:
+    """The scenario of one design point: switches added first, then the factor overrides.
+
+    With ``only``, apply the override of that factor alone (switches as in ``point``).
+    """
     added = switches_on(exp, point)
     scenario = base
     if added:
@@ -304,39 +326,78 @@ def build_scenario(exp: Experiment, base: Scenario, point: dict[str, Any]) -> Sc
     overrides = {
         spec.path: point[name]
         for name, spec in exp.factors.items()
-        if not spec.is_switch and spec.path is not None
+        if not spec.is_switch and spec.path is not None and (only is None or name == only)
     }
     return scenario.with_overrides(overrides) if overrides else scenario
 
 
-def check_factors(exp: Experiment, base: Scenario, reference: dict[str, Any]) -> None:
-    """Build the scenario at each end of each factor (others at ``reference``); raise on problems.
+def _is_path_problem(e: ScenarioError) -> bool:
+    """Did the engine reject the override path itself (rather than the value)?"""
+    allowed = e.problems[0][3] if e.problems else ""
+    return any(k in allowed for k in ("unknown", "in this scenario", "of this scenario", "a path"))
 
-    Switches are checked too: the intervention is added to the base scenario.
+
+def check_factors(exp: Experiment, base: Scenario, reference: dict[str, Any]) -> None:
+    """Build the scenario at each end of each factor; raise naming the factor at fault.
+
+    Each factor is first checked alone (a range factor with every switch on, so interventions
+    that switches add exist), then with the other factors at ``reference`` (a design point).
     """
-    problems = []
+    switches = [n for n, s in exp.factors.items() if s.is_switch]
+    ends = {}
     for name, spec in exp.factors.items():
-        ends = [spec.range[0], spec.range[1]] if spec.range is not None else list(spec.values or [])
-        if spec.integer and spec.range is not None:
-            ends = [math.ceil(spec.range[0]), math.floor(spec.range[1])]
-        field = f"factors.{name}.range" if spec.is_range else f"factors.{name}.values"
-        for value in ends:
-            point = {**reference, name: value}
-            try:
-                build_scenario(exp, base, point)
-            except ScenarioError as e:
-                if spec.is_switch:
-                    field = f"factors.{name}.intervention"
-                    value = spec.intervention
-                problems.append((exp.source, field, value, _allowed(e)))
-                break
-            except (KeyError, IndexError, ValueError, TypeError) as e:
-                problems.append(
-                    (exp.source, f"factors.{name}.path", spec.path, f"a dotted override path ({e})")
-                )
+        if spec.range is not None:
+            lo, hi = spec.range
+            ends[name] = [math.ceil(lo), math.floor(hi)] if spec.integer else [lo, hi]
+        else:
+            ends[name] = list(spec.values or [])
+    problems = []
+    # switches alone (the other switches off, no overrides)
+    for name in switches:
+        off = dict.fromkeys(switches, False)
+        if p := _check_ends(exp, base, name, ends[name], off, only=""):
+            problems.append(p)
+    # other factors alone (valid switches on, no other overrides)
+    bad = {p[1].split(".")[1] for p in problems}
+    on = {n: n not in bad for n in switches}
+    for name in exp.factors:
+        if name not in switches and (p := _check_ends(exp, base, name, ends[name], on, name)):
+            problems.append(p)
+    if not problems:
+        # together: each factor at its ends, the others at the reference point
+        for name in exp.factors:
+            if p := _check_ends(exp, base, name, ends[name], reference, None):
+                problems.append(p)
                 break
     if problems:
         raise ScenarioError(problems)
+
+
+def _check_ends(
+    exp: Experiment,
+    base: Scenario,
+    name: str,
+    ends: list[Any],
+    others: dict[str, Any],
+    only: str | None,
+) -> tuple[str, str, Any, str] | None:
+    spec = exp.factors[name]
+    for value in ends:
+        try:
+            build_scenario(exp, base, {**others, name: value}, only=only)
+        except ScenarioError as e:
+            allowed = _allowed(e)
+            if only is None:
+                allowed += f" (with the other factors at {others})"
+            if spec.is_switch:
+                return (exp.source, f"factors.{name}.intervention", spec.intervention, allowed)
+            if _is_path_problem(e):
+                return (exp.source, f"factors.{name}.path", spec.path, allowed)
+            kind = "range" if spec.is_range else "values"
+            return (exp.source, f"factors.{name}.{kind}", value, allowed)
+        except (KeyError, IndexError, ValueError, TypeError) as e:
+            return (exp.source, f"factors.{name}.path", spec.path, f"a dotted override path ({e})")
+    return None
 
 
 def check_metrics(exp: Experiment, base: Scenario) -> list[str]:
