@@ -42,6 +42,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -178,18 +179,6 @@ class Experiment(_Strict):
     factors: dict[str, FactorSpec] = Field(min_length=1)
     source: str = Field("<memory>", exclude=True)
 
-    @model_validator(mode="after")
-    def _names(self) -> Experiment:
-        import re
-
-        for name in self.factors:
-            if not re.match(NAME, name) or name in RESERVED:
-                raise ValueError(
-                    f"factor name {name!r}: use lower case, digits, underscores; "
-                    f"not one of {sorted(RESERVED)}"
-                )
-        return self
-
     def label(self, factor: str) -> str:
         spec = self.factors[factor]
         return spec.label or factor.replace("_", " ")
@@ -215,6 +204,20 @@ def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
 
 def parse_experiment(data: dict[str, Any], source: str = "<memory>") -> Experiment:
     """Validate experiment data (schema only; see :func:`load_experiment` for the full check)."""
+    factors = data.get("factors")
+    if isinstance(factors, dict):
+        bad = [
+            (
+                source,
+                f"factors.{name}",
+                name,
+                f"lower case, digits, underscores; not one of {sorted(RESERVED)}",
+            )
+            for name in factors
+            if not re.match(NAME, name) or name in RESERVED
+        ]
+        if bad:
+            raise ScenarioError(bad)
     try:
         return Experiment.model_validate({**data, "source": source})
     except ValidationError as err:

@@ -1,0 +1,139 @@
+"""Bad experiment files are rejected before any run, naming file, field, value and what is allowed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from jusim.cli import app
+from jusim.experiment.runner import plan_sweep
+from jusim.scenario import ScenarioError
+
+GOOD = """
+name = "check"
+base = "secondees"
+seed = 1
+replications = 2
+horizon = 6
+metrics = ["attainment.rough_sleeping"]
+
+[design]
+kind = "grid"
+levels = 2
+
+[factors.churn]
+kind = "uncertainty"
+path = "context.churn_scale"
+range = [0.5, 2.0]
+
+[factors.secondees]
+kind = "lever"
+path = "interventions.secondees.count"
+range = [0, 12]
+integer = true
+
+[factors.shared_targets]
+kind = "lever"
+values = [false, true]
+intervention = { type = "shared_targets", outcome = "rough_sleeping" }
+"""
+
+# (old text, new text, field named in the message, a word of what is allowed)
+CASES = {
+    "unknown path": ("context.churn_scale", "context.churn_scal", "factors.churn.path", "unknown"),
+    "range above schema bound": ("[0.5, 2.0]", "[0.5, 30.0]", "factors.churn.range", "20"),
+    "range below schema bound": ("[0, 12]", "[-3, 12]", "factors.secondees.range", "0"),
+    "reversed range": ("[0, 12]", "[12, 0]", "factors.secondees.range", "low < high"),
+    "missing intervention": (
+        "interventions.secondees.count",
+        "interventions.pooled_budget.share",
+        "factors.secondees.path",
+        "intervention",
+    ),
+    "bad switch": (
+        'outcome = "rough_sleeping" }',
+        'outcome = "nowhere" }',
+        "factors.shared_targets.intervention",
+        "rough_sleeping",
+    ),
+    "switch not boolean": (
+        "values = [false, true]",
+        "values = [0, 1]",
+        "factors.shared_targets",
+        "false, true",
+    ),
+    "unknown metric": (
+        '"attainment.rough_sleeping"]',
+        '"attainment.rough"]',
+        "metrics",
+        "shared_attainment",
+    ),
+    "sobol not power of 2": (
+        'kind = "grid"',
+        'kind = "sobol"\nsamples = 10',
+        "design",
+        "power of 2",
+    ),
+    "lhs without samples": ('kind = "grid"', 'kind = "lhs"', "design", "samples"),
+    "unknown design": ('kind = "grid"', 'kind = "factorial"', "design.kind", "grid"),
+    "zero replications": ("replications = 2", "replications = 0", "replications", "1"),
+    "misspelt field": ("levels = 2", "levls = 2", "design.levls", "unknown"),
+    "unknown base": ('base = "secondees"', 'base = "nope"', "base", "scenario"),
+    "bad factor kind": ('kind = "uncertainty"', 'kind = "context"', "factors.churn.kind", "lever"),
+    "too many runs": ("replications = 2", "replications = 100000", "design", "at most"),
+    "bad fixed override": (
+        "horizon = 6",
+        'horizon = 6\n[overrides]\n"context.budget_change" = -0.9',
+        "overrides.context.budget_change",
+        "-0.5",
+    ),
+    "reserved factor name": ("[factors.churn]", "[factors.seed]", "factors.seed", "not one of"),
+    "bad factor name": (
+        "[factors.churn]",
+        '[factors."Churn rate"]',
+        "factors.Churn rate",
+        "lower case",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_experiment_rejected_before_any_run(case: str, tmp_path: Path) -> None:
+    old, new, field, allowed = CASES[case]
+    assert old in GOOD
+    text = GOOD.replace(old, new, 1)
+    if case == "too many runs":
+        text = text.replace("levels = 2", "levels = 300")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        plan_sweep(bad)
+    message = str(info.value)
+    assert str(bad) in message
+    assert f"field '{field}" in message
+    assert allowed in message
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["sweep", str(bad), "--workers", "0", "--out", str(out)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert field in result.output
+    assert not out.exists()
+
+
+def test_good_file_passes(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text(GOOD)
+    plan = plan_sweep(good)
+    assert plan.total_runs == 2 * 2 * 2 * 2
+
+
+def test_not_toml(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("name = [unclosed")
+    with pytest.raises(ScenarioError, match="valid TOML"):
+        plan_sweep(bad)
+    result = CliRunner().invoke(app, ["sweep", str(tmp_path / "missing.toml")])
+    assert result.exit_code == 2
+    assert "an existing file" in result.output
