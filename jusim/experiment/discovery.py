@@ -87,10 +87,12 @@ def prim(
                 n = int(keep.sum())
                 if n < min_n or n == int(inside.sum()):
                     continue
-                score = (y[keep].mean(), n)
+                # gain in density per run peeled off (Friedman & Fisher): small peels first
+                gain = (y[keep].mean() - current) / (int(inside.sum()) - n)
+                score = (gain, n)
                 if best is None or score > best[0]:
                     best = (score, c, side, keep)
-        if best is None or best[0][0] <= current:
+        if best is None or best[0][0] <= 0:
             break
         _, c, side, keep = best
         lo, hi = limits[c]
@@ -110,9 +112,12 @@ def choose(trajectory: list[Box], min_coverage: float = 0.5) -> Box:
 
 
 def simplify(x: pd.DataFrame, y: np.ndarray, box: Box, tolerance: float = 0.01) -> Box:
-    """Drop restrictions whose removal lowers the density by less than ``tolerance``."""
+    """Drop restrictions whose removal lowers the density by less than ``tolerance`` or two
+    standard errors of the box's density (whichever is larger): they do not matter."""
     y = np.asarray(y, dtype=bool)
     limits = dict(box.limits)
+    se = np.sqrt(box.density * (1 - box.density) / max(box.n, 1))
+    tolerance = max(tolerance, 2 * se)
     while limits:
         trials = [(c, _box(x, y, _without(limits, c))) for c in limits]
         c, best = max(trials, key=lambda t: t[1].density)
