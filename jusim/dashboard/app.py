@@ -245,6 +245,10 @@ def Replicator(session: Session) -> None:
     solara.use_thread(work, dependencies=[rep_job.value], intrusive_cancel=False)
 
 
+def _fmt(x: float, digits: int) -> str:
+    return "–" if x != x else f"{x:,.{digits}f}"  # NaN (nothing resolved yet) shows a dash
+
+
 @solara.component
 def Cards(current: dict[str, float], silo: dict[str, float]) -> None:
     """Headline cards: current levers against silo behaviour at this month."""
@@ -257,13 +261,10 @@ def Cards(current: dict[str, float], silo: dict[str, float]) -> None:
     }
     with solara.Row(style={"flex-wrap": "wrap"}):
         for key, title in short.items():
-            c, s = current[key], silo[key]
             digits = 0 if key in ("cost_per_outcome", "overhead") else 2
+            c, s = _fmt(current[key], digits), _fmt(silo[key], digits)
             with solara.Card(title, margin=1, classes=["jusim-card"], style={"min-width": "170px"}):
-                solara.Markdown(
-                    f"**{c:,.{digits}f}** with levers  \nsilo {s:,.{digits}f}",
-                    style={"font-size": "1.05em"},
-                )
+                solara.Markdown(f"**{c}** with levers  \nsilo {s}", style={"font-size": "1.05em"})
                 solara.Text(HEADLINES[key], style={"font-size": "0.75em", "color": "#666"})
 
 
@@ -326,9 +327,9 @@ def Sidebar(session: Session, lv: Levers) -> None:
 
 
 @solara.component
-def Controls(session: Session, lv: Levers) -> None:
+def Controls(session: Session, lv: Levers, month: int) -> None:
+    """Play / pause / step / reset; ``month`` is passed so the row re-renders as it moves."""
     arms = session.arms
-    month = arms.month if arms else 0
     horizon = arms.horizon if arms else 0
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.Button(
@@ -375,7 +376,8 @@ def Replications(session: Session, lv: Levers) -> None:
 
 
 @solara.component
-def Compare(session: Session, lv: Levers) -> None:
+def Compare(session: Session, lv: Levers, generation: int) -> None:
+    """Pin settings A, compare with the current ones; ``generation`` forces a re-render."""
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.Button("Pin these levers as A", on_click=lambda: pinned.set(lv), outlined=True)
         solara.Button(
@@ -421,16 +423,18 @@ def Page() -> None:
         solara.Error(message.value, classes=["jusim-error"])
     if notice.value:
         solara.Info(notice.value, dense=True)
-    Controls(session, lv)
+    Controls(session, lv, session.arms.month if session.arms else 0)
     if cur is None or silo is None or net is None:
         return
     Cards(headline(cur), headline(silo))
     outcomes = outcome_figure(cur, silo, horizon, bands)
-    with solara.Columns([2, 3]):
-        solara.Image(figure_png(net), classes=["jusim-network"])
+    solara.Image(figure_png(outcomes), classes=["jusim-outcomes"], width="100%")
+    Replications(session, lv)
+    with solara.Columns([1, 1]):
+        solara.Image(figure_png(net), classes=["jusim-network"], width="100%")
         with solara.Column():
-            solara.Image(figure_png(outcomes), classes=["jusim-outcomes"])
-            Replications(session, lv)
+            solara.Markdown("### Agencies (current levers)")
+            solara.DataFrame(table, items_per_page=12)
     with solara.Row(style={"flex-wrap": "wrap"}):
         solara.FileDownload(
             lambda: charts_png(net, outcomes),
@@ -446,8 +450,6 @@ def Page() -> None:
             filename="jusim-agencies.csv",
             label="Export agencies (CSV)",
         )
-    solara.Markdown("### Agencies (current levers)")
-    solara.DataFrame(table, items_per_page=12)
     solara.Markdown("### Compare two lever settings")
-    Compare(session, lv)
+    Compare(session, lv, version.value)
     Explanations()

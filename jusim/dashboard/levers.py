@@ -27,6 +27,27 @@ def _is_month(spec: FieldSpec) -> bool:
 
 
 @solara.component
+def Slider(
+    label: str,
+    value: float,
+    low: float,
+    high: float,
+    step: float,
+    on_value: Callable[[Any], None],
+    integer: bool = False,
+) -> None:
+    """A slider with its label above it (the sidebar is too narrow for both on one line)."""
+    with solara.Column(gap="0px", classes=["jusim-slider"]):
+        solara.Text(label, style={"font-size": "0.85em"})
+        if integer:
+            solara.SliderInt("", value=int(value), min=int(low), max=int(high), on_value=on_value)
+        else:
+            solara.SliderFloat(
+                "", value=float(value), min=low, max=high, step=step, on_value=on_value
+            )
+
+
+@solara.component
 def FieldControl(
     kind: str,
     spec: FieldSpec,
@@ -39,24 +60,26 @@ def FieldControl(
     horizon = scenario.horizon
     if spec.kind == "float":
         if spec.low is not None and spec.high is not None:
-            solara.SliderFloat(
+            Slider(
                 label,
-                value=float(value if value is not None else spec.low),
-                min=float(spec.low),
-                max=float(spec.high),
-                step=_float_step(float(spec.low), float(spec.high)),
-                on_value=on_value,
+                float(value if value is not None else spec.low),
+                float(spec.low),
+                float(spec.high),
+                _float_step(float(spec.low), float(spec.high)),
+                on_value,
             )
         else:
             solara.InputFloat(label, value=value, on_value=on_value)
     elif spec.kind == "int" and _is_month(spec):
         low = int(spec.low or 0)
-        solara.SliderInt(
+        Slider(
             label,
-            value=int(value if value is not None else low),
-            min=low,
-            max=max(low + 1, horizon),
-            on_value=on_value,
+            int(value if value is not None else low),
+            low,
+            max(low + 1, horizon),
+            1,
+            on_value,
+            integer=True,
         )
     elif spec.kind in ("int", "optional_int"):
         solara.InputInt(
@@ -110,21 +133,21 @@ def InterventionLever(
 @solara.component
 def ContextLevers(levers: Levers, on_levers: Callable[[Levers], None]) -> None:
     """The main uncertainties: churn scale and budget change."""
-    solara.SliderFloat(
+    Slider(
         "churn scale (× every agency's staff turnover)",
-        value=levers.churn_scale,
-        min=0.0,
-        max=4.0,
-        step=0.1,
-        on_value=lambda v: on_levers(levers.with_context(churn_scale=float(v))),
+        levers.churn_scale,
+        0.0,
+        4.0,
+        0.1,
+        lambda v: on_levers(levers.with_context(churn_scale=float(v))),
     )
-    solara.SliderFloat(
+    Slider(
         "budget change per year (-0.1 = 10% real-terms cut)",
-        value=levers.budget_change,
-        min=-0.5,
-        max=0.5,
-        step=0.01,
-        on_value=lambda v: on_levers(levers.with_context(budget_change=float(v))),
+        levers.budget_change,
+        -0.5,
+        0.5,
+        0.01,
+        lambda v: on_levers(levers.with_context(budget_change=float(v))),
     )
 
 

@@ -104,7 +104,7 @@ def outcome_figure(
 ) -> Figure:
     """Need against target for every outcome: current levers vs silo, same seed."""
     outcomes = current.outcomes
-    fig = Figure(figsize=(4.0 * len(outcomes), 3.4), dpi=100)
+    fig = Figure(figsize=(4.6 * len(outcomes), 3.3), dpi=100)
     axes = fig.subplots(1, len(outcomes), squeeze=False)[0]
     for k, (ax, name) in enumerate(zip(axes, outcomes, strict=True)):
         if bands is not None and name in bands.outcomes:

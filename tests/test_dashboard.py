@@ -1,0 +1,236 @@
+"""Dashboard logic without a browser: levers from the registry, scenarios, arms, export."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from pydantic import Field
+
+import jusim
+from jusim.dashboard.state import (
+    HEADLINES,
+    Arms,
+    Levers,
+    agency_frame,
+    build_arms,
+    compare_levers,
+    data_csv,
+    explanations,
+    field_specs,
+    headline,
+    levers_for,
+    load_base,
+    run_replications,
+)
+from jusim.interventions import REGISTRY
+from jusim.interventions.base import OutcomePartnership
+from jusim.scenario import ScenarioError
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_base("silo")
+
+
+def test_field_specs_follow_pydantic_fields():
+    for cls in REGISTRY.values():
+        specs = {s.name: s for s in field_specs(cls)}
+        assert list(specs) == list(cls.model_fields)
+        for name, info in cls.model_fields.items():
+            bounded_above = any(hasattr(m, "le") or hasattr(m, "lt") for m in info.metadata)
+            assert (specs[name].high is not None) == bounded_above, name
+            assert specs[name].description == (info.description or name)
+        assert specs["outcome"].kind == "outcome"
+    assert {s.name: s.kind for s in field_specs(REGISTRY["sponsorship"])}["lost_at"] == (
+        "optional_int"
+    )
+    assert {s.name: s.kind for s in field_specs(REGISTRY["secondees"])}["host"] == "agency"
+
+
+def test_new_intervention_gets_levers_without_dashboard_code(base):
+    class Mentoring(OutcomePartnership):
+        name = "test_mentoring"
+        summary = "test only"
+        explanation = "test only"
+        evidence = "none"
+        pairs: int = Field(3, ge=0, le=40, description="mentoring pairs")
+
+        def apply(self, model: Any, state: dict[str, Any]) -> None:
+            pass
+
+    REGISTRY[Mentoring.name] = Mentoring
+    try:
+        lv = levers_for(base, "silo")
+        assert lv.enabled["test_mentoring"] is False
+        assert lv.params["test_mentoring"]["pairs"] == 3
+        assert "pairs" in [s.name for s in field_specs(Mentoring)]
+        on = lv.with_enabled("test_mentoring", True).with_param("test_mentoring", "pairs", 7)
+        current, silo = build_arms(base, on)
+        assert [iv.name for iv in current.interventions] == ["test_mentoring"]
+        assert current.interventions[0].pairs == 7
+        assert silo.interventions == []
+        assert "test_mentoring" in [e["name"] for e in explanations()]
+    finally:
+        del REGISTRY[Mentoring.name]
+
+
+@pytest.mark.parametrize("name", ["rough_sleepers_unit", "pooled_budget", "sponsorship"])
+def test_levers_reproduce_a_shipped_scenario(name):
+    scenario = load_base(name)
+    current, silo = build_arms(scenario, levers_for(scenario, name))
+    assert [iv.to_dict() for iv in current.interventions] == [
+        iv.to_dict() for iv in scenario.interventions
+    ]
+    assert silo.interventions == []
+    assert silo.agency_names == scenario.agency_names
+
+
+def test_workshop_package_and_context(base):
+    lv = (
+        levers_for(base, "silo")
+        .with_enabled("pooled_budget", True)
+        .with_param("pooled_budget", "share", 0.2)
+        .with_enabled("secondees", True)
+        .with_param("secondees", "count", 5)
+        .with_enabled("shared_targets", True)
+        .with_enabled("sponsorship", True)
+        .with_param("sponsorship", "lost_at", 18)
+        .with_context(churn_scale=1.5, budget_change=-0.1)
+    )
+    current, silo = build_arms(base, lv)
+    kinds = {iv.name: iv for iv in current.interventions}
+    assert set(kinds) == {"pooled_budget", "secondees", "shared_targets", "sponsorship"}
+    assert kinds["pooled_budget"].share == 0.2
+    assert kinds["secondees"].count == 5
+    assert kinds["sponsorship"].lost_at == 18
+    for sc in (current, silo):
+        assert sc.context.churn_scale == 1.5
+        assert sc.context.budget_change == -0.1
+
+
+@pytest.mark.parametrize(
+    ("kind", "param", "value", "field"),
+    [
+        ("pooled_budget", "share", 1.5, "share"),
+        ("sponsorship", "end", 0, "end"),
+        ("secondees", "host", "nobody", "host"),
+    ],
+)
+def test_impossible_levers_raise_readable_errors(base, kind, param, value, field):
+    lv = levers_for(base, "silo").with_enabled(kind, True).with_param(kind, param, value)
+    with pytest.raises(ScenarioError) as err:
+        build_arms(base, lv)
+    assert field in str(err.value)
+
+
+def test_end_before_start_is_impossible(base):
+    lv = (
+        levers_for(base, "silo")
+        .with_enabled("shared_targets", True)
+        .with_param("shared_targets", "start", 20)
+        .with_param("shared_targets", "end", 10)
+    )
+    with pytest.raises(ScenarioError, match="end"):
+        build_arms(base, lv)
+
+
+def test_context_out_of_bounds(base):
+    with pytest.raises(ScenarioError, match="budget_change"):
+        build_arms(base, levers_for(base, "silo").with_context(budget_change=-0.9))
+
+
+def test_bad_scenario_files(tmp_path):
+    with pytest.raises(ScenarioError):
+        load_base(str(tmp_path / "missing.toml"))
+    bad = tmp_path / "bad.toml"
+    bad.write_text("name = [unclosed", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="TOML"):
+        load_base(str(bad))
+    with pytest.raises(ScenarioError):
+        load_base(str(tmp_path))  # a directory
+    with pytest.raises(ScenarioError):
+        load_base("  ")
+
+
+def test_levers_json_round_trip_and_bad_files(base):
+    lv = levers_for(base, "silo", seed=7).with_enabled("secondees", True)
+    assert Levers.from_json(lv.to_json()) == lv
+    with pytest.raises(ScenarioError, match="JSON"):
+        Levers.from_json("{not json")
+    with pytest.raises(ScenarioError, match="jusim_levers"):
+        Levers.from_json('{"seed": 1}')
+    with pytest.raises(ScenarioError, match="seed"):
+        Levers.from_json('{"jusim_levers": 1, "seed": "x"}')
+    with pytest.raises(ScenarioError, match="colour"):
+        Levers.from_json('{"jusim_levers": 1, "colour": 1}')
+    with pytest.raises(ScenarioError, match="nonsense"):
+        Levers.from_json('{"jusim_levers": 1, "enabled": {"nonsense": true}}')
+
+
+def test_arms_step_together_and_match_a_plain_run(base):
+    lv = levers_for(base, "silo", seed=3).with_enabled("pooled_budget", True)
+    current, silo = build_arms(base, lv)
+    arms = Arms(current, silo, seed=3)
+    try:
+        arms.step(5)
+        assert arms.current.month == arms.silo.month == 5
+        arms.run_to(arms.horizon + 10)  # never beyond the horizon
+        assert arms.done and arms.month == arms.horizon
+        cur, sil = arms.results()
+        plain = jusim.run(silo, seed=3)
+        np.testing.assert_allclose(sil.series["need"], plain.series["need"])
+        assert set(headline(cur)) == set(HEADLINES)
+        table = agency_frame(arms.current)
+        assert list(table["agency"]) == current.agency_names
+    finally:
+        arms.release()
+
+
+def test_replications_progress_and_cancel(base):
+    current, silo = build_arms(base, levers_for(base, "silo").with_enabled("shared_targets", True))
+    seen: list[tuple[int, int]] = []
+    bands = run_replications(
+        current,
+        silo,
+        6,
+        seed=1,
+        progress=lambda d, n: seen.append((d, n)),
+        cancelled=lambda: len(seen) >= 2,
+    )
+    assert bands is not None and bands.n == 2 and bands.cancelled
+    assert seen == [(1, 6), (2, 6)]
+    mean, lo, hi = bands.need["current"]
+    assert mean.shape == (current.horizon + 1, len(current.outcomes))
+    assert np.all(lo <= mean + 1e-9) and np.all(mean <= hi + 1e-9)
+    assert run_replications(current, silo, 3, cancelled=lambda: True) is None
+
+
+def test_exports(base):
+    current, silo = build_arms(base, levers_for(base, "silo").with_enabled("pooled_budget", True))
+    arms = Arms(current, silo)
+    try:
+        arms.run_to(12)
+        cur, sil = arms.results()
+        df = pd.read_csv(io.StringIO(data_csv(cur, sil)))
+        assert set(df["arm"]) == {"current", "silo"}
+        assert len(df) == 2 * 13 * len(current.outcomes)
+        from jusim.dashboard.views import charts_png, network_figure, outcome_figure
+
+        png = charts_png(network_figure(arms.current, True), outcome_figure(cur, sil, 60))
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        arms.release()
+
+
+def test_compare_two_settings(base):
+    a = levers_for(base, "silo")
+    b = a.with_enabled("pooled_budget", True).with_param("pooled_budget", "share", 0.3)
+    table = compare_levers(base, a, b, replications=2)
+    assert list(table.columns) == ["measure", "A", "B", "silo"]
+    assert len(table) == len(HEADLINES)
+    # A has no intervention: it is silo on the same seeds
+    np.testing.assert_allclose(table["A"], table["silo"], equal_nan=True)
