@@ -2,10 +2,7 @@
 # Install Chromium for the dashboard's browser test from Debian's packages (no browser downloads).
 # Idempotent: does nothing when /usr/bin/chromium is already there.
 set -euo pipefail
-# Solara fetches its front-end (Vuetify app, fonts, require.js) from a CDN unless solara-assets is
-# installed; this machine reaches only package registries, so install the offline copy from PyPI.
-# (1.58.2 is the newest release and carries the solara-vuetify-app@10.1.1 that solara 1.64.1 uses.)
-python -c "import solara_assets" 2>/dev/null || python -m pip install -q "solara-assets==1.58.2"
+# (Solara's offline front-end files come with jusim's dependencies: solara-assets.)
 if [ -x /usr/bin/chromium ]; then
   exit 0
 fi
