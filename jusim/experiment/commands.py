@@ -87,7 +87,10 @@ def _execute(plan, out: Path, workers: int | None, scheduler: str | None, chunk_
     t.add_row("design", f"{plan.experiment.design.kind}, {plan.design.n_points} points")
     t.add_row("replications", str(plan.replications))
     t.add_row("runs stored", f"{report.already + report.done} of {report.total}")
-    t.add_row("run now", f"{report.done} in {report.elapsed:.1f} s ({report.rate:.1f} runs/s)")
+    if report.done or report.failed:
+        t.add_row("run now", f"{report.done} in {report.elapsed:.1f} s ({report.rate:.1f} runs/s)")
+    else:
+        t.add_row("run now", "nothing: every run was already stored")
     if report.failed:
         t.add_row("failed", f"{report.failed} runs")
     console.print(t)
