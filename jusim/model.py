@@ -6,7 +6,7 @@ overhead, pooled and seconded commitments; (4) decision — agencies split what 
 understanding; (7) learning; (8) record.
 
 Randomness: a ``numpy.random.SeedSequence`` from the seed gives one child for ``model.rng`` (Mesa's
-generator) and one per mechanism stream (world, churn, ties, trust, events), so that runs of
+generator) and one per mechanism stream (world, churn, ties, trust, events, handover), so runs of
 different scenarios with the same seed draw the same churn and tie events wherever their states
 agree (common random numbers).
 """
@@ -34,7 +34,7 @@ from jusim.metrics import Recorder, RunResult
 from jusim.scenario import Scenario
 from jusim.world import build_world, initial_roster
 
-STREAMS = ("model", "world", "churn", "ties", "trust", "events")
+STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover")
 
 
 def seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
@@ -118,7 +118,14 @@ class JoinedUpModel(mesa.Model):
 
         # (2) churn
         hazard = np.minimum(1.0, w.churn * self.scenario.context.churn_scale)
-        leavers = churn.apply_churn(self.roster, hazard, w.handover, p.churn, self.streams["churn"])
+        leavers = churn.apply_churn(
+            self.roster,
+            hazard,
+            w.handover,
+            p.churn,
+            self.streams["churn"],
+            self.streams["handover"],
+        )
 
         # (3) resources: overhead first, then commitments the agency no longer controls
         disc = w.discretionary_share * self.budget
@@ -132,7 +139,7 @@ class JoinedUpModel(mesa.Model):
         pooled *= fit
         focused *= fit
         focused_input = r.focused_input * fit
-        free = room - (pooled + focused).sum(axis=0)
+        free = np.maximum(room - (pooled + focused).sum(axis=0), 0.0)  # no rounding below zero
         core = (
             self.budget - disc - np.minimum(np.maximum(ovh_total - disc, 0.0), self.budget - disc)
         )

@@ -261,7 +261,7 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
             problems.append((source, f"{where}.type", "<missing>", f"one of {sorted(REGISTRY)}"))
             continue
         kind = raw["type"]
-        if kind not in REGISTRY:
+        if not isinstance(kind, str) or kind not in REGISTRY:
             problems.append((source, f"{where}.type", kind, f"one of {sorted(REGISTRY)}"))
             continue
         body = {k2: v for k2, v in raw.items() if k2 != "type"}
@@ -344,12 +344,16 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 def read_toml(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Read a scenario file, following ``base`` chains; errors name the file."""
     path = Path(path)
-    if not path.exists():
+    if not path.is_file():
         raise ScenarioError([(str(path), "<file>", str(path), "an existing TOML file")])
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError([(str(path), "<syntax>", str(err), "valid TOML")]) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(
+            [(str(path), "<file>", str(err), "a readable UTF-8 TOML file")]
+        ) from None
     base = data.get("base")
     if base is None:
         return data
@@ -417,8 +421,11 @@ def set_path(data: dict[str, Any], path: str, value: Any, source: str = "<overri
             )
         node, rest = match[0], parts[2:]
     elif head.startswith("interventions[") and head.endswith("]"):
-        k = int(head[len("interventions[") : -1])
-        node, rest = data["interventions"][k], parts[1:]
+        index = head[len("interventions[") : -1]
+        n = len(data["interventions"])
+        if not index.isdigit() or int(index) >= n:
+            raise ScenarioError([(source, path, value, f"an intervention index from 0 to {n - 1}")])
+        node, rest = data["interventions"][int(index)], parts[1:]
     else:
         node, rest = data, parts
     for part in rest[:-1]:

@@ -96,11 +96,6 @@ def test_run_bad_file_subprocess(small_file):
     assert proc.stdout.strip() == ""
 
 
-@pytest.mark.xfail(
-    reason="scenario.read_toml raises IsADirectoryError for a directory (exists() but not a "
-    "file); the CLI only catches ScenarioError so the user sees a traceback",
-    strict=True,
-)
 def test_run_directory_is_a_clean_error(tmp_path):
     assert_clean_failure(invoke("run", str(tmp_path)))
 

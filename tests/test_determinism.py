@@ -103,12 +103,6 @@ def test_interleaved_stepping_is_independent(silo, rsu):
         mb.release()
 
 
-@pytest.mark.xfail(
-    reason="churn.apply_churn draws leavers and then rng.random(roster.n_ties) for handover from "
-    "the same 'churn' stream; once tie counts differ between arms, later months' leavers differ "
-    "(weaker common random numbers). Fix: draw handover from a separate stream (e.g. 'handover').",
-    strict=True,
-)
 def test_common_random_numbers_same_churn_draws(silo):
     """A different decision parameter does not change who leaves: churn has its own stream."""
     other = silo.with_overrides({"parameters.decision.temperature": 2.0})

@@ -149,13 +149,6 @@ def test_secondees_form_ties_with_the_host(world):
     assert sec.series["tie_density"][-1] > silo.series["tie_density"][-1]
 
 
-@pytest.mark.xfail(
-    reason="secondees.choose_staff: with no sending agency (members == [host]) "
-    "np.bincount(np.arange(count) % 1) has length 1 but senders is empty, so "
-    "zip(..., strict=True) raises ValueError; return an empty array when senders is empty "
-    "(or reject such a scenario in Secondees.check)",
-    strict=True,
-)
 def test_secondees_with_no_senders(world):
     s = with_iv(
         world,
@@ -217,12 +210,6 @@ def test_sponsor_never_reshuffled_stays(world, stepped):
     assert all(r.sponsor.max() == 1.0 for r in rules_by_month(m, 12))
 
 
-@pytest.mark.xfail(
-    reason="sponsorship.Sponsorship.apply only checks lost_at when month > start, so with "
-    "lost_at == start the sponsor is still applied in month `start`; check lost_at before "
-    "the `month > start` guard",
-    strict=True,
-)
 def test_sponsor_lost_at_start_never_applies(world, stepped):
     m = stepped(
         with_iv(world, type="sponsorship", outcome=RS, reshuffle_rate=0.0, start=2, lost_at=2)

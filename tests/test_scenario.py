@@ -146,11 +146,6 @@ def test_bad_overrides_name_the_field(default_world, override, field, allowed):
     check_message(info.value, field, value, allowed)
 
 
-@pytest.mark.xfail(
-    reason="scenario.py set_path: 'interventions[K].X' indexes data['interventions'][k] without "
-    "a bounds check, so an out-of-range K raises IndexError instead of ScenarioError",
-    strict=True,
-)
 def test_override_of_missing_intervention_index(default_world):
     with pytest.raises(ScenarioError):
         default_world.with_overrides({"interventions[3].count": 5})
@@ -352,11 +347,6 @@ def test_missing_file(tmp_path):
     assert "nowhere.toml" in str(info.value)
 
 
-@pytest.mark.xfail(
-    reason="scenario.py parse_scenario: `kind not in REGISTRY` with an unhashable type value "
-    "(e.g. type = [1]) raises TypeError instead of ScenarioError; check isinstance(kind, str)",
-    strict=True,
-)
 def test_intervention_type_not_a_string(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text(mini(extra="\n[[interventions]]\ntype = [1]\n"), encoding="utf-8")
@@ -364,11 +354,6 @@ def test_intervention_type_not_a_string(tmp_path):
         load_scenario(path)
 
 
-@pytest.mark.xfail(
-    reason="scenario.py read_toml: path.read_text() of a non-UTF-8 file raises "
-    "UnicodeDecodeError (not ScenarioError); catch UnicodeDecodeError with the TOML error",
-    strict=True,
-)
 def test_non_utf8_file(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_bytes(b"\xff\xfe name = 1")
@@ -376,11 +361,6 @@ def test_non_utf8_file(tmp_path):
         load_scenario(path)
 
 
-@pytest.mark.xfail(
-    reason="scenario.py read_toml: a directory passes path.exists() and read_text() raises "
-    "IsADirectoryError; use path.is_file()",
-    strict=True,
-)
 def test_directory_instead_of_file(tmp_path):
     with pytest.raises(ScenarioError):
         load_scenario(tmp_path)

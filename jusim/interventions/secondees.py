@@ -26,6 +26,8 @@ from jusim.interventions.base import OutcomePartnership, register
 def choose_staff(model, senders: np.ndarray, count: int) -> np.ndarray:
     """Pick ``count`` staff not already posted, round-robin over ``senders``, at random."""
     roster, rng = model.roster, model.streams["events"]
+    if len(senders) == 0 or count == 0:
+        return np.empty(0, np.int64)
     per = np.bincount(np.arange(count) % max(len(senders), 1), minlength=len(senders))
     chosen = []
     for sender, n in zip(senders, per, strict=True):

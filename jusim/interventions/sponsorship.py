@@ -45,10 +45,11 @@ class Sponsorship(OutcomePartnership):
     def apply(self, model, state: dict[str, Any]) -> None:
         if not self.active(model.month):
             return
-        if state["in_post"] and model.month > self.start:
-            moved = model.streams["events"].random() < self.reshuffle_rate
-            if moved or (self.lost_at is not None and model.month >= self.lost_at):
-                state["in_post"] = False
+        if self.lost_at is not None and model.month >= self.lost_at:
+            state["in_post"] = False
+        moves = model.month > self.start and model.streams["events"].random() < self.reshuffle_rate
+        if state["in_post"] and moves:
+            state["in_post"] = False
         if state["in_post"]:
             o = model.world.outcome_index[self.outcome]
             members = self.member_index(model)

@@ -34,8 +34,13 @@ def apply_churn(
     handover: np.ndarray,
     params: ChurnParams,
     rng: np.random.Generator,
+    handover_rng: np.random.Generator | None = None,
 ) -> int:
     """Replace this month's leavers in place; return how many left.
+
+    Leavers are drawn from ``rng`` (one draw per member of staff, so the same people leave in
+    every arm of a comparison); handovers from ``handover_rng`` (default ``rng``), whose number of
+    draws depends on the ties.
 
     ``hazard`` and ``handover`` are per agency (A,). A tie touching a leaver passes to the
     successor with probability ``handover`` of the leaver's home agency (at reduced strength),
@@ -54,7 +59,7 @@ def apply_churn(
     p_keep = np.where(li, handover[roster.home[roster.tie_i]], 1.0) * np.where(
         lj, handover[roster.home[roster.tie_j]], 1.0
     )
-    kept = rng.random(roster.n_ties) < p_keep
+    kept = (handover_rng or rng).random(roster.n_ties) < p_keep
     roster.tie_w = np.where(touched, roster.tie_w * params.handover_strength, roster.tie_w)
     roster.keep_ties(~touched | kept)
     return n_left
