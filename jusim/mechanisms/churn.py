@@ -48,18 +48,22 @@ def apply_churn(
     """
     roster.tenure += 1
     leaving = rng.random(roster.n_staff) < hazard[roster.home]
-    n_left = int(leaving.sum())
-    if n_left == 0 or roster.n_ties == 0:
-        roster.tenure[leaving] = 0
-        return n_left
     roster.tenure[leaving] = 0
+    n_left = int(np.count_nonzero(leaving))
+    if n_left == 0 or roster.n_ties == 0:
+        return n_left
     li, lj = leaving[roster.tie_i], leaving[roster.tie_j]
-    touched = li | lj
+    touched = np.flatnonzero(li | lj)
+    if touched.size == 0:
+        return n_left
+    li, lj = li[touched], lj[touched]
+    hi, hj = roster.home[roster.tie_i[touched]], roster.home[roster.tie_j[touched]]
     # a tie survives only if every leaving end hands it over
-    p_keep = np.where(li, handover[roster.home[roster.tie_i]], 1.0) * np.where(
-        lj, handover[roster.home[roster.tie_j]], 1.0
-    )
-    kept = (handover_rng or rng).random(roster.n_ties) < p_keep
-    roster.tie_w = np.where(touched, roster.tie_w * params.handover_strength, roster.tie_w)
-    roster.keep_ties(~touched | kept)
+    p_keep = np.where(li, handover[hi], 1.0) * np.where(lj, handover[hj], 1.0)
+    kept = (handover_rng or rng).random(touched.size) < p_keep
+    roster.tie_w[touched[kept]] *= params.handover_strength
+    if not kept.all():
+        mask = np.ones(roster.n_ties, dtype=bool)
+        mask[touched[~kept]] = False
+        roster.keep_ties(mask)
     return n_left

@@ -71,7 +71,7 @@ def form_by_contact(
     a_idx, b_idx = _pairs(roster.n_agencies)
     lam = params.formation * contact[a_idx, b_idx] * np.minimum(counts[a_idx], counts[b_idx])
     k = rng.poisson(lam)
-    if k.sum() == 0:
+    if not k.any():
         return
     a, b = np.repeat(a_idx, k), np.repeat(b_idx, k)
     i = _pick(order, start[a], counts[a], rng)
