@@ -12,8 +12,8 @@ Burt's rule used by Scheinert et al. 2017, modelling-anchors.md A1).
 |---|---|---|---|---|
 | formation | ties / month / unit contact / staff | 0.02 | 0–1 | new ties between two agencies per unit of contact, per member of the smaller agency |
 | posting | ties / month / secondee | 1.5 | 0–20 | new ties a secondee forms among colleagues where they are posted |
-| referral | per tie-month | 0.02 | 0–1 | chance a tie introduces one of the contact's own contacts |
-| initial_strength | 0–1 | 0.3 | 0–1 | strength of a new tie |
+| referral | per tie end-month | 0.02 | 0–1 | at each end of a tie, chance (× strength × openness) of an introduction to one of the contact's contacts; lost if it lands on someone of one's own agency |
+| initial_strength | 0–1 | 0.3 | 0–1 | strength of a new tie (re-forming an existing tie keeps the stronger of the two) |
 | refresh | share | 0.3 | 0–1 | strengthening on a month with contact |
 | decay | share / month | 0.06 | 0–1 | weakening on a month without contact |
 | contact_base | probability | 0.1 | 0–1 | monthly chance of contact with no joint work |
