@@ -55,7 +55,18 @@ def make_plan(folder: Path, runs: int):
     return plan_sweep(file)
 
 
+def _worker_cpu(ex: LocalExecutor) -> float:
+    """CPU seconds (user + system) used so far by the pool's worker processes."""
+    total = 0.0
+    for pid in list((ex.pool._processes or {}).keys()):
+        with contextlib.suppress(psutil.Error):
+            t = psutil.Process(pid).cpu_times()
+            total += t.user + t.system
+    return total
+
+
 def timed_sweep(workers: int, runs: int, max_tasks_per_child: int | None = 200, sample=None):
+    """(wall-clock runs/s, runs per worker CPU second, runs) of one sweep."""
     with tempfile.TemporaryDirectory() as tmp:
         plan = make_plan(Path(tmp), runs)
         ex = LocalExecutor(workers, max_tasks_per_child=max_tasks_per_child)
@@ -67,16 +78,18 @@ def timed_sweep(workers: int, runs: int, max_tasks_per_child: int | None = 200, 
             if sample is not None:
                 thread = threading.Thread(target=sample, args=(ex, stop), daemon=True)
                 thread.start()
+            cpu0 = _worker_cpu(ex)
             t0 = time.perf_counter()
             report = run_sweep(plan, Path(tmp) / "out", ex)
             elapsed = time.perf_counter() - t0
+            cpu = _worker_cpu(ex) - cpu0
             stop.set()
             if thread is not None:
                 thread.join()
         finally:
             ex.shutdown()
         assert report.complete, report
-        return plan.total_runs / elapsed, plan.total_runs
+        return plan.total_runs / elapsed, plan.total_runs / max(cpu, 1e-9), plan.total_runs
 
 
 def main() -> None:
@@ -84,13 +97,17 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=400)
     ap.add_argument("--memory-runs", type=int, default=2000)
     args = ap.parse_args()
-    print(f"cores: {os.cpu_count()}")
+    print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.2f}")
     rates = {}
     for w in (1, 2):
-        rate, n = timed_sweep(w, args.runs)
+        rate, per_cpu, n = timed_sweep(w, args.runs)
         rates[w] = rate
-        print(f"{w} worker(s): {n} runs, {rate:.1f} runs/s")
+        print(
+            f"{w} worker(s): {n} runs, {rate:.1f} runs/s wall clock, "
+            f"{per_cpu:.1f} runs per worker CPU second"
+        )
     print(f"speed-up 1 -> 2 workers: {rates[2] / rates[1]:.2f}x")
+    print(f"load average after: {os.getloadavg()[0]:.2f} (other processes compete for the cores)")
 
     samples: list[tuple[float, dict[int, int]]] = []
 
@@ -104,7 +121,7 @@ def main() -> None:
             samples.append((time.perf_counter() - t0, rss))
             stop.wait(0.5)
 
-    rate, n = timed_sweep(2, args.memory_runs, max_tasks_per_child=None, sample=sample)
+    rate, _, n = timed_sweep(2, args.memory_runs, max_tasks_per_child=None, sample=sample)
     pids = sorted({pid for _, rss in samples for pid in rss})
     print(f"memory: {n} runs on 2 workers ({rate:.1f} runs/s), no worker recycling")
     for pid in pids:

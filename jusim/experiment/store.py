@@ -91,7 +91,14 @@ class Store:
                 )
             self._clean_temp()
             return True
-        if self.out.exists() and any(self.out.iterdir()):
+        ours = {"experiment.toml", "design.parquet", "chunks"}
+        leftovers = [
+            p
+            for p in (self.out.iterdir() if self.out.exists() else [])
+            if not (p.name in ours or p.name.startswith(".tmp-"))
+            or (p.is_dir() and any(p.iterdir()))
+        ]
+        if leftovers:
             raise StoreError(
                 [
                     (
