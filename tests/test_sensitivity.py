@@ -150,3 +150,16 @@ def test_cli_sensitivity_rejects_grid_design(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "sobol" in result.output and "morris" in result.output
     assert "Traceback" not in result.output
+
+
+def test_indices_from_stored_sobol_sweep(tmp_path: Path) -> None:
+    file = tmp_path / "sobol_check.toml"
+    file.write_text(MORRIS.replace('kind = "morris"\nsamples = 2', 'kind = "sobol"\nsamples = 4'))
+    out = tmp_path / "out"
+    assert run_sweep(plan_sweep(file), out, make_executor(0)).complete
+    table = analyze_store(out, ["mean_trust"])
+    assert len(table) == 2 * 2  # two factors x (S1, ST)
+    assert set(table["index"]) == {"S1", "ST"}
+    assert table["conf"].notna().all()
+    with pytest.raises(SensitivityError, match="not stored"):
+        analyze_store(out, ["overhead"])
