@@ -46,6 +46,8 @@ def _plan(file: Path):
 
 def _execute(plan, out: Path, workers: int | None, scheduler: str | None, chunk_size: int | None):
     """Run (or resume) the sweep with a progress bar; print a summary; return the report."""
+    from rich.markup import escape
+
     from jusim.cli import console, err_console, progress_bar
     from jusim.experiment.executors import SweepExecutorError, make_executor
     from jusim.experiment.runner import run_sweep
@@ -95,7 +97,7 @@ def _execute(plan, out: Path, workers: int | None, scheduler: str | None, chunk_
         t.add_row("failed", f"{report.failed} runs")
     console.print(t)
     for msg in report.errors[:5]:
-        err_console.print(f"[red]run error:[/] {msg}", highlight=False)
+        err_console.print(f"[red]run error:[/] {escape(msg)}", highlight=False)
     if report.interrupted:
         err_console.print(
             f"interrupted: {report.already + report.done} of {report.total} runs are stored. "
