@@ -39,6 +39,29 @@ def run(scenario: Scenario | str | Path, seed: int | np.random.SeedSequence = 0)
         model.release()
 
 
+def sweep(
+    experiment: str | Path,
+    out: str | Path,
+    workers: int | None = None,
+    scheduler: str | None = None,
+):
+    """Run (or resume) an experiment file's sweep into the result store ``out``.
+
+    ``workers`` local processes (default: the machine's cores; 0 = this process), or a Dask
+    scheduler address. Returns the sweep report; query the store with ``jusim results`` or DuckDB.
+    """
+    from jusim.experiment.executors import make_executor
+    from jusim.experiment.runner import plan_sweep, run_sweep
+
+    executor = make_executor(workers, scheduler)
+    report = None
+    try:
+        report = run_sweep(plan_sweep(experiment), out, executor)
+        return report
+    finally:
+        executor.shutdown(cancel=report is None or not report.complete)
+
+
 def compare(*args, **kwargs):
     """Paired comparison of scenarios against a baseline; see ``jusim.analysis.compare``."""
     from jusim.analysis.compare import compare as _compare
@@ -56,4 +79,5 @@ __all__ = [
     "compare",
     "load_scenario",
     "run",
+    "sweep",
 ]
