@@ -2,7 +2,7 @@
 
 Starts the server on a free loopback port, opens two tabs, moves a lever and steps the model in
 one, checks that the month, cards and charts change there and not in the other tab, and saves a
-screenshot to docs/img/dashboard.png. Needs /usr/bin/chromium (scripts/install-browser.sh); under
+screenshot (to JUSIM_SCREENSHOTS, e.g. docs/img, or a temporary folder). Needs /usr/bin/chromium (scripts/install-browser.sh); under
 CI=true a missing browser fails the test instead of skipping it.
 """
 
@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -31,7 +32,8 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
+# Screenshots go to a temporary folder; set JUSIM_SCREENSHOTS=docs/img to refresh the docs' images.
+SHOTS = Path(os.environ.get("JUSIM_SCREENSHOTS") or tempfile.mkdtemp(prefix="jusim-shots-"))
 pytestmark = pytest.mark.browser
 
 
