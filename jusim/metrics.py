@@ -22,6 +22,20 @@ if TYPE_CHECKING:
     from jusim.model import JoinedUpModel
 
 
+# value columns of the tidy tables (besides scenario, seed, month and the row's name)
+OUTCOME_COLUMNS = ("need", "attainment", "resolved", "spend", "cost_per_outcome", "coordination")
+SYSTEM_COLUMNS = (
+    "mean_trust",
+    "mean_understanding",
+    "tie_density",
+    "leavers",
+    "allocated",
+    "spent",
+    "unspent",
+    "overhead",
+)
+
+
 def _pair_mean(matrix: np.ndarray, mask: np.ndarray) -> float:
     return float(matrix[mask].mean()) if mask.any() else float("nan")
 
@@ -97,16 +111,7 @@ class RunResult:
 
     def system_table(self) -> pd.DataFrame:
         """Tidy: one row per month of whole-system measures."""
-        keys = [
-            "mean_trust",
-            "mean_understanding",
-            "tie_density",
-            "leavers",
-            "allocated",
-            "spent",
-            "unspent",
-        ]
-        df = pd.DataFrame({k: self.series[k] for k in keys})
+        df = pd.DataFrame({k: self.series[k] for k in SYSTEM_COLUMNS if k != "overhead"})
         df.insert(0, "month", self.months)
         df.insert(0, "seed", str(self.seed))
         df.insert(0, "scenario", self.scenario)

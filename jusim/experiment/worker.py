@@ -10,19 +10,9 @@ from typing import Any
 
 import numpy as np
 
-_CACHE: dict[str, tuple[Any, Any]] = {}
+from jusim.metrics import OUTCOME_COLUMNS, SYSTEM_COLUMNS
 
-OUTCOME_COLUMNS = ("need", "attainment", "resolved", "spend", "cost_per_outcome", "coordination")
-SYSTEM_COLUMNS = (
-    "mean_trust",
-    "mean_understanding",
-    "tie_density",
-    "leavers",
-    "allocated",
-    "spent",
-    "unspent",
-    "overhead",
-)
+_CACHE: dict[str, tuple[Any, Any]] = {}
 
 
 def _context(ctx: dict[str, Any]) -> tuple[Any, Any]:
