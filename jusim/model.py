@@ -102,6 +102,7 @@ class JoinedUpModel(mesa.Model):
             Agency(self, k)
         self.interventions = list(scenario.interventions)
         self.intervention_state = [iv.setup(self) for iv in self.interventions]
+        self.hazard = np.minimum(1.0, w.churn * scenario.context.churn_scale)  # monthly, per agency
         self.recorder = Recorder(scenario.horizon, o, a)
         self.recorder.record_initial(self)
 
@@ -117,10 +118,9 @@ class JoinedUpModel(mesa.Model):
         r = self.rules
 
         # (2) churn
-        hazard = np.minimum(1.0, w.churn * self.scenario.context.churn_scale)
         leavers = churn.apply_churn(
             self.roster,
-            hazard,
+            self.hazard,
             w.handover,
             p.churn,
             self.streams["churn"],
@@ -167,8 +167,7 @@ class JoinedUpModel(mesa.Model):
         rel = self.shares[:, -1] * free
 
         # (5) production
-        roles_norm = w.roles / w.roles.sum(axis=1, keepdims=True)
-        inputs = joint + focused_input + pooled.sum(axis=1, keepdims=True) * roles_norm
+        inputs = joint + focused_input + pooled.sum(axis=1, keepdims=True) * w.role_shares
         effective = production.joint_input(inputs, w.roles, p.production.complementarity)
         kappa = production.coordination(
             self.trust, self.understanding, w.roles, p.production.coordination_floor

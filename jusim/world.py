@@ -54,6 +54,11 @@ class World:
         return self.roles > 0
 
     @cached_property
+    def role_shares(self) -> np.ndarray:
+        """(O, A) role weights normalised to sum to one per outcome: how a pooled pot is spent."""
+        return self.roles / self.roles.sum(axis=1, keepdims=True)
+
+    @cached_property
     def agency_index(self) -> dict[str, int]:
         return {n: k for k, n in enumerate(self.agency_names)}
 

@@ -65,3 +65,39 @@ def small_file(tmp_path):
         return small_toml(tmp_path, name, body, horizon)
 
     return make
+
+
+# a small sweep experiment (2 x 2 x 2 grid over churn, secondees and a shared-target switch)
+_TINY_EXPERIMENT = """
+name = "{name}"
+base = "secondees"
+seed = {seed}
+replications = {reps}
+horizon = {horizon}
+metrics = ["attainment.rough_sleeping", "shared_attainment", "mean_trust"]
+
+[design]
+kind = "grid"
+levels = 2
+
+[factors.churn]
+kind = "uncertainty"
+path = "context.churn_scale"
+range = [0.5, 2.0]
+
+[factors.secondees]
+kind = "lever"
+path = "interventions.secondees.count"
+range = [0, 12]
+integer = true
+
+[factors.shared_targets]
+kind = "lever"
+values = [false, true]
+intervention = {{ type = "shared_targets", outcome = "rough_sleeping" }}
+"""
+
+
+def tiny_experiment(name: str = "tiny", seed: int = 11, reps: int = 2, horizon: int = 12) -> str:
+    """Text of a small experiment file, shared by the sweep tests."""
+    return _TINY_EXPERIMENT.format(name=name, seed=seed, reps=reps, horizon=horizon)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import tiny_experiment
 from typer.testing import CliRunner
 
 import jusim
@@ -22,39 +23,10 @@ from jusim.experiment.store import Store, StoreError
 
 REPO = Path(__file__).resolve().parent.parent
 
-TINY = """
-name = "tiny"
-base = "secondees"
-seed = 11
-replications = {reps}
-horizon = {horizon}
-metrics = ["attainment.rough_sleeping", "shared_attainment", "mean_trust"]
-
-[design]
-kind = "grid"
-levels = 2
-
-[factors.churn]
-kind = "uncertainty"
-path = "context.churn_scale"
-range = [0.5, 2.0]
-
-[factors.secondees]
-kind = "lever"
-path = "interventions.secondees.count"
-range = [0, 12]
-integer = true
-
-[factors.shared_targets]
-kind = "lever"
-values = [false, true]
-intervention = {{ type = "shared_targets", outcome = "rough_sleeping" }}
-"""
-
 
 def write_tiny(folder: Path, reps: int = 2, horizon: int = 12) -> Path:
     path = folder / "tiny.toml"
-    path.write_text(TINY.format(reps=reps, horizon=horizon))
+    path.write_text(tiny_experiment(reps=reps, horizon=horizon))
     return path
 
 

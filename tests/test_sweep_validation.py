@@ -5,40 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import tiny_experiment
 from typer.testing import CliRunner
 
 from jusim.cli import app
 from jusim.experiment.runner import plan_sweep
 from jusim.scenario import ScenarioError
 
-GOOD = """
-name = "check"
-base = "secondees"
-seed = 1
-replications = 2
-horizon = 6
-metrics = ["attainment.rough_sleeping"]
-
-[design]
-kind = "grid"
-levels = 2
-
-[factors.churn]
-kind = "uncertainty"
-path = "context.churn_scale"
-range = [0.5, 2.0]
-
-[factors.secondees]
-kind = "lever"
-path = "interventions.secondees.count"
-range = [0, 12]
-integer = true
-
-[factors.shared_targets]
-kind = "lever"
-values = [false, true]
-intervention = { type = "shared_targets", outcome = "rough_sleeping" }
-"""
+GOOD = tiny_experiment(name="check", seed=1, reps=2, horizon=6)
 
 # (old text, new text, field named in the message, a word of what is allowed)
 CASES = {
@@ -65,8 +39,8 @@ CASES = {
         "false, true",
     ),
     "unknown metric": (
-        '"attainment.rough_sleeping"]',
-        '"attainment.rough"]',
+        '"mean_trust"]',
+        '"mean_trusts"]',
         "metrics",
         "shared_attainment",
     ),

@@ -99,43 +99,24 @@ class Comparison:
 
 
 def summarise(runs: dict[str, list[RunResult]], baseline: str) -> pd.DataFrame:
-    base = runs[baseline]
+    # horizon values per arm, (replications, outcomes), computed once per run
+    att = {n: np.array([r.attainment[-1] for r in arm]) for n, arm in runs.items()}
+    cost = {n: np.array([r.cost_per_outcome()[-1] for r in arm]) for n, arm in runs.items()}
     rows = []
     for name, arm in runs.items():
         for k, outcome in enumerate(arm[0].outcomes):
-            att = np.array([r.attainment[-1, k] for r in arm])
-            cost = np.array([r.cost_per_outcome()[-1, k] for r in arm])
-            m, lo, hi = mean_ci(att)
-            c, clo, chi = mean_ci(cost)
-            row = dict(
-                scenario=name,
-                outcome=outcome,
-                n=len(arm),
-                mean=m,
-                ci_low=lo,
-                ci_high=hi,
-                diff=None,
-                diff_ci_low=None,
-                diff_ci_high=None,
-                cost_per_outcome=c,
-                cost_ci_low=clo,
-                cost_ci_high=chi,
-                cost_diff=None,
-                cost_diff_ci_low=None,
-                cost_diff_ci_high=None,
+            row = dict.fromkeys(RECORD_FIELDS)
+            row.update(scenario=name, outcome=outcome, n=len(arm))
+            row["mean"], row["ci_low"], row["ci_high"] = mean_ci(att[name][:, k])
+            row["cost_per_outcome"], row["cost_ci_low"], row["cost_ci_high"] = mean_ci(
+                cost[name][:, k]
             )
             if name != baseline:
-                b_att = np.array([r.attainment[-1, k] for r in base])
-                b_cost = np.array([r.cost_per_outcome()[-1, k] for r in base])
-                d = paired_diff_ci(att, b_att)
-                cd = paired_diff_ci(cost, b_cost)
-                row.update(
-                    diff=d[0],
-                    diff_ci_low=d[1],
-                    diff_ci_high=d[2],
-                    cost_diff=cd[0],
-                    cost_diff_ci_low=cd[1],
-                    cost_diff_ci_high=cd[2],
+                row["diff"], row["diff_ci_low"], row["diff_ci_high"] = paired_diff_ci(
+                    att[name][:, k], att[baseline][:, k]
+                )
+                row["cost_diff"], row["cost_diff_ci_low"], row["cost_diff_ci_high"] = (
+                    paired_diff_ci(cost[name][:, k], cost[baseline][:, k])
                 )
             rows.append(row)
     return pd.DataFrame(rows, columns=RECORD_FIELDS)

@@ -78,8 +78,12 @@ def validate(replications: int = 30, seed: int = 2026) -> list[Effect]:
     churn_high = _runs(high_s, seeds)
     churn_high_sec = _runs(secondees_added(high_s), seeds)
 
-    def s(r, key):
-        return r.summary()[key]
+    summaries: dict[int, dict[str, float]] = {}
+
+    def s(r, key):  # each run's summary is computed once
+        if id(r) not in summaries:
+            summaries[id(r)] = r.summary()
+        return summaries[id(r)][key]
 
     effects = [
         _effect(
