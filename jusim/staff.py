@@ -6,6 +6,11 @@ handed over. One row is one post ("slot"): a leaver is replaced in the same row 
 no ties and zero tenure, so the staff count of each agency is constant through churn.
 
 A secondee keeps their home agency and has ``post`` set to the host agency for a fixed term.
+
+Ties are kept sorted by ``(tie_i, tie_j)`` with ``tie_i < tie_j`` and no pair twice; every change
+(merge, churn, maintenance) preserves that order, so new ties merge in one linear pass. The small
+per-month kernels over ties are compiled with numba (``@njit``): at a thousand staff a month
+touches only about a hundred ties, so a chain of numpy calls would spend its time in call overhead.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
 
 @dataclass
@@ -60,20 +66,18 @@ class StaffRoster:
 
     def add_ties(self, i: np.ndarray, j: np.ndarray, w: np.ndarray | float) -> None:
         """Add ties (i, j); self-pairs and same-agency pairs are ignored; duplicates keep the max."""
-        keep = self.home[i] != self.home[j]
-        if not keep.any():
+        i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+        if i.size == 0:
             return
-        i, j = i[keep], j[keep]
-        w = w[keep] if isinstance(w, np.ndarray) else np.full(i.size, float(w))
-        lo, hi = np.minimum(i, j), np.maximum(i, j)
+        w = np.asarray(w, dtype=np.float64) if isinstance(w, np.ndarray) else np.full(i.size, w)
         if self._pending is not None:
-            self._pending.append((lo, hi, w))
+            self._pending.append((i, j, w))
             return
-        self._merge([self.tie_i, lo], [self.tie_j, hi], [self.tie_w, w])
+        self._merge(i, j, w)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Collect ``add_ties`` calls and merge them once on exit (one sort instead of many).
+        """Collect ``add_ties`` calls and merge them once on exit (one pass instead of many).
 
         Inside the block, new ties are not yet visible in ``tie_i``/``tie_j``/``tie_w``.
         """
@@ -82,25 +86,16 @@ class StaffRoster:
             yield
         finally:
             pending, self._pending = self._pending, None
-            if pending:
-                self._merge(
-                    [self.tie_i, *(p[0] for p in pending)],
-                    [self.tie_j, *(p[1] for p in pending)],
-                    [self.tie_w, *(p[2] for p in pending)],
-                )
+            if len(pending) == 1:
+                self._merge(*pending[0])
+            elif pending:
+                self._merge(*(np.concatenate(part) for part in zip(*pending, strict=True)))
 
-    def _merge(self, i_parts: list, j_parts: list, w_parts: list) -> None:
-        """Concatenate tie arrays and collapse duplicate pairs, keeping the strongest."""
-        ti, tj, tw = np.concatenate(i_parts), np.concatenate(j_parts), np.concatenate(w_parts)
-        key = ti * self.n_staff + tj
-        order = np.argsort(key, kind="stable")
-        key = key[order]
-        first = np.ones(key.size, dtype=bool)
-        first[1:] = key[1:] != key[:-1]
-        starts = np.flatnonzero(first)
-        self.tie_w = np.maximum.reduceat(tw[order], starts)
-        self.tie_i = ti[order][starts]
-        self.tie_j = tj[order][starts]
+    def _merge(self, i: np.ndarray, j: np.ndarray, w: np.ndarray) -> None:
+        """Merge new ties into the sorted tie list, keeping the strongest of duplicate pairs."""
+        self.tie_i, self.tie_j, self.tie_w = _merge_ties(
+            self.tie_i, self.tie_j, self.tie_w, i, j, w, self.home
+        )
 
     def keep_ties(self, mask: np.ndarray) -> None:
         self.tie_i, self.tie_j, self.tie_w = self.tie_i[mask], self.tie_j[mask], self.tie_w[mask]
@@ -116,3 +111,45 @@ class StaffRoster:
     def tie_density(self) -> float:
         """Cross-agency ties per member of staff (each tie counted at both ends)."""
         return 2.0 * self.n_ties / max(self.n_staff, 1)
+
+
+@njit(cache=True)
+def _merge_ties(ti, tj, tw, ni, nj, nw, home):  # pragma: no cover - compiled
+    """Sorted unique ties (ti, tj, tw) plus new pairs (ni, nj, nw) -> sorted unique ties.
+
+    New pairs joining two members of one agency (or a person to themself) are dropped; each pair is
+    stored as (low, high); a pair present more than once keeps its largest strength.
+    """
+    n = home.size
+    key = np.empty(ni.size, np.int64)
+    wn = np.empty(ni.size, np.float64)
+    m = 0
+    for k in range(ni.size):
+        a, b = ni[k], nj[k]
+        if home[a] == home[b]:
+            continue
+        if a > b:
+            a, b = b, a
+        key[m] = a * n + b
+        wn[m] = nw[k]
+        m += 1
+    if m == 0:
+        return ti, tj, tw
+    order = np.argsort(key[:m])
+    out_i = np.empty(ti.size + m, np.int64)
+    out_j = np.empty(ti.size + m, np.int64)
+    out_w = np.empty(ti.size + m, np.float64)
+    p = q = c = 0
+    while p < ti.size or q < m:
+        if q == m or (p < ti.size and ti[p] * n + tj[p] <= key[order[q]]):
+            kk, w = ti[p] * n + tj[p], tw[p]
+            p += 1
+        else:
+            kk, w = key[order[q]], wn[order[q]]
+            q += 1
+        if c > 0 and out_i[c - 1] * n + out_j[c - 1] == kk:
+            out_w[c - 1] = max(out_w[c - 1], w)
+        else:
+            out_i[c], out_j[c], out_w[c] = kk // n, kk % n, w
+            c += 1
+    return out_i[:c], out_j[:c], out_w[:c]

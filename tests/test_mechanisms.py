@@ -172,6 +172,29 @@ class TestTies:
         assert pairs <= {(0, 1), (1, 0)}
         np.testing.assert_allclose(r.tie_w, ties.TieParams().initial_strength)
 
+    def test_form_by_contact_counts_are_poisson_per_pair(self):
+        # one Poisson total shared out by rate must give each pair Poisson(rate) new ties:
+        # mean and variance both equal formation * contact * min(n_a, n_b)
+        r = StaffRoster.from_counts(np.array([1000, 2000, 3000]))
+        c = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.0], [0.5, 0.0, 0.0]])
+        p = ties.TieParams(formation=0.002)  # rates: (0,1) 2.0, (0,2) 1.0, (1,2) 0
+        g, reps = rng(7), 3000
+        counts = np.zeros((reps, 3))
+        for k in range(reps):
+            r.tie_i, r.tie_j, r.tie_w = r.tie_i[:0], r.tie_j[:0], r.tie_w[:0]
+            ties.form_by_contact(r, c, p, g)
+            a, b = r.home[r.tie_i], r.home[r.tie_j]
+            counts[k] = [
+                np.sum((a == 0) & (b == 1)),
+                np.sum((a == 0) & (b == 2)),
+                np.sum((a == 1) & (b == 2)),
+            ]
+        rate = np.array([2.0, 1.0, 0.0])
+        se = np.sqrt(np.maximum(rate, 1e-9) / reps)
+        assert np.all(np.abs(counts.mean(axis=0) - rate) < 5 * se)
+        np.testing.assert_allclose(counts[:, :2].var(axis=0), rate[:2], rtol=0.15)
+        assert counts[:, 2].max() == 0
+
     def test_form_by_posting_links_secondee_to_host_staff(self):
         r = StaffRoster.from_counts(np.array([5, 30, 5]))
         ties.form_by_posting(r, ties.TieParams(posting=5.0), rng())

@@ -62,6 +62,18 @@ def test_batch_defers_then_merges_once():
     assert r.tie_w[(r.tie_i == 0) & (r.tie_j == 3)][0] == pytest.approx(0.6)
 
 
+def test_merge_interleaves_with_existing_sorted_ties():
+    r = roster()  # homes: 0 0 0 1 1 2 2 2 2
+    r.add_ties(np.array([0, 2, 4]), np.array([3, 8, 8]), np.array([0.5, 0.5, 0.5]))
+    r.add_ties(
+        np.array([8, 1, 3, 0, 3]), np.array([4, 5, 0, 8, 0]), np.array([0.2, 0.3, 0.9, 0.1, 0.4])
+    )
+    key = r.tie_i * r.n_staff + r.tie_j
+    assert np.all(np.diff(key) > 0)  # sorted, no pair twice
+    got = {(int(i), int(j)): float(x) for i, j, x in zip(r.tie_i, r.tie_j, r.tie_w, strict=True)}
+    assert got == {(0, 3): 0.9, (0, 8): 0.1, (1, 5): 0.3, (2, 8): 0.5, (4, 8): 0.5}
+
+
 def test_keep_ties_and_agency_strength_symmetric():
     r = roster()
     r.add_ties(np.array([0, 1, 3]), np.array([3, 5, 5]), np.array([0.5, 0.25, 0.1]))

@@ -16,6 +16,7 @@ that each of a leaver's ties is handed over) are agency attributes in the scenar
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from pydantic import Field
 
 from jusim.params import Params
@@ -39,31 +40,62 @@ def apply_churn(
     """Replace this month's leavers in place; return how many left.
 
     Leavers are drawn from ``rng`` (one draw per member of staff, so the same people leave in
-    every arm of a comparison); handovers from ``handover_rng`` (default ``rng``), whose number of
-    draws depends on the ties.
+    every arm of a comparison); handovers from ``handover_rng`` (default ``rng``), one draw per
+    tie, whose number depends on the ties.
 
     ``hazard`` and ``handover`` are per agency (A,). A tie touching a leaver passes to the
     successor with probability ``handover`` of the leaver's home agency (at reduced strength),
     otherwise it is lost. Newcomers start with zero tenure.
     """
-    roster.tenure += 1
-    leaving = rng.random(roster.n_staff) < hazard[roster.home]
-    roster.tenure[leaving] = 0
-    n_left = int(np.count_nonzero(leaving))
-    if n_left == 0 or roster.n_ties == 0:
-        return n_left
-    li, lj = leaving[roster.tie_i], leaving[roster.tie_j]
-    touched = np.flatnonzero(li | lj)
-    if touched.size == 0:
-        return n_left
-    li, lj = li[touched], lj[touched]
-    hi, hj = roster.home[roster.tie_i[touched]], roster.home[roster.tie_j[touched]]
-    # a tie survives only if every leaving end hands it over
-    p_keep = np.where(li, handover[hi], 1.0) * np.where(lj, handover[hj], 1.0)
-    kept = (handover_rng or rng).random(touched.size) < p_keep
-    roster.tie_w[touched[kept]] *= params.handover_strength
-    if not kept.all():
-        mask = np.ones(roster.n_ties, dtype=bool)
-        mask[touched[~kept]] = False
-        roster.keep_ties(mask)
+    leave_u = rng.random(roster.n_staff)
+    keep_u = (handover_rng or rng).random(roster.n_ties)
+    n_left, roster.tie_i, roster.tie_j, roster.tie_w = _churn(
+        roster.home,
+        roster.tenure,
+        roster.tie_i,
+        roster.tie_j,
+        roster.tie_w,
+        np.asarray(hazard, dtype=np.float64),
+        np.asarray(handover, dtype=np.float64),
+        float(params.handover_strength),
+        leave_u,
+        keep_u,
+    )
     return n_left
+
+
+@njit(cache=True)
+def _churn(
+    home, tenure, ti, tj, tw, hazard, handover, strength, leave_u, keep_u
+):  # pragma: no cover
+    """Tenure +1; leavers (``leave_u < hazard``) restart at 0; their ties are handed over or lost.
+
+    A tie survives only if every leaving end hands it over (``keep_u`` < the product of their
+    agencies' ``handover``); a surviving tie keeps ``strength`` of its weight. Returns the number
+    of leavers and the remaining ties, in their original order.
+    """
+    leaving = np.empty(home.size, np.bool_)
+    n_left = 0
+    for s in range(home.size):
+        leaving[s] = leave_u[s] < hazard[home[s]]
+        if leaving[s]:
+            tenure[s] = 0
+            n_left += 1
+        else:
+            tenure[s] += 1
+    if n_left == 0:
+        return n_left, ti, tj, tw
+    out_i, out_j, out_w = np.empty_like(ti), np.empty_like(tj), np.empty_like(tw)
+    c = 0
+    for k in range(ti.size):
+        w = tw[k]
+        if leaving[ti[k]] or leaving[tj[k]]:
+            p = handover[home[ti[k]]] if leaving[ti[k]] else 1.0
+            if leaving[tj[k]]:
+                p *= handover[home[tj[k]]]
+            if keep_u[k] >= p:
+                continue
+            w *= strength
+        out_i[c], out_j[c], out_w[c] = ti[k], tj[k], w
+        c += 1
+    return n_left, out_i[:c], out_j[:c], out_w[:c]

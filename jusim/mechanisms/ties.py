@@ -27,6 +27,7 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
+from numba import njit
 from pydantic import Field
 
 from jusim.params import Params
@@ -66,17 +67,45 @@ def form_by_contact(
     params: TieParams,
     rng: np.random.Generator,
 ) -> None:
-    """Poisson numbers of new ties between each agency pair, by contact intensity."""
+    """Poisson numbers of new ties between each agency pair, by contact intensity.
+
+    Pair (a, b) forms Poisson(``formation * contact[a, b] * min(n_a, n_b)``) ties a month. These
+    are drawn as one Poisson total shared out among pairs in proportion to their rates, which has
+    exactly the same distribution and takes one draw instead of one per pair.
+    """
     order, start, counts = roster.by_home()
     a_idx, b_idx = _pairs(roster.n_agencies)
-    lam = params.formation * contact[a_idx, b_idx] * np.minimum(counts[a_idx], counts[b_idx])
-    k = rng.poisson(lam)
-    if not k.any():
+    cum = _cumulative_rates(contact, counts, a_idx, b_idx, float(params.formation))
+    n = int(rng.poisson(cum[-1])) if cum.size else 0
+    if n == 0:
         return
-    a, b = np.repeat(a_idx, k), np.repeat(b_idx, k)
-    i = _pick(order, start[a], counts[a], rng)
-    j = _pick(order, start[b], counts[b], rng)
+    i, j = _contact_pairs(cum, a_idx, b_idx, order, start, counts, rng.random(3 * n))
     roster.add_ties(i, j, params.initial_strength)
+
+
+@njit(cache=True)
+def _cumulative_rates(contact, counts, a_idx, b_idx, formation):  # pragma: no cover - compiled
+    """Running total of the monthly tie-formation rate over agency pairs (a < b)."""
+    cum = np.empty(a_idx.size, np.float64)
+    total = 0.0
+    for p in range(a_idx.size):
+        a, b = a_idx[p], b_idx[p]
+        total += formation * contact[a, b] * min(counts[a], counts[b])
+        cum[p] = total
+    return cum
+
+
+@njit(cache=True)
+def _contact_pairs(cum, a_idx, b_idx, order, start, counts, u):  # pragma: no cover - compiled
+    """For each new tie (three uniforms): its agency pair by rate, then one member of each."""
+    n = u.size // 3
+    i, j = np.empty(n, np.int64), np.empty(n, np.int64)
+    for c in range(n):
+        p = np.searchsorted(cum, u[3 * c] * cum[-1], side="right")
+        a, b = a_idx[p], b_idx[p]
+        i[c] = order[start[a] + int(u[3 * c + 1] * counts[a])]
+        j[c] = order[start[b] + int(u[3 * c + 2] * counts[b])]
+    return i, j
 
 
 def form_by_posting(roster: StaffRoster, params: TieParams, rng: np.random.Generator) -> None:
@@ -102,19 +131,59 @@ def form_by_referral(
     """A contact introduces you to one of their own contacts (triadic closure across agencies)."""
     if roster.n_ties == 0:
         return
-    src = np.concatenate([roster.tie_i, roster.tie_j])
-    dst = np.concatenate([roster.tie_j, roster.tie_i])
-    w = np.concatenate([roster.tie_w, roster.tie_w])
-    fire = rng.random(src.size) < params.referral * w * openness[roster.home[src]]
-    if not fire.any():
-        return
-    deg = np.bincount(src, minlength=roster.n_staff)
-    order = np.argsort(src, kind="stable")
-    start = np.concatenate([[0], np.cumsum(deg)[:-1]])
-    x, y = src[fire], dst[fire]
-    z = dst[_pick(order, start[y], deg[y], rng)]
-    ok = z != x
-    roster.add_ties(x[ok], z[ok], params.initial_strength)
+    x, z = _referrals(
+        roster.tie_i,
+        roster.tie_j,
+        roster.tie_w,
+        roster.home,
+        np.asarray(openness, dtype=np.float64) * params.referral,
+        rng.random(4 * roster.n_ties),
+    )
+    roster.add_ties(x, z, params.initial_strength)
+
+
+@njit(cache=True)
+def _referrals(ti, tj, tw, home, chance, u):  # pragma: no cover - compiled
+    """Introductions along ties: pairs (x, z) where x's contact y introduced x to y's contact z.
+
+    Each tie has two ends e = (x, y); end e fires if ``u[e] < chance[home[x]] * w``, and then y
+    picks z among all their contacts with ``u[2T + e]`` (z == x is a lost introduction).
+    """
+    t = ti.size
+    fired = np.empty(2 * t, np.int64)
+    m = 0
+    for e in range(2 * t):
+        k = e % t
+        x = ti[k] if e < t else tj[k]
+        if u[e] < chance[home[x]] * tw[k]:
+            fired[m] = e
+            m += 1
+    if m == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    # contacts of each person (both ends of every tie), grouped by person
+    deg = np.zeros(home.size + 1, np.int64)
+    for k in range(t):
+        deg[ti[k] + 1] += 1
+        deg[tj[k] + 1] += 1
+    start = np.cumsum(deg)
+    fill = start[:-1].copy()
+    nbr = np.empty(2 * t, np.int64)
+    for k in range(t):
+        nbr[fill[ti[k]]] = tj[k]
+        fill[ti[k]] += 1
+        nbr[fill[tj[k]]] = ti[k]
+        fill[tj[k]] += 1
+    xs, zs = np.empty(m, np.int64), np.empty(m, np.int64)
+    c = 0
+    for f in range(m):
+        e = fired[f]
+        k = e % t
+        x, y = (ti[k], tj[k]) if e < t else (tj[k], ti[k])
+        z = nbr[start[y] + int(u[2 * t + e] * (start[y + 1] - start[y]))]
+        if z != x:
+            xs[c], zs[c] = x, z
+            c += 1
+    return xs[:c], zs[:c]
 
 
 def maintain(
@@ -123,13 +192,37 @@ def maintain(
     """Ties with contact this month strengthen; the rest decay; very weak ties are forgotten."""
     if roster.n_ties == 0:
         return
-    hi, hj = roster.home[roster.tie_i], roster.home[roster.tie_j]
-    together = roster.post[roster.tie_i] == roster.post[roster.tie_j]
-    p = np.minimum(1.0, params.contact_base + params.contact_scale * contact[hi, hj])
-    met = together | (rng.random(roster.n_ties) < p)
-    w = roster.tie_w
-    roster.tie_w = np.where(met, w + params.refresh * (1.0 - w), w * (1.0 - params.decay))
-    roster.keep_ties(roster.tie_w >= params.min_strength)
+    roster.tie_i, roster.tie_j, roster.tie_w = _maintain(
+        roster.tie_i,
+        roster.tie_j,
+        roster.tie_w,
+        roster.home,
+        roster.post,
+        contact,
+        float(params.contact_base),
+        float(params.contact_scale),
+        float(params.refresh),
+        float(params.decay),
+        float(params.min_strength),
+        rng.random(roster.n_ties),
+    )
+
+
+@njit(cache=True)
+def _maintain(
+    ti, tj, tw, home, post, contact, base, scale, refresh, decay, floor, u
+):  # pragma: no cover
+    """Ends sharing a post, or meeting (``u < base + scale * contact[a, b]``), refresh; others decay."""
+    out_i, out_j, out_w = np.empty_like(ti), np.empty_like(tj), np.empty_like(tw)
+    c = 0
+    for k in range(ti.size):
+        i, j, w = ti[k], tj[k], tw[k]
+        met = post[i] == post[j] or u[k] < base + scale * contact[home[i], home[j]]
+        w = w + refresh * (1.0 - w) if met else w * (1.0 - decay)
+        if w >= floor:
+            out_i[c], out_j[c], out_w[c] = i, j, w
+            c += 1
+    return out_i[:c], out_j[:c], out_w[:c]
 
 
 def relationship_strength(roster: StaffRoster, params: TieParams) -> np.ndarray:
