@@ -86,18 +86,23 @@ def n_staff(sc: Scenario) -> int:
     return sum(a.staff for a in sc.agencies)
 
 
+def seconds(fn: Callable[[int], object], seed: int) -> float:
+    """Wall time of ``fn(seed)``, or what it returns if that is a float (its own timing)."""
+    t0 = time.perf_counter()
+    got = fn(seed)
+    return got if isinstance(got, float) else time.perf_counter() - t0
+
+
 def timings(fn: Callable[[int], object], repeats: int, warmup: int = 1) -> np.ndarray:
     """Seconds per call of ``fn(seed)`` for seeds 0..repeats-1, after ``warmup`` calls.
 
-    If ``fn`` returns a float, that is taken as the time to record (so it can leave out set-up).
+    See :func:`seconds` for what is recorded.
     """
     for k in range(warmup):
         fn(10_000 + k)
     out = np.empty(repeats)
     for k in range(repeats):
-        t0 = time.perf_counter()
-        got = fn(k)
-        out[k] = got if isinstance(got, float) else time.perf_counter() - t0
+        out[k] = seconds(fn, k)
     return out
 
 
@@ -179,9 +184,7 @@ def interleaved(
     for k in range(max(na, nb)):
         for f, out, n in ((fa, ta, na), (fb, tb, nb)):
             if k < n:
-                t0 = time.perf_counter()
-                got = f(k)
-                out[k] = got if isinstance(got, float) else time.perf_counter() - t0
+                out[k] = seconds(f, k)
     return ta, tb
 
 
