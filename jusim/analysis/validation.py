@@ -36,14 +36,17 @@ class Effect:
     ci_high: float
     n: int
     holds: bool
+    # a control row measures the same effect with the fact's mechanism switched off; its
+    # ``holds`` is True when the fact goes away there (the check that the fact *can* fail)
+    control: bool = False
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
 
 
-def _effect(pattern: str, measure: str, values, holds) -> Effect:
+def _effect(pattern: str, measure: str, values, holds, control: bool = False) -> Effect:
     m, lo, hi = mean_ci(np.asarray(values, float))
-    return Effect(pattern, measure, m, lo, hi, len(values), bool(holds(lo, hi)))
+    return Effect(pattern, measure, m, lo, hi, len(values), bool(holds(lo, hi)), control)
 
 
 def _runs(scenario: Scenario, seeds):
@@ -64,10 +67,18 @@ def secondees_added(scenario: Scenario, count: int = 12) -> Scenario:
 
 
 def validate(replications: int = 30, seed: int = 2026) -> list[Effect]:
-    """Run the four pattern experiments; return their effect sizes with 95% intervals."""
+    """Run every family of pattern experiments; return effect sizes with 95% intervals."""
+    seeds = replication_seeds(seed, replications)
+    effects: list[Effect] = []
+    for family in FAMILIES:
+        effects += family(seeds)
+    return effects
+
+
+def core_effects(seeds) -> list[Effect]:
+    """Patterns (a)-(d): silo baseline, the unit package, churn, the J-curve."""
     from jusim import load_scenario
 
-    seeds = replication_seeds(seed, replications)
     silo_s = load_scenario("silo")
     k = silo_s.outcome_names.index(OUTCOME)
     silo = _runs(silo_s, seeds)
@@ -161,3 +172,8 @@ def validate(replications: int = 30, seed: int = 2026) -> list[Effect]:
         ),
     ]
     return effects
+
+
+# Each family is a function of the paired seeds returning its Effects (facts and controls); a
+# new family lives in its own module and is appended here.
+FAMILIES = [core_effects]
