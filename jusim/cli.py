@@ -201,7 +201,7 @@ def validate_cmd(
     seed: Annotated[int, typer.Option(help="master seed")] = 2026,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON records")] = False,
 ) -> None:
-    """Check the stylized facts (a)–(d) from the evidence: effect sizes with 95% intervals."""
+    """Check the stylized facts from the evidence: effect sizes with 95% intervals."""
     from jusim.analysis.validation import validate
 
     with err_console.status("running the validation experiments..."):
@@ -215,7 +215,7 @@ def validate_cmd(
         t.add_column(col)
     for e in effects:
         t.add_row(
-            e.pattern,
+            e.pattern + (" control" if e.control else ""),
             e.measure,
             f"{e.mean:.3f} [{e.ci_low:.3f}, {e.ci_high:.3f}]",
             "yes" if e.holds else "[red]no[/]",

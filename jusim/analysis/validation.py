@@ -174,6 +174,19 @@ def core_effects(seeds) -> list[Effect]:
     return effects
 
 
-# Each family is a function of the paired seeds returning its Effects (facts and controls); a
-# new family lives in its own module and is appended here.
+# One sentence per pattern, with its sources, for the report and `jusim validate`.
+PATTERNS: dict[str, str] = {
+    "a": "under silo, shared-outcome attainment is below own-target attainment "
+    "(002_5677c7bae92002df.txt ¶2, ¶9)",
+    "b": "the rough-sleepers-unit package beats silo on the shared outcome and on cost per case "
+    "(002 ¶7, ¶18: cost per rough sleeper fell from about £120k to £70k, −42%)",
+    "c": "churn ×3 lowers cross-agency tie density and attainment, and 12 secondees recover the "
+    "loss (001_04a1019f119c8ec4.txt ¶55, ¶79; 000 'Structural Challenges')",
+    "d": "joining up costs more than it returns in its first year and pays back later "
+    "(002 ¶7, Annex: Sure Start, BTI)",
+}
+
+# Each family is a function of the paired seeds returning its Effects (facts and controls). A new
+# family lives in its own module (defining ``effects(seeds)`` and ``PATTERNS``) and is registered
+# below with two lines: ``FAMILIES.append(mod.effects)`` and ``PATTERNS.update(mod.PATTERNS)``.
 FAMILIES = [core_effects]
