@@ -6,6 +6,7 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     secondees,
     shared_targets,
     sponsorship,
+    trust_shock,
 )
 from jusim.interventions.base import REGISTRY, Intervention, register
 
