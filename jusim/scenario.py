@@ -374,7 +374,11 @@ def read_toml(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Read a scenario file, following ``base`` chains; errors name the file."""
     path = Path(path)
     if not path.is_file():
-        raise ScenarioError([(str(path), "<file>", str(path), "an existing TOML file")])
+        allowed = "an existing TOML file"
+        if not path.suffix and not path.exists():
+            shipped = sorted(p.stem for p in scenario_dir().glob("*.toml"))
+            allowed = f"an existing scenario file, or a shipped scenario name: {', '.join(shipped)}"
+        raise ScenarioError([(str(path), "<file>", str(path), allowed)])
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
