@@ -20,6 +20,7 @@ from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.overhead import OverheadParams
+from jusim.mechanisms.own_targets import OwnTargetParams
 from jusim.mechanisms.production import ProductionParams
 from jusim.mechanisms.ties import TieParams
 from jusim.mechanisms.trust import TrustParams
@@ -137,6 +138,7 @@ class Parameters(Strict):
     ties: TieParams = TieParams()
     trust: TrustParams = TrustParams()
     understanding: UnderstandingParams = UnderstandingParams()
+    own_targets: OwnTargetParams = OwnTargetParams()
 
 
 class Scenario(Strict):
@@ -473,6 +475,14 @@ def _base_path(path: Path, base: str) -> Path | None:
 def read_toml(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Read a scenario file, following ``base`` chains; errors name the file."""
     path = Path(path)
+    try:
+        missing = not path.suffix and not path.exists()
+    except (OSError, ValueError):
+        missing = False
+    if missing:
+        shipped = sorted(p.stem for p in scenario_dir().glob("*.toml"))
+        allowed = f"an existing scenario file, or a shipped scenario name: {', '.join(shipped)}"
+        raise ScenarioError([(str(path), "<file>", str(path), allowed)])
     data = load_toml_file(path)
     base = data.get("base")
     if base is None:
