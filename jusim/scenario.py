@@ -19,6 +19,7 @@ from jusim.mechanisms.accountability import AccountabilityParams
 from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
+from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.production import ProductionParams
 from jusim.mechanisms.ties import TieParams
@@ -112,6 +113,7 @@ class Parameters(Strict):
     ties: TieParams = TieParams()
     trust: TrustParams = TrustParams()
     understanding: UnderstandingParams = UnderstandingParams()
+    funding: FundingParams = FundingParams()
 
 
 class Scenario(Strict):
