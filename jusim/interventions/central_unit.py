@@ -49,8 +49,8 @@ class CentralUnit(OutcomePartnership):
     target_weight: float = Field(1.0, ge=0, le=5, description="weight of the shared target")
     staff: int = Field(12, ge=0, le=100_000, description="secondees staffing the unit")
     focus: float = Field(3.0, ge=0, le=50, description="value of a focused month, in staff costs")
-    grants: list[str] = Field(
-        default_factory=list,
+    grants: list[str] | None = Field(
+        None,
         description="partners funded from the pot without pooling (a grant carries its terms)",
     )
     steer: float = Field(
@@ -80,7 +80,7 @@ class CentralUnit(OutcomePartnership):
         problems = super().check(scenario)
         if self.unit in scenario.agency_names:
             problems.append(("unit", self.unit, "a name not already used by an agency"))
-        return problems + check_grants(scenario, self.grants, [])
+        return problems + check_grants(scenario, self.grants or [])
 
     def member_index(self, model) -> np.ndarray:
         members = super().member_index(model)
@@ -102,7 +102,7 @@ class CentralUnit(OutcomePartnership):
         members = self.member_index(model)
         pool(model, o, members, self.pooled_share)
         share_target(model, o, members, self.target_weight)
-        grantees = grant_index(model, self.grants)
+        grantees = grant_index(model, self.grants or [])
         grant(model, o, grantees, self.target_weight)
         steered = model.world.involved[o].copy()  # contributors the unit does not house
         steered[members] = False

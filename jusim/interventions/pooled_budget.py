@@ -53,8 +53,8 @@ def grant_index(model, grants: list[str]) -> np.ndarray:
     return np.array([model.world.agency_index[g] for g in grants], dtype=np.int64)
 
 
-def check_grants(scenario, grants: list[str], extra: list[str]) -> list[tuple[str, Any, str]]:
-    names = scenario.agency_names + extra
+def check_grants(scenario, grants: list[str]) -> list[tuple[str, Any, str]]:
+    names = scenario.agency_names
     return [("grants", g, f"agencies of this scenario: {names}") for g in grants if g not in names]
 
 
@@ -70,8 +70,8 @@ class PooledBudget(OutcomePartnership):
     )
 
     share: float = Field(0.15, ge=0, le=1, description="share of discretionary budget pooled")
-    grants: list[str] = Field(
-        default_factory=list,
+    grants: list[str] | None = Field(
+        None,
         description="partners funded from the pot without pooling (a grant carries its terms)",
     )
     grant_weight: float = Field(
@@ -79,10 +79,10 @@ class PooledBudget(OutcomePartnership):
     )
 
     def check(self, scenario) -> list[tuple[str, Any, str]]:
-        return super().check(scenario) + check_grants(scenario, self.grants, [])
+        return super().check(scenario) + check_grants(scenario, self.grants or [])
 
     def apply(self, model, state: dict[str, Any]) -> None:
         if self.active(model.month):
             o = model.world.outcome_index[self.outcome]
             pool(model, o, self.member_index(model), self.share)
-            grant(model, o, grant_index(model, self.grants), self.grant_weight)
+            grant(model, o, grant_index(model, self.grants or []), self.grant_weight)
