@@ -26,6 +26,7 @@ from jusim.mechanisms import (
     decision,
     funding,
     overhead,
+    own_targets,
     production,
     ties,
     trust,
@@ -35,7 +36,7 @@ from jusim.metrics import Recorder, RunResult
 from jusim.scenario import Scenario
 from jusim.world import build_world, initial_roster
 
-STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover")
+STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover", "own")
 
 
 def seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
@@ -99,6 +100,7 @@ class JoinedUpModel(mesa.Model):
         # steady effort before month 0 is unknown: start the pipeline empty
         self.pipeline = np.zeros((o, 2))
         self.own_att = np.ones(a)
+        self.own_z = np.zeros(a)  # log productivity of own business (own_targets.py)
         self.shares: np.ndarray | None = None
         self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
         self.contact = np.zeros((a, a))
@@ -186,7 +188,8 @@ class JoinedUpModel(mesa.Model):
         self.need, resolved = production.update_need(
             self.need, w.inflow, w.exit_rate, self.pipeline[:, 1], w.half_saturation
         )
-        self.own_att = production.own_attainment(own_in, w.own_target)
+        self.own_z = own_targets.productivity_step(self.own_z, p.own_targets, self.streams["own"])
+        self.own_att = own_targets.attainment(own_in, w.own_target, self.own_z, p.own_targets)
 
         # (6) relationships
         safe = np.where(disc > 0, disc, 1.0)

@@ -21,6 +21,7 @@ from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.overhead import OverheadParams
+from jusim.mechanisms.own_targets import OwnTargetParams
 from jusim.mechanisms.production import ProductionParams
 from jusim.mechanisms.ties import TieParams
 from jusim.mechanisms.trust import TrustParams
@@ -113,6 +114,7 @@ class Parameters(Strict):
     ties: TieParams = TieParams()
     trust: TrustParams = TrustParams()
     understanding: UnderstandingParams = UnderstandingParams()
+    own_targets: OwnTargetParams = OwnTargetParams()
     funding: FundingParams = FundingParams()
 
 
@@ -347,7 +349,11 @@ def read_toml(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Read a scenario file, following ``base`` chains; errors name the file."""
     path = Path(path)
     if not path.is_file():
-        raise ScenarioError([(str(path), "<file>", str(path), "an existing TOML file")])
+        allowed = "an existing TOML file"
+        if not path.suffix and not path.exists():
+            shipped = sorted(p.stem for p in scenario_dir().glob("*.toml"))
+            allowed = f"an existing scenario file, or a shipped scenario name: {', '.join(shipped)}"
+        raise ScenarioError([(str(path), "<file>", str(path), allowed)])
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
