@@ -19,6 +19,7 @@ from jusim.mechanisms.accountability import AccountabilityParams
 from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
+from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
 from jusim.mechanisms.production import ProductionParams
@@ -166,6 +167,7 @@ class Parameters(Strict):
     trust: TrustParams = TrustParams()
     understanding: UnderstandingParams = UnderstandingParams()
     own_targets: OwnTargetParams = OwnTargetParams()
+    funding: FundingParams = FundingParams()
 
 
 class Scenario(Strict):
