@@ -218,7 +218,8 @@ def show(
                 # cells never wrap: every column is at least as wide as its longest line;
                 # headers wrap at spaces
                 min_width=w if c.kind != "text" else min(w, TEXT_MIN),
-                # ...and no wider, so rich never grows a column past the width we measured
+                # and no wider: rich would otherwise widen a column to its unwrapped header
+                # and then cut the cells of the last one to fit the width
                 max_width=w if c.kind != "text" else None,
                 overflow="fold",
             )
