@@ -19,8 +19,8 @@ from jusim.mechanisms.accountability import AccountabilityParams
 from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
-from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.defensive import DefensiveParams
+from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
 from jusim.mechanisms.production import ProductionParams
