@@ -397,13 +397,15 @@ def print_frame(
     """A data frame (``jusim results``): long headers get short codes and a legend when the
     table is too wide; numbers to 3 significant figures. ``prefixes`` maps a column to the
     letter of its code (e.g. ``m`` for metrics); others get ``c``."""
+    import pandas as pd
+
     meanings = meanings or {}
     prefixes = prefixes or {}
     counts: dict[str, int] = {}
     cols = []
     for c in df.columns:
         name = str(c)
-        is_num = df[c].dtype != object
+        is_num = pd.api.types.is_numeric_dtype(df[c]) and df[c].dtype != bool
         short = None
         if len(name) > 8:
             p = prefixes.get(name, "c")
