@@ -25,7 +25,9 @@ from jusim.mechanisms import (
     contact,
     decision,
     overhead,
+    own_targets,
     production,
+    services,
     ties,
     trust,
     understanding,
@@ -34,7 +36,7 @@ from jusim.metrics import Recorder, RunResult
 from jusim.scenario import Scenario
 from jusim.world import build_world, initial_roster
 
-STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover")
+STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover", "own")
 
 
 def seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
@@ -64,6 +66,7 @@ class Rules:
     membership: np.ndarray  # (O, A) bool: sits on the outcome's partnership
     focused: np.ndarray  # (O, A) £k/month of seconded staff salaries spent on the outcome
     focused_input: np.ndarray  # (O, A) what that seconded time is worth as input (focus x)
+    service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
 
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
@@ -93,8 +96,9 @@ class JoinedUpModel(mesa.Model):
         self.experience = np.full((o, a), self.params.decision.initial_experience)
         self.need = w.need0.copy()
         # steady effort before month 0 is unknown: start the pipeline empty
-        self.pipeline = np.zeros((o, 2))
+        self.pipeline = np.zeros((len(w.service_outcome), 2))  # per type of provision
         self.own_att = np.ones(a)
+        self.own_z = np.zeros(a)  # log productivity of own business (own_targets.py)
         self.shares: np.ndarray | None = None
         self.contact = np.zeros((a, a))
         self.relationship = ties.relationship_strength(self.roster, self.params.ties)
@@ -113,6 +117,7 @@ class JoinedUpModel(mesa.Model):
 
         # (1) rules
         self.rules = Rules.empty(w.n_outcomes, w.n_agencies)
+        self.rules.service_share = w.service_share.copy()
         for iv, state in zip(self.interventions, self.intervention_state, strict=True):
             iv.apply(self, state)
         r = self.rules
@@ -172,14 +177,18 @@ class JoinedUpModel(mesa.Model):
         kappa = production.coordination(
             self.trust, self.understanding, w.roles, p.production.coordination_floor
         )
-        self.pipeline = production.advance_lag(
-            self.pipeline, kappa * effective / w.unit_cost, w.lag
+        capacity = services.capacity(
+            kappa, effective, w.service_outcome, r.service_share, w.service_cost
+        )
+        self.pipeline, arriving = services.advance(
+            self.pipeline, capacity, w.service_lag, w.service_outcome, w.n_outcomes
         )
         before = self.need
         self.need, resolved = production.update_need(
-            self.need, w.inflow, w.exit_rate, self.pipeline[:, 1], w.half_saturation
+            self.need, w.inflow, w.exit_rate, arriving, w.half_saturation
         )
-        self.own_att = production.own_attainment(own_in, w.own_target)
+        self.own_z = own_targets.productivity_step(self.own_z, p.own_targets, self.streams["own"])
+        self.own_att = own_targets.attainment(own_in, w.own_target, self.own_z, p.own_targets)
 
         # (6) relationships
         safe = np.where(disc > 0, disc, 1.0)

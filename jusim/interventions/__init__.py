@@ -4,6 +4,7 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     central_unit,
     pooled_budget,
     secondees,
+    service_mix,
     shared_targets,
     sponsorship,
 )
