@@ -199,7 +199,7 @@ def FieldControl(
         solara.SelectMultiple(
             (
                 "Home agencies the staff come from (empty = every contributor)"
-                if hosted
+                if hosted and spec.name == "members"
                 else plain(spec.description)
             ),
             values=list(value or []),
