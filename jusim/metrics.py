@@ -163,6 +163,8 @@ class Recorder:
             "unspent": np.zeros(t),
             "defence": np.zeros((t, n_agencies)),
             "mean_contact": np.zeros(t),
+            "shifting": np.zeros((t, n_agencies)),
+            "shifted_cost": np.zeros((t, n_agencies)),
         }
 
     def _relations(self, model: JoinedUpModel, m: int) -> None:
@@ -174,6 +176,8 @@ class Recorder:
         self.s["mean_trust"][m] = _pair_mean(model.trust, mask)
         self.s["mean_understanding"][m] = _pair_mean(model.understanding, mask)
         self.s["mean_contact"][m] = _pair_mean(model.contact, mask)
+        self.s["shifting"][m] = model.shifting
+        self.s["shifted_cost"][m] = model.shifted_cost
         self.s["tie_density"][m] = model.roster.tie_density()
         self.s["need"][m] = model.need
         self.s["own_attainment"][m] = model.own_att

@@ -30,6 +30,7 @@ from jusim.mechanisms import (
     own_targets,
     production,
     services,
+    spillover,
     ties,
     trust,
     understanding,
@@ -71,6 +72,7 @@ class Rules:
     funded: np.ndarray  # (O, A) bool: the outcome's pot pays for this agency's work
     service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
     leak: np.ndarray | None = None  # (A,) share of partners' trust lost by a scheduled leak
+    narrow_lift: np.ndarray | None = None  # (A,) rise in measured own attainment per case shifted
 
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
@@ -79,6 +81,7 @@ class Rules:
             z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy(), funded=z.astype(bool)
         )
         rules.leak = np.zeros(n_agencies)
+        rules.narrow_lift = np.zeros(n_agencies)
         return rules
 
 
@@ -108,6 +111,9 @@ class JoinedUpModel(mesa.Model):
         self.own_att = np.ones(a)
         self.own_z = np.zeros(a)  # log productivity of own business (own_targets.py)
         self.defence = np.zeros(a)  # defensiveness after leaks (defensive.py)
+        self.spill_cases, self.spill_cost = spillover.channels(scenario, w)
+        self.shifting = np.zeros(a)  # share of hard cases pushed out (spillover.py)
+        self.shifted_cost = np.zeros(a)  # £k charged to each payer by others' shifting
         self.shares: np.ndarray | None = None
         self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
         self.contact = np.zeros((a, a))
@@ -124,6 +130,10 @@ class JoinedUpModel(mesa.Model):
     def step(self) -> None:
         w, p, m = self.world, self.params, self.month
         self.budget = w.budget0 * (1.0 + self.scenario.context.budget_change) ** (m / 12.0)
+        extra_inflow, self.shifted_cost = spillover.flows(
+            self.shifting, self.spill_cases, self.spill_cost
+        )
+        self.budget = np.maximum(self.budget - self.shifted_cost, 0.0)  # others' cases, our bill
 
         # (1) rules
         self.rules = Rules.empty(w.n_outcomes, w.n_agencies)
@@ -164,6 +174,16 @@ class JoinedUpModel(mesa.Model):
         own_credit, joint_credit = accountability.credit(
             w.accountability, self.own_att, w.involved, r.shared_target, r.sponsor, p.accountability
         )
+        target_shift = spillover.target_shifting(
+            own_credit,
+            r.narrow_lift,
+            w.accountability,
+            r.shared_target,
+            r.pool_share,
+            self.spill_cases,
+            p.spillover,
+        )
+        self.shifting = decision.adapt(self.shifting, target_shift, p.decision)
         openness = defensive.openness(w.openness, self.defence)
         target = decision.target_shares(
             own_credit,
@@ -198,10 +218,14 @@ class JoinedUpModel(mesa.Model):
         )
         before = self.need
         self.need, resolved = production.update_need(
-            self.need, w.inflow, w.exit_rate, arriving, w.half_saturation
+            self.need, w.inflow + extra_inflow, w.exit_rate, arriving, w.half_saturation
         )
         self.own_z = own_targets.productivity_step(self.own_z, p.own_targets, self.streams["own"])
-        self.own_att = own_targets.attainment(own_in, w.own_target, self.own_z, p.own_targets)
+        self.own_att = spillover.measured(
+            own_targets.attainment(own_in, w.own_target, self.own_z, p.own_targets),
+            r.narrow_lift,
+            self.shifting,
+        )
 
         # (6) relationships
         safe = np.where(disc > 0, disc, 1.0)

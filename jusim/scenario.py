@@ -24,6 +24,7 @@ from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
 from jusim.mechanisms.production import ProductionParams
+from jusim.mechanisms.spillover import SpilloverParams
 from jusim.mechanisms.ties import TieParams
 from jusim.mechanisms.trust import TrustParams
 from jusim.mechanisms.understanding import UnderstandingParams
@@ -145,6 +146,21 @@ class OutcomeSpec(Strict):
         return v
 
 
+class SpilloverSpec(Strict):
+    """A spillover channel: where the hard cases an agency pushes out land (mechanisms/spillover.py)."""
+
+    source: str = Field(pattern=NAME, description="agency that may push hard cases out")
+    outcome: str = Field(pattern=NAME, description="outcome whose need receives the cases")
+    cases: float = Field(
+        ge=0, le=1e6, description="cases a month pushed out when the source shifts all it can"
+    )
+    payer: str = Field(
+        "", pattern=r"^([a-z][a-z0-9_]*)?$", description="agency whose budget bears the cost"
+    )
+    cost: float = Field(0.0, ge=0, le=1e6, description="£k charged to the payer per case")
+    note: str = Field("", max_length=2000, description="source or reasoning for the numbers")
+
+
 class Context(Strict):
     """Uncertainties: the context nobody in the scenario controls."""
 
@@ -170,6 +186,7 @@ class Parameters(Strict):
     own_targets: OwnTargetParams = OwnTargetParams()
     funding: FundingParams = FundingParams()
     defensive: DefensiveParams = DefensiveParams()
+    spillover: SpilloverParams = SpilloverParams()
 
 
 class Scenario(Strict):
@@ -188,6 +205,9 @@ class Scenario(Strict):
     parameters: Parameters = Parameters()
     interventions: list[Any] = Field(default_factory=list)
     source: str = Field("<memory>", exclude=True)
+    spillovers: list[SpilloverSpec] = Field(
+        default_factory=list, max_length=1000, description="spillover channels (cost shifting)"
+    )
 
     @property
     def agency_names(self) -> list[str]:
@@ -383,6 +403,17 @@ def _cross_check(s: Scenario, ivs: list, source: str) -> list:
                     f"a need level below initial_need ({o.initial_need})",
                 )
             )
+    for k, ch in enumerate(s.spillovers):
+        for fld, val, allowed in (
+            ("source", ch.source, names),
+            ("outcome", ch.outcome, onames),
+            ("payer", ch.payer, names),
+        ):
+            if val and val not in allowed:
+                what = "an agency" if fld != "outcome" else "an outcome"
+                problems.append(
+                    (source, f"spillovers[{k}].{fld}", val, f"{what} of this scenario: {allowed}")
+                )
     for k, iv in enumerate(ivs):
         for fld, val, allowed in iv.check(s):
             problems.append((source, f"interventions[{k}]({iv.name}).{fld}", val, allowed))

@@ -45,6 +45,7 @@ MINIMAL = {
     "sponsorship": {"outcome": RS},
     "central_unit": {"outcome": RS},
     "trust_shock": {"by": "police"},
+    "narrow_target": {"agency": "education_department"},
     "service_mix": {"outcome": "early_years", "service": "family_support"},
 }
 

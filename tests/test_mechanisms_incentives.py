@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jusim.mechanisms import defensive, own_targets
+from jusim.mechanisms import defensive, own_targets, spillover
 
 
 def rng(seed: int = 0) -> np.random.Generator:
@@ -94,3 +94,42 @@ class TestLeaks:
         out = trust.apply_leaks(t, np.array([0.0, 0.5, 0.0]))
         assert out[0, 1] == pytest.approx(0.4) and out[2, 1] == pytest.approx(0.4)
         assert out[1, 0] == pytest.approx(0.8) and np.all(np.diag(out) == 1.0)
+
+
+class TestSpillover:
+    p = spillover.SpilloverParams()
+    cases = np.array([[6.0, 0.0], [0.0, 0.0]])  # agency 0 can push 6 cases a month into outcome 0
+
+    def shift(self, lift=0.1, credit=0.8, st=0.0, pool=0.0):
+        z = np.zeros((2, 2))
+        return spillover.target_shifting(
+            np.array([credit, credit]),
+            np.array([lift, lift]),
+            np.array([0.8, 0.8]),
+            z + np.array([[st, 0], [0, 0]]),
+            z + np.array([[pool, 0], [0, 0]]),
+            self.cases,
+            self.p,
+        )
+
+    def test_no_narrow_measure_no_shifting(self):
+        assert self.shift(lift=0.0).tolist() == [0.0, 0.0]
+
+    def test_narrow_measure_shifts_where_a_channel_exists(self):
+        s = self.shift()
+        assert s[0] > 0.9 and s[1] == 0.0  # agency 1 has nowhere to push cases
+
+    def test_joint_target_and_pooled_budget_reduce_shifting(self):
+        alone = self.shift()[0]
+        assert self.shift(st=1.0)[0] < 0.5 * alone
+        assert self.shift(pool=0.1)[0] < 0.5 * alone
+        assert self.shift(st=1.0)[0] > self.shift(st=2.0)[0]
+
+    def test_measured_attainment_and_flows(self):
+        np.testing.assert_allclose(
+            spillover.measured(np.array([1.0]), np.array([0.1]), np.array([0.5])), [1.05]
+        )
+        cost = np.array([[0.0, 0.0], [12.0, 0.0]])  # agency 1 pays 2 £k for each of 6 cases
+        inflow, charged = spillover.flows(np.array([0.5, 0.0]), self.cases, cost)
+        np.testing.assert_allclose(inflow, [3.0, 0.0])
+        np.testing.assert_allclose(charged, [0.0, 6.0])

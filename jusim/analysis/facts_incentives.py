@@ -185,9 +185,96 @@ def fact_trust_shock(seeds) -> list[Effect]:
     ]
 
 
+NARROW_AGENCY = "education_department"  # schools judged on league tables (002 ¶16)
+LANDS_IN = "youth_offending"  # where its exclusions land (the scenario's spillover channel)
+
+
+def added(scenario: Scenario, *interventions: dict) -> Scenario:
+    return scenario.with_interventions(
+        [iv.to_dict() for iv in scenario.interventions] + list(interventions)
+    )
+
+
+def fact_cost_shifting(seeds) -> list[Effect]:
+    """Fact 15: a narrow single-agency target raises the agency's measured attainment and shifts
+    cases and costs onto others; a joint target on the outcome the cases land in, or a pooled
+    budget for it, reduces the shifting. Control: with no spillover channel there is nowhere to
+    push cases, and the narrow target shifts nothing."""
+    from jusim import load_scenario
+
+    silo_s = load_scenario("silo")
+    narrow = {"type": "narrow_target", "agency": NARROW_AGENCY}
+    joint = {"type": "shared_targets", "outcome": LANDS_IN, "members": [NARROW_AGENCY]}
+    pooled = {"type": "pooled_budget", "outcome": LANDS_IN, "share": 0.1}
+    closed = silo_s.model_copy(update={"spillovers": []})
+    arms = {
+        "silo": silo_s,
+        "narrow": added(silo_s, narrow),
+        "narrow+joint": added(silo_s, narrow, joint),
+        "narrow+pooled": added(silo_s, narrow, pooled),
+        "closed": closed,
+        "closed+narrow": added(closed, narrow),
+    }
+    runs = {k: _runs(v, seeds) for k, v in arms.items()}
+    first = runs["silo"][0]
+    a, o = first.agencies.index(NARROW_AGENCY), first.outcomes.index(LANDS_IN)
+
+    def diff(arm, base, f):
+        return [f(x) - f(y) for x, y in zip(runs[arm], runs[base], strict=True)]
+
+    def own(r):
+        return r["own_attainment"][-1, a]
+
+    def need(r):
+        return r["need"][-1, o]
+
+    def shifted(r):  # £k charged to other agencies' budgets over the run
+        return r["shifted_cost"].sum()
+
+    return [
+        _effect(
+            "15",
+            f"narrow target minus silo: {NARROW_AGENCY} measured own attainment",
+            diff("narrow", "silo", own),
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "15",
+            f"narrow target minus silo: {LANDS_IN} need at the horizon (cases)",
+            diff("narrow", "silo", need),
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "15",
+            "narrow target minus silo: cost charged to other agencies' budgets (£k, run)",
+            diff("narrow", "silo", shifted),
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "15",
+            f"joint target on {LANDS_IN} with the narrow one, minus narrow alone: cost shifted",
+            diff("narrow+joint", "narrow", shifted),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "15",
+            f"pooled budget for {LANDS_IN} with the narrow target, minus narrow alone: cost shifted",
+            diff("narrow+pooled", "narrow", shifted),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "15",
+            f"control, no spillover channel: narrow minus none, {LANDS_IN} need (cases)",
+            diff("closed+narrow", "closed", need),
+            lambda lo, hi: not lo > 0,
+            control=True,
+        ),
+    ]
+
+
 def effects(seeds) -> list[Effect]:
     """Every fact of this family, with its controls."""
-    return fact_silo(seeds) + fact_trust_shock(seeds)
+    return fact_silo(seeds) + fact_trust_shock(seeds) + fact_cost_shifting(seeds)
 
 
 PATTERNS: dict[str, str] = {
@@ -197,4 +284,7 @@ PATTERNS: dict[str, str] = {
     "14": "a leak or public criticism causes a discrete fall in trust and a switch to defensive "
     "behaviour (less contact and sharing, less joint effort), with slow recovery "
     "(001_04a1019f119c8ec4.txt ¶104–105, ¶165)",
+    "15": "a narrow single-agency target raises the agency's measured attainment and shifts "
+    "cases and costs onto other agencies; joint targets and pooled budgets reduce it "
+    "(002_5677c7bae92002df.txt ¶16)",
 }

@@ -2,6 +2,7 @@
 
 from jusim.interventions import (  # noqa: F401  (import registers each intervention)
     central_unit,
+    narrow_target,
     pooled_budget,
     secondees,
     service_mix,
