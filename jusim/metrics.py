@@ -165,6 +165,7 @@ class Recorder:
             "mean_contact": np.zeros(t),
             "shifting": np.zeros((t, n_agencies)),
             "shifted_cost": np.zeros((t, n_agencies)),
+            "participation": np.ones((t, n_agencies)),
         }
 
     def _relations(self, model: JoinedUpModel, m: int) -> None:
@@ -178,6 +179,7 @@ class Recorder:
         self.s["mean_contact"][m] = _pair_mean(model.contact, mask)
         self.s["shifting"][m] = model.shifting
         self.s["shifted_cost"][m] = model.shifted_cost
+        self.s["participation"][m] = model.participation
         self.s["tie_density"][m] = model.roster.tie_density()
         self.s["need"][m] = model.need
         self.s["own_attainment"][m] = model.own_att

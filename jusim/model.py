@@ -35,11 +35,12 @@ from jusim.mechanisms import (
     trust,
     understanding,
 )
+from jusim.mechanisms import capacity as workload
 from jusim.metrics import Recorder, RunResult
 from jusim.scenario import Scenario
 from jusim.world import build_world, initial_roster
 
-STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover", "own")
+STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover", "own", "admin")
 
 
 def seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
@@ -73,6 +74,12 @@ class Rules:
     service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
     leak: np.ndarray | None = None  # (A,) share of partners' trust lost by a scheduled leak
     narrow_lift: np.ndarray | None = None  # (A,) rise in measured own attainment per case shifted
+    # (A,) senior/administrative time demanded this month by partnership seats, meetings,
+    # consultations and reports, in admin-months (capacity.py)
+    admin_demand: np.ndarray | None = None
+    capacity_boost: np.ndarray | None = None  # (A,) admin-months a month added (capacity building)
+    report_factor: np.ndarray | None = None  # (A,) reporting demand relative to normal (1)
+    budget_charge: np.ndarray | None = None  # (A,) £k charged to (< 0: granted to) each budget
 
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
@@ -82,6 +89,10 @@ class Rules:
         )
         rules.leak = np.zeros(n_agencies)
         rules.narrow_lift = np.zeros(n_agencies)
+        rules.admin_demand = np.zeros(n_agencies)
+        rules.capacity_boost = np.zeros(n_agencies)
+        rules.report_factor = np.ones(n_agencies)
+        rules.budget_charge = np.zeros(n_agencies)
         return rules
 
 
@@ -114,6 +125,7 @@ class JoinedUpModel(mesa.Model):
         self.spill_cases, self.spill_cost = spillover.channels(scenario, w)
         self.shifting = np.zeros(a)  # share of hard cases pushed out (spillover.py)
         self.shifted_cost = np.zeros(a)  # £k charged to each payer by others' shifting
+        self.participation = np.ones(a)  # share of partnership demand met (capacity.py)
         self.shares: np.ndarray | None = None
         self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
         self.contact = np.zeros((a, a))
@@ -153,8 +165,17 @@ class JoinedUpModel(mesa.Model):
         )
 
         # (3) resources: overhead first, then commitments the agency no longer controls
+        self.budget = np.maximum(self.budget - r.budget_charge, 0.0)
         disc = w.discretionary_share * self.budget
-        ovh = overhead.overhead(r.membership, w.admin_capacity, p.overhead)
+        r.admin_demand = r.admin_demand + workload.seat_demand(
+            r.membership, r.report_factor, p.capacity, self.streams["admin"]
+        )
+        drawn, self.participation = workload.service(
+            r.admin_demand,
+            workload.capacity(w.admin_capacity, w.staff, r.capacity_boost, p.capacity),
+            p.capacity,
+        )
+        ovh = overhead.overhead(r.membership, p.overhead)
         ovh_total = ovh.sum(axis=0)
         pooled = r.pool_share * disc[None, :]
         focused = r.focused.copy()
@@ -168,7 +189,11 @@ class JoinedUpModel(mesa.Model):
         core = (
             self.budget - disc - np.minimum(np.maximum(ovh_total - disc, 0.0), self.budget - disc)
         )
-        ovh_paid = np.minimum(ovh_total, self.budget)
+        lost = np.minimum(overhead.core_loss(drawn, p.overhead), core)  # staff off the front line
+        core = core - lost
+        seats = r.membership.sum(axis=0)
+        ovh = ovh + r.membership * np.where(seats > 0, lost / np.maximum(seats, 1), 0.0)
+        ovh_paid = np.minimum(ovh_total, self.budget) + lost
 
         # (4) decision
         own_credit, joint_credit = accountability.credit(
@@ -241,7 +266,7 @@ class JoinedUpModel(mesa.Model):
             staff_share,
             np.where(disc > 0, rel / safe, 0.0),
             w.involved,
-            r.membership,
+            r.membership * self.participation[None, :],
             postings,
             p.contact,
         )

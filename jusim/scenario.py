@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 
 from jusim.mechanisms.accountability import AccountabilityParams
+from jusim.mechanisms.capacity import CapacityParams
 from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
@@ -187,6 +188,7 @@ class Parameters(Strict):
     funding: FundingParams = FundingParams()
     defensive: DefensiveParams = DefensiveParams()
     spillover: SpilloverParams = SpilloverParams()
+    capacity: CapacityParams = CapacityParams()
 
 
 class Scenario(Strict):

@@ -46,6 +46,8 @@ MINIMAL = {
     "central_unit": {"outcome": RS},
     "trust_shock": {"by": "police"},
     "narrow_target": {"agency": "education_department"},
+    "capacity_building": {"agencies": ["homelessness_charity"]},
+    "streamlined_reporting": {},
     "service_mix": {"outcome": "early_years", "service": "family_support"},
 }
 

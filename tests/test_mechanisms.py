@@ -580,15 +580,17 @@ class TestProduction:
 
 # ------------------------------------------------------------------------------- overhead
 class TestOverhead:
-    def test_heavier_for_low_admin_capacity(self):
+    def test_senior_time_per_seat_the_same_for_everyone(self):
         membership = np.array([[True, True]])
-        ovh = overhead.overhead(membership, np.array([1.0, 0.25]), overhead.OverheadParams())
-        assert ovh[0, 1] > ovh[0, 0] > 0
-        assert ovh[0, 0] == pytest.approx(60 + 30)
-        assert ovh[0, 1] == pytest.approx(60 + 30 / 0.25)
+        ovh = overhead.overhead(membership, overhead.OverheadParams())
+        np.testing.assert_allclose(ovh, [[60.0, 60.0]])
 
     def test_zero_for_non_members_and_linear_in_memberships(self):
         membership = np.array([[True, False], [True, False]])
-        ovh = overhead.overhead(membership, np.ones(2), overhead.OverheadParams())
+        ovh = overhead.overhead(membership, overhead.OverheadParams())
         np.testing.assert_array_equal(ovh[:, 1], 0.0)
         assert ovh[:, 0].sum() == pytest.approx(2 * ovh[0, 0])
+
+    def test_core_loss_priced_per_admin_month(self):
+        loss = overhead.core_loss(np.array([0.0, 2.0]), overhead.OverheadParams())
+        np.testing.assert_allclose(loss, [0.0, 60.0])

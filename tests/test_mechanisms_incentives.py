@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jusim.mechanisms import defensive, own_targets, spillover
+from jusim.mechanisms import capacity, defensive, own_targets, spillover
 
 
 def rng(seed: int = 0) -> np.random.Generator:
@@ -133,3 +133,34 @@ class TestSpillover:
         inflow, charged = spillover.flows(np.array([0.5, 0.0]), self.cases, cost)
         np.testing.assert_allclose(inflow, [3.0, 0.0])
         np.testing.assert_allclose(charged, [0.0, 6.0])
+
+
+class TestCapacity:
+    p = capacity.CapacityParams()
+
+    def test_capacity_grows_with_staff_and_admin_capacity(self):
+        cap = capacity.capacity(
+            np.array([1.0, 0.3]), np.array([120, 22]), np.array([0.0, 1.0]), self.p
+        )
+        np.testing.assert_allclose(cap, [6.0, 0.33 + 1.0])
+
+    def test_demand_within_capacity_is_absorbed(self):
+        drawn, part = capacity.service(np.array([0.0, 2.0]), np.array([1.0, 3.0]), self.p)
+        np.testing.assert_array_equal(drawn, 0.0)
+        np.testing.assert_array_equal(part, 1.0)
+
+    def test_overload_draws_on_core_and_rations_participation(self):
+        drawn, part = capacity.service(np.array([3.0]), np.array([1.0]), self.p)
+        assert drawn[0] == pytest.approx(self.p.stretch * 2.0)
+        assert part[0] == pytest.approx((1.0 + self.p.stretch * 2.0) / 3.0)
+
+    def test_seat_demand_and_streamlined_reporting(self):
+        m = np.array([[True, False], [True, False]])
+        calm = self.p.model_copy(update={"consultations": 0.0})
+        full = capacity.seat_demand(m, np.ones(2), calm, rng())
+        light = capacity.seat_demand(m, np.full(2, 0.5), calm, rng())
+        np.testing.assert_allclose(full, [2.0, 0.0])
+        assert light[0] == pytest.approx(2.0 * (1 - self.p.reporting * 0.5))
+        busy = [capacity.seat_demand(m, np.ones(2), self.p, rng(k))[0] for k in range(400)]
+        expected = 2.0 + self.p.consultation * self.p.consultations * 2
+        assert np.mean(busy) == pytest.approx(expected, rel=0.05)

@@ -272,9 +272,111 @@ def fact_cost_shifting(seeds) -> list[Effect]:
     ]
 
 
+SMALL = "homelessness_charity"  # a small partner: 22 staff, admin capacity 0.3
+
+
+def more_seats(scenario: Scenario, agency: str = SMALL) -> Scenario:
+    """``agency`` also takes a seat for the voluntary sector on the other two outcomes'
+    partnerships (cross-cutting targets), as representative bodies are invited to (001 ¶106)."""
+    extra = []
+    for out in scenario.outcomes:
+        if agency not in out.contributors:
+            members = [*out.contributors, agency]
+            extra.append({"type": "shared_targets", "outcome": out.name, "members": members})
+    return added(scenario, *extra)
+
+
+def fact_overload(seeds) -> list[Effect]:
+    """Fact 8: as a small partner's partnership seats grow from one to three, its participation
+    and its core-service output fall, because demand exceeds its administrative capacity;
+    capacity building and streamlined reporting soften it. Control: the same partner with ample
+    capacity does not ration."""
+    from jusim import load_scenario
+
+    one = load_scenario("pooled_budget")  # one seat: the rough-sleeping pot
+    ample = one.with_overrides({f"agencies.{SMALL}.admin_capacity": 10.0})
+    three = more_seats(one)
+    arms = {
+        "one": one,
+        "three": three,
+        "ample one": ample,
+        "ample three": more_seats(ample),
+        "built": added(three, {"type": "capacity_building", "agencies": [SMALL]}),
+        "streamlined": added(three, {"type": "streamlined_reporting"}),
+    }
+    runs = {k: _runs(v, seeds) for k, v in arms.items()}
+    c = runs["one"][0].agencies.index(SMALL)
+
+    def diff(arm, base, f):
+        return [f(x) - f(y) for x, y in zip(runs[arm], runs[base], strict=True)]
+
+    def part(r):
+        return r["participation"][1:, c].mean()
+
+    def core(r):
+        return r["own_attainment"][-1, c]
+
+    overload = [
+        a - b
+        for a, b in zip(
+            diff("three", "one", core), diff("ample three", "ample one", core), strict=True
+        )
+    ]
+    return [
+        _effect(
+            "8",
+            f"three seats minus one: {SMALL} participation",
+            diff("three", "one", part),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "8",
+            f"three seats minus one: {SMALL} core output (own attainment)",
+            diff("three", "one", core),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "8",
+            "the same, minus the fall with ample capacity (the overload part)",
+            overload,
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "8",
+            "three seats, capacity building minus none: participation",
+            diff("built", "three", part),
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "8",
+            "three seats, capacity building minus none: core output",
+            diff("built", "three", core),
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "8",
+            "three seats, streamlined reporting minus none: participation",
+            diff("streamlined", "three", part),
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "8",
+            f"control, ample capacity: three seats minus one, {SMALL} participation",
+            diff("ample three", "ample one", part),
+            lambda lo, hi: not hi < 0,
+            control=True,
+        ),
+    ]
+
+
 def effects(seeds) -> list[Effect]:
     """Every fact of this family, with its controls."""
-    return fact_silo(seeds) + fact_trust_shock(seeds) + fact_cost_shifting(seeds)
+    return (
+        fact_silo(seeds)
+        + fact_trust_shock(seeds)
+        + fact_cost_shifting(seeds)
+        + fact_overload(seeds)
+    )
 
 
 PATTERNS: dict[str, str] = {
@@ -287,4 +389,8 @@ PATTERNS: dict[str, str] = {
     "15": "a narrow single-agency target raises the agency's measured attainment and shifts "
     "cases and costs onto other agencies; joint targets and pooled budgets reduce it "
     "(002_5677c7bae92002df.txt ¶16)",
+    "8": "as partnerships multiply, a small partner's participation and core-service output "
+    "fall because demand exceeds its administrative capacity; capacity building and "
+    "streamlined reporting soften it (001_04a1019f119c8ec4.txt ¶106–107, ¶141; "
+    "002_5677c7bae92002df.txt ¶22)",
 }

@@ -1,6 +1,7 @@
 """Interventions, one module each, registered by name (see ``base.py``)."""
 
 from jusim.interventions import (  # noqa: F401  (import registers each intervention)
+    capacity_building,
     central_unit,
     narrow_target,
     pooled_budget,
@@ -8,6 +9,7 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     service_mix,
     shared_targets,
     sponsorship,
+    streamlined_reporting,
     trust_shock,
 )
 from jusim.interventions.base import REGISTRY, Intervention, register

@@ -1,19 +1,22 @@
-"""Overhead of partnership: senior-management time and administration per membership.
+"""Overhead of partnership in money: senior-management time per seat, and core service lost to
+overload.
 
 Evidence: collaboration carries a large senior-management overhead and runs against the grain of
-an organisation (003_741bbb3ed11f1208.txt "Collaboration and control"); rising partnership demands
-strain partners, who ration engagement to protect core services, and smaller bodies struggle more
-(001_04a1019f119c8ec4.txt ¶106–107); reporting requirements are a heavy, costly burden for small
-groups (002_5677c7bae92002df.txt ¶22); large multilateral mechanisms struggle to justify their
-cost (001 ¶160).
+an organisation (003_741bbb3ed11f1208.txt "Collaboration and control"); large multilateral
+mechanisms struggle to justify their cost (001_04a1019f119c8ec4.txt ¶160); when partnership
+demands exceed what partners can absorb, staff are taken off core services (001 ¶106–107;
+002_5677c7bae92002df.txt ¶22) — the time side is in ``capacity.py``.
 
-``overhead_a = memberships_a * (senior + admin / admin_capacity_a)`` in £k per month; the
-administrative part is heavier for organisations with little administrative capacity.
+- ``senior`` £k a month per partnership seat (senior-management time), paid first from the
+  discretionary budget, the same for every agency;
+- ``admin`` £k per admin-month of partnership work drawn from core service (``capacity.py``): the
+  front-line work those staff would have done. Administrative time within an agency's capacity
+  costs nothing extra: that time is already paid for.
 
 | parameter | unit | default | bounds | meaning |
 |---|---|---|---|---|
-| senior | £k / month / membership | 60 | 0–10000 | senior-management time per partnership sat on |
-| admin | £k / month / membership | 30 | 0–10000 | administration and reporting per partnership, at capacity 1 |
+| senior | £k / month / seat | 60 | 0–10000 | senior-management time per partnership sat on |
+| admin | £k / admin-month | 30 | 0–10000 | core service lost per admin-month drawn from it |
 """
 
 from __future__ import annotations
@@ -25,11 +28,17 @@ from jusim.params import Params
 
 
 class OverheadParams(Params):
-    senior: float = Field(60.0, ge=0, le=10_000, description="£k/month per membership")
-    admin: float = Field(30.0, ge=0, le=10_000, description="£k/month per membership at capacity 1")
+    senior: float = Field(60.0, ge=0, le=10_000, description="£k/month per partnership seat")
+    admin: float = Field(
+        30.0, ge=0, le=10_000, description="£k of core service lost per admin-month drawn"
+    )
 
 
-def overhead(membership: np.ndarray, admin_capacity: np.ndarray, params: OverheadParams):
-    """(O, A) overhead each agency spends on each partnership it sits on (£k/month)."""
-    per_membership = params.senior + params.admin / admin_capacity
-    return membership * per_membership[None, :]
+def overhead(membership: np.ndarray, params: OverheadParams) -> np.ndarray:
+    """(O, A) senior-management cost of each partnership seat (£k/month)."""
+    return membership * params.senior
+
+
+def core_loss(drawn: np.ndarray, params: OverheadParams) -> np.ndarray:
+    """(A,) £k of core service lost to partnership work drawn from it."""
+    return drawn * params.admin

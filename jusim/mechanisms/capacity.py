@@ -1,0 +1,108 @@
+"""Capacity and overload: partnership work draws on scarce senior and administrative time.
+
+Evidence: rising partnership demands strain partners; they reprioritise and ration engagement to
+protect core services, and smaller delivery bodies probably struggle more; Executive staff time
+is stretched too (001_04a1019f119c8ec4.txt ¶106–107); uncoordinated consultations add to the
+overload (001 ¶90, ¶106); reporting requirements are a heavy, costly burden for small groups
+(002_5677c7bae92002df.txt ¶22); partners would be overwhelmed if every department honoured its
+agreements (001 ¶141). Catalogue M56–M58, fact 8.
+
+Units: admin-months a month (months of partnership administration: meetings, papers, reports).
+Demand is ``Rules.admin_demand`` — partnership seats and whatever else interventions add — plus
+one ``seat`` per partnership membership, whose ``reporting`` share streamlined reporting cuts:
+
+``demand_a = admin_demand_a + seat * n_a * (1 - reporting * (1 - report_factor_a))``
+``          + consultation * Poisson(consultations * n_a * report_factor_a)``
+
+with ``n_a`` the agency's partnership seats (memberships); consultations arrive at random and
+uncoordinated (001 ¶90), and streamlining coordinates them too.
+``capacity_a = admin_capacity_a * staff_a * admin_share + capacity_boost_a``
+
+Demand within capacity is absorbed by the time the agency has for partnership work. Beyond it,
+the agency pulls a share ``stretch`` of the excess from its core service (staff taken off the
+front line: core output falls) and leaves the rest undone (its participation falls):
+
+``drawn_a = stretch * max(demand_a - capacity_a, 0)``
+``participation_a = (min(demand_a, capacity_a) + drawn_a) / demand_a``  (1 with no demand)
+
+| parameter | unit | default | bounds | meaning |
+|---|---|---|---|---|
+| admin_share | admin-months / month / member of staff | 0.05 | 0–1 | time for partnership work per member of staff at admin capacity 1 |
+| seat | admin-months / month | 1.0 | 0–10 | demand of one partnership seat |
+| reporting | share | 0.4 | 0–1 | share of a seat's demand that is reporting and monitoring |
+| stretch | share | 0.5 | 0–1 | share of demand beyond capacity met by taking staff off core service |
+| consultations | per seat per month | 0.5 | 0–10 | consultations and requests arriving per seat held |
+| consultation | admin-months | 0.2 | 0–10 | time one consultation response takes |
+
+All are assumptions (the catalogue lists administrative cost per partner as a gap): admin_share
+0.02–0.1 gives a 120-strong department 2.4–12 seats and a 22-strong charity at admin capacity 0.3
+a tenth to two thirds of one; reporting 0.2–0.6; stretch 0.2–0.8 (partners "limit and
+streamline engagements ... to ensure that mainstream services ... are maintained", 001 ¶106, so
+less than all of it); consultations 0.2–2 a seat a month, each 0.1–0.5 admin-months.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from jusim.params import Params
+
+
+class CapacityParams(Params):
+    admin_share: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="admin-months a month per member of staff at admin capacity 1 (0.02–0.1)",
+    )
+    seat: float = Field(
+        1.0, ge=0, le=10, description="admin-months a month per partnership seat (0.5–2)"
+    )
+    reporting: float = Field(
+        0.4, ge=0, le=1, description="share of a seat's demand that is reporting (0.2–0.6)"
+    )
+    stretch: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="share of demand beyond capacity taken from core service (0.2–0.8)",
+    )
+    consultations: float = Field(
+        0.5, ge=0, le=10, description="consultations a month per seat held (0.2–2)"
+    )
+    consultation: float = Field(
+        0.2, ge=0, le=10, description="admin-months one consultation takes (0.1–0.5)"
+    )
+
+
+def capacity(
+    admin_capacity: np.ndarray, staff: np.ndarray, boost: np.ndarray, params: CapacityParams
+) -> np.ndarray:
+    """(A,) admin-months a month each agency has for partnership work."""
+    return admin_capacity * staff * params.admin_share + boost
+
+
+def seat_demand(
+    membership: np.ndarray,
+    report_factor: np.ndarray,
+    params: CapacityParams,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """(A,) admin-months a month for the partnership seats each agency holds and the
+    consultations they bring (one Poisson draw per agency a month)."""
+    seats = membership.sum(axis=0)
+    per_seat = params.seat * (1.0 - params.reporting * (1.0 - report_factor))
+    asked = rng.poisson(params.consultations * seats * report_factor)
+    return seats * per_seat + params.consultation * asked
+
+
+def service(
+    demand: np.ndarray, capacity: np.ndarray, params: CapacityParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Admin-months taken from core service (A,) and participation (A,), the share of demand met."""
+    excess = np.maximum(demand - capacity, 0.0)
+    drawn = params.stretch * excess
+    met = np.minimum(demand, capacity) + drawn
+    participation = np.where(demand > 0, met / np.where(demand > 0, demand, 1.0), 1.0)
+    return drawn, participation
