@@ -25,12 +25,14 @@ from jusim.mechanisms import (
     contact,
     decision,
     overhead,
+    partnering,
     production,
     ties,
     trust,
     understanding,
 )
 from jusim.metrics import Recorder, RunResult
+from jusim.partnership import Partnerships
 from jusim.scenario import Scenario
 from jusim.world import build_world, initial_roster
 
@@ -64,11 +66,16 @@ class Rules:
     membership: np.ndarray  # (O, A) bool: sits on the outcome's partnership
     focused: np.ndarray  # (O, A) £k/month of seconded staff salaries spent on the outcome
     focused_input: np.ndarray  # (O, A) what that seconded time is worth as input (focus x)
+    # (A,) senior/administrative time demanded this month by partnership seats, meetings,
+    # consultations and reports, in months of partnership administration at admin capacity 1
+    admin_demand: np.ndarray
 
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
         z = np.zeros((n_outcomes, n_agencies))
-        return cls(z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy())
+        return cls(
+            z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy(), np.zeros(n_agencies)
+        )
 
 
 class JoinedUpModel(mesa.Model):
@@ -100,6 +107,7 @@ class JoinedUpModel(mesa.Model):
         self.relationship = ties.relationship_strength(self.roster, self.params.ties)
         for k in range(a):
             Agency(self, k)
+        self.partnerships = Partnerships(a)
         self.interventions = list(scenario.interventions)
         self.intervention_state = [iv.setup(self) for iv in self.interventions]
         self.hazard = np.minimum(1.0, w.churn * scenario.context.churn_scale)  # monthly, per agency
@@ -113,9 +121,17 @@ class JoinedUpModel(mesa.Model):
 
         # (1) rules
         self.rules = Rules.empty(w.n_outcomes, w.n_agencies)
+        pt = self.partnerships
+        pt.begin_month()
         for iv, state in zip(self.interventions, self.intervention_state, strict=True):
             iv.apply(self, state)
+        pt.end_interventions()
         r = self.rules
+        r.membership = pt.membership(w.n_outcomes)
+        pt.update_aims(self.understanding)
+        links = pt.links()
+        demand = partnering.admin_demand(pt.members & pt.live[:, None], links, p.partnership)
+        r.admin_demand += demand.sum(axis=0)
 
         # (2) churn
         leavers = churn.apply_churn(
@@ -129,7 +145,9 @@ class JoinedUpModel(mesa.Model):
 
         # (3) resources: overhead first, then commitments the agency no longer controls
         disc = w.discretionary_share * self.budget
-        ovh = overhead.overhead(r.membership, w.admin_capacity, p.overhead)
+        seat_cost = overhead.overhead(demand, w.admin_capacity, p.overhead)  # (P, A) £k
+        pt.cost = seat_cost.sum(axis=1)
+        ovh = pt.by_outcome(seat_cost, w.n_outcomes)
         ovh_total = ovh.sum(axis=0)
         pooled = r.pool_share * disc[None, :]
         focused = r.focused.copy()
@@ -172,8 +190,17 @@ class JoinedUpModel(mesa.Model):
         kappa = production.coordination(
             self.trust, self.understanding, w.roles, p.production.coordination_floor
         )
+        pt.gain = partnering.delivered_gain(
+            partnering.needs_covered(pt.members, pt.outcome, w.roles, p.partnership.reach),
+            partnering.agreement_efficiency(
+                links, pt.members, w.admin_capacity, pt.aims, p.partnership.agreement
+            ),
+            pt.live & (pt.age >= pt.setup),
+            p.partnership,
+        )
+        integration = partnering.outcome_gain(pt.gain, pt.outcome, w.n_outcomes)
         self.pipeline = production.advance_lag(
-            self.pipeline, kappa * effective / w.unit_cost, w.lag
+            self.pipeline, kappa * effective * (1.0 + integration) / w.unit_cost, w.lag
         )
         before = self.need
         self.need, resolved = production.update_need(
@@ -195,7 +222,7 @@ class JoinedUpModel(mesa.Model):
             staff_share,
             np.where(disc > 0, rel / safe, 0.0),
             w.involved,
-            r.membership,
+            pt.members[pt.live],
             postings,
             p.contact,
         )
@@ -222,6 +249,8 @@ class JoinedUpModel(mesa.Model):
         # (7) learning: progress relative to the pace the target needs
         progress = (before - self.need) / np.maximum(before, 1e-9) / w.required_rate
         self.experience = decision.learn(self.experience, progress, w.involved, p.decision)
+
+        pt.age_one_month()
 
         # (8) record
         spend = joint.sum(axis=1) + focused.sum(axis=1) + pooled.sum(axis=1) + ovh.sum(axis=1)

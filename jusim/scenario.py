@@ -20,6 +20,7 @@ from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.overhead import OverheadParams
+from jusim.mechanisms.partnering import PartnershipParams
 from jusim.mechanisms.production import ProductionParams
 from jusim.mechanisms.ties import TieParams
 from jusim.mechanisms.trust import TrustParams
@@ -112,6 +113,7 @@ class Parameters(Strict):
     ties: TieParams = TieParams()
     trust: TrustParams = TrustParams()
     understanding: UnderstandingParams = UnderstandingParams()
+    partnership: PartnershipParams = PartnershipParams()
 
 
 class Scenario(Strict):

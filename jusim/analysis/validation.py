@@ -190,3 +190,8 @@ PATTERNS: dict[str, str] = {
 # family lives in its own module (defining ``effects(seeds)`` and ``PATTERNS``) and is registered
 # below with two lines: ``FAMILIES.append(mod.effects)`` and ``PATTERNS.update(mod.PATTERNS)``.
 FAMILIES = [core_effects]
+
+from jusim.analysis import facts_partnerships as _partnerships  # noqa: E402
+
+FAMILIES.append(_partnerships.effects)
+PATTERNS.update(_partnerships.PATTERNS)

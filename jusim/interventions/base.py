@@ -88,3 +88,10 @@ class OutcomePartnership(Intervention):
 
     def active(self, month: int) -> bool:
         return month >= self.start and (self.end is None or month < self.end)
+
+
+def convene(model: JoinedUpModel, o: int, members) -> int:
+    """Keep the intervention partnership of ``members`` on outcome ``o`` live this month (formed
+    at the first call); return its index in ``model.partnerships``. Call it every active month:
+    a partnership its interventions no longer convene is wound up."""
+    return model.partnerships.convene(o, members, model.month, model.params.partnership.setup)

@@ -19,14 +19,14 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import OutcomePartnership, register
+from jusim.interventions.base import OutcomePartnership, convene, register
 
 
 def pool(model, o: int, members, share: float) -> None:
     """Commit ``share`` of members' discretionary budgets to outcome ``o``'s pot this month."""
     rules = model.rules
     rules.pool_share[o, members] = np.maximum(rules.pool_share[o, members], share)
-    model.rules.membership[o, members] = True
+    convene(model, o, members)
 
 
 @register
