@@ -25,7 +25,6 @@ from jusim.mechanisms import (
     contact,
     decision,
     overhead,
-    partnering,
     production,
     ties,
     trust,
@@ -128,9 +127,7 @@ class JoinedUpModel(mesa.Model):
         pt.end_interventions()
         r = self.rules
         r.membership = pt.membership(w.n_outcomes)
-        pt.update_aims(self.understanding)
-        links = pt.links()
-        demand = partnering.admin_demand(pt.members & pt.live[:, None], links, p.partnership)
+        demand = pt.month_demand(self.understanding, p.partnership)  # (P, A) admin-months
         r.admin_demand += demand.sum(axis=0)
 
         # (2) churn
@@ -190,15 +187,7 @@ class JoinedUpModel(mesa.Model):
         kappa = production.coordination(
             self.trust, self.understanding, w.roles, p.production.coordination_floor
         )
-        pt.gain = partnering.delivered_gain(
-            partnering.needs_covered(pt.members, pt.outcome, w.roles, p.partnership.reach),
-            partnering.agreement_efficiency(
-                links, pt.members, w.admin_capacity, pt.aims, p.partnership.agreement
-            ),
-            pt.live & (pt.age >= pt.setup),
-            p.partnership,
-        )
-        integration = partnering.outcome_gain(pt.gain, pt.outcome, w.n_outcomes)
+        integration = pt.deliver(w.roles, w.admin_capacity, p.partnership)
         self.pipeline = production.advance_lag(
             self.pipeline, kappa * effective * (1.0 + integration) / w.unit_cost, w.lag
         )

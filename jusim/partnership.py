@@ -55,6 +55,7 @@ class Partnerships:
     live: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     by_intervention: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     mandated: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    links_now: np.ndarray = field(default=None)  # type: ignore[assignment]  # (P, A) this month
 
     def __post_init__(self) -> None:
         if self.members is None:
@@ -152,6 +153,39 @@ class Partnerships:
         pair_sum = np.einsum("pa,ab,pb->p", m, understanding, m) - n  # drop the diagonal (1s)
         pairs = n * (n - 1.0)
         self.aims = np.where(pairs > 0, pair_sum / np.maximum(pairs, 1.0), 0.0)
+
+    def month_demand(
+        self, understanding: np.ndarray, params: partnering.PartnershipParams
+    ) -> np.ndarray:
+        """Shared aims, consultation links (kept in ``self.links_now``) and the (P, A) admin
+        demand of this month's live partnerships."""
+        if not self.live.any():  # nothing to compute (the common silo case: keep it cheap)
+            self.links_now = np.zeros(self.members.shape)
+            return self.links_now
+        self.update_aims(understanding)
+        self.links_now = self.links()
+        return partnering.admin_demand(self.members & self.live[:, None], self.links_now, params)
+
+    def deliver(
+        self,
+        roles: np.ndarray,
+        admin_capacity: np.ndarray,
+        params: partnering.PartnershipParams,
+    ) -> np.ndarray:
+        """(O,) combined integration gain of each outcome's partnerships this month; each
+        partnership's own gain is kept in ``gain``."""
+        if not self.live.any():
+            self.gain = np.zeros(self.count)
+            return np.zeros(roles.shape[0])
+        self.gain = partnering.delivered_gain(
+            partnering.needs_covered(self.members, self.outcome, roles, params.reach),
+            partnering.agreement_efficiency(
+                self.links_now, self.members, admin_capacity, self.aims, params.agreement
+            ),
+            self.live & (self.age >= self.setup),
+            params,
+        )
+        return partnering.outcome_gain(self.gain, self.outcome, roles.shape[0])
 
     def age_one_month(self) -> None:
         self.age = self.age + self.live
