@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +16,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from jusim.scenario import ScenarioError
 
@@ -31,13 +29,34 @@ console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
 
 
+def _flags_without_type() -> None:
+    """Typer >= 0.2x prints ``--json <bool>`` for on/off flags; show flags as flags."""
+    from typer.core import TyperOption
+
+    show_type = TyperOption.display_type_rich
+    if getattr(show_type, "_jusim", False):
+        return
+
+    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
+        return None if self.is_flag else show_type(self, ctx)
+
+    display_type_rich._jusim = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_without_type()
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
 def progress_bar(transient: bool = True) -> Progress:
-    return Progress(
+    """A bar on a terminal; piped, a plain line on stderr every few seconds."""
+    from jusim.tables import LineProgress
+
+    return LineProgress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -50,9 +69,9 @@ def progress_bar(transient: bool = True) -> Progress:
 
 
 def _fmt(x, digits: int = 2) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return f"{x:.{digits}f}"
+    from jusim.tables import num
+
+    return num(x, digits)
 
 
 @app.command("run")
@@ -68,12 +87,14 @@ def run_cmd(
         result = jusim.run(file, seed=seed)
     except ScenarioError as e:
         raise fail(str(e)) from None
-    table = Table(title=f"{result.scenario} (seed {seed})")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for k, v in result.summary().items():
-        table.add_row(k, _fmt(v, 3))
-    console.print(table)
+    from jusim.tables import Col, show
+
+    show(
+        console,
+        f"{result.scenario} (seed {seed})",
+        [Col("metric", kind="name"), Col("value")],
+        [(k, _fmt(v, 3)) for k, v in result.summary().items()],
+    )
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         result.outcome_table().to_parquet(out / "outcomes.parquet", index=False)
@@ -142,33 +163,9 @@ def compare_cmd(
 
 
 def _print_comparison(result, replications: int, seed: int) -> None:
-    df = result.table
-    for outcome, rows in df.groupby("outcome", sort=False):
-        t = Table(
-            title=f"{outcome}: attainment at the horizon (1 = target met), "
-            f"{replications} paired replications, seed {seed}",
-            title_justify="left",
-        )
-        for col in (
-            "scenario",
-            "mean [95% CI]",
-            f"vs {result.baseline} [95% CI]",
-            "cost per case £k [95% CI]",
-        ):
-            t.add_column(col, justify="left" if col == "scenario" else "right")
-        for r in rows.itertuples():
-            diff = (
-                "baseline"
-                if r.scenario == result.baseline
-                else (f"{r.diff:+.2f} [{_fmt(r.diff_ci_low)}, {_fmt(r.diff_ci_high)}]")
-            )
-            t.add_row(
-                r.scenario,
-                f"{r.mean:.2f} [{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]",
-                diff,
-                f"{_fmt(r.cost_per_outcome, 0)} [{_fmt(r.cost_ci_low, 0)}, {_fmt(r.cost_ci_high, 0)}]",
-            )
-        console.print(t)
+    from jusim.tables import print_comparison
+
+    print_comparison(console, result, replications, seed)
 
 
 @app.command("scenarios")
@@ -176,23 +173,17 @@ def scenarios_cmd() -> None:
     """List the shipped scenario files and the registered interventions."""
     from jusim.interventions import REGISTRY
     from jusim.scenario import read_toml, scenario_dir
+    from jusim.tables import print_scenarios
 
-    t = Table(title=f"Scenarios in {scenario_dir()}", title_justify="left")
-    t.add_column("file")
-    t.add_column("description")
+    rows = []
     for p in sorted(scenario_dir().glob("*.toml")):
         try:
             desc = read_toml(p).get("description", "")
         except ScenarioError as e:
-            desc = f"[red]invalid: {e}[/]"
-        t.add_row(p.name, desc)
-    console.print(t)
-    t = Table(title="Interventions", title_justify="left")
-    t.add_column("type")
-    t.add_column("what it does")
-    for name, cls in sorted(REGISTRY.items()):
-        t.add_row(name, cls.summary)
-    console.print(t)
+            desc = f"invalid: {e}"
+        rows.append((p.stem, desc))
+    ivs = [(name, cls.summary) for name, cls in sorted(REGISTRY.items())]
+    print_scenarios(console, scenario_dir(), rows, ivs)
 
 
 @app.command("validate")
@@ -204,23 +195,17 @@ def validate_cmd(
     """Check the stylized facts from the evidence: effect sizes with 95% intervals."""
     from jusim.analysis.validation import validate
 
+    if not err_console.is_terminal:
+        err_console.print(f"running the validation experiments ({replications} replications)...")
     with err_console.status("running the validation experiments..."):
         effects = validate(replications=replications, seed=seed)
     if as_json:
         json.dump([e.as_dict() for e in effects], sys.stdout, indent=2)
         sys.stdout.write("\n")
         return
-    t = Table(title=f"Stylized facts, {replications} paired replications, seed {seed}")
-    for col in ("pattern", "measure", "mean [95% CI]", "holds"):
-        t.add_column(col)
-    for e in effects:
-        t.add_row(
-            e.pattern + (" control" if e.control else ""),
-            e.measure,
-            f"{e.mean:.3f} [{e.ci_low:.3f}, {e.ci_high:.3f}]",
-            "yes" if e.holds else "[red]no[/]",
-        )
-    console.print(t)
+    from jusim.tables import print_validation
+
+    print_validation(console, effects, replications, seed)
 
 
 def _register_plugins() -> None:

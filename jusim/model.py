@@ -25,7 +25,9 @@ from jusim.mechanisms import (
     contact,
     decision,
     overhead,
+    own_targets,
     production,
+    services,
     ties,
     trust,
     understanding,
@@ -35,7 +37,7 @@ from jusim.partnership import Partnerships
 from jusim.scenario import Scenario
 from jusim.world import build_world, initial_roster
 
-STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover")
+STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover", "own")
 
 
 def seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
@@ -65,16 +67,17 @@ class Rules:
     membership: np.ndarray  # (O, A) bool: sits on the outcome's partnership
     focused: np.ndarray  # (O, A) £k/month of seconded staff salaries spent on the outcome
     focused_input: np.ndarray  # (O, A) what that seconded time is worth as input (focus x)
+    service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
     # (A,) senior/administrative time demanded this month by partnership seats, meetings,
     # consultations and reports, in months of partnership administration at admin capacity 1
-    admin_demand: np.ndarray
+    admin_demand: np.ndarray | None = None
 
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
         z = np.zeros((n_outcomes, n_agencies))
-        return cls(
-            z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy(), np.zeros(n_agencies)
-        )
+        rules = cls(z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy())
+        rules.admin_demand = np.zeros(n_agencies)
+        return rules
 
 
 class JoinedUpModel(mesa.Model):
@@ -99,8 +102,9 @@ class JoinedUpModel(mesa.Model):
         self.experience = np.full((o, a), self.params.decision.initial_experience)
         self.need = w.need0.copy()
         # steady effort before month 0 is unknown: start the pipeline empty
-        self.pipeline = np.zeros((o, 2))
+        self.pipeline = np.zeros((len(w.service_outcome), 2))  # per type of provision
         self.own_att = np.ones(a)
+        self.own_z = np.zeros(a)  # log productivity of own business (own_targets.py)
         self.shares: np.ndarray | None = None
         self.contact = np.zeros((a, a))
         self.relationship = ties.relationship_strength(self.roster, self.params.ties)
@@ -120,6 +124,7 @@ class JoinedUpModel(mesa.Model):
 
         # (1) rules
         self.rules = Rules.empty(w.n_outcomes, w.n_agencies)
+        self.rules.service_share = w.service_share.copy()
         pt = self.partnerships
         pt.begin_month()
         for iv, state in zip(self.interventions, self.intervention_state, strict=True):
@@ -188,14 +193,22 @@ class JoinedUpModel(mesa.Model):
             self.trust, self.understanding, w.roles, p.production.coordination_floor
         )
         integration = pt.deliver(w.roles, w.admin_capacity, p.partnership)
-        self.pipeline = production.advance_lag(
-            self.pipeline, kappa * effective * (1.0 + integration) / w.unit_cost, w.lag
+        capacity = services.capacity(
+            kappa,
+            effective * (1.0 + integration),
+            w.service_outcome,
+            r.service_share,
+            w.service_cost,
+        )
+        self.pipeline, arriving = services.advance(
+            self.pipeline, capacity, w.service_lag, w.service_outcome, w.n_outcomes
         )
         before = self.need
         self.need, resolved = production.update_need(
-            self.need, w.inflow, w.exit_rate, self.pipeline[:, 1], w.half_saturation
+            self.need, w.inflow, w.exit_rate, arriving, w.half_saturation
         )
-        self.own_att = production.own_attainment(own_in, w.own_target)
+        self.own_z = own_targets.productivity_step(self.own_z, p.own_targets, self.streams["own"])
+        self.own_att = own_targets.attainment(own_in, w.own_target, self.own_z, p.own_targets)
 
         # (6) relationships
         safe = np.where(disc > 0, disc, 1.0)

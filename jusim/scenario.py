@@ -20,6 +20,7 @@ from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.overhead import OverheadParams
+from jusim.mechanisms.own_targets import OwnTargetParams
 from jusim.mechanisms.partnering import PartnershipParams
 from jusim.mechanisms.production import ProductionParams
 from jusim.mechanisms.ties import TieParams
@@ -67,6 +68,18 @@ class AgencySpec(Strict):
     )
 
 
+class ServiceSpec(Strict):
+    """A type of provision for an outcome, with its own lag and cost (002 ¶17; mechanisms/services.py)."""
+
+    name: str = Field(pattern=NAME, description="identifier, e.g. supported_housing")
+    description: str = ""
+    share: float = Field(gt=0, le=1, description="share of the outcome's joint input it gets")
+    lag: float = Field(ge=1, le=120, description="mean months from effort to effect")
+    relative_cost: float = Field(
+        1.0, gt=0, le=1000, description="cost per case as a multiple of the outcome's unit_cost"
+    )
+
+
 class OutcomeSpec(Strict):
     """A cross-cutting outcome: a stock of need that several agencies must work on together."""
 
@@ -81,6 +94,21 @@ class OutcomeSpec(Strict):
     half_saturation: float = Field(300.0, ge=0, description="cases; the last cases are harder")
     target: float = Field(ge=0, description="need level to reach (cases)")
     deadline: int = Field(36, ge=1, le=600, description="month the target is due")
+    services: list[ServiceSpec] = Field(
+        default_factory=list,
+        description="types of provision (default: one, with this outcome's unit_cost and lag)",
+    )
+
+    @field_validator("services")
+    @classmethod
+    def _shares(cls, v: list[ServiceSpec]) -> list[ServiceSpec]:
+        total = sum(s.share for s in v)
+        if v and abs(total - 1.0) > 1e-6:
+            raise ValueError(f"service shares must sum to 1, got {total:g}")
+        names = [s.name for s in v]
+        if len(set(names)) != len(names):
+            raise ValueError(f"service names must be unique, got {names}")
+        return v
 
     @field_validator("contributors")
     @classmethod
@@ -114,6 +142,7 @@ class Parameters(Strict):
     trust: TrustParams = TrustParams()
     understanding: UnderstandingParams = UnderstandingParams()
     partnership: PartnershipParams = PartnershipParams()
+    own_targets: OwnTargetParams = OwnTargetParams()
 
 
 class Scenario(Strict):
@@ -347,7 +376,11 @@ def read_toml(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Read a scenario file, following ``base`` chains; errors name the file."""
     path = Path(path)
     if not path.is_file():
-        raise ScenarioError([(str(path), "<file>", str(path), "an existing TOML file")])
+        allowed = "an existing TOML file"
+        if not path.suffix and not path.exists():
+            shipped = sorted(p.stem for p in scenario_dir().glob("*.toml"))
+            allowed = f"an existing scenario file, or a shipped scenario name: {', '.join(shipped)}"
+        raise ScenarioError([(str(path), "<file>", str(path), allowed)])
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:

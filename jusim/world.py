@@ -5,7 +5,7 @@ Intervention-created agencies (such as a central unit) are appended after the sc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -40,6 +40,12 @@ class World:
     half_saturation: np.ndarray
     target: np.ndarray
     deadline: np.ndarray
+    # types of provision (S,), see mechanisms/services.py
+    service_names: list[str] = field(default_factory=list)
+    service_outcome: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    service_share: np.ndarray = field(default_factory=lambda: np.empty(0))
+    service_cost: np.ndarray = field(default_factory=lambda: np.empty(0))  # £k per case
+    service_lag: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     @property
     def n_agencies(self) -> int:
@@ -91,6 +97,14 @@ def build_world(scenario: Scenario) -> World:
 
     budget0 = col("budget")
     outs = scenario.outcomes
+    svc = [
+        (o, f"{out.name}.{s.name}", s.share, out.unit_cost * s.relative_cost, s.lag)
+        for o, out in enumerate(outs)
+        for s in out.services
+    ] + [
+        (o, out.name, 1.0, out.unit_cost, out.lag) for o, out in enumerate(outs) if not out.services
+    ]
+    svc.sort(key=lambda x: x[0])
     return World(
         agency_names=[a.name for a in specs],
         kinds=[a.kind for a in specs],
@@ -114,6 +128,11 @@ def build_world(scenario: Scenario) -> World:
         half_saturation=col("half_saturation", outs),
         target=col("target", outs),
         deadline=col("deadline", outs),
+        service_names=[x[1] for x in svc],
+        service_outcome=np.array([x[0] for x in svc], dtype=np.int64),
+        service_share=np.array([x[2] for x in svc]),
+        service_cost=np.array([x[3] for x in svc]),
+        service_lag=np.array([x[4] for x in svc]),
     )
 
 

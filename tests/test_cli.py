@@ -183,7 +183,7 @@ def test_compare_needs_two_replications(pair):
 def test_scenarios_lists_files_and_interventions():
     result = invoke("scenarios")
     assert result.exit_code == 0, result.output
-    files = sorted(p.name for p in scenario_dir().glob("*.toml"))
+    files = sorted(p.stem for p in scenario_dir().glob("*.toml"))  # names to type
     assert files
     for name in files:
         assert name in result.stdout

@@ -577,11 +577,6 @@ class TestProduction:
         )
         assert small[0] < big[0] < cap[0]  # the same capacity resolves fewer cases of a small stock
 
-    def test_own_attainment(self):
-        np.testing.assert_allclose(
-            production.own_attainment(np.array([50.0, 100.0]), np.array([100.0, 100.0])), [0.5, 1.0]
-        )
-
 
 # ------------------------------------------------------------------------------- overhead
 class TestOverhead:

@@ -3,8 +3,9 @@
 Each pattern is measured as an effect size over paired replications (the same seeds in every arm)
 and reported with a t interval; nothing here or in the model writes the pattern in.
 
-(a) Silo baseline (evidence-catalogue §6.1; 002_5677c7bae92002df.txt ¶2, ¶9): under silo,
-    shared-outcome attainment falls below own-target attainment.
+Fact 1 (silo baseline) lives in the incentives family (``facts_incentives.py``), as an
+outcome-against-outcome comparison.
+
 (b) Pooled budget + unit + target (§6.2; 002 ¶7, ¶18, ¶24): the rough-sleepers-unit package beats
     silo on the shared outcome and on cost per unit of outcome.
 (c) Churn (§6.3; 001_04a1019f119c8ec4.txt ¶55, ¶79; 000 "Structural Challenges"): higher churn
@@ -76,7 +77,7 @@ def validate(replications: int = 30, seed: int = 2026) -> list[Effect]:
 
 
 def core_effects(seeds) -> list[Effect]:
-    """Patterns (a)-(d): silo baseline, the unit package, churn, the J-curve."""
+    """Patterns (b)-(d): the unit package, churn, the J-curve."""
     from jusim import load_scenario
 
     silo_s = load_scenario("silo")
@@ -97,12 +98,6 @@ def core_effects(seeds) -> list[Effect]:
         return summaries[id(r)][key]
 
     effects = [
-        _effect(
-            "a",
-            "silo: shared-outcome minus own-target attainment",
-            [s(r, "shared_attainment") - s(r, "own_attainment") for r in silo],
-            lambda lo, hi: hi < 0,
-        ),
         _effect(
             "b",
             f"unit minus silo: {OUTCOME} attainment",
@@ -176,8 +171,6 @@ def core_effects(seeds) -> list[Effect]:
 
 # One sentence per pattern, with its sources, for the report and `jusim validate`.
 PATTERNS: dict[str, str] = {
-    "a": "under silo, shared-outcome attainment is below own-target attainment "
-    "(002_5677c7bae92002df.txt ¶2, ¶9)",
     "b": "the rough-sleepers-unit package beats silo on the shared outcome and on cost per case "
     "(002 ¶7, ¶18: cost per rough sleeper fell from about £120k to £70k, −42%)",
     "c": "churn ×3 lowers cross-agency tie density and attainment, and 12 secondees recover the "
@@ -190,6 +183,11 @@ PATTERNS: dict[str, str] = {
 # family lives in its own module (defining ``effects(seeds)`` and ``PATTERNS``) and is registered
 # below with two lines: ``FAMILIES.append(mod.effects)`` and ``PATTERNS.update(mod.PATTERNS)``.
 FAMILIES = [core_effects]
+
+from jusim.analysis import facts_incentives  # noqa: E402  (the family imports Effect from here)
+
+FAMILIES.append(facts_incentives.effects)
+PATTERNS.update(facts_incentives.PATTERNS)
 
 from jusim.analysis import facts_partnerships as _partnerships  # noqa: E402
 

@@ -146,17 +146,20 @@ def _open_store(folder: Path):
     return store
 
 
-def _print_df(df, title: str, limit: int) -> None:
+def _print_df(df, title: str, limit: int, man: dict | None = None) -> None:
     from jusim.cli import console
+    from jusim.tables import print_frame
 
-    t = Table(title=title, title_justify="left")
-    for c in df.columns:
-        t.add_column(str(c), justify="left" if df[c].dtype == object else "right")
-    for row in df.head(limit).itertuples(index=False):
-        t.add_row(*[_fmt(v) for v in row])
-    console.print(t)
-    if len(df) > limit:
-        console.print(f"... {len(df) - limit} more rows (use --limit)")
+    meanings: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
+    if man is not None:
+        for f in man["factors"]:
+            meanings[f] = man["labels"].get(f, "")
+            prefixes[f] = "f"
+        for m in man["metrics"]:
+            meanings[m] = man.get("metric_info", {}).get(m, {}).get("description", "")
+            prefixes[m] = "m"
+    print_frame(console, df, title, limit, meanings, prefixes)
 
 
 def results_cmd(
@@ -180,7 +183,7 @@ def results_cmd(
             df = store.query(sql)
         except Exception as e:  # duckdb errors: show the message, not a traceback
             raise fail(f"query failed: {e}") from None
-        title = sql
+        title = f"query: {sql}"
     else:
         metrics = metric or man["metrics"][:6]
         bad = [m for m in metrics if m not in man["metrics"]]
@@ -197,7 +200,7 @@ def results_cmd(
             f"{man['name']}: mean per design point ({stored} of {man['total_runs']} runs stored, "
             f"jusim {man['jusim_version']})"
         )
-    _print_df(df, title, limit)
+    _print_df(df, title, limit, man)
     if csv is not None:
         df.to_csv(csv, index=False)
 
@@ -240,24 +243,11 @@ def sensitivity_cmd(
     except SensitivityError as e:
         raise fail(str(e)) from None
     method = man["design"]["kind"]
-    for m, sub in table.groupby("metric", sort=False):
-        t = Table(
-            title=f"{m}: {method} indices, {int(conf_level * 100)}% confidence intervals",
-            title_justify="left",
-        )
-        t.add_column("factor")
-        indices = list(dict.fromkeys(sub["index"]))
-        for k in indices:
-            t.add_column(k, justify="right")
-        for f, rows in sub.groupby("factor", sort=False):
-            cells = []
-            for k in indices:
-                r = rows[rows["index"] == k].iloc[0]
-                cells.append(
-                    f"{r.value:.3f}" if math.isnan(r.conf) else f"{r.value:.3f} ± {r.conf:.3f}"
-                )
-            t.add_row(man["labels"].get(f, f), *cells)
-        console.print(t)
+    from jusim.experiment.sensitivity import resolution_advice
+    from jusim.tables import print_sensitivity
+
+    advice = resolution_advice(table, man)
+    print_sensitivity(console, table, method, conf_level, man["labels"], advice)
     csv = folder / f"sensitivity-{method}.csv"
     table.to_csv(csv, index=False)
     png = bar_chart(table, folder / f"sensitivity-{method}.png", man["labels"])
@@ -306,15 +296,9 @@ def discover_cmd(
         "succeed."
     )
     console.print(f"[bold]{d.text}[/]", highlight=False)
-    t = Table(title="PRIM peeling trajectory (coverage vs density)", title_justify="left")
-    for c in ("step", "coverage", "density", "runs", "restricted factors"):
-        t.add_column(c, justify="right" if c != "restricted factors" else "left")
-    step = max(1, len(d.trajectory) // 10)
-    for i, b in list(enumerate(d.trajectory))[::step]:
-        t.add_row(
-            str(i), f"{b.coverage:.0%}", f"{b.density:.0%}", str(b.n), ", ".join(b.limits) or "–"
-        )
-    console.print(t)
+    from jusim.tables import print_discovery
+
+    print_discovery(console, d.trajectory)
     if d.skipped:
         console.print(f"not searched (not numeric): {', '.join(d.skipped)}")
 

@@ -7,6 +7,7 @@ SALib checks its inputs with ``assert``; the wrappers here validate first and ra
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +192,70 @@ def bar_chart(table: pd.DataFrame, path: str | Path, labels: dict[str, str] | No
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
+
+
+def resolution_advice(table: pd.DataFrame, manifest: dict[str, Any]) -> dict[str, str]:
+    """Per metric, a warning when the indices are not resolved at this sample size, and the
+    sample size that would resolve them.
+
+    Not resolved: a first-order index above its total index by more than nothing (S1 <= ST holds
+    for the true indices), or an interval wider than the index itself (its half-width above its
+    value). Confidence intervals shrink as 1/sqrt(N), so reaching a half-width ``h`` from ``c``
+    at ``N`` takes about ``N (c / h)^2``: ``h`` = 0.05 for Sobol indices (which lie in [0, 1]),
+    and a tenth of the largest mu* for Morris.
+    """
+    design = manifest["design"]
+    kind = design["kind"]
+    n = int(design["samples"])
+    d = len(manifest["factors"])
+    reps = int(manifest.get("replications", 1))
+    out: dict[str, str] = {}
+    for m, sub in table.groupby("metric", sort=False):
+        problems = []
+        if kind == "sobol":
+            target = 0.05
+            wide = sub[
+                (sub["index"].isin(["S1", "ST"]))
+                & (sub["conf"] > sub["value"].abs())
+                & (sub["conf"] > target)
+            ]
+            s1 = sub[sub["index"] == "S1"].set_index("factor")
+            st = sub[sub["index"] == "ST"].set_index("factor")["value"]
+            above = [
+                f
+                for f in s1.index
+                if s1.at[f, "value"] > st.get(f, np.inf)
+                and (s1.at[f, "value"] - st[f] > target or s1.at[f, "conf"] > target)
+            ]
+            if above:
+                problems.append(f"first-order above total for {', '.join(above)}")
+            worst = float(sub.loc[sub["index"].isin(["S1", "ST"]), "conf"].max())
+        else:
+            mu = sub.loc[sub["index"] == "mu_star", "value"]
+            target = max(0.1 * float(mu.abs().max()), 1e-12)
+            wide = sub[
+                (sub["index"] == "mu_star")
+                & (sub["conf"] > sub["value"].abs())
+                & (sub["conf"] > target)
+            ]
+            worst = float(sub.loc[sub["index"] == "mu_star", "conf"].max())
+        if len(wide):
+            names = ", ".join(dict.fromkeys(wide["factor"]))
+            problems.append(f"intervals wider than the index for {names}")
+        if not problems:
+            continue
+        factor = max((worst / target) ** 2, 1.0) if np.isfinite(worst) else 4.0
+        if kind == "sobol":
+            need = int(2 ** math.ceil(math.log2(max(n * factor, n * 2))))
+            per = 2 * d + 2 if design.get("second_order") else d + 2
+            what = f"samples = {need} ({need * per * reps:,} runs)"
+        else:
+            need = math.ceil(max(n * factor, n * 2))
+            what = f"samples = {need} trajectories ({need * (d + 1) * reps:,} runs)"
+        out[m] = (
+            f"Warning: these indices are not resolved at samples = {n}: "
+            + "; ".join(problems)
+            + f". Intervals shrink as 1/sqrt(samples); to bring them to ±{target:.2g}, set "
+            f"[design] {what}."
+        )
+    return out

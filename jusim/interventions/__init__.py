@@ -6,6 +6,7 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     partnership,
     pooled_budget,
     secondees,
+    service_mix,
     shared_targets,
     sponsorship,
 )

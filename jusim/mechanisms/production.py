@@ -1,4 +1,4 @@
-"""Production: own-target outputs, and joint production of each cross-cutting outcome.
+"""Production: joint production of each cross-cutting outcome (own targets: ``own_targets.py``).
 
 Evidence: connected problems such as youth crime cannot be solved by any one agency
 (004_405daa82f731071c.txt "Tackling Youth Crime" box; 000_babc907a3220f36e.txt "The
@@ -85,8 +85,3 @@ def update_need(
     reachable = need - exits
     resolved = np.minimum(reachable, capacity * need / (need + half_saturation + _EPS))
     return need - exits - resolved + inflow, resolved
-
-
-def own_attainment(own_input: np.ndarray, own_target: np.ndarray) -> np.ndarray:
-    """Own-target attainment: resources on own business over those the targets need."""
-    return own_input / np.maximum(own_target, _EPS)

@@ -1,0 +1,120 @@
+"""Validation family: incentives, targets and capacity (catalogue §6 facts 1, 5, 8, 14, 15).
+
+Each fact is a paired effect over replications (the same seeds in every arm), with at least one
+control row that measures the same effect with the fact's mechanism switched off (``holds`` on a
+control row means the fact is gone there, the check that it *can* fail).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from jusim.scenario import Scenario
+
+if TYPE_CHECKING:  # validation.py imports this module at its end to register the family
+    from jusim.analysis.validation import Effect
+
+
+def _effect(*args, **kwargs) -> Effect:
+    from jusim.analysis.validation import _effect
+
+    return _effect(*args, **kwargs)
+
+
+def _runs(scenario: Scenario, seeds):
+    from jusim.analysis.validation import _runs
+
+    return _runs(scenario, seeds)
+
+
+# Weight of a cross-cutting target on every outcome in fact 1's control: the value an agency
+# sees in an outcome is its credit times its relative role, its reliance on partners and
+# (1 - risk) (decision.py), so a shared target must weigh two to three own targets to compete.
+CROSS_CUTTING_WEIGHT = 3.0
+
+
+def every_outcome_shared(scenario: Scenario, weight: float = CROSS_CUTTING_WEIGHT) -> Scenario:
+    """The scenario with a cross-cutting target on every outcome, shared by all contributors."""
+    extra = [
+        {"type": "shared_targets", "outcome": o, "weight": weight} for o in scenario.outcome_names
+    ]
+    return scenario.with_interventions([iv.to_dict() for iv in scenario.interventions] + extra)
+
+
+NO_DEPARTMENTAL_CREDIT = {
+    "parameters.accountability.own_weight": 0.0,
+    "parameters.accountability.gap_weight": 0.0,
+}
+
+
+class _Summaries:
+    """Each run's horizon summary, computed once."""
+
+    def __init__(self) -> None:
+        self._cache: dict[int, dict[str, float]] = {}
+
+    def __call__(self, r, key: str) -> float:
+        if id(r) not in self._cache:
+            self._cache[id(r)] = r.summary()
+        return self._cache[id(r)][key]
+
+
+def fact_silo(seeds) -> list[Effect]:
+    """Fact 1: under silo, shared-outcome attainment is below own-target attainment (outcome
+    against outcome: need against target vs own output against own target)."""
+    from jusim import load_scenario
+
+    s = _Summaries()
+    silo_s = load_scenario("silo")
+    silo = _runs(silo_s, seeds)
+    shared = _runs(every_outcome_shared(silo_s), seeds)
+    no_credit = _runs(silo_s.with_overrides(NO_DEPARTMENTAL_CREDIT), seeds)
+
+    def gap(runs):
+        return [s(r, "shared_attainment") - s(r, "own_attainment") for r in runs]
+
+    return [
+        _effect(
+            "1",
+            "silo: shared-outcome minus own-target attainment",
+            gap(silo),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "1",
+            f"cross-cutting targets (x{CROSS_CUTTING_WEIGHT:g}) on every outcome minus silo: "
+            "own-target attainment",
+            [
+                s(a, "own_attainment") - s(b, "own_attainment")
+                for a, b in zip(shared, silo, strict=True)
+            ],
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "1",
+            f"control, cross-cutting targets (x{CROSS_CUTTING_WEIGHT:g}) on every outcome: "
+            "shared minus own attainment",
+            gap(shared),
+            lambda lo, hi: hi >= 0,
+            control=True,
+        ),
+        _effect(
+            "1",
+            "control, no departmental credit: shared minus own attainment",
+            gap(no_credit),
+            lambda lo, hi: hi >= 0,
+            control=True,
+        ),
+    ]
+
+
+def effects(seeds) -> list[Effect]:
+    """Every fact of this family, with its controls."""
+    return fact_silo(seeds)
+
+
+PATTERNS: dict[str, str] = {
+    "1": "under silo, shared-outcome attainment is below own-target attainment, both outcomes "
+    "against their targets; resources moved to joint work lower own attainment "
+    "(002_5677c7bae92002df.txt ¶2, ¶9; 003_741bbb3ed11f1208.txt 'Better together')",
+}

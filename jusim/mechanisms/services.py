@@ -1,0 +1,58 @@
+"""Types of provision: each outcome's joint effort is spent on services with their own lags and costs.
+
+Evidence: joint working produces "a broad range of impacts at different times"; constructing
+supported housing for rough sleepers takes longer to have an impact than an alcohol detoxification
+treatment lasting six months or a year (002_5677c7bae92002df.txt ¶17); for Sure Start "it is too
+early for there to be any measurable long term benefit" two years in, while childcare places were
+counted within the same period (002 ¶7, Fig 5); new initiatives need time to employ staff and find
+premises (002 Annex, "set realistic timescales").
+
+Mechanics: an outcome lists its services (``[[outcomes.services]]`` in a scenario: ``share`` of the
+outcome's effective input, ``lag`` in months and ``relative_cost`` per case against the outcome's
+``unit_cost``). With no list, the outcome is one service with the outcome's own ``lag`` and cost.
+Each service has its own two-stage delay; what reaches the need stock is the sum over the
+outcome's services:
+
+    c_s   = κ_o · Y_o · share_s / (unit_cost_o · relative_cost_s)      cases/month
+    L_s   two-stage delay with mean lag_s        (production.advance_lag)
+    arrivals_o = Σ_{s in o} L2_s
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jusim.mechanisms.production import advance_lag
+
+
+def capacity(
+    kappa: np.ndarray,
+    effective: np.ndarray,
+    service_outcome: np.ndarray,
+    share: np.ndarray,
+    unit_cost: np.ndarray,
+) -> np.ndarray:
+    """Cases per month each service (S,) can resolve, from the outcomes' (O,) effective input."""
+    return (kappa * effective)[service_outcome] * share / unit_cost
+
+
+def advance(
+    pipeline: np.ndarray,
+    capacity_s: np.ndarray,
+    lag: np.ndarray,
+    service_outcome: np.ndarray,
+    n_outcomes: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Next service pipelines (S, 2) and the capacity reaching each outcome's need stock (O,)."""
+    nxt = advance_lag(pipeline, capacity_s, lag)
+    return nxt, np.bincount(service_outcome, weights=nxt[:, 1], minlength=n_outcomes)
+
+
+def steer(shares: np.ndarray, service_outcome: np.ndarray, s: int, share: float) -> None:
+    """Give service ``s`` ``share`` of its outcome's joint input, in place; the outcome's other
+    services keep their proportions in the remaining ``1 - share``."""
+    others = (service_outcome == service_outcome[s]) & (np.arange(shares.size) != s)
+    rest = shares[others].sum()
+    if rest > 0:
+        shares[others] *= (1.0 - share) / rest
+        shares[s] = share

@@ -1,0 +1,485 @@
+"""Terminal tables that read at any width, numbers without negative zero, and progress that
+works piped.
+
+A table is a list of :class:`Col` and rows of cells (a string, a number or an :class:`Est`, an
+estimate with its interval). :func:`show` picks the first layout that fits the console's width:
+
+1. *wide*: one line per row, ``0.06 [0.05, 0.06]``;
+2. *stacked*: the interval on a second line under its estimate;
+3. *short*: stacked, with the long headers replaced by short codes explained in a legend below;
+4. *long*: one block per row, one ``header  value`` line per cell.
+
+Numbers and names are never wrapped or cut; only free text (descriptions) wraps, at spaces. Titles
+wrap at spaces too, never inside a name. Wide terminals keep the wide layout.
+
+Piped (stderr not a terminal), :class:`LineProgress` writes a plain progress line to stderr every
+few seconds instead of a bar, so stdout holds only the tables.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from rich import box
+from rich.console import Console
+from rich.progress import Progress, TaskID
+from rich.table import Table
+from rich.text import Text
+
+DASH = "–"  # a missing value
+
+
+def num(x: Any, digits: int = 2, signed: bool = False) -> str:
+    """``x`` with ``digits`` decimals; NaN/None as a dash; never ``-0.00``."""
+    if x is None:
+        return DASH
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if math.isnan(v):
+        return DASH
+    if math.isinf(v):
+        return "∞" if v > 0 else "-∞"
+    text = f"{v:+.{digits}f}" if signed else f"{v:.{digits}f}"
+    if float(text) == 0:  # rounds to zero: drop the sign (no "-0.00")
+        text = f"{0:.{digits}f}"
+    return text
+
+
+def sig(x: Any, figures: int = 3) -> str:
+    """``x`` to ``figures`` significant figures (booleans as on/off); never ``-0``."""
+    if isinstance(x, bool):
+        return "on" if x else "off"
+    if isinstance(x, int):
+        return str(x)
+    if x is None:
+        return DASH
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if math.isnan(v):
+        return DASH
+    text = f"{v:.{figures}g}"
+    if float(text) == 0:
+        text = "0"
+    return text
+
+
+@dataclass(frozen=True)
+class Est:
+    """An estimate with its interval, e.g. a mean and its 95% confidence interval."""
+
+    value: float
+    low: float
+    high: float
+    digits: int = 2
+    signed: bool = False
+
+    def lines(self, stacked: bool) -> list[str]:
+        v = num(self.value, self.digits, self.signed)
+        if self.low is None or (isinstance(self.low, float) and math.isnan(self.low)):
+            return [v]
+        ci = f"[{num(self.low, self.digits)}, {num(self.high, self.digits)}]"
+        return [v, ci] if stacked else [f"{v} {ci}"]
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column: its header, a short code for narrow layouts (explained in the legend), what it
+    means (legend text) and its kind: ``name`` and ``number`` cells never wrap, ``text`` wraps."""
+
+    header: str
+    short: str | None = None
+    meaning: str = ""
+    kind: Literal["name", "number", "text"] = "number"
+
+
+Cell = str | int | float | bool | Est | None
+Layout = Literal["wide", "stacked", "short", "long"]
+TEXT_MIN = 24  # narrowest a wrapping text column gets
+
+
+def _cell_lines(cell: Cell, stacked: bool) -> list[str]:
+    if isinstance(cell, Est):
+        return cell.lines(stacked)
+    if isinstance(cell, str):
+        return cell.split("\n")
+    return [sig(cell)]
+
+
+_OVERHEAD: dict[int, int] = {}
+
+
+def _table(stacked: bool) -> Table:
+    return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_lines=stacked)
+
+
+def _overhead(n: int) -> int:
+    """Characters a table of ours with ``n`` columns spends on separators and padding."""
+    if n not in _OVERHEAD:
+        import io
+
+        t = _table(False)
+        for _ in range(n):
+            t.add_column("x")
+        t.add_row(*(["x"] * n))
+        con = Console(file=io.StringIO(), width=10_000)
+        con.print(t)
+        _OVERHEAD[n] = max(len(ln.rstrip()) for ln in con.file.getvalue().splitlines()) - n
+    return _OVERHEAD[n]
+
+
+def _widths(cols: Sequence[Col], rows: Sequence[Sequence[Cell]], layout: Layout) -> list[int]:
+    stacked = layout != "wide"
+    out = []
+    for i, c in enumerate(cols):
+        header = (c.short or c.header) if layout == "short" else c.header
+        words = header.split() or [""]
+        need = max(len(w) for w in words)  # headers may wrap at spaces, never inside a word
+        for r in rows:
+            lines = _cell_lines(r[i], stacked)
+            if c.kind == "text":
+                longest_word = max((len(w) for ln in lines for w in ln.split()), default=0)
+                need = max(need, min(max(len(ln) for ln in lines), max(TEXT_MIN, longest_word)))
+            else:
+                need = max(need, *(len(ln) for ln in lines))
+        out.append(need)
+    return out
+
+
+def choose_layout(cols: Sequence[Col], rows: Sequence[Sequence[Cell]], width: int) -> Layout:
+    """The first layout (wide, stacked, short, long) whose table fits in ``width`` columns."""
+    has_est = any(isinstance(c, Est) for r in rows for c in r)
+    has_short = any(c.short for c in cols)
+    candidates: list[Layout] = ["wide"]
+    if has_est:
+        candidates.append("stacked")
+    if has_short:
+        candidates.append("short")
+    for layout in candidates:
+        if sum(_widths(cols, rows, layout)) + _overhead(len(cols)) <= width:
+            return layout
+    return "long"
+
+
+def print_title(console: Console, title: str) -> None:
+    """A title wrapped at spaces (never inside a name), left-aligned."""
+    for line in textwrap.wrap(
+        title, width=max(console.width, 20), break_long_words=False, break_on_hyphens=False
+    ) or [""]:
+        console.print(Text(line, style="bold"), soft_wrap=True)
+
+
+def print_lines(console: Console, text: str, indent: str = "") -> None:
+    """Plain text wrapped at spaces to the console's width."""
+    for line in textwrap.wrap(
+        text,
+        width=max(console.width, 20),
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    ):
+        console.print(Text(line), soft_wrap=True, highlight=False)
+
+
+def show(
+    console: Console,
+    title: str,
+    cols: Sequence[Col],
+    rows: Sequence[Sequence[Cell]],
+    notes: Sequence[str] = (),
+    layout: Layout | None = None,
+) -> Layout:
+    """Print a table in the first layout that fits; then its legend and ``notes``. Returns the
+    layout used."""
+    rows = [list(r) for r in rows]
+    layout = layout or choose_layout(cols, rows, console.width)
+    if title:
+        print_title(console, title)
+    if layout == "long":
+        _print_long(console, cols, rows)
+    else:
+        stacked = layout != "wide"
+        widths = _widths(cols, rows, layout)
+        t = _table(stacked and any(isinstance(c, Est) for r in rows for c in r))
+        for c, w in zip(cols, widths, strict=True):
+            header = (c.short or c.header) if layout == "short" else c.header
+            t.add_column(
+                header,
+                justify="left" if c.kind != "number" else "right",
+                # cells never wrap: every column is at least as wide as its longest line;
+                # headers wrap at spaces
+                min_width=w if c.kind != "text" else min(w, TEXT_MIN),
+                # and no wider: rich would otherwise widen a column to its unwrapped header
+                # and then cut the cells of the last one to fit the width
+                max_width=w if c.kind != "text" else None,
+                overflow="fold",
+            )
+        for r in rows:
+            t.add_row(*[Text("\n".join(_cell_lines(cell, stacked))) for cell in r])
+        console.print(t)
+    legend = [(c.short, c.header, c.meaning) for c in cols if layout == "short" and c.short]
+    for code, header, meaning in legend:
+        same = meaning.replace(" ", "_") == header or not meaning
+        print_lines(console, f"{code}: {header}" + ("" if same else f" — {meaning}"), "  ")
+    for n in notes:
+        print_lines(console, n)
+    return layout
+
+
+def _print_long(console: Console, cols: Sequence[Col], rows: list[list[Cell]]) -> None:
+    key_w = min(max(len(c.header) for c in cols[1:]) if len(cols) > 1 else 0, 36)
+    for r in rows:
+        console.print(Text(" ".join(_cell_lines(r[0], False)), style="bold"), soft_wrap=True)
+        for c, cell in zip(cols[1:], r[1:], strict=True):
+            value = " ".join(_cell_lines(cell, False))
+            print_lines(console, f"{c.header.ljust(key_w)}  {value}", "  ")
+    console.print()
+
+
+# ---- progress ---------------------------------------------------------------------------------
+class LineProgress(Progress):
+    """A rich progress bar on a terminal; piped, a plain line on stderr every ``every`` seconds
+    (and at the start and the end), so a log shows the run is alive."""
+
+    def __init__(self, *columns: Any, every: float = 5.0, **kwargs: Any) -> None:
+        super().__init__(*columns, **kwargs)
+        self.plain = self.disable
+        self.every = every
+        self._last: dict[TaskID, float] = {}
+        self._t0: dict[TaskID, float] = {}
+
+    def add_task(self, description: str, *args: Any, **kwargs: Any) -> TaskID:
+        task = super().add_task(description, *args, **kwargs)
+        if self.plain:
+            self._t0[task] = self._last[task] = time.perf_counter()
+            self._line(task)
+        return task
+
+    def update(self, task_id: TaskID, *args: Any, **kwargs: Any) -> None:
+        super().update(task_id, *args, **kwargs)
+        if self.plain:
+            self._maybe_line(task_id)
+
+    def advance(self, task_id: TaskID, advance: float = 1) -> None:
+        super().advance(task_id, advance)
+        if self.plain:
+            self._maybe_line(task_id)
+
+    def _maybe_line(self, task_id: TaskID) -> None:
+        t = self._tasks[task_id]
+        now = time.perf_counter()
+        if now - self._last.get(task_id, 0.0) >= self.every or (
+            t.total is not None and t.completed >= t.total and not t.fields.get("_said_done")
+        ):
+            self._last[task_id] = now
+            if t.total is not None and t.completed >= t.total:
+                t.fields["_said_done"] = True
+            self._line(task_id)
+
+    def _line(self, task_id: TaskID) -> None:
+        t = self._tasks[task_id]
+        elapsed = time.perf_counter() - self._t0.get(task_id, time.perf_counter())
+        total = int(t.total) if t.total is not None else None
+        done = int(t.completed)
+        text = f"{t.description}: {done}" + (f" of {total}" if total is not None else "")
+        text += f" ({elapsed:.0f} s"
+        if total and 0 < done < total and elapsed > 0:
+            text += f", about {(total - done) * elapsed / done:.0f} s left"
+        text += ")"
+        self.console.print(text, highlight=False, soft_wrap=True)
+
+
+# ---- the commands' tables ---------------------------------------------------------------------
+CI_NOTE = (
+    "[low, high]: 95% confidence interval (t interval over the paired replications: every "
+    "scenario runs on the same seeds)."
+)
+
+
+def print_comparison(console: Console, result: Any, replications: int, seed: int) -> None:
+    """``jusim compare``: one table per outcome (attainment, difference from the baseline, cost)."""
+    df = result.table
+    base = result.baseline
+    cols = [
+        Col("scenario", kind="name"),
+        Col("attainment", short="att", meaning="mean attainment at the horizon (1 = target met)"),
+        Col(f"difference from {base}", short=f"vs {base}", meaning="paired mean difference"),
+        Col("cost per case £k", short="£k/case", meaning="cumulative spend per case resolved"),
+    ]
+    for outcome, sub in df.groupby("outcome", sort=False):
+        rows = []
+        for r in sub.itertuples():
+            diff: Cell = (
+                "baseline"
+                if r.scenario == base
+                else Est(r.diff, r.diff_ci_low, r.diff_ci_high, signed=True)
+            )
+            rows.append(
+                [
+                    r.scenario,
+                    Est(r.mean, r.ci_low, r.ci_high),
+                    diff,
+                    Est(r.cost_per_outcome, r.cost_ci_low, r.cost_ci_high, digits=0),
+                ]
+            )
+        show(
+            console,
+            f"{outcome}: attainment at the horizon (1 = target met), {replications} paired "
+            f"replications, seed {seed}",
+            cols,
+            rows,
+        )
+        console.print()
+    print_lines(console, CI_NOTE)
+
+
+def print_validation(console: Console, effects: Sequence[Any], replications: int, seed: int):
+    """``jusim validate``: one row per effect."""
+    cols = [
+        Col("pattern", kind="name"),
+        Col("measure", kind="text"),
+        Col("mean [95% CI]", short="mean", meaning="effect size with its 95% interval"),
+        Col("holds", kind="name"),
+    ]
+    rows = [
+        [
+            e.pattern + (" control" if e.control else ""),
+            e.measure,
+            Est(e.mean, e.ci_low, e.ci_high, digits=3),
+            "yes" if e.holds else "NO",
+        ]
+        for e in effects
+    ]
+    show(
+        console,
+        f"Stylized facts, {replications} paired replications, seed {seed}",
+        cols,
+        rows,
+        notes=[
+            "A control row measures the same effect with the fact's mechanism switched off; "
+            "'holds' there means the fact goes away, as it should.",
+            CI_NOTE,
+        ],
+    )
+
+
+def print_scenarios(console: Console, folder: Any, scenarios: Sequence[tuple[str, str]], ivs):
+    """``jusim scenarios``: the shipped files and the registered interventions."""
+    show(
+        console,
+        f"Scenarios in {folder}",
+        [Col("name", kind="name"), Col("description", kind="text")],
+        scenarios,
+    )
+    console.print()
+    show(
+        console,
+        "Interventions",
+        [Col("type", kind="name"), Col("what it does", kind="text")],
+        ivs,
+    )
+
+
+def print_frame(
+    console: Console,
+    df: Any,
+    title: str,
+    limit: int,
+    meanings: dict[str, str] | None = None,
+    prefixes: dict[str, str] | None = None,
+) -> None:
+    """A data frame (``jusim results``): long headers get short codes and a legend when the
+    table is too wide; numbers to 3 significant figures. ``prefixes`` maps a column to the
+    letter of its code (e.g. ``m`` for metrics); others get ``c``."""
+    meanings = meanings or {}
+    prefixes = prefixes or {}
+    counts: dict[str, int] = {}
+    cols = []
+    for c in df.columns:
+        name = str(c)
+        is_num = df[c].dtype != object
+        short = None
+        if len(name) > 8:
+            p = prefixes.get(name, "c")
+            counts[p] = counts.get(p, 0) + 1
+            short = f"{p}{counts[p]}"
+        cols.append(
+            Col(
+                name,
+                short=short,
+                meaning=meanings.get(name, ""),
+                kind="number" if is_num else "name",
+            )
+        )
+    rows = [list(r) for r in df.head(limit).itertuples(index=False)]
+    show(console, title, cols, rows)
+    if len(df) > limit:
+        console.print(f"... {len(df) - limit} more rows (use --limit)")
+
+
+def print_sensitivity(
+    console: Console,
+    table: Any,
+    method: str,
+    conf_level: float,
+    labels: dict[str, str],
+    advice: dict[str, str],
+) -> None:
+    """``jusim sensitivity``: one table per metric, then what is not resolved and why."""
+    for m, sub in table.groupby("metric", sort=False):
+        indices = list(dict.fromkeys(sub["index"]))
+        cols = [Col("factor", kind="name")] + [Col(k) for k in indices]
+        rows = []
+        for f, frows in sub.groupby("factor", sort=False):
+            cells: list[Cell] = [labels.get(f, f)]
+            for k in indices:
+                r = frows[frows["index"] == k].iloc[0]
+                cells.append(
+                    num(r.value, 3)
+                    if math.isnan(r.conf)
+                    else f"{num(r.value, 3)} ± {num(r.conf, 3)}"
+                )
+            rows.append(cells)
+        notes = [advice[m]] if m in advice else []
+        show(
+            console,
+            f"{m}: {method} indices, {round(conf_level * 100)}% confidence intervals",
+            cols,
+            rows,
+            notes=notes,
+        )
+        console.print()
+
+
+def print_discovery(console: Console, trajectory: Sequence[Any]) -> None:
+    """``jusim discover``: the PRIM peeling trajectory, about ten steps of it."""
+    step = max(1, len(trajectory) // 10)
+    rows = [
+        [i, f"{b.coverage:.0%}", f"{b.density:.0%}", b.n, ", ".join(b.limits) or DASH]
+        for i, b in list(enumerate(trajectory))[::step]
+    ]
+    show(
+        console,
+        "PRIM peeling trajectory (coverage vs density)",
+        [
+            Col("step"),
+            Col("coverage", meaning="share of all successful runs inside the box"),
+            Col("density", meaning="share of runs inside the box that succeed"),
+            Col("runs"),
+            Col("restricted factors", kind="text"),
+        ],
+        rows,
+        notes=[
+            "coverage: share of all successful runs inside the box; density: share of the "
+            "box's runs that succeed."
+        ],
+    )
