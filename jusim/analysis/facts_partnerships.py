@@ -19,10 +19,21 @@ above attainment at 10 partners.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from jusim.analysis.validation import Effect, _effect
 from jusim.scenario import Scenario, parse_scenario
+
+if TYPE_CHECKING:  # validation.py imports this module at its end to register the family
+    from jusim.analysis.validation import Effect
+
+
+def _effect(*args, **kwargs) -> Effect:
+    from jusim.analysis.validation import _effect as effect
+
+    return effect(*args, **kwargs)
+
 
 OUTCOME = "rough_sleeping"
 # the order partners join: the biggest roles in rough sleeping first, then the rest
