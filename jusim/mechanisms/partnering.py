@@ -39,7 +39,7 @@ it is what these two mechanisms, the decision rule and the money ledger produce 
 | integration | share | 0.5 | 0–1 | extra cases per £ when a partnership integrates all the clients' needs at full efficiency |
 | reach | per unit role share | 2.5 | 0–50 | how fast needs covered saturate as role weight is added |
 | seat | admin-months / month | 1.0 | 0–10 | administration per seat (the overhead module prices it) |
-| consultation | admin-months / month / link | 0.25 | 0–10 | administration per consultation link |
+| consultation | admin-months / month / link | 0.1 | 0–10 | administration per consultation link |
 | agreement | per link at capacity 1 | 0.15 | 0–10 | slowing of decisions per consultation link |
 | setup | months | 6 | 0–120 | months from formation before a partnership delivers |
 """
@@ -72,11 +72,11 @@ class PartnershipParams(Params):
         1.0, ge=0, le=10, description="admin-months a month per seat (unit of admin_demand)"
     )
     consultation: float = Field(
-        0.25,
+        0.1,
         ge=0,
         le=10,
-        description="admin-months a month per consultation link (a quarter of a seat: "
-        "assumption 0.05–1; sources give no number, evidence-catalogue §7 gaps)",
+        description="admin-months a month per consultation link (a tenth of a seat: "
+        "assumption 0.05–0.5; sources give no number, evidence-catalogue §7 gaps)",
     )
     agreement: float = Field(
         0.15,
