@@ -24,6 +24,7 @@ from jusim.mechanisms import (
     churn,
     contact,
     decision,
+    funding,
     overhead,
     own_targets,
     production,
@@ -67,6 +68,7 @@ class Rules:
     membership: np.ndarray  # (O, A) bool: sits on the outcome's partnership
     focused: np.ndarray  # (O, A) £k/month of seconded staff salaries spent on the outcome
     focused_input: np.ndarray  # (O, A) what that seconded time is worth as input (focus x)
+    funded: np.ndarray  # (O, A) bool: the outcome's pot pays for this agency's work
     service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
     # (A,) senior/administrative time demanded this month by partnership seats, meetings,
     # consultations and reports, in months of partnership administration at admin capacity 1
@@ -75,7 +77,9 @@ class Rules:
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
         z = np.zeros((n_outcomes, n_agencies))
-        rules = cls(z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy())
+        rules = cls(
+            z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy(), funded=z.astype(bool)
+        )
         rules.admin_demand = np.zeros(n_agencies)
         return rules
 
@@ -106,6 +110,7 @@ class JoinedUpModel(mesa.Model):
         self.own_att = np.ones(a)
         self.own_z = np.zeros(a)  # log productivity of own business (own_targets.py)
         self.shares: np.ndarray | None = None
+        self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
         self.contact = np.zeros((a, a))
         self.relationship = ties.relationship_strength(self.roster, self.params.ties)
         for k in range(a):
@@ -187,7 +192,9 @@ class JoinedUpModel(mesa.Model):
         rel = self.shares[:, -1] * free
 
         # (5) production
-        inputs = joint + focused_input + pooled.sum(axis=1, keepdims=True) * w.role_shares
+        pot = funding.pot_spending(pooled.sum(axis=1), r.funded, w.roles, p.funding)
+        inputs = joint + focused_input + pot
+        self.inputs = inputs  # (O, A) work in each role this month, £k (for analysis)
         effective = production.joint_input(inputs, w.roles, p.production.complementarity)
         kappa = production.coordination(
             self.trust, self.understanding, w.roles, p.production.coordination_floor

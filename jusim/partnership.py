@@ -19,7 +19,8 @@ and adds is computed by array functions in ``mechanisms/partnering.py``:
 - ``cost`` (P,) running cost last month (£k: seats and consultation), ``gain`` (P,) what it
   delivered last month (extra cases per £, a share);
 - ``live`` (P,) not wound up; ``mandated`` (P,) convened by an intervention (which keeps it live
-  while the intervention is active and winds it up when it ends).
+  while the intervention is active and winds it up when it ends); ``charter`` (P, A) the members
+  the convening intervention named (others, such as grantees, may join it month by month).
 
 Rows are never removed (a wound-up partnership keeps its history), so indices are stable.
 """
@@ -44,6 +45,7 @@ class Partnerships:
     n_agencies: int
     outcome: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     members: np.ndarray = field(default=None)  # type: ignore[assignment]
+    charter: np.ndarray = field(default=None)  # type: ignore[assignment]
     lead: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     clout: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
     founded: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
@@ -60,6 +62,9 @@ class Partnerships:
     def __post_init__(self) -> None:
         if self.members is None:
             self.members = np.zeros((0, self.n_agencies), bool)
+        if self.charter is None:
+            self.charter = self.members.copy()
+        self._latest: dict[int, int] = {}  # outcome -> partnership convened last this month
 
     @property
     def count(self) -> int:
@@ -83,6 +88,7 @@ class Partnerships:
         row[np.asarray(members, dtype=np.int64)] = True
         self.outcome = _grow(self.outcome, outcome)
         self.members = np.vstack([self.members, row[None, :]])
+        self.charter = np.vstack([self.charter, row[None, :]])
         self.lead = _grow(self.lead, -1)
         self.clout = _grow(self.clout, 0.0)
         self.founded = _grow(self.founded, month)
@@ -106,17 +112,29 @@ class Partnerships:
             self.live
             & self.by_intervention
             & (self.outcome == outcome)
-            & (self.members == row[None, :]).all(axis=1)
+            & (self.charter == row[None, :]).all(axis=1)
         )
         hit = np.flatnonzero(same)
         k = int(hit[0]) if hit.size else self.create(outcome, members, month, setup, True)
         self.mandated[k] = True
+        self._latest[int(outcome)] = k
+        return k
+
+    def join(self, outcome: int, agencies: np.ndarray) -> int | None:
+        """Add ``agencies`` this month to the partnership last convened on ``outcome`` (for
+        example grantees reporting to a pooled budget's partnership); None if there is none."""
+        k = self._latest.get(int(outcome))
+        if k is not None:
+            self.members[k, np.asarray(agencies, dtype=np.int64)] = True
         return k
 
     def begin_month(self) -> None:
         """Before the interventions act: nobody has convened anything yet this month, and the
         leads of intervention partnerships are appointed afresh (by ``accountable_lead``)."""
         self.mandated[:] = False
+        self._latest = {}
+        rows = self.by_intervention
+        self.members[rows] = self.charter[rows]  # who joins this month is decided afresh
         self.lead[self.by_intervention] = -1
         self.clout[self.by_intervention] = 0.0
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, field_validator
+
+from jusim.strict import StrictModel
 
 if TYPE_CHECKING:
     from jusim.model import JoinedUpModel
@@ -34,8 +36,8 @@ def register(cls: type[Intervention]) -> type[Intervention]:
     return cls
 
 
-class Intervention(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Intervention(StrictModel):
+    """Strict, frozen, finite parameters (see ``jusim.strict``)."""
 
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""
@@ -68,6 +70,15 @@ class OutcomePartnership(Intervention):
     start: int = Field(0, ge=0, le=1200, description="month it starts")
     end: int | None = Field(None, ge=1, le=1200, description="month it ends (default: never)")
 
+    @field_validator("members")
+    @classmethod
+    def _members(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and not v:
+            raise ValueError("at least one member agency (or leave 'members' out)")
+        if v is not None and len(set(v)) != len(v):
+            raise ValueError("distinct member agencies (each named once)")
+        return v
+
     def check(self, scenario: Scenario) -> list[tuple[str, Any, str]]:
         problems: list[tuple[str, Any, str]] = []
         if self.outcome not in scenario.outcome_names:
@@ -95,3 +106,11 @@ def convene(model: JoinedUpModel, o: int, members) -> int:
     at the first call); return its index in ``model.partnerships``. Call it every active month:
     a partnership its interventions no longer convene is wound up."""
     return model.partnerships.convene(o, members, model.month, model.params.partnership.setup)
+
+
+def join(model: JoinedUpModel, o: int, agencies) -> None:
+    """This month, ``agencies`` also sit on the partnership last convened on outcome ``o``
+    (grantees report to the pooled budget's partnership); if none was convened, they convene
+    one of their own."""
+    if model.partnerships.join(o, agencies) is None:
+        convene(model, o, agencies)
