@@ -37,6 +37,7 @@ from jusim.mechanisms import (
 )
 from jusim.mechanisms import capacity as workload
 from jusim.metrics import Recorder, RunResult
+from jusim.partnership import Partnerships
 from jusim.scenario import Scenario
 from jusim.world import build_world, initial_roster
 
@@ -72,11 +73,11 @@ class Rules:
     focused_input: np.ndarray  # (O, A) what that seconded time is worth as input (focus x)
     funded: np.ndarray  # (O, A) bool: the outcome's pot pays for this agency's work
     service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
+    # (A,) senior/administrative time demanded this month by partnership seats, meetings,
+    # consultations and reports, in months of partnership administration at admin capacity 1
+    admin_demand: np.ndarray | None = None
     leak: np.ndarray | None = None  # (A,) share of partners' trust lost by a scheduled leak
     narrow_lift: np.ndarray | None = None  # (A,) rise in measured own attainment per case shifted
-    # (A,) senior/administrative time demanded this month by partnership seats, meetings,
-    # consultations and reports, in admin-months (capacity.py)
-    admin_demand: np.ndarray | None = None
     capacity_boost: np.ndarray | None = None  # (A,) admin-months a month added (capacity building)
     report_factor: np.ndarray | None = None  # (A,) reporting demand relative to normal (1)
     budget_charge: np.ndarray | None = None  # (A,) £k charged to (< 0: granted to) each budget
@@ -87,9 +88,9 @@ class Rules:
         rules = cls(
             z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy(), funded=z.astype(bool)
         )
+        rules.admin_demand = np.zeros(n_agencies)
         rules.leak = np.zeros(n_agencies)
         rules.narrow_lift = np.zeros(n_agencies)
-        rules.admin_demand = np.zeros(n_agencies)
         rules.capacity_boost = np.zeros(n_agencies)
         rules.report_factor = np.ones(n_agencies)
         rules.budget_charge = np.zeros(n_agencies)
@@ -132,6 +133,7 @@ class JoinedUpModel(mesa.Model):
         self.relationship = ties.relationship_strength(self.roster, self.params.ties)
         for k in range(a):
             Agency(self, k)
+        self.partnerships = Partnerships(a)
         self.interventions = list(scenario.interventions)
         self.intervention_state = [iv.setup(self) for iv in self.interventions]
         self.hazard = np.minimum(1.0, w.churn * scenario.context.churn_scale)  # monthly, per agency
@@ -150,9 +152,18 @@ class JoinedUpModel(mesa.Model):
         # (1) rules
         self.rules = Rules.empty(w.n_outcomes, w.n_agencies)
         self.rules.service_share = w.service_share.copy()
+        pt = self.partnerships
+        pt.begin_month()
         for iv, state in zip(self.interventions, self.intervention_state, strict=True):
             iv.apply(self, state)
+        pt.end_interventions()
         r = self.rules
+        r.membership = pt.membership(w.n_outcomes)
+        demand = pt.month_demand(self.understanding, p.partnership)  # (P, A) admin-months
+        demand = demand * workload.reporting_scale(r.report_factor, p.capacity)[None, :]
+        r.admin_demand += demand.sum(axis=0) + workload.consultations(
+            r.membership, r.report_factor, p.capacity, self.streams["admin"]
+        )
 
         # (2) churn
         leavers = churn.apply_churn(
@@ -167,15 +178,13 @@ class JoinedUpModel(mesa.Model):
         # (3) resources: overhead first, then commitments the agency no longer controls
         self.budget = np.maximum(self.budget - r.budget_charge, 0.0)
         disc = w.discretionary_share * self.budget
-        r.admin_demand = r.admin_demand + workload.seat_demand(
-            r.membership, r.report_factor, p.capacity, self.streams["admin"]
-        )
         drawn, self.participation = workload.service(
             r.admin_demand,
             workload.capacity(w.admin_capacity, w.staff, r.capacity_boost, p.capacity),
             p.capacity,
         )
-        ovh = overhead.overhead(r.membership, p.overhead)
+        seat_cost = overhead.overhead(demand, p.overhead)  # (P, A) £k of senior time
+        ovh = pt.by_outcome(seat_cost, w.n_outcomes)
         ovh_total = ovh.sum(axis=0)
         pooled = r.pool_share * disc[None, :]
         focused = r.focused.copy()
@@ -191,8 +200,10 @@ class JoinedUpModel(mesa.Model):
         )
         lost = np.minimum(overhead.core_loss(drawn, p.overhead), core)  # staff off the front line
         core = core - lost
-        seats = r.membership.sum(axis=0)
-        ovh = ovh + r.membership * np.where(seats > 0, lost / np.maximum(seats, 1), 0.0)
+        total = demand.sum(axis=0)
+        lost_by = demand * np.where(total > 0, lost / np.where(total > 0, total, 1.0), 0.0)
+        pt.cost = (seat_cost + lost_by).sum(axis=1)
+        ovh = ovh + pt.by_outcome(lost_by, w.n_outcomes)
         ovh_paid = np.minimum(ovh_total, self.budget) + lost
 
         # (4) decision
@@ -235,8 +246,13 @@ class JoinedUpModel(mesa.Model):
         kappa = production.coordination(
             self.trust, self.understanding, w.roles, p.production.coordination_floor
         )
+        integration = pt.deliver(w.roles, w.admin_capacity, p.partnership)
         capacity = services.capacity(
-            kappa, effective, w.service_outcome, r.service_share, w.service_cost
+            kappa,
+            effective * (1.0 + integration),
+            w.service_outcome,
+            r.service_share,
+            w.service_cost,
         )
         self.pipeline, arriving = services.advance(
             self.pipeline, capacity, w.service_lag, w.service_outcome, w.n_outcomes
@@ -266,7 +282,7 @@ class JoinedUpModel(mesa.Model):
             staff_share,
             np.where(disc > 0, rel / safe, 0.0),
             w.involved,
-            r.membership * self.participation[None, :],
+            pt.members[pt.live] * self.participation[None, :],
             postings,
             p.contact,
         )
@@ -297,6 +313,8 @@ class JoinedUpModel(mesa.Model):
         # (7) learning: progress relative to the pace the target needs
         progress = (before - self.need) / np.maximum(before, 1e-9) / w.required_rate
         self.experience = decision.learn(self.experience, progress, w.involved, p.decision)
+
+        pt.age_one_month()
 
         # (8) record
         spend = joint.sum(axis=1) + focused.sum(axis=1) + pooled.sum(axis=1) + ovh.sum(axis=1)

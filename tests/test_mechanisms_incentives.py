@@ -154,13 +154,14 @@ class TestCapacity:
         assert drawn[0] == pytest.approx(self.p.stretch * 2.0)
         assert part[0] == pytest.approx((1.0 + self.p.stretch * 2.0) / 3.0)
 
-    def test_seat_demand_and_streamlined_reporting(self):
+    def test_streamlined_reporting_and_random_consultations(self):
+        scale = capacity.reporting_scale(np.array([1.0, 0.5]), self.p)
+        np.testing.assert_allclose(scale, [1.0, 1 - self.p.reporting * 0.5])
         m = np.array([[True, False], [True, False]])
-        calm = self.p.model_copy(update={"consultations": 0.0})
-        full = capacity.seat_demand(m, np.ones(2), calm, rng())
-        light = capacity.seat_demand(m, np.full(2, 0.5), calm, rng())
-        np.testing.assert_allclose(full, [2.0, 0.0])
-        assert light[0] == pytest.approx(2.0 * (1 - self.p.reporting * 0.5))
-        busy = [capacity.seat_demand(m, np.ones(2), self.p, rng(k))[0] for k in range(400)]
-        expected = 2.0 + self.p.consultation * self.p.consultations * 2
-        assert np.mean(busy) == pytest.approx(expected, rel=0.05)
+        g = rng(11)
+        busy = [capacity.consultations(m, np.ones(2), self.p, g) for _ in range(4000)]
+        assert all(b[1] == 0 for b in busy)  # no seats, no consultations
+        expected = self.p.consultation * self.p.consultations * 2
+        assert np.mean([b[0] for b in busy]) == pytest.approx(expected, rel=0.1)
+        fewer = [capacity.consultations(m, np.full(2, 0.5), self.p, g)[0] for _ in range(4000)]
+        assert np.mean(fewer) < np.mean([b[0] for b in busy])

@@ -8,14 +8,13 @@ overload (001 ¶90, ¶106); reporting requirements are a heavy, costly burden fo
 agreements (001 ¶141). Catalogue M56–M58, fact 8.
 
 Units: admin-months a month (months of partnership administration: meetings, papers, reports).
-Demand is ``Rules.admin_demand`` — partnership seats and whatever else interventions add — plus
-one ``seat`` per partnership membership, whose ``reporting`` share streamlined reporting cuts:
+Demand is ``Rules.admin_demand``: each partnership's seats and consultation links
+(``mechanisms/partnering.py``), whose ``reporting`` share streamlined reporting cuts, plus
+consultations and requests that arrive at random, uncoordinated (001 ¶90), in proportion to the
+seats ``n_a`` an agency holds (streamlining coordinates them too):
 
-``demand_a = admin_demand_a + seat * n_a * (1 - reporting * (1 - report_factor_a))``
+``demand_a = sum_p D[p, a] * (1 - reporting * (1 - report_factor_a))``
 ``          + consultation * Poisson(consultations * n_a * report_factor_a)``
-
-with ``n_a`` the agency's partnership seats (memberships); consultations arrive at random and
-uncoordinated (001 ¶90), and streamlining coordinates them too.
 ``capacity_a = admin_capacity_a * staff_a * admin_share + capacity_boost_a``
 
 Demand within capacity is absorbed by the time the agency has for partnership work. Beyond it,
@@ -28,7 +27,6 @@ front line: core output falls) and leaves the rest undone (its participation fal
 | parameter | unit | default | bounds | meaning |
 |---|---|---|---|---|
 | admin_share | admin-months / month / member of staff | 0.05 | 0–1 | time for partnership work per member of staff at admin capacity 1 |
-| seat | admin-months / month | 1.0 | 0–10 | demand of one partnership seat |
 | reporting | share | 0.4 | 0–1 | share of a seat's demand that is reporting and monitoring |
 | stretch | share | 0.5 | 0–1 | share of demand beyond capacity met by taking staff off core service |
 | consultations | per seat per month | 0.5 | 0–10 | consultations and requests arriving per seat held |
@@ -56,9 +54,6 @@ class CapacityParams(Params):
         le=1,
         description="admin-months a month per member of staff at admin capacity 1 (0.02–0.1)",
     )
-    seat: float = Field(
-        1.0, ge=0, le=10, description="admin-months a month per partnership seat (0.5–2)"
-    )
     reporting: float = Field(
         0.4, ge=0, le=1, description="share of a seat's demand that is reporting (0.2–0.6)"
     )
@@ -83,18 +78,21 @@ def capacity(
     return admin_capacity * staff * params.admin_share + boost
 
 
-def seat_demand(
+def reporting_scale(report_factor: np.ndarray, params: CapacityParams) -> np.ndarray:
+    """(A,) multiplier on partnership demand: the reporting share scaled by ``report_factor``."""
+    return 1.0 - params.reporting * (1.0 - report_factor)
+
+
+def consultations(
     membership: np.ndarray,
     report_factor: np.ndarray,
     params: CapacityParams,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """(A,) admin-months a month for the partnership seats each agency holds and the
-    consultations they bring (one Poisson draw per agency a month)."""
-    seats = membership.sum(axis=0)
-    per_seat = params.seat * (1.0 - params.reporting * (1.0 - report_factor))
-    asked = rng.poisson(params.consultations * seats * report_factor)
-    return seats * per_seat + params.consultation * asked
+    """(A,) admin-months a month of consultations and requests that arrive at random, in
+    proportion to the seats each agency holds (one Poisson draw per agency a month)."""
+    asked = rng.poisson(params.consultations * membership.sum(axis=0) * report_factor)
+    return params.consultation * asked
 
 
 def service(
