@@ -81,6 +81,7 @@ class Rules:
     capacity_boost: np.ndarray | None = None  # (A,) admin-months a month added (capacity building)
     report_factor: np.ndarray | None = None  # (A,) reporting demand relative to normal (1)
     budget_charge: np.ndarray | None = None  # (A,) £k charged to (< 0: granted to) each budget
+    learning_boost: np.ndarray | None = None  # (O, A) extra speed of learning (feedback)
 
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
@@ -94,6 +95,7 @@ class Rules:
         rules.capacity_boost = np.zeros(n_agencies)
         rules.report_factor = np.ones(n_agencies)
         rules.budget_charge = np.zeros(n_agencies)
+        rules.learning_boost = z.copy()
         return rules
 
 
@@ -312,7 +314,9 @@ class JoinedUpModel(mesa.Model):
 
         # (7) learning: progress relative to the pace the target needs
         progress = (before - self.need) / np.maximum(before, 1e-9) / w.required_rate
-        self.experience = decision.learn(self.experience, progress, w.involved, p.decision)
+        learned = decision.learn(self.experience, progress, w.involved, p.decision)
+        step = (1.0 + r.learning_boost) * (learned - self.experience)  # feedback speeds it
+        self.experience = np.clip(self.experience + step, 0.0, 1.0)
 
         pt.age_one_month()
 

@@ -50,6 +50,8 @@ MINIMAL = {
     "narrow_target": {"agency": "education_department"},
     "capacity_building": {"agencies": ["homelessness_charity"]},
     "streamlined_reporting": {},
+    "reward_grant": {"outcome": RS},
+    "performance_feedback": {"outcome": RS},
     "service_mix": {"outcome": "early_years", "service": "family_support"},
 }
 

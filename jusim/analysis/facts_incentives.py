@@ -369,6 +369,56 @@ def fact_overload(seeds) -> list[Effect]:
     ]
 
 
+ATTRIBUTION_OUTCOME = "rough_sleeping"
+
+
+def fact_attribution(seeds) -> list[Effect]:
+    """Fact 5: when credit for an outcome is diluted among its contributors and not shared,
+    they invest little in it; shared credit (a cross-cutting target) raises their collaborative
+    investment. Control: with no accountability
+    pressure, shared credit earns nothing and the rise goes."""
+    from jusim import load_scenario
+
+    silo_s = load_scenario("silo")
+    shared = {"type": "shared_targets", "outcome": ATTRIBUTION_OUTCOME}
+    nobody = silo_s.with_overrides(
+        {f"agencies.{a}.accountability": 0.0 for a in silo_s.agency_names}
+    )
+    arms = {
+        "silo": silo_s,
+        "shared": added(silo_s, shared),
+        "nobody": nobody,
+        "nobody+shared": added(nobody, shared),
+    }
+    runs = {k: _runs(v, seeds) for k, v in arms.items()}
+    first = runs["silo"][0]
+    o = first.outcomes.index(ATTRIBUTION_OUTCOME)
+    w = arms["silo"].outcomes[o].contributors
+    cols = [first.agencies.index(n) for n in w]
+
+    def invest(r):  # contributors' share of discretionary budget on joint work, months 1-36
+        return r["joint_share"][1:37, cols].mean()
+
+    def diff(arm, base):
+        return [invest(x) - invest(y) for x, y in zip(runs[arm], runs[base], strict=True)]
+
+    return [
+        _effect(
+            "5",
+            "shared target minus silo: contributors' joint share",
+            diff("shared", "silo"),
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "5",
+            "control, no accountability pressure: shared target minus none, joint share",
+            diff("nobody+shared", "nobody"),
+            lambda lo, hi: not lo > 0,
+            control=True,
+        ),
+    ]
+
+
 def effects(seeds) -> list[Effect]:
     """Every fact of this family, with its controls."""
     return (
@@ -376,6 +426,7 @@ def effects(seeds) -> list[Effect]:
         + fact_trust_shock(seeds)
         + fact_cost_shifting(seeds)
         + fact_overload(seeds)
+        + fact_attribution(seeds)
     )
 
 
@@ -389,6 +440,9 @@ PATTERNS: dict[str, str] = {
     "15": "a narrow single-agency target raises the agency's measured attainment and shifts "
     "cases and costs onto other agencies; joint targets and pooled budgets reduce it "
     "(002_5677c7bae92002df.txt ¶16)",
+    "5": "when credit for an outcome is diluted and not shared, its contributors invest little "
+    "in it; a shared target raises their investment "
+    "(003_741bbb3ed11f1208.txt 'Better together'; 002_5677c7bae92002df.txt ¶10)",
     "8": "as partnerships multiply, a small partner's participation and core-service output "
     "fall because demand exceeds its administrative capacity; capacity building and "
     "streamlined reporting soften it (001_04a1019f119c8ec4.txt ¶106–107, ¶141; "
