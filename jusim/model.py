@@ -24,6 +24,7 @@ from jusim.mechanisms import (
     churn,
     contact,
     decision,
+    defensive,
     funding,
     overhead,
     own_targets,
@@ -69,13 +70,16 @@ class Rules:
     focused_input: np.ndarray  # (O, A) what that seconded time is worth as input (focus x)
     funded: np.ndarray  # (O, A) bool: the outcome's pot pays for this agency's work
     service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
+    leak: np.ndarray | None = None  # (A,) share of partners' trust lost by a scheduled leak
 
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
         z = np.zeros((n_outcomes, n_agencies))
-        return cls(
+        rules = cls(
             z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy(), funded=z.astype(bool)
         )
+        rules.leak = np.zeros(n_agencies)
+        return rules
 
 
 class JoinedUpModel(mesa.Model):
@@ -103,6 +107,7 @@ class JoinedUpModel(mesa.Model):
         self.pipeline = np.zeros((len(w.service_outcome), 2))  # per type of provision
         self.own_att = np.ones(a)
         self.own_z = np.zeros(a)  # log productivity of own business (own_targets.py)
+        self.defence = np.zeros(a)  # defensiveness after leaks (defensive.py)
         self.shares: np.ndarray | None = None
         self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
         self.contact = np.zeros((a, a))
@@ -159,14 +164,15 @@ class JoinedUpModel(mesa.Model):
         own_credit, joint_credit = accountability.credit(
             w.accountability, self.own_att, w.involved, r.shared_target, r.sponsor, p.accountability
         )
+        openness = defensive.openness(w.openness, self.defence)
         target = decision.target_shares(
             own_credit,
-            joint_credit,
+            joint_credit * defensive.effort_factor(self.defence, p.defensive)[None, :],
             w.roles,
             self.trust,
             self.experience,
             w.risk_aversion,
-            w.openness,
+            openness,
             p.decision,
         )
         self.shares = (
@@ -215,14 +221,15 @@ class JoinedUpModel(mesa.Model):
             postings,
             p.contact,
         )
+        self.contact = defensive.sharing(self.contact, self.defence, p.defensive)
         rng = self.streams["ties"]
         with roster.batch():  # referral acts on last month's ties; new ones merge at the end
             ties.form_by_contact(roster, self.contact, p.ties, rng)
             ties.form_by_posting(roster, p.ties, rng)
-            ties.form_by_referral(roster, w.openness, p.ties, rng)
+            ties.form_by_referral(roster, openness, p.ties, rng)
         ties.maintain(roster, self.contact, p.ties, rng)
         self.relationship = ties.relationship_strength(roster, p.ties)
-        self.trust = trust.update_trust(
+        learned = trust.learn_trust(
             self.trust,
             effort,
             w.involved,
@@ -231,6 +238,9 @@ class JoinedUpModel(mesa.Model):
             p.trust,
             self.streams["trust"],
         )
+        leaks = np.maximum(trust.draw_leaks(w.n_agencies, p.trust, self.streams["trust"]), r.leak)
+        self.trust = trust.apply_leaks(learned, leaks)
+        self.defence = defensive.update(self.defence, leaks, w.involved, p.defensive)
         self.understanding = understanding.update_understanding(
             self.understanding, self.contact, self.relationship, p.understanding
         )

@@ -19,6 +19,7 @@ from jusim.mechanisms.accountability import AccountabilityParams
 from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
+from jusim.mechanisms.defensive import DefensiveParams
 from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
@@ -168,6 +169,7 @@ class Parameters(Strict):
     understanding: UnderstandingParams = UnderstandingParams()
     own_targets: OwnTargetParams = OwnTargetParams()
     funding: FundingParams = FundingParams()
+    defensive: DefensiveParams = DefensiveParams()
 
 
 class Scenario(Strict):
