@@ -515,11 +515,12 @@ def experiment_cases(rng: random.Random) -> list[Case]:
         add("one setting, two factors", d)
     for _ in range(15):
         d = exp()
-        lo = rng.choice([0.2, 1.1, 5.01, -0.9])
+        whole = rng.randrange(-2, 8)  # a range strictly between two whole numbers
+        lo = whole + rng.choice([0.01, 0.2, 0.5])
         d["factors"]["f0"] = {
             "kind": "lever",
             "path": "interventions.secondees.count",
-            "range": [lo, lo + rng.choice([0.5, 0.7, 0.85])],
+            "range": [lo, lo + rng.uniform(0.01, whole + 0.99 - lo)],
             "integer": True,
         }
         add("integer factor without a whole number", d)
@@ -814,3 +815,62 @@ def test_runs_table_records_the_values_each_run_used(outcomes: list[Outcome]) ->
                 assert summary[m] == pytest.approx(row[m], nan_ok=True, rel=0, abs=0), (o.path, m)
             checked += 1
     assert checked >= 100
+
+
+def test_bad_command_lines(outcomes: list[Outcome], tmp_path: Path) -> None:
+    """Generated bad options and arguments: refused by the parser or the command, cleanly."""
+    rng = random.Random(SEED + 1)
+    store = next(o.out for o in outcomes if o.case.kind == "experiment" and o.exit_code == 0)
+    experiment = next(o.path for o in outcomes if o.case.kind == "experiment" and o.exit_code == 0)
+    afile = tmp_path / "a_file.txt"
+    afile.write_text("mine")
+    junk = ["", "a\u0000b", "x" * 5000, "-1", "nan", "1e999", str(tmp_path), str(afile)]
+    lines = []
+    for _ in range(60):
+        kind = rng.randrange(8)
+        bad = rng.choice(junk)
+        if kind == 0:
+            lines.append(["run", "silo", "--seed", rng.choice(["-1", "x", "1.5", "", "nan"])])
+        elif kind == 1:
+            lines.append(["run", bad])
+        elif kind == 2:
+            lines.append(["run", "silo", "--out", rng.choice([str(afile), str(tmp_path), bad])])
+        elif kind == 3:
+            opt = rng.choice(["--chunk-size", "--workers", "--out", "--scheduler"])
+            value = rng.choice(["0", "-3", "x", str(afile), "tcp://", ""])
+            lines.append(["sweep", str(experiment), opt, value])
+        elif kind == 4:
+            opt = rng.choice(["--limit", "--metric", "--sql", "--csv"])
+            value = rng.choice(["0", "nope", "SELECT * FROM nothing", "DROP VIEW runs", bad])
+            lines.append(["results", rng.choice([str(store), bad]), opt, value])
+        elif kind == 5:
+            lines.append(
+                [
+                    "discover",
+                    str(store),
+                    "-m",
+                    rng.choice(["nope", "mean_trust"]),
+                    "-t",
+                    rng.choice(["x", "nan", "2", "-1"]),
+                ]
+            )
+        elif kind == 6:
+            lines.append(
+                [
+                    "compare",
+                    "silo",
+                    rng.choice(["--replications", "--seed"]),
+                    rng.choice(["1", "-2", "x"]),
+                ]
+            )
+        else:
+            lines.append(["sensitivity", rng.choice([str(store), bad, str(experiment)])])
+    runner = CliRunner()
+    problems = []
+    for args in lines:
+        result = runner.invoke(app, args)
+        crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
+        if crashed or "Traceback" in result.output or "internal error" in result.output:
+            problems.append((args[:4], result.output[-300:]))
+    assert afile.read_text() == "mine"
+    assert not problems, problems[:3]
