@@ -1,7 +1,9 @@
 """Interventions, one module each, registered by name (see ``base.py``)."""
 
 from jusim.interventions import (  # noqa: F401  (import registers each intervention)
+    accountable_lead,
     central_unit,
+    partnership,
     pooled_budget,
     secondees,
     service_mix,
