@@ -209,7 +209,11 @@ def validate_cmd(
 
 
 def _register_plugins() -> None:
-    for module in ("jusim.experiment.commands", "jusim.dashboard.commands"):
+    for module in (
+        "jusim.experiment.commands",
+        "jusim.dashboard.commands",
+        "jusim.network_commands",
+    ):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as e:
