@@ -19,10 +19,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import jusim  # noqa: E402
-import jusim.metrics as metrics  # noqa: E402
-from engine import med_iqr, scaled_world  # noqa: E402
-from jusim.model import JoinedUpModel  # noqa: E402
+from engine import med_iqr, scaled_world
+
+import jusim
+import jusim.metrics as metrics
+from jusim.model import JoinedUpModel
 
 
 def _stub(roster, pairs=None):
@@ -33,7 +34,7 @@ def alternate(sc, repeats: int) -> tuple[np.ndarray, np.ndarray]:
     real = metrics.measures
     on, off = np.empty(repeats), np.empty(repeats)
     for k in range(-2, repeats):  # two warm-up rounds
-        for flag in ((True, False) if k % 2 else (False, True)):
+        for flag in (True, False) if k % 2 else (False, True):
             metrics.measures = real if flag else _stub
             t0 = time.perf_counter()
             jusim.run(sc, seed=max(k, 0))
