@@ -245,8 +245,7 @@ CATALOGUE: dict[str, MetricInfo] = {
     # per outcome (summary: at the horizon; outcome table: each month)
     "attainment": MetricInfo(
         "share of target (1 = met)",
-        "progress on the outcome's need against its target: (need at month 0 - need) / "
-        "(need at month 0 - target); 0 = no progress, negative = worse",
+        "progress against the target: (need at month 0 - need) / (need at month 0 - target)",
     ),
     "need": MetricInfo("cases", "stock of need (cases not yet resolved)"),
     "resolved": MetricInfo("cases per month", "cases resolved by joint work in the month"),
