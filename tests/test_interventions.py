@@ -44,6 +44,9 @@ MINIMAL = {
     "shared_targets": {"outcome": RS},
     "sponsorship": {"outcome": RS},
     "central_unit": {"outcome": RS},
+    "partnership": {"outcome": RS},
+    "accountable_lead": {"outcome": RS},
+    "trust_shock": {"by": "police"},
     "service_mix": {"outcome": "early_years", "service": "family_support"},
 }
 
@@ -263,6 +266,7 @@ ALL = [
     {"type": "shared_targets", "outcome": RS, "weight": 2.0},
     {"type": "sponsorship", "outcome": RS, "strength": 2.0, "reshuffle_rate": 0.0},
     {"type": "central_unit", "outcome": RS, "staff": 12, "pooled_share": 0.2},
+    {"type": "trust_shock", "by": "local_authority", "at": 2},
     {"type": "service_mix", "outcome": "early_years", "service": "childcare_places", "share": 1.0},
 ]
 

@@ -1,12 +1,15 @@
 """Interventions, one module each, registered by name (see ``base.py``)."""
 
 from jusim.interventions import (  # noqa: F401  (import registers each intervention)
+    accountable_lead,
     central_unit,
+    partnership,
     pooled_budget,
     secondees,
     service_mix,
     shared_targets,
     sponsorship,
+    trust_shock,
 )
 from jusim.interventions.base import REGISTRY, Intervention, register
 
