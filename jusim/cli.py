@@ -82,7 +82,7 @@ def _fmt(x, digits: int = 2) -> str:
 @app.command("run")
 def run_cmd(
     file: Annotated[str, typer.Argument(help="scenario file or shipped scenario name")],
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="random seed")] = 0,
     out: Annotated[Path | None, typer.Option(help="folder for tidy tables (Parquet)")] = None,
     force: Annotated[
         bool, typer.Option("--force", help="overwrite the tables of an earlier run in --out")
@@ -122,7 +122,7 @@ def compare_cmd(
     ] = None,
     baseline: Annotated[str, typer.Option(help="baseline scenario")] = "silo",
     replications: Annotated[int, typer.Option(min=2, help="paired replications per arm")] = 30,
-    seed: Annotated[int, typer.Option(help="master seed")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="master seed")] = 0,
     out: Annotated[Path | None, typer.Option(help="folder for tables and a figure")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON records")] = False,
     force: Annotated[
