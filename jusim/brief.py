@@ -136,8 +136,7 @@ def trajectories_svg(comparison: Any) -> str:
 
 
 def _levers(scenario: Any) -> str:
-    from jusim.interventions import REGISTRY
-
+    """Each intervention with its settings (what it does is in the evidence list below)."""
     if not scenario.interventions:
         return "no intervention"
     items = []
@@ -145,11 +144,7 @@ def _levers(scenario: Any) -> str:
         d = iv.to_dict()
         kind = d.pop("type")
         settings = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in d.items())
-        summary = REGISTRY[kind].summary if kind in REGISTRY else ""
-        items.append(
-            f"<b>{html.escape(kind.replace('_', ' '))}</b> ({html.escape(settings)})"
-            + (f" — {html.escape(summary.rstrip('.'))}" if summary else "")
-        )
+        items.append(f"<b>{html.escape(kind.replace('_', ' '))}</b> ({html.escape(settings)})")
     return "; ".join(items)
 
 
@@ -233,8 +228,9 @@ def write_brief(
     ]
     evidence += [(name, "", titles) for name, _, titles in mechanism_evidence()]
     ev_items = "".join(
-        f"<li><b>{esc(name)}</b>: {'; '.join(esc(t) for t in titles) or 'assumption (no source cited)'}</li>"
-        for name, _, titles in evidence
+        f"<li><b>{esc(name)}</b>{f' ({esc(summary.rstrip(chr(46)))})' if summary else ''}: "
+        f"{'; '.join(esc(t) for t in titles) or 'assumption (no source cited)'}</li>"
+        for name, summary, titles in evidence
     )
     sources = "; ".join(esc(full) for _, full in REPORTS.values())
     horizon = len(next(iter(comparison.runs.values()))[0].months) - 1
