@@ -252,3 +252,16 @@ def test_resolution_advice_says_when_and_what_sample_size():
     assert "first-order above total for a" in text
     # half-width 0.186 -> 0.05 takes (0.186 / 0.05)^2 = 13.8 x 64 = 886 -> 1024 (a power of 2)
     assert "samples = 1024 (8,192 runs)" in text
+
+
+def test_heartbeat_piped_prints_start_beats_and_end():
+    import time
+
+    from jusim.tables import heartbeat
+
+    con = Console(file=io.StringIO(), width=80, force_terminal=False)
+    with heartbeat(con, "work", every=0.05):
+        time.sleep(0.3)
+    lines = con.file.getvalue().splitlines()
+    assert lines[0] == "work: started" and lines[-1].startswith("work: done")
+    assert any(ln.startswith("work: running") for ln in lines[1:-1])
