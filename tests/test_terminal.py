@@ -265,3 +265,19 @@ def test_heartbeat_piped_prints_start_beats_and_end():
     lines = con.file.getvalue().splitlines()
     assert lines[0] == "work: started" and lines[-1].startswith("work: done")
     assert any(ln.startswith("work: running") for ln in lines[1:-1])
+
+
+def test_validate_command_piped(monkeypatch):
+    import jusim.analysis.validation as validation
+    from jusim.analysis.validation import Effect
+
+    def fake(replications, seed):
+        return [Effect("1", "shared minus own attainment", -0.4, -0.45, -0.35, replications, True)]
+
+    monkeypatch.setattr(validation, "validate", fake)
+    result = invoke("validate", "--replications", "3")
+    assert result.exit_code == 0, result.output
+    assert_readable(result.stdout)
+    assert "-0.400 [-0.450, -0.350]" in result.stdout
+    assert "validation experiments (3 replications): started" in result.stderr
+    assert "done" in result.stderr and "started" not in result.stdout
