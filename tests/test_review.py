@@ -42,6 +42,7 @@ def test_relevance_drifts_and_a_review_relaunches_or_winds_up():
     pt.value[:] = [0.1, 0.001, 0.001, 0.0]
     pt.review(threshold=0.02, relaunch=3)
     assert list(pt.live) == [True, False, True, True]  # mandated ones are never wound up
+    assert not pt.live[stale]
     assert pt.relevance[keep] == 1.0 and pt.relevance[mandated] == 1.0
     assert pt.setup[keep] == pt.age[keep] + 3  # relaunching takes time
     assert pt.setup[young] == 50  # still being set up: not reviewed
