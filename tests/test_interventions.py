@@ -46,6 +46,7 @@ MINIMAL = {
     "central_unit": {"outcome": RS},
     "partnership": {"outcome": RS},
     "accountable_lead": {"outcome": RS},
+    "review": {},
     "trust_shock": {"by": "police"},
     "narrow_target": {"agency": "education_department"},
     "capacity_building": {"agencies": ["homelessness_charity"]},

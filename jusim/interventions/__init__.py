@@ -8,6 +8,7 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     partnership,
     performance_feedback,
     pooled_budget,
+    review,
     reward_grant,
     secondees,
     service_mix,
