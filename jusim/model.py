@@ -175,7 +175,7 @@ class JoinedUpModel(mesa.Model):
             self.month,
             self.credit,
             w.discretionary_share * self.budget,
-            overhead.overhead(np.ones((1, w.n_agencies)), w.admin_capacity, p.overhead)[0],
+            overhead.overhead(np.ones((1, w.n_agencies)), p.overhead)[0],  # £k per admin-month
             self.understanding,
             w,
             p.partnership,
