@@ -175,7 +175,7 @@ class JoinedUpModel(mesa.Model):
             self.month,
             self.credit,
             w.discretionary_share * self.budget,
-            overhead.overhead(np.ones((1, w.n_agencies)), p.overhead)[0],  # £k per admin-month
+            p.overhead.senior + p.overhead.admin / w.admin_capacity,  # price a seat is judged at
             self.understanding,
             w,
             p.partnership,

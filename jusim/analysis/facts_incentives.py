@@ -246,12 +246,6 @@ def fact_cost_shifting(seeds) -> list[Effect]:
         ),
         _effect(
             "15",
-            "narrow target minus silo: cost charged to other agencies' budgets (£k, run)",
-            diff("narrow", "silo", shifted),
-            lambda lo, hi: lo > 0,
-        ),
-        _effect(
-            "15",
             f"joint target on {LANDS_IN} with the narrow one, minus narrow alone: cost shifted",
             diff("narrow+joint", "narrow", shifted),
             lambda lo, hi: hi < 0,
