@@ -20,6 +20,7 @@ from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.defensive import DefensiveParams
+from jusim.mechanisms.formality import FormalityParams
 from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
@@ -172,6 +173,7 @@ class Parameters(Strict):
     own_targets: OwnTargetParams = OwnTargetParams()
     funding: FundingParams = FundingParams()
     defensive: DefensiveParams = DefensiveParams()
+    formality: FormalityParams = FormalityParams()
 
 
 class Scenario(Strict):

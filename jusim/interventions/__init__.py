@@ -3,6 +3,8 @@
 from jusim.interventions import (  # noqa: F401  (import registers each intervention)
     accountable_lead,
     central_unit,
+    early_engagement,
+    formal_agreement,
     partnership,
     pooled_budget,
     review,
