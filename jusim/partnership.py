@@ -210,7 +210,8 @@ class Partnerships:
         """(O, A) each agency's highest buy-in among its live partnerships on each outcome."""
         out = np.zeros((n_outcomes, self.n_agencies))
         live = self.live
-        np.maximum.at(out, self.outcome[live], self.buy_in[live] * self.members[live])
+        if live.any():
+            np.maximum.at(out, self.outcome[live], self.buy_in[live] * self.members[live])
         return out
 
     def formal_pairs(self) -> np.ndarray:
