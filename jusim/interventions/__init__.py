@@ -5,6 +5,7 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     central_unit,
     partnership,
     pooled_budget,
+    review,
     secondees,
     service_mix,
     shared_targets,
