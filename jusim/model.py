@@ -25,6 +25,7 @@ from jusim.mechanisms import (
     contact,
     decision,
     defensive,
+    formality,
     funding,
     overhead,
     own_targets,
@@ -87,6 +88,7 @@ class Rules:
     # (A,) senior/administrative time demanded this month by partnership seats, meetings,
     # consultations and reports, in months of partnership administration at admin capacity 1
     admin_demand: np.ndarray | None = None
+    buy_in: np.ndarray | None = None  # (O, A) members' ownership of their partnership (0–1)
     leak: np.ndarray | None = None  # (A,) share of partners' trust lost by a scheduled leak
     narrow_lift: np.ndarray | None = None  # (A,) rise in measured own attainment per case shifted
     capacity_boost: np.ndarray | None = None  # (A,) admin-months a month added (capacity building)
@@ -183,7 +185,9 @@ class JoinedUpModel(mesa.Model):
         )
         r = self.rules
         r.membership = pt.membership(w.n_outcomes)
-        demand = pt.month_demand(self.understanding, p.partnership)  # (P, A) admin-months
+        r.buy_in = pt.buy_in_by_outcome(w.n_outcomes)
+        demand = pt.month_demand(self.understanding, p.partnership, p.formality)  # admin-months
+        formal = pt.formal_pairs() if pt.formal.any() else None
         demand = demand * workload.reporting_scale(r.report_factor, p.capacity)[None, :]
         r.admin_demand += demand.sum(axis=0) + workload.consultations(
             r.membership, r.report_factor, p.capacity, self.streams["admin"]
@@ -245,6 +249,8 @@ class JoinedUpModel(mesa.Model):
         )
         self.shifting = decision.adapt(self.shifting, target_shift, p.decision)
         openness = defensive.openness(w.openness, self.defence)
+        # ownership: members engaged in their partnership value its outcome more (buy-in)
+        joint_credit = joint_credit + p.partnership.ownership * r.buy_in * w.involved
         self.credit = joint_credit
         target = decision.target_shares(
             own_credit,
@@ -312,6 +318,8 @@ class JoinedUpModel(mesa.Model):
             p.contact,
         )
         self.contact = defensive.sharing(self.contact, self.defence, p.defensive)
+        if formal is not None:  # a written agreement obliges members to meet and consult
+            self.contact = self.contact + formality.obliged_contact(formal, p.formality)
         rng = self.streams["ties"]
         with roster.batch():  # referral acts on last month's ties; new ones merge at the end
             ties.form_by_contact(roster, self.contact, p.ties, rng)
@@ -331,6 +339,8 @@ class JoinedUpModel(mesa.Model):
         leaks = np.maximum(trust.draw_leaks(w.n_agencies, p.trust, self.streams["trust"]), r.leak)
         self.trust = trust.apply_leaks(learned, leaks)
         self.defence = defensive.update(self.defence, leaks, w.involved, p.defensive)
+        if formal is not None:  # informal trust above what the agreement secures erodes
+            self.trust = formality.crowd_out(self.trust, formal, p.formality)
         self.understanding = understanding.update_understanding(
             self.understanding, self.contact, self.relationship, p.understanding
         )

@@ -21,6 +21,7 @@ from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.defensive import DefensiveParams
+from jusim.mechanisms.formality import FormalityParams
 from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
@@ -191,6 +192,7 @@ class Parameters(Strict):
     defensive: DefensiveParams = DefensiveParams()
     spillover: SpilloverParams = SpilloverParams()
     capacity: CapacityParams = CapacityParams()
+    formality: FormalityParams = FormalityParams()
 
 
 class Scenario(Strict):

@@ -47,6 +47,8 @@ MINIMAL = {
     "partnership": {"outcome": RS},
     "accountable_lead": {"outcome": RS},
     "review": {},
+    "formal_agreement": {"outcome": RS},
+    "early_engagement": {"outcome": RS},
     "trust_shock": {"by": "police"},
     "narrow_target": {"agency": "education_department"},
     "capacity_building": {"agencies": ["homelessness_charity"]},

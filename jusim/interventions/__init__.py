@@ -4,6 +4,8 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     accountable_lead,
     capacity_building,
     central_unit,
+    early_engagement,
+    formal_agreement,
     narrow_target,
     partnership,
     performance_feedback,
