@@ -142,7 +142,7 @@ class RunResult:
 class Recorder:
     """Preallocated per-month arrays; cheap enough to leave on in sweeps."""
 
-    def __init__(self, horizon: int, n_outcomes: int, n_agencies: int) -> None:
+    def __init__(self, horizon: int, n_outcomes: int, n_agencies: int, n_groups: int = 1) -> None:
         self._pairs: np.ndarray | None = None  # agency pairs sharing an outcome
         t = horizon + 1
         self.s: dict[str, np.ndarray] = {
@@ -161,6 +161,10 @@ class Recorder:
             "allocated": np.zeros(t),
             "spent": np.zeros(t),
             "unspent": np.zeros(t),
+            # clients (mechanisms/clients.py): need, cases resolved and awareness by group
+            "client_need": np.zeros((t, n_outcomes, n_groups)),
+            "client_resolved": np.zeros((t, n_outcomes, n_groups)),
+            "awareness": np.zeros((t, n_outcomes, n_groups)),
         }
 
     def _relations(self, model: JoinedUpModel, m: int) -> None:
@@ -173,6 +177,10 @@ class Recorder:
         self.s["mean_understanding"][m] = _pair_mean(model.understanding, mask)
         self.s["tie_density"][m] = model.roster.tie_density()
         self.s["need"][m] = model.need
+        self.s["client_need"][m] = model.client_need
+        self.s["awareness"][m] = model.awareness
+        if m > 0:
+            self.s["client_resolved"][m] = model.client_resolved
         self.s["own_attainment"][m] = model.own_att
         self.s["budget"][m] = model.budget
 

@@ -22,6 +22,7 @@ from jusim.agency import Agency
 from jusim.mechanisms import (
     accountability,
     churn,
+    clients,
     contact,
     decision,
     overhead,
@@ -67,6 +68,11 @@ class Rules:
     focused: np.ndarray  # (O, A) £k/month of seconded staff salaries spent on the outcome
     focused_input: np.ndarray  # (O, A) what that seconded time is worth as input (focus x)
     service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
+    # clients (mechanisms/clients.py), set to zeros by the model each month:
+    outreach: np.ndarray | None = None  # (O, G) outreach adapting services to each client group
+    publicity: np.ndarray | None = None  # (O, G) visibility of the service to each group
+    client_list: np.ndarray | None = None  # (O,) 0-1: agencies share a client list
+    single_point: np.ndarray | None = None  # (O,) 0-1: one point of access for clients
 
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
@@ -95,6 +101,9 @@ class JoinedUpModel(mesa.Model):
         np.fill_diagonal(self.understanding, 1.0)
         self.experience = np.full((o, a), self.params.decision.initial_experience)
         self.need = w.need0.copy()
+        self.client_need = w.need0[:, None] * w.group_share  # (O, G) need by client group
+        self.awareness = w.group_awareness.copy()  # (O, G)
+        self.client_resolved = np.zeros_like(self.client_need)  # (O, G) last month
         # steady effort before month 0 is unknown: start the pipeline empty
         self.pipeline = np.zeros((len(w.service_outcome), 2))  # per type of provision
         self.own_att = np.ones(a)
@@ -107,7 +116,7 @@ class JoinedUpModel(mesa.Model):
         self.interventions = list(scenario.interventions)
         self.intervention_state = [iv.setup(self) for iv in self.interventions]
         self.hazard = np.minimum(1.0, w.churn * scenario.context.churn_scale)  # monthly, per agency
-        self.recorder = Recorder(scenario.horizon, o, a)
+        self.recorder = Recorder(scenario.horizon, o, a, w.group_share.shape[1])
         self.recorder.record_initial(self)
 
     # -- one month ----------------------------------------------------------------------------
@@ -118,6 +127,10 @@ class JoinedUpModel(mesa.Model):
         # (1) rules
         self.rules = Rules.empty(w.n_outcomes, w.n_agencies)
         self.rules.service_share = w.service_share.copy()
+        self.rules.outreach = np.zeros_like(w.group_share)
+        self.rules.publicity = np.zeros_like(w.group_share)
+        self.rules.client_list = np.zeros(w.n_outcomes)
+        self.rules.single_point = np.zeros(w.n_outcomes)
         for iv, state in zip(self.interventions, self.intervention_state, strict=True):
             iv.apply(self, state)
         r = self.rules
@@ -184,9 +197,26 @@ class JoinedUpModel(mesa.Model):
             self.pipeline, capacity, w.service_lag, w.service_outcome, w.n_outcomes
         )
         before = self.need
-        self.need, resolved = production.update_need(
-            self.need, w.inflow, w.exit_rate, arriving, w.half_saturation
+        uptake = clients.take_up(
+            self.awareness,
+            w.group_fit,
+            r.outreach,
+            np.maximum(r.client_list, r.single_point),
+            w.bounce,
         )
+        group_need = self.client_need
+        self.client_need, self.client_resolved = clients.update_need(
+            group_need, uptake, w.group_share, w.inflow, w.exit_rate, arriving, w.half_saturation
+        )
+        self.awareness = clients.update_awareness(
+            self.awareness,
+            w.group_awareness,
+            r.publicity,
+            self.client_resolved,
+            group_need,
+            p.clients,
+        )
+        self.need, resolved = self.client_need.sum(axis=1), self.client_resolved.sum(axis=1)
         self.own_z = own_targets.productivity_step(self.own_z, p.own_targets, self.streams["own"])
         self.own_att = own_targets.attainment(own_in, w.own_target, self.own_z, p.own_targets)
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from jusim.mechanisms.accountability import AccountabilityParams
 from jusim.mechanisms.churn import ChurnParams
+from jusim.mechanisms.clients import ClientParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.overhead import OverheadParams
@@ -79,6 +80,20 @@ class ServiceSpec(Strict):
     )
 
 
+class ClientGroupSpec(Strict):
+    """A group of clients of an outcome (002 ¶11–12; mechanisms/clients.py)."""
+
+    name: str = Field(pattern=NAME, description="identifier, e.g. shift_workers")
+    description: str = ""
+    share: float = Field(gt=0, le=1, description="share of the need and of new cases")
+    fit: float = Field(
+        1.0, ge=0, le=1, description="how well standard services fit the group (1 = fully)"
+    )
+    awareness: float = Field(
+        1.0, ge=0, le=1, description="baseline share aware of the joined-up service"
+    )
+
+
 class OutcomeSpec(Strict):
     """A cross-cutting outcome: a stock of need that several agencies must work on together."""
 
@@ -97,6 +112,27 @@ class OutcomeSpec(Strict):
         default_factory=list,
         description="types of provision (default: one, with this outcome's unit_cost and lag)",
     )
+    client_groups: list[ClientGroupSpec] = Field(
+        default_factory=list,
+        description="client groups (default: one group, fully aware, fully fitted)",
+    )
+    bounce: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="share of willing clients lost between agencies sharing no client list",
+    )
+
+    @field_validator("client_groups")
+    @classmethod
+    def _group_shares(cls, v: list[ClientGroupSpec]) -> list[ClientGroupSpec]:
+        total = sum(g.share for g in v)
+        if v and abs(total - 1.0) > 1e-6:
+            raise ValueError(f"client group shares must sum to 1, got {total:g}")
+        names = [g.name for g in v]
+        if len(set(names)) != len(names):
+            raise ValueError(f"client group names must be unique, got {names}")
+        return v
 
     @field_validator("services")
     @classmethod
@@ -141,6 +177,7 @@ class Parameters(Strict):
     trust: TrustParams = TrustParams()
     understanding: UnderstandingParams = UnderstandingParams()
     own_targets: OwnTargetParams = OwnTargetParams()
+    clients: ClientParams = ClientParams()
 
 
 class Scenario(Strict):

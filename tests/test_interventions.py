@@ -45,6 +45,9 @@ MINIMAL = {
     "sponsorship": {"outcome": RS},
     "central_unit": {"outcome": RS},
     "service_mix": {"outcome": "early_years", "service": "family_support"},
+    "single_point_of_service": {"outcome": "early_years"},
+    "community_engagement": {"outcome": "early_years"},
+    "information_sharing": {"outcome": "youth_offending"},
 }
 
 
@@ -264,6 +267,9 @@ ALL = [
     {"type": "sponsorship", "outcome": RS, "strength": 2.0, "reshuffle_rate": 0.0},
     {"type": "central_unit", "outcome": RS, "staff": 12, "pooled_share": 0.2},
     {"type": "service_mix", "outcome": "early_years", "service": "childcare_places", "share": 1.0},
+    {"type": "single_point_of_service", "outcome": "early_years"},
+    {"type": "community_engagement", "outcome": "early_years", "groups": ["little_english"]},
+    {"type": "information_sharing", "outcome": "youth_offending"},
 ]
 
 

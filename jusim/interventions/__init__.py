@@ -2,10 +2,13 @@
 
 from jusim.interventions import (  # noqa: F401  (import registers each intervention)
     central_unit,
+    community_engagement,
+    information_sharing,
     pooled_budget,
     secondees,
     service_mix,
     shared_targets,
+    single_point_of_service,
     sponsorship,
 )
 from jusim.interventions.base import REGISTRY, Intervention, register
