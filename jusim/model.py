@@ -25,6 +25,7 @@ from jusim.mechanisms import (
     clients,
     contact,
     decision,
+    funding,
     overhead,
     own_targets,
     production,
@@ -67,6 +68,7 @@ class Rules:
     membership: np.ndarray  # (O, A) bool: sits on the outcome's partnership
     focused: np.ndarray  # (O, A) £k/month of seconded staff salaries spent on the outcome
     focused_input: np.ndarray  # (O, A) what that seconded time is worth as input (focus x)
+    funded: np.ndarray  # (O, A) bool: the outcome's pot pays for this agency's work
     service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
     # clients (mechanisms/clients.py), set to zeros by the model each month:
     outreach: np.ndarray | None = None  # (O, G) outreach adapting services to each client group
@@ -77,7 +79,9 @@ class Rules:
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
         z = np.zeros((n_outcomes, n_agencies))
-        return cls(z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy())
+        return cls(
+            z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy(), funded=z.astype(bool)
+        )
 
 
 class JoinedUpModel(mesa.Model):
@@ -109,6 +113,7 @@ class JoinedUpModel(mesa.Model):
         self.own_att = np.ones(a)
         self.own_z = np.zeros(a)  # log productivity of own business (own_targets.py)
         self.shares: np.ndarray | None = None
+        self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
         self.contact = np.zeros((a, a))
         self.relationship = ties.relationship_strength(self.roster, self.params.ties)
         for k in range(a):
@@ -185,7 +190,9 @@ class JoinedUpModel(mesa.Model):
         rel = self.shares[:, -1] * free
 
         # (5) production
-        inputs = joint + focused_input + pooled.sum(axis=1, keepdims=True) * w.role_shares
+        pot = funding.pot_spending(pooled.sum(axis=1), r.funded, w.roles, p.funding)
+        inputs = joint + focused_input + pot
+        self.inputs = inputs  # (O, A) work in each role this month, £k (for analysis)
         effective = production.joint_input(inputs, w.roles, p.production.complementarity)
         kappa = production.coordination(
             self.trust, self.understanding, w.roles, p.production.coordination_floor

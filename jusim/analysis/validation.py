@@ -188,3 +188,8 @@ from jusim.analysis import facts_incentives  # noqa: E402  (the family imports E
 
 FAMILIES.append(facts_incentives.effects)
 PATTERNS.update(facts_incentives.PATTERNS)
+
+from jusim.analysis import facts_leverage  # noqa: E402  (family module; imports this one lazily)
+
+FAMILIES.append(facts_leverage.effects)
+PATTERNS.update(facts_leverage.PATTERNS)

@@ -96,7 +96,7 @@ def FieldControl(
         solara.Select(label, values=scenario.agency_names, value=value, on_value=on_value)
     elif spec.kind == "agencies":
         solara.SelectMultiple(
-            f"{spec.name} (empty = every contributor)",
+            f"{spec.name} (empty = every contributor)" if spec.name == "members" else label,
             values=list(value or []),
             all_values=scenario.agency_names,
             on_value=lambda v: on_value(list(v) or None),

@@ -5,8 +5,13 @@ are staffed from several departments, give strategic direction and hold a pooled
 (002_5677c7bae92002df.txt ¶4, ¶9–10, ¶14); with the RSU's pooled £200m and a two-thirds target,
 rough sleeping fell 62% in three years and cost per rough sleeper from about £120k to £70k
 (002 ¶7, ¶18, Fig 4–5); without a central unit departments join up less at the centre (002 ¶10).
-Not modelled here: weaker leverage over partners the unit does not fund (002 ¶9) — its pot funds
-every role — and the decay of gains after wind-up unless methods are mainstreamed (002 ¶14).
+Its leverage follows its money (002 ¶9: the RSU found local authorities and NHS Trusts hard to
+sway "when it is not providing direct funding"): the pot pays for the work of its members and of
+the partners it funds by ``grants``, not of every contributor; a grant carries terms (the outcome
+counts in the grantee's accountability, ``mechanisms/funding.py``). Contributors outside its
+membership feel its strategic direction (``steer``, a sponsor-like priority); those it does not
+fund feel nothing else but what its progress and contacts do to them. Not modelled here: the decay of gains after wind-up unless
+methods are mainstreamed (002 ¶14).
 
 Mechanics: adds an agency of kind ``central_unit`` with no budget of its own; members pool
 ``pooled_share`` of their discretionary budgets into its pot for the outcome; the outcome becomes a
@@ -23,7 +28,7 @@ import numpy as np
 from pydantic import Field
 
 from jusim.interventions.base import OutcomePartnership, register
-from jusim.interventions.pooled_budget import pool
+from jusim.interventions.pooled_budget import check_grants, grant, grant_index, pool
 from jusim.interventions.secondees import choose_staff, focus_effort
 from jusim.interventions.shared_targets import share_target
 
@@ -44,6 +49,17 @@ class CentralUnit(OutcomePartnership):
     target_weight: float = Field(1.0, ge=0, le=5, description="weight of the shared target")
     staff: int = Field(12, ge=0, le=100_000, description="secondees staffing the unit")
     focus: float = Field(3.0, ge=0, le=50, description="value of a focused month, in staff costs")
+    grants: list[str] | None = Field(
+        None,
+        description="partners funded from the pot without pooling (a grant carries its terms)",
+    )
+    steer: float = Field(
+        0.5,
+        ge=0,
+        le=5,
+        description="priority the unit's direction signals to contributors outside its "
+        "membership, in sponsor units (assumption: exhortation without money, 002 ¶9, ¶14; 0–1)",
+    )
 
     def new_agencies(self, scenario) -> list:
         from jusim.scenario import AgencySpec
@@ -64,7 +80,7 @@ class CentralUnit(OutcomePartnership):
         problems = super().check(scenario)
         if self.unit in scenario.agency_names:
             problems.append(("unit", self.unit, "a name not already used by an agency"))
-        return problems
+        return problems + check_grants(scenario, self.grants or [])
 
     def member_index(self, model) -> np.ndarray:
         members = super().member_index(model)
@@ -86,5 +102,10 @@ class CentralUnit(OutcomePartnership):
         members = self.member_index(model)
         pool(model, o, members, self.pooled_share)
         share_target(model, o, members, self.target_weight)
+        grantees = grant_index(model, self.grants or [])
+        grant(model, o, grantees, self.target_weight)
+        steered = model.world.involved[o].copy()  # contributors the unit does not house
+        steered[members] = False
+        model.rules.sponsor[o, steered] = np.maximum(model.rules.sponsor[o, steered], self.steer)
         if state["slots"] is not None:
             focus_effort(model, o, state["slots"], self.focus)

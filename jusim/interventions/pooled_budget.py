@@ -8,8 +8,15 @@ funding streams hinder joining up (002 ¶24, Annex); Kent STEP pooled staff and 
 2015, modelling-anchors.md A2).
 
 Mechanics: each month every member transfers ``share`` of its discretionary budget to the pot
-before it decides how to spend the rest (members lose control of it). The pot is spent on the
-outcome in the balance its roles need, and membership carries partnership overhead and meetings.
+before it decides how to spend the rest (members lose control of it). The pot pays for the work of
+the agencies it funds — its members and any ``grants`` (partners funded from the pot without
+pooling) — in the balance their roles need (``mechanisms/funding.py``); contributors it does not
+fund get nothing from it. A grant carries terms: the grantee answers to the funder for the
+outcome (``grant``). Membership and grants carry partnership overhead and meetings.
+
+Leverage follows money (002 ¶9): a pot sways the partners it funds, through the money and the
+grant's terms, and sways the others only indirectly (stylized fact 10,
+``analysis/facts_leverage.py``).
 """
 
 from __future__ import annotations
@@ -23,10 +30,32 @@ from jusim.interventions.base import OutcomePartnership, register
 
 
 def pool(model, o: int, members, share: float) -> None:
-    """Commit ``share`` of members' discretionary budgets to outcome ``o``'s pot this month."""
+    """Commit ``share`` of members' discretionary budgets to outcome ``o``'s pot this month; the pot
+    pays for the members' work."""
     rules = model.rules
     rules.pool_share[o, members] = np.maximum(rules.pool_share[o, members], share)
-    model.rules.membership[o, members] = True
+    rules.membership[o, members] = True
+    rules.funded[o, members] = True
+
+
+def grant(model, o: int, grantees, weight: float) -> None:
+    """Fund ``grantees``' work on outcome ``o`` from its pot this month. The grant's terms make the
+    outcome count in their accountability at ``weight`` times the funding mechanism's
+    ``grant_conditions``; grantees report to the partnership (membership: overhead, meetings)."""
+    rules = model.rules
+    terms = weight * model.params.funding.grant_conditions
+    rules.funded[o, grantees] = True
+    rules.membership[o, grantees] = True
+    rules.shared_target[o, grantees] = np.maximum(rules.shared_target[o, grantees], terms)
+
+
+def grant_index(model, grants: list[str]) -> np.ndarray:
+    return np.array([model.world.agency_index[g] for g in grants], dtype=np.int64)
+
+
+def check_grants(scenario, grants: list[str]) -> list[tuple[str, Any, str]]:
+    names = scenario.agency_names
+    return [("grants", g, f"agencies of this scenario: {names}") for g in grants if g not in names]
 
 
 @register
@@ -41,8 +70,19 @@ class PooledBudget(OutcomePartnership):
     )
 
     share: float = Field(0.15, ge=0, le=1, description="share of discretionary budget pooled")
+    grants: list[str] | None = Field(
+        None,
+        description="partners funded from the pot without pooling (a grant carries its terms)",
+    )
+    grant_weight: float = Field(
+        1.0, ge=0, le=5, description="weight of the outcome in a grantee's accountability"
+    )
+
+    def check(self, scenario) -> list[tuple[str, Any, str]]:
+        return super().check(scenario) + check_grants(scenario, self.grants or [])
 
     def apply(self, model, state: dict[str, Any]) -> None:
         if self.active(model.month):
             o = model.world.outcome_index[self.outcome]
             pool(model, o, self.member_index(model), self.share)
+            grant(model, o, grant_index(model, self.grants or []), self.grant_weight)

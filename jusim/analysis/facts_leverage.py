@@ -1,0 +1,112 @@
+"""Validation family: leverage follows money (fact 10).
+
+Each fact is a paired experiment (the same seeds in every arm) with 95% intervals, and a control
+row that measures the same effect with the fact's mechanism switched off (``holds`` there means the
+fact is gone). Nothing here or in the model writes the pattern in.
+
+Fact 10, money as leverage (evidence-catalogue §6.10; 002_5677c7bae92002df.txt ¶9): a central unit
+for rough sleeping whose members (housing department, homelessness charity, police) pool 10% of
+their discretionary budgets. In one arm its pot also funds the local authority and the NHS trust
+by grants; in the other it does not. The unit's influence on a partner is what the partner does on
+rough sleeping with the unit minus what it does in the silo baseline, averaged over months 13–60:
+its *priority* (share of its own free discretionary budget it chooses to spend on the outcome, the
+RSU's complaint in ¶9) and its *work* (all input in its role, from its own budget and the pot).
+The fact: influence on partners the unit does not fund is less than half that on partners it
+funds (per replication, the ratio unfunded/funded, pooled over the two partners). Control: the
+funding mechanism off (``funding.untied_share = 1``: the pot pays every role; ``grant_conditions =
+0``: grants carry no terms) — then the ratio is above one half.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from jusim.scenario import Scenario
+
+if TYPE_CHECKING:  # validation imports this module to register it
+    from jusim.analysis.validation import Effect
+
+OUTCOME = "rough_sleeping"
+UNIT_MEMBERS = ["housing_department", "homelessness_charity", "police"]
+PARTNERS = ["local_authority", "nhs_trust"]  # the partners 002 ¶9 names
+MARKEDLY = 0.5  # "markedly weaker": less than half the influence on a funded partner
+FUNDING_OFF = {"parameters.funding.untied_share": 1.0, "parameters.funding.grant_conditions": 0.0}
+
+
+def _unit(base: Scenario, grants: list[str]) -> Scenario:
+    unit = {
+        "type": "central_unit",
+        "unit": "rough_sleepers_unit",
+        "outcome": OUTCOME,
+        "pooled_share": 0.1,
+        "members": UNIT_MEMBERS,
+        "grants": grants,
+    }
+    return base.with_interventions([unit])
+
+
+def _partner_track(scenario: Scenario, seed, partners: list[str], first: int = 12):
+    """Mean (priority, work) of each partner on the outcome over months ``first``+1..horizon."""
+    from jusim.model import JoinedUpModel
+
+    m = JoinedUpModel(scenario, seed)
+    o = m.world.outcome_index[OUTCOME]
+    idx = [m.world.agency_index[p] for p in partners]
+    priority, work = [], []
+    for t in range(scenario.horizon):
+        m.step()
+        if t >= first:
+            priority.append(m.shares[idx, o + 1])
+            work.append(m.inputs[o, idx])
+    m.release()
+    return np.mean(priority, axis=0), np.mean(work, axis=0)
+
+
+def _influence_ratios(base: Scenario, seeds) -> tuple[np.ndarray, np.ndarray]:
+    """Per replication: influence on unfunded over influence on funded partners (priority, work)."""
+    silo, unfunded, funded = (
+        [_partner_track(s, seed, PARTNERS) for seed in seeds]
+        for s in (base, _unit(base, []), _unit(base, PARTNERS))
+    )
+    out = []
+    for k in (0, 1):  # priority, work
+        u = np.array([r[k].sum() - b[k].sum() for r, b in zip(unfunded, silo, strict=True)])
+        f = np.array([r[k].sum() - b[k].sum() for r, b in zip(funded, silo, strict=True)])
+        out.append(u / np.where(f > 0, f, np.nan))
+    return out[0], out[1]
+
+
+def leverage_effects(seeds) -> list[Effect]:
+    from jusim import load_scenario
+    from jusim.analysis.validation import _effect
+
+    base = load_scenario("silo")
+    effects = []
+    for control, scenario in ((False, base), (True, base.with_overrides(FUNDING_OFF))):
+        label = " [funding off: pot pays every role, grants carry no terms]" if control else ""
+        priority, work = _influence_ratios(scenario, seeds)
+        for what, values in (("priority", priority), ("work in its role", work)):
+            effects.append(
+                _effect(
+                    "10",
+                    f"unit's influence on {what}: unfunded / funded partners{label}",
+                    values,
+                    (lambda lo, hi: lo > MARKEDLY) if control else (lambda lo, hi: hi < MARKEDLY),
+                    control=control,
+                )
+            )
+    return effects
+
+
+def effects(seeds) -> list[Effect]:
+    """Every fact of this family, with its controls."""
+    return leverage_effects(seeds)
+
+
+PATTERNS: dict[str, str] = {
+    "10": "a central unit's influence on the partners it does not fund (their priority for the "
+    "outcome and their work on it) is less than half its influence on those it funds "
+    "(002_5677c7bae92002df.txt ¶9)",
+}
