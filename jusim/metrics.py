@@ -165,6 +165,8 @@ class Recorder:
             "client_need": np.zeros((t, n_outcomes, n_groups)),
             "client_resolved": np.zeros((t, n_outcomes, n_groups)),
             "awareness": np.zeros((t, n_outcomes, n_groups)),
+            "defence": np.zeros((t, n_agencies)),
+            "mean_contact": np.zeros(t),
         }
 
     def _relations(self, model: JoinedUpModel, m: int) -> None:
@@ -175,6 +177,7 @@ class Recorder:
         mask = self._pairs
         self.s["mean_trust"][m] = _pair_mean(model.trust, mask)
         self.s["mean_understanding"][m] = _pair_mean(model.understanding, mask)
+        self.s["mean_contact"][m] = _pair_mean(model.contact, mask)
         self.s["tie_density"][m] = model.roster.tie_density()
         self.s["need"][m] = model.need
         self.s["client_need"][m] = model.client_need
@@ -183,6 +186,7 @@ class Recorder:
             self.s["client_resolved"][m] = model.client_resolved
         self.s["own_attainment"][m] = model.own_att
         self.s["budget"][m] = model.budget
+        self.s["defence"][m] = model.defence
 
     def record_initial(self, model: JoinedUpModel) -> None:
         self._relations(model, 0)

@@ -25,6 +25,7 @@ from jusim.mechanisms import (
     clients,
     contact,
     decision,
+    defensive,
     funding,
     overhead,
     own_targets,
@@ -75,13 +76,16 @@ class Rules:
     publicity: np.ndarray | None = None  # (O, G) visibility of the service to each group
     client_list: np.ndarray | None = None  # (O,) 0-1: agencies share a client list
     single_point: np.ndarray | None = None  # (O,) 0-1: one point of access for clients
+    leak: np.ndarray | None = None  # (A,) share of partners' trust lost by a scheduled leak
 
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
         z = np.zeros((n_outcomes, n_agencies))
-        return cls(
+        rules = cls(
             z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy(), funded=z.astype(bool)
         )
+        rules.leak = np.zeros(n_agencies)
+        return rules
 
 
 class JoinedUpModel(mesa.Model):
@@ -112,6 +116,7 @@ class JoinedUpModel(mesa.Model):
         self.pipeline = np.zeros((len(w.service_outcome), 2))  # per type of provision
         self.own_att = np.ones(a)
         self.own_z = np.zeros(a)  # log productivity of own business (own_targets.py)
+        self.defence = np.zeros(a)  # defensiveness after leaks (defensive.py)
         self.shares: np.ndarray | None = None
         self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
         self.contact = np.zeros((a, a))
@@ -172,14 +177,15 @@ class JoinedUpModel(mesa.Model):
         own_credit, joint_credit = accountability.credit(
             w.accountability, self.own_att, w.involved, r.shared_target, r.sponsor, p.accountability
         )
+        openness = defensive.openness(w.openness, self.defence)
         target = decision.target_shares(
             own_credit,
-            joint_credit,
+            joint_credit * defensive.effort_factor(self.defence, p.defensive)[None, :],
             w.roles,
             self.trust,
             self.experience,
             w.risk_aversion,
-            w.openness,
+            openness,
             p.decision,
         )
         self.shares = (
@@ -245,14 +251,15 @@ class JoinedUpModel(mesa.Model):
             postings,
             p.contact,
         )
+        self.contact = defensive.sharing(self.contact, self.defence, p.defensive)
         rng = self.streams["ties"]
         with roster.batch():  # referral acts on last month's ties; new ones merge at the end
             ties.form_by_contact(roster, self.contact, p.ties, rng)
             ties.form_by_posting(roster, p.ties, rng)
-            ties.form_by_referral(roster, w.openness, p.ties, rng)
+            ties.form_by_referral(roster, openness, p.ties, rng)
         ties.maintain(roster, self.contact, p.ties, rng)
         self.relationship = ties.relationship_strength(roster, p.ties)
-        self.trust = trust.update_trust(
+        learned = trust.learn_trust(
             self.trust,
             effort,
             w.involved,
@@ -261,6 +268,9 @@ class JoinedUpModel(mesa.Model):
             p.trust,
             self.streams["trust"],
         )
+        leaks = np.maximum(trust.draw_leaks(w.n_agencies, p.trust, self.streams["trust"]), r.leak)
+        self.trust = trust.apply_leaks(learned, leaks)
+        self.defence = defensive.update(self.defence, leaks, w.involved, p.defensive)
         self.understanding = understanding.update_understanding(
             self.understanding, self.contact, self.relationship, p.understanding
         )

@@ -20,6 +20,7 @@ from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.clients import ClientParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
+from jusim.mechanisms.defensive import DefensiveParams
 from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
@@ -205,6 +206,7 @@ class Parameters(Strict):
     own_targets: OwnTargetParams = OwnTargetParams()
     clients: ClientParams = ClientParams()
     funding: FundingParams = FundingParams()
+    defensive: DefensiveParams = DefensiveParams()
 
 
 class Scenario(Strict):

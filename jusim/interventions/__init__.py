@@ -10,6 +10,7 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     shared_targets,
     single_point_of_service,
     sponsorship,
+    trust_shock,
 )
 from jusim.interventions.base import REGISTRY, Intervention, register
 
