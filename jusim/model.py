@@ -36,6 +36,7 @@ from jusim.mechanisms import (
     understanding,
 )
 from jusim.metrics import Recorder, RunResult
+from jusim.partnership import Partnerships
 from jusim.scenario import Scenario
 from jusim.world import build_world, initial_roster
 
@@ -76,6 +77,9 @@ class Rules:
     publicity: np.ndarray | None = None  # (O, G) visibility of the service to each group
     client_list: np.ndarray | None = None  # (O,) 0-1: agencies share a client list
     single_point: np.ndarray | None = None  # (O,) 0-1: one point of access for clients
+    # (A,) senior/administrative time demanded this month by partnership seats, meetings,
+    # consultations and reports, in months of partnership administration at admin capacity 1
+    admin_demand: np.ndarray | None = None
     leak: np.ndarray | None = None  # (A,) share of partners' trust lost by a scheduled leak
 
     @classmethod
@@ -84,6 +88,7 @@ class Rules:
         rules = cls(
             z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy(), funded=z.astype(bool)
         )
+        rules.admin_demand = np.zeros(n_agencies)
         rules.leak = np.zeros(n_agencies)
         return rules
 
@@ -123,6 +128,7 @@ class JoinedUpModel(mesa.Model):
         self.relationship = ties.relationship_strength(self.roster, self.params.ties)
         for k in range(a):
             Agency(self, k)
+        self.partnerships = Partnerships(a)
         self.interventions = list(scenario.interventions)
         self.intervention_state = [iv.setup(self) for iv in self.interventions]
         self.hazard = np.minimum(1.0, w.churn * scenario.context.churn_scale)  # monthly, per agency
@@ -141,9 +147,15 @@ class JoinedUpModel(mesa.Model):
         self.rules.publicity = np.zeros_like(w.group_share)
         self.rules.client_list = np.zeros(w.n_outcomes)
         self.rules.single_point = np.zeros(w.n_outcomes)
+        pt = self.partnerships
+        pt.begin_month()
         for iv, state in zip(self.interventions, self.intervention_state, strict=True):
             iv.apply(self, state)
+        pt.end_interventions()
         r = self.rules
+        r.membership = pt.membership(w.n_outcomes)
+        demand = pt.month_demand(self.understanding, p.partnership)  # (P, A) admin-months
+        r.admin_demand += demand.sum(axis=0)
 
         # (2) churn
         leavers = churn.apply_churn(
@@ -157,7 +169,9 @@ class JoinedUpModel(mesa.Model):
 
         # (3) resources: overhead first, then commitments the agency no longer controls
         disc = w.discretionary_share * self.budget
-        ovh = overhead.overhead(r.membership, w.admin_capacity, p.overhead)
+        seat_cost = overhead.overhead(demand, w.admin_capacity, p.overhead)  # (P, A) £k
+        pt.cost = seat_cost.sum(axis=1)
+        ovh = pt.by_outcome(seat_cost, w.n_outcomes)
         ovh_total = ovh.sum(axis=0)
         pooled = r.pool_share * disc[None, :]
         focused = r.focused.copy()
@@ -203,8 +217,13 @@ class JoinedUpModel(mesa.Model):
         kappa = production.coordination(
             self.trust, self.understanding, w.roles, p.production.coordination_floor
         )
+        integration = pt.deliver(w.roles, w.admin_capacity, p.partnership)
         capacity = services.capacity(
-            kappa, effective, w.service_outcome, r.service_share, w.service_cost
+            kappa,
+            effective * (1.0 + integration),
+            w.service_outcome,
+            r.service_share,
+            w.service_cost,
         )
         self.pipeline, arriving = services.advance(
             self.pipeline, capacity, w.service_lag, w.service_outcome, w.n_outcomes
@@ -247,7 +266,7 @@ class JoinedUpModel(mesa.Model):
             staff_share,
             np.where(disc > 0, rel / safe, 0.0),
             w.involved,
-            r.membership,
+            pt.members[pt.live],
             postings,
             p.contact,
         )
@@ -278,6 +297,8 @@ class JoinedUpModel(mesa.Model):
         # (7) learning: progress relative to the pace the target needs
         progress = (before - self.need) / np.maximum(before, 1e-9) / w.required_rate
         self.experience = decision.learn(self.experience, progress, w.involved, p.decision)
+
+        pt.age_one_month()
 
         # (8) record
         spend = joint.sum(axis=1) + focused.sum(axis=1) + pooled.sum(axis=1) + ovh.sum(axis=1)

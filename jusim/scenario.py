@@ -24,6 +24,7 @@ from jusim.mechanisms.defensive import DefensiveParams
 from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
+from jusim.mechanisms.partnering import PartnershipParams
 from jusim.mechanisms.production import ProductionParams
 from jusim.mechanisms.ties import TieParams
 from jusim.mechanisms.trust import TrustParams
@@ -203,6 +204,7 @@ class Parameters(Strict):
     ties: TieParams = TieParams()
     trust: TrustParams = TrustParams()
     understanding: UnderstandingParams = UnderstandingParams()
+    partnership: PartnershipParams = PartnershipParams()
     own_targets: OwnTargetParams = OwnTargetParams()
     clients: ClientParams = ClientParams()
     funding: FundingParams = FundingParams()

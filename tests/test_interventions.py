@@ -44,6 +44,8 @@ MINIMAL = {
     "shared_targets": {"outcome": RS},
     "sponsorship": {"outcome": RS},
     "central_unit": {"outcome": RS},
+    "partnership": {"outcome": RS},
+    "accountable_lead": {"outcome": RS},
     "trust_shock": {"by": "police"},
     "service_mix": {"outcome": "early_years", "service": "family_support"},
     "single_point_of_service": {"outcome": "early_years"},

@@ -371,14 +371,14 @@ def system_card_html(cur: dict[str, float], silo: dict[str, float]) -> str:
 
 # -- components -------------------------------------------------------------------------------
 CSS = """
-html, body { overflow-x: hidden; }
+html, body { overflow-x: clip; }  /* clip, not hidden: the document scrolls, not the body */
 .jusim-app { width: 100%; min-height: 100vh; flex-wrap: nowrap !important; align-items: stretch; }
 .jusim-sidebar { flex: 0 0 320px; width: 320px; height: 100vh; overflow-y: auto; position: sticky;
   top: 0; padding: 6px 10px 40px 12px; border-right: 1px solid #ddd; background: #f7f7f7; }
 .jusim-main { flex: 1 1 auto; min-width: 0; padding: 4px 12px 12px 12px; }
 .jusim-sidebar h3, .jusim-section { font-size: 15px; font-weight: 700; margin: 10px 0 2px 0; }
 .jusim-lever-label { font-size: 14px; line-height: 1.2; }
-.jusim-summary { font-size: 13px; color: #555; line-height: 1.2; margin: -6px 0 4px 0; }
+.jusim-summary { font-size: 13px; color: #555; line-height: 1.2; margin: 0 0 4px 0; }
 .jusim-unit { font-size: 13px; color: #444; white-space: nowrap; }
 .jusim-clamp { font-size: 13px; color: #b00020; }
 .jusim-sidebar .v-input--switch { margin-top: 4px; }
@@ -388,10 +388,13 @@ html, body { overflow-x: hidden; }
 .jusim-sidebar .v-input { padding-top: 0 !important; margin-top: 0 !important; }
 .jusim-sidebar .v-input input { font-size: 14px; }
 .jusim-slider { margin-bottom: 4px; }
+.jusim-sidebar .v-select, .jusim-sidebar .v-text-field { padding-top: 14px !important; }
+.jusim-sidebar .v-text-field.jusim-number { padding-top: 0 !important; }
 .jusim-number input { text-align: right; }
 .jusim-title { font-size: 19px; font-weight: 600; line-height: 1.25; }
 .jusim-title .jusim-levers-name { color: #1f77b4; }
-.jusim-month { font-size: 20px; font-weight: 700; margin-left: 8px; white-space: nowrap; }
+.jusim-month { font-size: 20px; font-weight: 700; margin: 0 4px; white-space: nowrap; }
+.jusim-speed .v-btn { min-width: 0 !important; padding: 0 8px !important; }
 .jusim-cards { flex-wrap: nowrap !important; }
 .jusim-card { flex: 1 1 0; min-width: 0; border: 1px solid #ddd; border-radius: 6px;
   padding: 5px 9px; background: #fff; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
@@ -490,6 +493,7 @@ def Controls(session: Session) -> None:
     starts or stops or the run reaches its end, not every month."""
     horizon = at_end.value[1]
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="6px"):
+        Month(session)
         solara.Button(
             "Pause" if playing.value else "Play",
             icon_name="mdi-pause" if playing.value else "mdi-play",
@@ -505,7 +509,6 @@ def Controls(session: Session) -> None:
         solara.ToggleButtonsSingle(
             value=speed, values=list(SPEEDS), dense=True, classes=["jusim-speed"]
         )
-        Month(session)
         Busy()
 
 
@@ -515,7 +518,9 @@ def Month(session: Session) -> None:
     frame = version.value
     with session.lock:
         month, horizon = (session.arms.month, session.arms.horizon) if session.arms else (0, 0)
-    solara.Text(f"month {month} of {horizon}", classes=["jusim-month"])
+    solara.Text(
+        f"month {month} of {horizon}", classes=["jusim-month"], style={"min-width": "150px"}
+    )
     play_clock(playing.value, frame, SPEEDS.get(speed.value, 250), lambda f: play_tick(session, f))
 
 
@@ -596,21 +601,27 @@ def ReplicationsPanel(session: Session) -> None:
         solara.Text(f"{done} of {n} replications")
 
 
+def _number(x: float, scale: float, sign: bool = False) -> str:
+    """A table number with decimals suited to the measure's size (``scale``)."""
+    if x != x:
+        return "n/a"
+    digits = 0 if scale >= 100 else 2 if scale >= 1 else 3
+    return f"{x:{'+' if sign else ''},.{digits}f}"
+
+
 def comparison_html(table: Any, a: Levers, b: Levers) -> str:
     e = html.escape
     rows = []
     for _, r in table.iterrows():
+        scale = max(abs(r["A"]) if r["A"] == r["A"] else 0, abs(r["B"]) if r["B"] == r["B"] else 0)
+        lo, hi = r["95% interval"], r["to"]
         interval = (
-            "n/a"
-            if r["95% interval"] != r["95% interval"]
-            else f"{r['95% interval']:+.3g} to {r['to']:+.3g}"
+            "n/a" if lo != lo else f"{_number(lo, scale, True)} to {_number(hi, scale, True)}"
         )
-        diff = "n/a" if r["B − A"] != r["B − A"] else f"{r['B − A']:+.3g}"
-        a_val = "n/a" if r["A"] != r["A"] else f"{r['A']:.3g}"
-        b_val = "n/a" if r["B"] != r["B"] else f"{r['B']:.3g}"
         rows.append(
-            f"<tr><td>{e(r['measure'])}</td><td>{a_val}</td><td>{b_val}</td>"
-            f"<td><b>{diff}</b></td><td>{interval}</td></tr>"
+            f"<tr><td>{e(r['measure'])}</td><td>{_number(r['A'], scale)}</td>"
+            f"<td>{_number(r['B'], scale)}</td><td><b>{_number(r['B − A'], scale, True)}</b></td>"
+            f"<td>{interval}</td></tr>"
         )
     return (
         f"<p>A: {e(lever_set_name(a))}<br>B: {e(lever_set_name(b))}<br>At the horizon, over "
@@ -636,15 +647,15 @@ def ComparePanel(session: Session) -> None:
             outlined=True,
             classes=["jusim-compare"],
         )
+    with session.lock:
+        table, compared = session.comparison, session.compared
     if pinned.value is None:
         solara.Text("Pin a setting as A, change the levers, then compare.")
-    else:
+    elif compared is None or compared[0] != pinned.value:
         solara.Text(f"A: {lever_set_name(pinned.value)}")
     if running:
         done, n = compare_progress.value or (0, 1)
         solara.ProgressLinear(100 * done / max(n, 1))
-    with session.lock:
-        table, compared = session.comparison, session.compared
     if table is not None and compared is not None:
         solara.HTML(
             tag="div", unsafe_innerHTML=comparison_html(table, *compared), classes=["jusim-panel"]
@@ -768,16 +779,17 @@ def Panels(session: Session) -> None:
 def Page() -> None:
     session = solara.use_memo(lambda: Session(os.environ.get(SCENARIO_ENV, "silo")), [])
     solara.use_effect(lambda: session.release, [])  # release the models when the tab closes
-    solara.Title("jusim workshop")
-    solara.Style(CSS)
-    Replicator(session)
-    Comparer(session)
-    with solara.Row(gap="0px", classes=["jusim-app"]):
-        if not presenter.value:
-            with solara.Column(gap="2px", classes=["jusim-sidebar"]):
-                Sidebar(session)
-        with solara.Column(gap="2px", classes=["jusim-main"]):
-            Header(session)
-            Controls(session)
-            Live(session)
-            Panels(session)
+    with solara.Column(gap="0px", style={"padding": "0"}):  # no gaps above the page
+        solara.Title("jusim workshop")
+        solara.Style(CSS)
+        Replicator(session)
+        Comparer(session)
+        with solara.Row(gap="0px", classes=["jusim-app"]):
+            if not presenter.value:
+                with solara.Column(gap="2px", classes=["jusim-sidebar"]):
+                    Sidebar(session)
+            with solara.Column(gap="2px", classes=["jusim-main"]):
+                Header(session)
+                Controls(session)
+                Live(session)
+                Panels(session)

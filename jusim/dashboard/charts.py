@@ -69,7 +69,7 @@ def outcome_option(
                     "stack": stack,
                     "symbol": "none",
                     "lineStyle": {"opacity": 0},
-                    "areaStyle": {"color": colour, "opacity": 0.2},
+                    "areaStyle": {"color": colour, "opacity": 0.3},
                     "silent": True,
                 }
             )
@@ -135,13 +135,7 @@ def outcome_option(
             "nameTextStyle": {"fontSize": FONT},
             "axisLabel": {"fontSize": FONT, "interval": _tick_interval(horizon)},
         },
-        "yAxis": {
-            "type": "value",
-            "min": 0,
-            "max": _round_up(top),
-            "axisLabel": {"fontSize": FONT},
-            "splitNumber": 4,
-        },
+        "yAxis": {"type": "value", "min": 0, **_scale(top), "axisLabel": {"fontSize": FONT}},
         "series": series,
     }
 
@@ -152,11 +146,14 @@ def _tick_interval(horizon: int) -> int:
     return step - 1
 
 
-def _round_up(x: float) -> float:
-    if x <= 0:
-        return 1.0
-    unit = 10 ** np.floor(np.log10(x))
-    return float(np.ceil(x / (unit / 2)) * (unit / 2))
+def _scale(top: float, ticks: int = 4) -> dict[str, float]:
+    """A fixed y scale (it must not jump while the chart plays): a round interval, ~4 ticks."""
+    if not top > 0:
+        return {"max": 1.0, "interval": 0.25}
+    raw = top / ticks
+    unit = 10 ** np.floor(np.log10(raw))
+    step = unit * next(m for m in (1, 2, 2.5, 5, 10) if m * unit >= raw)
+    return {"max": float(np.ceil(top / step) * step), "interval": float(step)}
 
 
 def network_option(model: Any, show_staff: bool = False) -> dict[str, Any]:

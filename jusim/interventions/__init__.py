@@ -1,9 +1,11 @@
 """Interventions, one module each, registered by name (see ``base.py``)."""
 
 from jusim.interventions import (  # noqa: F401  (import registers each intervention)
+    accountable_lead,
     central_unit,
     community_engagement,
     information_sharing,
+    partnership,
     pooled_budget,
     secondees,
     service_mix,

@@ -110,3 +110,18 @@ def charge(model: JoinedUpModel, o: int, members: np.ndarray, cost: float) -> No
     w = model.world.roles[o, members]
     w = w / w.sum() if w.sum() > 0 else np.full(len(members), 1.0 / len(members))
     model.rules.focused[o, members] += cost * w
+
+
+def convene(model: JoinedUpModel, o: int, members) -> int:
+    """Keep the intervention partnership of ``members`` on outcome ``o`` live this month (formed
+    at the first call); return its index in ``model.partnerships``. Call it every active month:
+    a partnership its interventions no longer convene is wound up."""
+    return model.partnerships.convene(o, members, model.month, model.params.partnership.setup)
+
+
+def join(model: JoinedUpModel, o: int, agencies) -> None:
+    """This month, ``agencies`` also sit on the partnership last convened on outcome ``o``
+    (grantees report to the pooled budget's partnership); if none was convened, they convene
+    one of their own."""
+    if model.partnerships.join(o, agencies) is None:
+        convene(model, o, agencies)

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import Field
 
-from jusim.interventions.base import OutcomePartnership, charge, register
+from jusim.interventions.base import OutcomePartnership, charge, convene, register
 
 
 @register
@@ -48,5 +48,5 @@ class InformationSharing(OutcomePartnership):
         covered = roles[members].sum() / max(roles.sum(), 1e-12)
         r = model.rules
         r.client_list[o] = max(r.client_list[o], min(1.0, covered))
-        r.membership[o, members] = True
+        convene(model, o, members)
         charge(model, o, members, self.cost)

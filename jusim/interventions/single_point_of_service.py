@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import OutcomePartnership, charge, register
+from jusim.interventions.base import OutcomePartnership, charge, convene, register
 
 
 @register
@@ -52,5 +52,5 @@ class SinglePointOfService(OutcomePartnership):
         r = model.rules
         r.single_point[o] = 1.0
         r.publicity[o] = np.maximum(r.publicity[o], self.publicity)
-        r.membership[o, members] = True
+        convene(model, o, members)
         charge(model, o, members, self.running_cost)

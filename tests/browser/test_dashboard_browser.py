@@ -300,33 +300,33 @@ def test_number_box_shows_and_takes_a_typed_value(server, browser):
 
 
 def test_lever_change_updates_cards_within_half_a_second(server, browser):
+    """Median of three changes (the machine may be shared): click to the first card changing,
+    timed inside the page."""
     page = _open(browser, server.url).page
     page.get_by_role("button", name="+12 months").click()
     page.wait_for_selector("text=month 12 of", timeout=10_000)
     page.wait_for_timeout(500)
-    page.evaluate(
-        """() => {
-        window.jusimChanged = null;
-        const card = document.querySelector('.jusim-card');
-        new MutationObserver(() => {
-          if (window.jusimChanged === null) window.jusimChanged = performance.now();
-        }).observe(card, {subtree: true, childList: true, characterData: true});
-    }"""
-    )
-    before = page.locator(".jusim-card").first.inner_text()
-    start = page.evaluate(
-        """() => {
-        const t = performance.now();
-        const label = [...document.querySelectorAll('.jusim-switch label')]
-            .find(l => l.innerText.trim() === 'Pooled budget');
-        label.click();
-        return t;
-    }"""
-    )
-    page.wait_for_function("window.jusimChanged !== null", timeout=10_000)
-    elapsed = (page.evaluate("window.jusimChanged") - start) / 1000
-    assert page.locator(".jusim-card").first.inner_text() != before
-    assert elapsed < 0.5, f"cards took {elapsed:.2f} s"
+    times = []
+    for _ in range(3):
+        before = page.locator(".jusim-card").first.inner_text()
+        start = page.evaluate(
+            """() => {
+            window.jusimChanged = null;
+            new MutationObserver(() => {
+              if (window.jusimChanged === null) window.jusimChanged = performance.now();
+            }).observe(document.querySelector('.jusim-card'),
+                       {subtree: true, childList: true, characterData: true});
+            const t = performance.now();
+            [...document.querySelectorAll('.jusim-switch label')]
+                .find(l => l.innerText.trim() === 'Pooled budget').click();
+            return t;
+        }"""
+        )
+        page.wait_for_function("window.jusimChanged !== null", timeout=10_000)
+        times.append((page.evaluate("window.jusimChanged") - start) / 1000)
+        assert page.locator(".jusim-card").first.inner_text() != before
+        page.wait_for_timeout(300)
+    assert sorted(times)[1] < 0.5, f"cards took {times} s"
     page.close()
 
 
@@ -362,6 +362,70 @@ def test_a_150_month_scenario_plays_to_the_end(server, browser, tmp_path):
     page.get_by_role("button", name="Play").wait_for(timeout=5000)  # play stopped by itself
     assert page.locator(".jusim-error").count() == 0
     assert not [e for e in w.errors if "render" in e.lower()]
+    page.close()
+
+
+def test_workshop_session_and_guide_screenshots(server, browser):
+    """The guide's session at 1280x720: a package of levers, replication bands, compare A vs B,
+    save and export — each screenshot with no error banner (JUSIM_SCREENSHOTS=docs/img)."""
+    w = _open(browser, server.url)
+    page = w.page
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def shot(name: str, full: bool = False) -> None:
+        assert page.locator(".jusim-error").count() == 0
+        page.evaluate("document.querySelector('.jusim-sidebar').scrollTop = 0")
+        page.wait_for_timeout(400)
+        page.screenshot(path=str(SHOTS / name), full_page=full)
+
+    page.get_by_text("Pooled budget", exact=True).click()
+    page.wait_for_function("document.querySelector('.jusim-title').innerText.includes('pooled')")
+    page.get_by_role("button", name="Compare A vs B").click()
+    page.get_by_role("button", name="Pin these levers as A").click()
+    page.get_by_text("Secondees", exact=True).click()
+    page.wait_for_function("document.querySelector('.jusim-title').innerText.includes('secondees')")
+    page.get_by_role("button", name="+12 months").click()
+    page.wait_for_selector("text=month 12 of", timeout=10_000)
+    page.get_by_role("button", name="Network").click()
+    shot("dashboard.png")
+
+    page.get_by_role("button", name="Run to end").click()
+    page.wait_for_selector("text=month 60 of 60", timeout=20_000)
+    page.get_by_role("button", name="Replications").click()
+    page.get_by_role("button", name="Run 10 replications").click()
+    page.wait_for_selector("text=Bands from 10 of 10 replications.", timeout=60_000)
+    shot("dashboard-bands.png")
+
+    page.get_by_role("button", name="Compare A vs B").click()
+    page.locator(".jusim-compare").click()
+    page.wait_for_selector(".jusim-table", timeout=60_000)
+    assert "95% interval" in page.locator(".jusim-table").inner_text()
+    page.locator(".jusim-table").scroll_into_view_if_needed()
+    shot("dashboard-compare.png")
+
+    page.get_by_role("button", name="Save & export").click()
+    with page.expect_download() as saved:
+        page.get_by_role("button", name="Save levers (JSON)").click()
+    text = Path(saved.value.path()).read_text()
+    assert '"secondees": true' in text
+    with page.expect_download() as exported:
+        page.get_by_role("button", name="Export data (CSV)").click()
+    csv = Path(exported.value.path()).read_text()
+    assert csv.startswith("# jusim dashboard export; lever set: pooled budget + secondees")
+    assert "need_95_low" in csv.splitlines()[2]  # the bands travel with the data
+    shot("dashboard-export.png")
+    # reload the saved levers through the file picker, from a fresh tab
+    other = _open(browser, server.url).page
+    other.get_by_role("button", name="Save & export").click()
+    with other.expect_file_chooser() as chooser:
+        other.locator(".jusim-file-picker").click()
+    chooser.value.set_files(saved.value.path())
+    other.wait_for_function(
+        "document.querySelector('.jusim-title').innerText.includes('pooled budget + secondees')",
+        timeout=10_000,
+    )
+    assert w.errors == []
+    other.close()
     page.close()
 
 
