@@ -193,3 +193,8 @@ from jusim.analysis import facts_leverage  # noqa: E402  (family module; imports
 
 FAMILIES.append(facts_leverage.effects)
 PATTERNS.update(facts_leverage.PATTERNS)
+
+from jusim.analysis import facts_clients  # noqa: E402  (family module; imports this one lazily)
+
+FAMILIES.append(facts_clients.effects)
+PATTERNS.update(facts_clients.PATTERNS)
