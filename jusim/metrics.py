@@ -165,6 +165,7 @@ class Recorder:
             "client_need": np.zeros((t, n_outcomes, n_groups)),
             "client_resolved": np.zeros((t, n_outcomes, n_groups)),
             "awareness": np.zeros((t, n_outcomes, n_groups)),
+            "operating_cost": np.zeros((t, n_agencies)),  # platforms (mechanisms/platforms.py)
             "defence": np.zeros((t, n_agencies)),
             "mean_contact": np.zeros(t),
         }
@@ -182,6 +183,7 @@ class Recorder:
         self.s["need"][m] = model.need
         self.s["client_need"][m] = model.client_need
         self.s["awareness"][m] = model.awareness
+        self.s["operating_cost"][m] = model.operating_cost
         if m > 0:
             self.s["client_resolved"][m] = model.client_resolved
         self.s["own_attainment"][m] = model.own_att

@@ -27,8 +27,11 @@ from jusim.mechanisms import (
     decision,
     defensive,
     funding,
+    mobility,
     overhead,
     own_targets,
+    platforms,
+    practice,
     production,
     services,
     ties,
@@ -40,7 +43,7 @@ from jusim.partnership import Partnerships
 from jusim.scenario import Scenario
 from jusim.world import build_world, initial_roster
 
-STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover", "own")
+STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover", "own", "mobility")
 
 
 def seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
@@ -80,6 +83,13 @@ class Rules:
     # (A,) senior/administrative time demanded this month by partnership seats, meetings,
     # consultations and reports, in months of partnership administration at admin capacity 1
     admin_demand: np.ndarray | None = None
+    # platforms (mechanisms/platforms.py), set by the model each month:
+    platform: np.ndarray | None = None  # (A,) whose platform each agency's transactions use
+    recharge: np.ndarray | None = None  # (A,) share of saved fixed cost a user pays its host
+    migration: np.ndarray | None = None  # (A,) £k/month of migration cost charged this month
+    training: np.ndarray | None = None  # (A, A) extra contact from joint training
+    handover: np.ndarray | None = None  # (A,) handover quality (world value unless raised)
+    good_practice: np.ndarray | None = None  # (O, A) share of the gap to the best partner learnt
     leak: np.ndarray | None = None  # (A,) share of partners' trust lost by a scheduled leak
 
     @classmethod
@@ -117,6 +127,7 @@ class JoinedUpModel(mesa.Model):
         self.client_need = w.need0[:, None] * w.group_share  # (O, G) need by client group
         self.awareness = w.group_awareness.copy()  # (O, G)
         self.client_resolved = np.zeros_like(self.client_need)  # (O, G) last month
+        self.operating_cost = w.platform_cost.copy()  # (A,) £k/month on platforms
         # steady effort before month 0 is unknown: start the pipeline empty
         self.pipeline = np.zeros((len(w.service_outcome), 2))  # per type of provision
         self.own_att = np.ones(a)
@@ -149,6 +160,12 @@ class JoinedUpModel(mesa.Model):
         self.rules.single_point = np.zeros(w.n_outcomes)
         pt = self.partnerships
         pt.begin_month()
+        self.rules.platform = np.arange(w.n_agencies)
+        self.rules.recharge = np.zeros(w.n_agencies)
+        self.rules.migration = np.zeros(w.n_agencies)
+        self.rules.training = np.zeros((w.n_agencies, w.n_agencies))
+        self.rules.handover = w.handover.copy()
+        self.rules.good_practice = np.zeros((w.n_outcomes, w.n_agencies))
         for iv, state in zip(self.interventions, self.intervention_state, strict=True):
             iv.apply(self, state)
         pt.end_interventions()
@@ -156,16 +173,27 @@ class JoinedUpModel(mesa.Model):
         r.membership = pt.membership(w.n_outcomes)
         demand = pt.month_demand(self.understanding, p.partnership)  # (P, A) admin-months
         r.admin_demand += demand.sum(axis=0)
+        # platforms: what agencies no longer pay for a shared platform, less migration costs
+        paid = platforms.operating_costs(w.platform_cost, r.platform, r.recharge, p.platforms)
+        self.operating_cost = paid + r.migration
+        self.budget = np.maximum(self.budget + w.platform_cost - self.operating_cost, 0.0)
 
         # (2) churn
         leavers = churn.apply_churn(
             self.roster,
             self.hazard,
-            w.handover,
+            r.handover,
             p.churn,
             self.streams["churn"],
             self.streams["handover"],
         )
+        if p.mobility.share > 0:  # movers keep friendly contacts in their old agency
+            mobility.move_staff(
+                self.roster,
+                np.flatnonzero(self.roster.tenure == 0),
+                p.mobility,
+                self.streams["mobility"],
+            )
 
         # (3) resources: overhead first, then commitments the agency no longer controls
         disc = w.discretionary_share * self.budget
@@ -270,6 +298,7 @@ class JoinedUpModel(mesa.Model):
             postings,
             p.contact,
         )
+        self.contact = self.contact + r.training  # joint training (interventions/joint_training)
         self.contact = defensive.sharing(self.contact, self.defence, p.defensive)
         rng = self.streams["ties"]
         with roster.batch():  # referral acts on last month's ties; new ones merge at the end
@@ -297,6 +326,7 @@ class JoinedUpModel(mesa.Model):
         # (7) learning: progress relative to the pace the target needs
         progress = (before - self.need) / np.maximum(before, 1e-9) / w.required_rate
         self.experience = decision.learn(self.experience, progress, w.involved, p.decision)
+        self.experience = practice.spread(self.experience, r.good_practice, w.involved)
 
         pt.age_one_month()
 

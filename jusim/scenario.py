@@ -22,9 +22,11 @@ from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.defensive import DefensiveParams
 from jusim.mechanisms.funding import FundingParams
+from jusim.mechanisms.mobility import MobilityParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
 from jusim.mechanisms.partnering import PartnershipParams
+from jusim.mechanisms.platforms import PlatformParams
 from jusim.mechanisms.production import ProductionParams
 from jusim.mechanisms.ties import TieParams
 from jusim.mechanisms.trust import TrustParams
@@ -87,6 +89,13 @@ class AgencySpec(Strict):
     )
     handover: float = Field(
         0.3, ge=0, le=1, description="chance each tie is handed over on leaving"
+    )
+    platform_cost: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="share of budget running its own transaction and IT platform "
+        "(assumption; plausible 0.02-0.15)",
     )
 
 
@@ -207,6 +216,8 @@ class Parameters(Strict):
     partnership: PartnershipParams = PartnershipParams()
     own_targets: OwnTargetParams = OwnTargetParams()
     clients: ClientParams = ClientParams()
+    platforms: PlatformParams = PlatformParams()
+    mobility: MobilityParams = MobilityParams()
     funding: FundingParams = FundingParams()
     defensive: DefensiveParams = DefensiveParams()
 

@@ -52,6 +52,7 @@ class World:
     group_fit: np.ndarray = field(default_factory=lambda: np.ones((0, 1)))
     group_awareness: np.ndarray = field(default_factory=lambda: np.ones((0, 1)))
     bounce: np.ndarray = field(default_factory=lambda: np.empty(0))
+    platform_cost: np.ndarray = field(default_factory=lambda: np.empty(0))  # £k/month (A,)
 
     @property
     def n_agencies(self) -> int:
@@ -152,6 +153,7 @@ def build_world(scenario: Scenario) -> World:
         group_fit=grid("fit", 1.0),
         group_awareness=grid("awareness", 1.0),
         bounce=col("bounce", outs),
+        platform_cost=col("platform_cost") * budget0,
     )
 
 

@@ -51,6 +51,10 @@ MINIMAL = {
     "single_point_of_service": {"outcome": "early_years"},
     "community_engagement": {"outcome": "early_years"},
     "information_sharing": {"outcome": "youth_offending"},
+    "shared_services": {"host": "housing_department", "members": ["home_office"]},
+    "joint_training": {"outcome": RS},
+    "handover": {},
+    "good_practice": {"outcome": RS},
 }
 
 
