@@ -174,9 +174,11 @@ class JoinedUpModel(mesa.Model):
         demand = pt.month_demand(self.understanding, p.partnership)  # (P, A) admin-months
         r.admin_demand += demand.sum(axis=0)
         # platforms: what agencies no longer pay for a shared platform, less migration costs
-        paid = platforms.operating_costs(w.platform_cost, r.platform, r.recharge, p.platforms)
+        paid, own = platforms.operating_costs(
+            w.platform_cost, r.platform, r.recharge, p.platforms, self.own_att
+        )
         self.operating_cost = paid + r.migration
-        self.budget = np.maximum(self.budget + w.platform_cost - self.operating_cost, 0.0)
+        self.budget = np.maximum(self.budget + own - self.operating_cost, 0.0)
 
         # (2) churn
         leavers = churn.apply_churn(

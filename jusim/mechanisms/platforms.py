@@ -7,8 +7,9 @@ together"; catalogue I21, fact 19). The saving comes from economies of scale —
 fixed cost is paid once however many use it — and lands in one budget while the set-up cost lands
 in another (the attribution problem, 003 "Better together"; 002_5677c7bae92002df.txt ¶19).
 
-Each agency ``a`` runs its own platform at ``P_a = platform_cost_a · budget0_a`` £k/month, a fixed
-part ``F_a = φ P_a`` and a part ``V_a = (1 − φ) P_a`` that grows with its volume of transactions.
+Each agency ``a`` runs its own platform at ``P_a = platform_cost_a · budget0_a`` £k/month at its
+normal volume: a fixed part ``F_a = φ P_a`` and a part ``V_a = (1 − φ) P_a · x_a`` that grows with
+its volume of transactions ``x_a`` (its own-business output last month relative to target).
 When users ``U`` move onto host ``h``'s platform, the shared platform costs
 
     C_h = F_h + (1 + integration) · Σ_{a in U ∪ {h}} V_a
@@ -18,7 +19,7 @@ When users ``U`` move onto host ``h``'s platform, the shared platform costs
 moves by what it no longer pays (``P_a − paid_a``) less any migration cost charged to it this
 month:
 
-    shift_a = P_a − paid_a − migration_a
+    shift_a = (F_a + V_a) − paid_a − migration_a
 
 | parameter | unit | default | bounds | meaning |
 |---|---|---|---|---|
@@ -52,13 +53,19 @@ class PlatformParams(Params):
 
 
 def operating_costs(
-    standalone: np.ndarray, platform: np.ndarray, recharge: np.ndarray, params: PlatformParams
-) -> np.ndarray:
-    """What each agency (A,) pays this month for platforms, £k; ``platform[a]`` is the agency
-    whose platform ``a`` uses (itself by default), ``recharge[a]`` the share of its saved fixed
-    cost a user pays its host."""
+    standalone: np.ndarray,
+    platform: np.ndarray,
+    recharge: np.ndarray,
+    params: PlatformParams,
+    activity: np.ndarray | float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """What each agency (A,) pays this month for platforms, £k, and what it would pay on its own
+    platform; ``platform[a]`` is the agency whose platform ``a`` uses (itself by default),
+    ``recharge[a]`` the share of its saved fixed cost a user pays its host, ``activity[a]`` its
+    volume of transactions relative to normal (its own business output last month)."""
     fixed = params.fixed_share * standalone
-    volume = standalone - fixed
+    volume = (standalone - fixed) * activity
+    standalone = fixed + volume
     moved = platform != np.arange(standalone.size)
     paid = standalone.copy()
     user_pays = np.where(moved, (1 + params.integration) * volume + recharge * fixed, 0.0)
@@ -70,4 +77,4 @@ def operating_costs(
         if users.any():
             cost += params.integration * volume[h]
         paid[h] = cost - user_pays[users].sum()
-    return paid
+    return paid, standalone
