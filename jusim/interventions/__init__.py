@@ -10,6 +10,7 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     joint_training,
     partnership,
     pooled_budget,
+    review,
     secondees,
     service_mix,
     shared_services,
