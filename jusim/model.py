@@ -26,6 +26,7 @@ from jusim.mechanisms import (
     contact,
     decision,
     defensive,
+    formality,
     funding,
     mobility,
     overhead,
@@ -101,6 +102,7 @@ class Rules:
     training: np.ndarray | None = None  # (A, A) extra contact from joint training
     handover: np.ndarray | None = None  # (A,) handover quality (world value unless raised)
     good_practice: np.ndarray | None = None  # (O, A) share of the gap to the best partner learnt
+    buy_in: np.ndarray | None = None  # (O, A) members' ownership of their partnership (0–1)
     leak: np.ndarray | None = None  # (A,) share of partners' trust lost by a scheduled leak
 
     @classmethod
@@ -193,7 +195,9 @@ class JoinedUpModel(mesa.Model):
         )
         r = self.rules
         r.membership = pt.membership(w.n_outcomes)
-        demand = pt.month_demand(self.understanding, p.partnership)  # (P, A) admin-months
+        r.buy_in = pt.buy_in_by_outcome(w.n_outcomes)
+        demand = pt.month_demand(self.understanding, p.partnership, p.formality)  # admin-months
+        formal = pt.formal_pairs() if pt.formal.any() else None
         r.admin_demand += demand.sum(axis=0)
         # platforms: what agencies no longer pay for a shared platform, less migration costs
         paid, own = platforms.operating_costs(
@@ -244,6 +248,8 @@ class JoinedUpModel(mesa.Model):
             w.accountability, self.own_att, w.involved, r.shared_target, r.sponsor, p.accountability
         )
         openness = defensive.openness(w.openness, self.defence)
+        # ownership: members engaged in their partnership value its outcome more (buy-in)
+        joint_credit = joint_credit + p.partnership.ownership * r.buy_in * w.involved
         self.credit = joint_credit
         target = decision.target_shares(
             own_credit,
@@ -325,6 +331,8 @@ class JoinedUpModel(mesa.Model):
         )
         self.contact = self.contact + r.training  # joint training (interventions/joint_training)
         self.contact = defensive.sharing(self.contact, self.defence, p.defensive)
+        if formal is not None:  # a written agreement obliges members to meet and consult
+            self.contact = self.contact + formality.obliged_contact(formal, p.formality)
         rng = self.streams["ties"]
         with roster.batch():  # referral acts on last month's ties; new ones merge at the end
             ties.form_by_contact(roster, self.contact, p.ties, rng)
@@ -344,6 +352,8 @@ class JoinedUpModel(mesa.Model):
         leaks = np.maximum(trust.draw_leaks(w.n_agencies, p.trust, self.streams["trust"]), r.leak)
         self.trust = trust.apply_leaks(learned, leaks)
         self.defence = defensive.update(self.defence, leaks, w.involved, p.defensive)
+        if formal is not None:  # informal trust above what the agreement secures erodes
+            self.trust = formality.crowd_out(self.trust, formal, p.formality)
         self.understanding = understanding.update_understanding(
             self.understanding, self.contact, self.relationship, p.understanding
         )

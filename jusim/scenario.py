@@ -21,6 +21,7 @@ from jusim.mechanisms.clients import ClientParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.defensive import DefensiveParams
+from jusim.mechanisms.formality import FormalityParams
 from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.mobility import MobilityParams
 from jusim.mechanisms.overhead import OverheadParams
@@ -220,6 +221,7 @@ class Parameters(Strict):
     mobility: MobilityParams = MobilityParams()
     funding: FundingParams = FundingParams()
     defensive: DefensiveParams = DefensiveParams()
+    formality: FormalityParams = FormalityParams()
 
 
 class Scenario(Strict):

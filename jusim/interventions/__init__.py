@@ -4,6 +4,8 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     accountable_lead,
     central_unit,
     community_engagement,
+    early_engagement,
+    formal_agreement,
     good_practice,
     handover,
     information_sharing,
