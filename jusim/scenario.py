@@ -18,14 +18,17 @@ from pydantic import Field, ValidationError, field_validator
 from jusim.mechanisms.accountability import AccountabilityParams
 from jusim.mechanisms.capacity import CapacityParams
 from jusim.mechanisms.churn import ChurnParams
+from jusim.mechanisms.clients import ClientParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.defensive import DefensiveParams
 from jusim.mechanisms.formality import FormalityParams
 from jusim.mechanisms.funding import FundingParams
+from jusim.mechanisms.mobility import MobilityParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
 from jusim.mechanisms.partnering import PartnershipParams
+from jusim.mechanisms.platforms import PlatformParams
 from jusim.mechanisms.production import ProductionParams
 from jusim.mechanisms.spillover import SpilloverParams
 from jusim.mechanisms.ties import TieParams
@@ -90,6 +93,13 @@ class AgencySpec(Strict):
     handover: float = Field(
         0.3, ge=0, le=1, description="chance each tie is handed over on leaving"
     )
+    platform_cost: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="share of budget running its own transaction and IT platform "
+        "(assumption; plausible 0.02-0.15)",
+    )
 
 
 class ServiceSpec(Strict):
@@ -101,6 +111,20 @@ class ServiceSpec(Strict):
     lag: float = Field(ge=1, le=120, description="mean months from effort to effect")
     relative_cost: float = Field(
         1.0, gt=0, le=1000, description="cost per case as a multiple of the outcome's unit_cost"
+    )
+
+
+class ClientGroupSpec(Strict):
+    """A group of clients of an outcome (002 ¶11–12; mechanisms/clients.py)."""
+
+    name: str = Field(pattern=NAME, description="identifier, e.g. shift_workers")
+    description: str = ""
+    share: float = Field(gt=0, le=1, description="share of the need and of new cases")
+    fit: float = Field(
+        1.0, ge=0, le=1, description="how well standard services fit the group (1 = fully)"
+    )
+    awareness: float = Field(
+        1.0, ge=0, le=1, description="baseline share aware of the joined-up service"
     )
 
 
@@ -128,6 +152,27 @@ class OutcomeSpec(Strict):
         default_factory=list,
         description="types of provision (default: one, with this outcome's unit_cost and lag)",
     )
+    client_groups: list[ClientGroupSpec] = Field(
+        default_factory=list,
+        description="client groups (default: one group, fully aware, fully fitted)",
+    )
+    bounce: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="share of willing clients lost between agencies sharing no client list",
+    )
+
+    @field_validator("client_groups")
+    @classmethod
+    def _group_shares(cls, v: list[ClientGroupSpec]) -> list[ClientGroupSpec]:
+        total = sum(g.share for g in v)
+        if v and abs(total - 1.0) > 1e-6:
+            raise ValueError(f"client group shares must sum to 1, got {total:g}")
+        names = [g.name for g in v]
+        if len(set(names)) != len(names):
+            raise ValueError(f"client group names must be unique, got {names}")
+        return v
 
     @field_validator("services")
     @classmethod
@@ -188,6 +233,9 @@ class Parameters(Strict):
     understanding: UnderstandingParams = UnderstandingParams()
     partnership: PartnershipParams = PartnershipParams()
     own_targets: OwnTargetParams = OwnTargetParams()
+    clients: ClientParams = ClientParams()
+    platforms: PlatformParams = PlatformParams()
+    mobility: MobilityParams = MobilityParams()
     funding: FundingParams = FundingParams()
     defensive: DefensiveParams = DefensiveParams()
     spillover: SpilloverParams = SpilloverParams()

@@ -56,6 +56,13 @@ MINIMAL = {
     "reward_grant": {"outcome": RS},
     "performance_feedback": {"outcome": RS},
     "service_mix": {"outcome": "early_years", "service": "family_support"},
+    "single_point_of_service": {"outcome": "early_years"},
+    "community_engagement": {"outcome": "early_years"},
+    "information_sharing": {"outcome": "youth_offending"},
+    "shared_services": {"host": "housing_department", "members": ["home_office"]},
+    "joint_training": {"outcome": RS},
+    "handover": {},
+    "good_practice": {"outcome": RS},
 }
 
 
@@ -276,6 +283,9 @@ ALL = [
     {"type": "central_unit", "outcome": RS, "staff": 12, "pooled_share": 0.2},
     {"type": "trust_shock", "by": "local_authority", "at": 2},
     {"type": "service_mix", "outcome": "early_years", "service": "childcare_places", "share": 1.0},
+    {"type": "single_point_of_service", "outcome": "early_years"},
+    {"type": "community_engagement", "outcome": "early_years", "groups": ["little_english"]},
+    {"type": "information_sharing", "outcome": "youth_offending"},
 ]
 
 
