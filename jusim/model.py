@@ -219,7 +219,6 @@ class JoinedUpModel(mesa.Model):
         r.buy_in = pt.buy_in_by_outcome(w.n_outcomes)
         demand = pt.month_demand(self.understanding, p.partnership, p.formality)  # admin-months
         formal = pt.formal_pairs() if pt.formal.any() else None
-        r.admin_demand += demand.sum(axis=0)
         # platforms: what agencies no longer pay for a shared platform, less migration costs
         paid, own = platforms.operating_costs(
             w.platform_cost, r.platform, r.recharge, p.platforms, self.own_att
