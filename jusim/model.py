@@ -25,6 +25,7 @@ from jusim.mechanisms import (
     contact,
     decision,
     funding,
+    mainstreaming,
     overhead,
     own_targets,
     production,
@@ -68,13 +69,18 @@ class Rules:
     focused: np.ndarray  # (O, A) £k/month of seconded staff salaries spent on the outcome
     focused_input: np.ndarray  # (O, A) what that seconded time is worth as input (focus x)
     funded: np.ndarray  # (O, A) bool: the outcome's pot pays for this agency's work
+    practice: np.ndarray  # (O, A) exposure to a unit's ways of working (it practises them)
+    succession: np.ndarray  # (O, A) monthly adoption added by a succession plan
     service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
 
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
         z = np.zeros((n_outcomes, n_agencies))
         return cls(
-            z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy(), funded=z.astype(bool)
+            *(z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy()),
+            funded=z.astype(bool),
+            practice=z.copy(),
+            succession=z.copy(),
         )
 
 
@@ -105,6 +111,7 @@ class JoinedUpModel(mesa.Model):
         self.own_z = np.zeros(a)  # log productivity of own business (own_targets.py)
         self.shares: np.ndarray | None = None
         self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
+        self.mainstreamed = np.zeros((o, a))  # adopted share of a unit's ways of working
         self.contact = np.zeros((a, a))
         self.relationship = ties.relationship_strength(self.roster, self.params.ties)
         for k in range(a):
@@ -157,14 +164,19 @@ class JoinedUpModel(mesa.Model):
 
         # (4) decision
         own_credit, joint_credit = accountability.credit(
-            w.accountability, self.own_att, w.involved, r.shared_target, r.sponsor, p.accountability
+            w.accountability,
+            self.own_att,
+            w.involved,
+            mainstreaming.carried_target(r.shared_target, self.mainstreamed, p.mainstreaming),
+            r.sponsor,
+            p.accountability,
         )
         target = decision.target_shares(
             own_credit,
             joint_credit,
             w.roles,
             self.trust,
-            self.experience,
+            mainstreaming.familiarity(self.experience, self.mainstreamed, p.mainstreaming),
             w.risk_aversion,
             w.openness,
             p.decision,
@@ -233,6 +245,15 @@ class JoinedUpModel(mesa.Model):
         )
         self.understanding = understanding.update_understanding(
             self.understanding, self.contact, self.relationship, p.understanding
+        )
+        self.mainstreamed = mainstreaming.adopt(
+            self.mainstreamed,
+            r.practice,
+            r.succession,
+            self.contact,
+            postings,
+            self.hazard,
+            p.mainstreaming,
         )
 
         # (7) learning: progress relative to the pace the target needs

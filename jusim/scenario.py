@@ -20,6 +20,7 @@ from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.funding import FundingParams
+from jusim.mechanisms.mainstreaming import MainstreamingParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
 from jusim.mechanisms.production import ProductionParams
@@ -143,6 +144,7 @@ class Parameters(Strict):
     understanding: UnderstandingParams = UnderstandingParams()
     own_targets: OwnTargetParams = OwnTargetParams()
     funding: FundingParams = FundingParams()
+    mainstreaming: MainstreamingParams = MainstreamingParams()
 
 
 class Scenario(Strict):

@@ -45,6 +45,7 @@ MINIMAL = {
     "sponsorship": {"outcome": RS},
     "central_unit": {"outcome": RS},
     "service_mix": {"outcome": "early_years", "service": "family_support"},
+    "succession": {"outcome": RS},
 }
 
 
@@ -264,6 +265,7 @@ ALL = [
     {"type": "sponsorship", "outcome": RS, "strength": 2.0, "reshuffle_rate": 0.0},
     {"type": "central_unit", "outcome": RS, "staff": 12, "pooled_share": 0.2},
     {"type": "service_mix", "outcome": "early_years", "service": "childcare_places", "share": 1.0},
+    {"type": "succession", "outcome": RS, "cost": 50.0},
 ]
 
 

@@ -1,4 +1,4 @@
-"""Validation family: leverage follows money (fact 10).
+"""Validation family: leverage follows money (fact 10); mainstreaming after wind-up (fact 13).
 
 Each fact is a paired experiment (the same seeds in every arm) with 95% intervals, and a control
 row that measures the same effect with the fact's mechanism switched off (``holds`` there means the
@@ -15,6 +15,14 @@ The fact: influence on partners the unit does not fund is less than half that on
 funds (per replication, the ratio unfunded/funded, pooled over the two partners). Control: the
 funding mechanism off (``funding.untied_share = 1``: the pot pays every role; ``grant_conditions =
 0``: grants carry no terms) — then the ratio is above one half.
+
+Fact 13, sustainability (§6.13; 002 ¶14, ¶24): the rough-sleepers-unit package wound up at month
+36, horizon 72. The unit's gain is its rough-sleeping attainment minus silo's; the share of the
+gain at wind-up that is lost 36 months later measures the decay. The fact: the gain decays (share
+lost above 0) and decays more slowly where partners have mainstreamed the unit's methods — with a
+``succession`` plan over its last two years, minus without, the share lost is below 0. Control:
+mainstreamed practice switched off (``mainstreaming.credit = 0``: adopted methods change no
+behaviour) — then the plan does not slow the decay (interval not below 0).
 """
 
 from __future__ import annotations
@@ -100,13 +108,73 @@ def leverage_effects(seeds) -> list[Effect]:
     return effects
 
 
+WIND_UP, LATER = 36, 72  # month the unit ends; month the decay is measured
+
+
+def _wound_up(base: Scenario, succession: bool) -> Scenario:
+    unit = {
+        "type": "central_unit",
+        "unit": "rough_sleepers_unit",
+        "outcome": OUTCOME,
+        "pooled_share": 0.1,
+        "end": WIND_UP,
+    }
+    plan = {"type": "succession", "outcome": OUTCOME, "start": WIND_UP - 24, "end": WIND_UP}
+    return base.with_interventions([unit, plan] if succession else [unit])
+
+
+def _share_lost(runs, silo) -> np.ndarray:
+    """Per replication: share of the unit's gain over silo at wind-up lost by month ``LATER``."""
+    out = []
+    for r, b in zip(runs, silo, strict=True):
+        k = r.outcomes.index(OUTCOME)
+        gain = r.attainment[:, k] - b.attainment[:, k]
+        out.append(1.0 - gain[LATER] / gain[WIND_UP])
+    return np.array(out)
+
+
+def mainstreaming_effects(seeds) -> list[Effect]:
+    from jusim import load_scenario
+    from jusim.analysis.validation import _effect, _runs
+
+    base = load_scenario("silo").with_overrides({"horizon": LATER})
+    silo = _runs(base, seeds)  # no unit, no practice to adopt: the same with mainstreaming off
+    effects = []
+    for control in (False, True):
+        s = base.with_overrides({"parameters.mainstreaming.credit": 0.0}) if control else base
+        none = _share_lost(_runs(_wound_up(s, False), seeds), silo)
+        plan = _share_lost(_runs(_wound_up(s, True), seeds), silo)
+        label = " [mainstreamed practice off]" if control else ""
+        if not control:
+            effects.append(
+                _effect(
+                    "13",
+                    f"unit wound up at {WIND_UP}: share of its gain lost by month {LATER}",
+                    none,
+                    lambda lo, hi: lo > 0,
+                )
+            )
+        effects.append(
+            _effect(
+                "13",
+                f"succession plan minus none: share of the gain lost by month {LATER}{label}",
+                plan - none,
+                (lambda lo, hi: hi >= 0) if control else (lambda lo, hi: hi < 0),
+                control=control,
+            )
+        )
+    return effects
+
+
 def effects(seeds) -> list[Effect]:
     """Every fact of this family, with its controls."""
-    return leverage_effects(seeds)
+    return leverage_effects(seeds) + mainstreaming_effects(seeds)
 
 
 PATTERNS: dict[str, str] = {
     "10": "a central unit's influence on the partners it does not fund (their priority for the "
     "outcome and their work on it) is less than half its influence on those it funds "
     "(002_5677c7bae92002df.txt ¶9)",
+    "13": "after a central unit is wound up its gains decay, more slowly where partners have "
+    "mainstreamed its methods through a succession plan (002_5677c7bae92002df.txt ¶14, ¶24)",
 }

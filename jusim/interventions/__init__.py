@@ -7,6 +7,7 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     service_mix,
     shared_targets,
     sponsorship,
+    succession,
 )
 from jusim.interventions.base import REGISTRY, Intervention, register
 
