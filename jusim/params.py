@@ -6,13 +6,15 @@ bounds; scenario files override them under ``[parameters.<mechanism>]``. Unknown
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from jusim.strict import STRICT, StrictModel
 
 
-class Params(BaseModel):
-    """Frozen, strict parameter table for one mechanism."""
+class Params(StrictModel):
+    """Frozen, strict parameter table for one mechanism (see ``jusim.strict``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(**STRICT, validate_default=True)
 
     @classmethod
     def table(cls) -> list[dict[str, object]]:

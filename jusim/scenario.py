@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from jusim.mechanisms.accountability import AccountabilityParams
 from jusim.mechanisms.churn import ChurnParams
@@ -27,6 +27,7 @@ from jusim.mechanisms.production import ProductionParams
 from jusim.mechanisms.ties import TieParams
 from jusim.mechanisms.trust import TrustParams
 from jusim.mechanisms.understanding import UnderstandingParams
+from jusim.strict import StrictModel, depth
 
 AgencyKind = Literal[
     "central_department",
@@ -39,18 +40,36 @@ AgencyKind = Literal[
 ]
 NAME = r"^[a-z][a-z0-9_]*$"
 
+# Size limits of a scenario, so that a typing slip cannot start a run of hours or exhaust memory.
+# The shipped worlds have 4-8 agencies, ~1,000 staff and 1-3 outcomes; the limits are far above.
+MAX_AGENCIES = 100
+"""Agencies in a world, including those interventions add."""
+MAX_OUTCOMES = 50
+MAX_INTERVENTIONS = 100
+MAX_STAFF = 100_000
+"""Total staff over all agencies (the default world has ~1,000; a run's time grows with staff)."""
+MAX_NESTING = 20
+"""Depth of nested tables and lists in a file (scenario files need 4)."""
+MAX_BASE_CHAIN = 16
+"""Files in a ``base`` chain."""
+MAX_FILE_BYTES = 1_000_000
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class Strict(StrictModel):
+    """Strict, frozen, finite (see ``jusim.strict``)."""
 
 
 class AgencySpec(Strict):
     """One agency. Money is in £k per month."""
 
-    name: str = Field(pattern=NAME, description="identifier: lower case, digits, underscores")
+    name: str = Field(
+        pattern=NAME, max_length=64, description="identifier: lower case, digits, underscores"
+    )
     kind: AgencyKind
     staff: int = Field(ge=0, le=10_000_000, description="headcount")
-    budget: float = Field(ge=0, description="budget relevant to these outcomes, £k/month")
+    budget: float = Field(
+        ge=0, le=1e8, description="budget relevant to these outcomes, £k/month (at most £100bn)"
+    )
     discretionary_share: float = Field(0.25, ge=0, le=1, description="share not locked in")
     own_target: float = Field(
         0.9, ge=0, le=2, description="share of month-0 budget its own targets need"
@@ -84,16 +103,22 @@ class ServiceSpec(Strict):
 class OutcomeSpec(Strict):
     """A cross-cutting outcome: a stock of need that several agencies must work on together."""
 
-    name: str = Field(pattern=NAME)
-    description: str = ""
-    contributors: dict[str, float] = Field(min_length=1, description="agency -> role weight (> 0)")
-    initial_need: float = Field(gt=0, description="cases at month 0")
-    inflow: float = Field(ge=0, description="new cases per month")
+    name: str = Field(pattern=NAME, max_length=64)
+    description: str = Field("", max_length=10_000)
+    contributors: dict[str, float] = Field(
+        min_length=1, max_length=MAX_AGENCIES, description="agency -> role weight (> 0, <= 1000)"
+    )
+    initial_need: float = Field(gt=0, le=1e8, description="cases at month 0 (at most 100 million)")
+    inflow: float = Field(ge=0, le=1e8, description="new cases per month (at most 100 million)")
     exit_rate: float = Field(0.03, ge=0, le=1, description="monthly share leaving need unaided")
-    unit_cost: float = Field(gt=0, description="£k per case resolved at perfect coordination")
+    unit_cost: float = Field(
+        gt=0, le=1e6, description="£k per case resolved at perfect coordination (at most £1bn)"
+    )
     lag: float = Field(6.0, ge=1, le=120, description="mean months from effort to effect")
-    half_saturation: float = Field(300.0, ge=0, description="cases; the last cases are harder")
-    target: float = Field(ge=0, description="need level to reach (cases)")
+    half_saturation: float = Field(
+        300.0, ge=0, le=1e8, description="cases; the last cases are harder"
+    )
+    target: float = Field(ge=0, le=1e8, description="need level to reach (cases)")
     deadline: int = Field(36, ge=1, le=600, description="month the target is due")
     services: list[ServiceSpec] = Field(
         default_factory=list,
@@ -115,8 +140,8 @@ class OutcomeSpec(Strict):
     @classmethod
     def _positive(cls, v: dict[str, float]) -> dict[str, float]:
         for k, w in v.items():
-            if not w > 0:
-                raise ValueError(f"role weight of {k!r} must be > 0, got {w}")
+            if not 0 < w <= 1000:
+                raise ValueError(f"role weight of {k!r} must be > 0 and <= 1000, got {w}")
         return v
 
 
@@ -148,8 +173,8 @@ class Parameters(Strict):
 
 
 class Scenario(Strict):
-    name: str
-    description: str = ""
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=10_000)
     horizon: int = Field(60, ge=1, le=1200, description="months to simulate")
     initial_ties: float = Field(
         4.0,
@@ -157,8 +182,8 @@ class Scenario(Strict):
         le=10_000,
         description="expected staff ties at month 0 per agency pair sharing an outcome",
     )
-    agencies: list[AgencySpec] = Field(min_length=2)
-    outcomes: list[OutcomeSpec] = Field(min_length=1)
+    agencies: list[AgencySpec] = Field(min_length=2, max_length=MAX_AGENCIES)
+    outcomes: list[OutcomeSpec] = Field(min_length=1, max_length=MAX_OUTCOMES)
     context: Context = Context()
     parameters: Parameters = Parameters()
     interventions: list[Any] = Field(default_factory=list)
@@ -275,10 +300,26 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
     """Validate plain data (as read from TOML) into a Scenario, or raise ScenarioError."""
     from jusim.interventions import REGISTRY
 
+    if not isinstance(data, dict):
+        raise ScenarioError([(source, "<file>", type(data).__name__, "a table of scenario fields")])
+    if depth(data, MAX_NESTING) > MAX_NESTING:
+        raise ScenarioError(
+            [(source, "<file>", "deeply nested tables", f"at most {MAX_NESTING} levels of nesting")]
+        )
     data = copy.deepcopy(data)
     data.pop("base", None)
     raw_ivs = data.pop("interventions", []) or []
     problems: list = []
+    if isinstance(raw_ivs, list) and len(raw_ivs) > MAX_INTERVENTIONS:
+        problems.append(
+            (
+                source,
+                "interventions",
+                f"{len(raw_ivs)} interventions",
+                f"at most {MAX_INTERVENTIONS}",
+            )
+        )
+        raw_ivs = []
     scenario = None
     try:
         scenario = Scenario.model_validate({**data, "source": source})
@@ -345,6 +386,35 @@ def _cross_check(s: Scenario, ivs: list, source: str) -> list:
     for k, iv in enumerate(ivs):
         for fld, val, allowed in iv.check(s):
             problems.append((source, f"interventions[{k}]({iv.name}).{fld}", val, allowed))
+    # agencies that interventions add must not take a name already in use
+    taken = set(names)
+    for k, iv in enumerate(ivs):
+        for a in iv.new_agencies(s):
+            if a.name in taken and a.name not in names:
+                problems.append(
+                    (
+                        source,
+                        f"interventions[{k}]({iv.name})",
+                        a.name,
+                        "a name for the agency it adds not used by another intervention "
+                        "(set e.g. 'unit' to a new name)",
+                    )
+                )
+            taken.add(a.name)
+    if len(taken) > MAX_AGENCIES:
+        problems.append(
+            (source, "agencies", f"{len(taken)} agencies", f"at most {MAX_AGENCIES} agencies")
+        )
+    total_staff = sum(a.staff for a in s.agencies)
+    if total_staff > MAX_STAFF:
+        problems.append(
+            (
+                source,
+                "agencies.staff",
+                f"{total_staff} staff in all",
+                f"at most {MAX_STAFF:,} staff over all agencies",
+            )
+        )
     return problems
 
 
@@ -365,8 +435,9 @@ def _name_check(s: Scenario, body: dict[str, Any]) -> list[tuple[str, Any, str]]
 def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(base)
     for key, value in child.items():
-        if key == "interventions":
-            out[key] = list(out.get(key, [])) + list(value)
+        if key == "interventions" and isinstance(value, list):
+            old = out.get(key, [])
+            out[key] = (list(old) if isinstance(old, list) else []) + list(value)
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _merge(out[key], value)
         else:
@@ -374,38 +445,93 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def load_toml_file(path: Path, field: str = "<file>") -> dict[str, Any]:
+    """Parse a TOML file (scenario or experiment): size and nesting limited, errors name the file."""
+    path = Path(path)
+    try:
+        if not path.is_file():
+            what = "a TOML file, not a folder" if path.is_dir() else "an existing TOML file"
+            raise ScenarioError([(str(path), field, str(path), what)])
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                [
+                    (
+                        str(path),
+                        field,
+                        f"{path.stat().st_size:,} bytes",
+                        f"at most {MAX_FILE_BYTES:,}",
+                    )
+                ]
+            )
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except ScenarioError:
+        raise
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError([(str(path), "<syntax>", str(err), "valid TOML")]) from None
+    except RecursionError:
+        raise ScenarioError(
+            [(str(path), "<syntax>", "deeply nested", f"at most {MAX_NESTING} levels of nesting")]
+        ) from None
+    except (OSError, ValueError) as err:  # ValueError: undecodable text, a NUL in the path
+        raise ScenarioError(
+            [(str(path), field, _oserror(err), "a readable UTF-8 TOML file")]
+        ) from None
+    if depth(data, MAX_NESTING) > MAX_NESTING:
+        raise ScenarioError(
+            [(str(path), "<file>", "deeply nested", f"at most {MAX_NESTING} levels of nesting")]
+        )
+    return data
+
+
+def _oserror(err: Exception) -> str:
+    """A file-system error in a few words (no Python class names)."""
+    if isinstance(err, OSError) and err.strerror:
+        return err.strerror
+    return str(err)[:200]
+
+
+def _base_path(path: Path, base: str) -> Path | None:
+    """The file a ``base`` reference names, or None if it names none."""
+    if not base or len(base) > 1000 or "\x00" in base:
+        return None
+    try:
+        base_path = (path.parent / base).resolve()
+        if not base_path.exists() and not Path(base).suffix:  # a shipped scenario's name
+            base_path = (scenario_dir() / f"{base}.toml").resolve()
+        return base_path if base_path.is_file() else None
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
 def read_toml(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Read a scenario file, following ``base`` chains; errors name the file."""
     path = Path(path)
-    if not path.is_file():
-        allowed = "an existing TOML file"
-        if not path.suffix and not path.exists():
-            shipped = sorted(p.stem for p in scenario_dir().glob("*.toml"))
-            allowed = f"an existing scenario file, or a shipped scenario name: {', '.join(shipped)}"
-        raise ScenarioError([(str(path), "<file>", str(path), allowed)])
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError([(str(path), "<syntax>", str(err), "valid TOML")]) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(
-            [(str(path), "<file>", str(err), "a readable UTF-8 TOML file")]
-        ) from None
+        missing = not path.suffix and not path.exists()
+    except (OSError, ValueError):
+        missing = False
+    if missing:
+        shipped = sorted(p.stem for p in scenario_dir().glob("*.toml"))
+        allowed = f"an existing scenario file, or a shipped scenario name: {', '.join(shipped)}"
+        raise ScenarioError([(str(path), "<file>", str(path), allowed)])
+    data = load_toml_file(path)
     base = data.get("base")
     if base is None:
         return data
     if not isinstance(base, str):
         raise ScenarioError([(str(path), "base", base, "a path to another scenario file")])
-    base_path = (path.parent / base).resolve()
-    if not base_path.exists() and not Path(base).suffix:  # a shipped scenario's name
-        base_path = (scenario_dir() / f"{base}.toml").resolve()
+    if len(_seen) >= MAX_BASE_CHAIN:
+        raise ScenarioError(
+            [(str(path), "base", base, f"a chain of at most {MAX_BASE_CHAIN} base files")]
+        )
+    base_path = _base_path(path, base)
+    if base_path is None:
+        raise ScenarioError(
+            [(str(path), "base", base, "a scenario file relative to this one, or a shipped name")]
+        )
     if base_path in _seen or base_path == path.resolve():
         raise ScenarioError(
             [(str(path), "base", base, "a file that does not (indirectly) include itself")]
-        )
-    if not base_path.exists():
-        raise ScenarioError(
-            [(str(path), "base", base, "a scenario file relative to this one, or a shipped name")]
         )
     parent = read_toml(base_path, (*_seen, path.resolve()))
     parent.pop("base", None)
@@ -432,10 +558,13 @@ def scenario_dir() -> Path:
 
 def resolve_scenario_path(path: str | Path) -> Path:
     p = Path(path)
-    if p.exists() or p.suffix:
+    try:
+        if p.exists() or p.suffix:
+            return p
+        shipped = scenario_dir() / f"{p}.toml"
+        return shipped if shipped.exists() else p
+    except (OSError, ValueError):  # a name too long for the file system, or with a NUL
         return p
-    shipped = scenario_dir() / f"{p}.toml"
-    return shipped if shipped.exists() else p
 
 
 def set_path(data: dict[str, Any], path: str, value: Any, source: str = "<overrides>") -> None:
@@ -470,3 +599,23 @@ def set_path(data: dict[str, Any], path: str, value: Any, source: str = "<overri
         if not isinstance(node, dict):
             raise ScenarioError([(source, path, value, "a path to a setting")])
     node[rest[-1]] = value
+
+
+def get_path(data: dict[str, Any], path: str) -> Any:
+    """The value a dotted override path (see ``set_path``) points at; KeyError if none."""
+    parts = path.split(".")
+    head = parts[0]
+    if head in ("agencies", "outcomes") and len(parts) >= 3:
+        node, rest = {x["name"]: x for x in data[head]}[parts[1]], parts[2:]
+    elif head == "interventions" and len(parts) >= 3:
+        match = [x for x in data["interventions"] if x.get("type") == parts[1]]
+        if not match:
+            raise KeyError(path)
+        node, rest = match[0], parts[2:]
+    elif head.startswith("interventions[") and head.endswith("]"):
+        node, rest = data["interventions"][int(head[len("interventions[") : -1])], parts[1:]
+    else:
+        node, rest = data, parts
+    for part in rest:
+        node = node[part]
+    return node

@@ -45,7 +45,7 @@ def ishigami_analytic() -> dict[str, dict[str, float]]:
 
 
 def factors(names, lo, hi):
-    return {n: FactorSpec(kind="uncertainty", path="context.x", range=(lo, hi)) for n in names}
+    return {n: FactorSpec(kind="uncertainty", path="context.x", range=[lo, hi]) for n in names}
 
 
 def test_sobol_ishigami_matches_analytic_indices() -> None:

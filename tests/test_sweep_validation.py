@@ -70,6 +70,67 @@ CASES = {
         "factors.Churn rate",
         "lower case",
     ),
+    # issue 12: sweeps that would have been silently wrong
+    "factor named like a metric": (
+        "[factors.churn]",
+        "[factors.mean_trust]",
+        "factors.mean_trust",
+        "not a metric",
+    ),
+    "two factors on one path": (
+        'path = "interventions.secondees.count"',
+        'path = "context.churn_scale"',
+        "factors.secondees.path",
+        "one factor per path",
+    ),
+    "same setting by two paths": (
+        "",  # appended: a second factor on the same setting, named another way
+        '[factors.count2]\nkind = "lever"\npath = "interventions[0].count"\nrange = [1, 5]\n'
+        "integer = true",
+        "factors.",
+        "another factor",
+    ),
+    "integer factor without whole numbers": (
+        "[0, 12]",
+        "[0.2, 0.8]",
+        "factors.secondees",
+        "whole number",
+    ),
+    "no metrics": (
+        'metrics = ["attainment.rough_sleeping", "shared_attainment", "mean_trust"]',
+        "metrics = []",
+        "metrics",
+        "at least 1",
+    ),
+    "mixed values": (
+        "values = [false, true]",
+        'values = [1, "x", true]',
+        "factors.shared_targets",
+        "one kind",
+    ),
+    "huge range": ("[0, 12]", "[0, 1180591620717411303424]", "factors.secondees.range", "1e+12"),
+    "bool as number": ("replications = 2", "replications = true", "replications", "integer"),
+    "text as seed": ("seed = 1", 'seed = "7"', "seed", "integer"),
+    "text as switch": (
+        "horizon = 6",
+        'horizon = 6\ntrajectories = "yes"',
+        "trajectories",
+        "boolean",
+    ),
+    "text as float": ("[0.5, 2.0]", '["0.5", 2.0]', "factors.churn.range", "number"),
+    "zero horizon override": (
+        "",
+        '[overrides]\n"horizon" = 0',
+        "overrides.horizon",
+        "given once",
+    ),
+    "huge morris": (
+        'kind = "grid"',
+        'kind = "morris"\nsamples = 1000000',
+        "design",
+        "at most",
+    ),
+    "long name": ('name = "check"', f'name = "{"x" * 300}"', "name", "at most 64"),
 }
 
 
@@ -77,7 +138,7 @@ CASES = {
 def test_bad_experiment_rejected_before_any_run(case: str, tmp_path: Path) -> None:
     old, new, field, allowed = CASES[case]
     assert old in GOOD
-    text = GOOD.replace(old, new, 1)
+    text = GOOD.replace(old, new, 1) if old else GOOD + "\n" + new + "\n"
     if case == "too many runs":
         text = text.replace("levels = 2", "levels = 300")
     bad = tmp_path / "bad.toml"
@@ -110,4 +171,4 @@ def test_not_toml(tmp_path: Path) -> None:
         plan_sweep(bad)
     result = CliRunner().invoke(app, ["sweep", str(tmp_path / "missing.toml")])
     assert result.exit_code == 2
-    assert "an existing file" in result.output
+    assert "an existing TOML file" in result.output

@@ -40,8 +40,8 @@ class Design:
 
     def point(self, i: int) -> dict[str, Any]:
         """Factor values of point ``i`` as plain Python scalars."""
-        row = self.values.iloc[i]
-        return {f: _py(row[f]) for f in self.factors}
+        # column by column: a row of mixed columns would turn whole numbers into floats
+        return {f: _py(self.values[f].iat[i]) for f in self.factors}
 
 
 def _py(x: Any) -> Any:

@@ -43,28 +43,43 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from jusim.scenario import Scenario, ScenarioError, load_scenario, resolve_scenario_path
+from jusim.scenario import (
+    Scenario,
+    ScenarioError,
+    get_path,
+    load_scenario,
+    load_toml_file,
+    resolve_scenario_path,
+)
+from jusim.strict import StrictModel
 
 NAME = r"^[a-z][a-z0-9_]*$"
-RESERVED = {"run_id", "point", "replication", "seed", "jusim_version", "metric", "value", "month"}
-MAX_RUNS = 5_000_000
+RESERVED = {
+    "run_id",
+    "point",
+    "replication",
+    "seed",
+    "jusim_version",
+    "metric",
+    "value",
+    "month",
+    "outcome",
+}
+"""Column names of the store's tables that a factor may not take (``raw__*`` neither)."""
+MAX_RUNS = 1_000_000
+"""Runs in one sweep (design points x replications): about six hours at 22 ms a run on one core."""
+MAX_POINTS = 100_000
+"""Design points (checked before the design is built, so a huge design fails at once)."""
+MAX_FACTORS = 50
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(StrictModel):
+    """Strict, frozen, finite (see ``jusim.strict``)."""
 
 
 class FactorSpec(_Strict):
@@ -74,21 +89,26 @@ class FactorSpec(_Strict):
         description="lever (a policy choice) or uncertainty (context nobody controls)"
     )
     path: str | None = Field(None, description="dotted override path, e.g. context.churn_scale")
-    range: tuple[float, float] | None = Field(None, description="[low, high] for a range factor")
+    range: list[float] | None = Field(
+        None, min_length=2, max_length=2, description="[low, high] for a range factor"
+    )
     values: list[bool | int | float | str] | None = Field(
-        None, min_length=1, description="the levels of a discrete factor"
+        None,
+        min_length=1,
+        max_length=1000,
+        description="the levels of a discrete factor: all true/false, all numbers or all text",
     )
     integer: bool = Field(False, description="round a range factor to whole numbers")
     levels: int | None = Field(None, ge=2, le=1000, description="grid points for this factor")
     intervention: dict[str, Any] | None = Field(
         None, description="switch: intervention table added to the scenario when the value is true"
     )
-    label: str | None = Field(None, description="plain-words name for reports")
-    description: str = ""
+    label: str | None = Field(None, max_length=200, description="plain-words name for reports")
+    description: str = Field("", max_length=10_000)
 
     @field_validator("range")
     @classmethod
-    def _range(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+    def _range(cls, v: list[float] | None) -> list[float] | None:
         if v is not None and not all(math.isfinite(x) for x in v):
             raise ValueError("range ends must be finite numbers")
         if v is not None and not v[0] < v[1]:
@@ -98,8 +118,18 @@ class FactorSpec(_Strict):
     @field_validator("values")
     @classmethod
     def _values(cls, v: list | None) -> list | None:
-        if v is not None and len({(type(x), x) for x in v}) != len(v):
+        if v is None:
+            return v
+        if len({(type(x), x) for x in v}) != len(v):
             raise ValueError("values must be distinct")
+        kinds = {
+            "switch" if isinstance(x, bool) else "text" if isinstance(x, str) else "number"
+            for x in v
+        }
+        if len(kinds) > 1:
+            raise ValueError(
+                "values of one kind: all true/false, all numbers or all text (not a mix)"
+            )
         return v
 
     @model_validator(mode="after")
@@ -117,6 +147,13 @@ class FactorSpec(_Strict):
             raise ValueError("give 'path' (a dotted override path) or 'intervention' (a switch)")
         if self.values is not None and (self.integer or self.levels is not None):
             raise ValueError("'integer' and 'levels' apply to range factors only")
+        if self.integer and self.range is not None:
+            lo, hi = self.range
+            if math.ceil(lo) > math.floor(hi):
+                raise ValueError(
+                    f"an integer factor needs a range holding a whole number; [{lo:g}, {hi:g}] "
+                    "holds none"
+                )
         return self
 
     @property
@@ -160,24 +197,39 @@ class DesignSpec(_Strict):
 class Experiment(_Strict):
     """A validated experiment file (see the module docstring for the format)."""
 
-    name: str = Field(pattern=NAME, description="identifier: lower case, digits, underscores")
-    description: str = ""
-    base: str = Field(description="base scenario: shipped name or path")
+    name: str = Field(
+        pattern=NAME, max_length=64, description="identifier: lower case, digits, underscores"
+    )
+    description: str = Field("", max_length=10_000)
+    base: str = Field(
+        min_length=1, max_length=1000, description="base scenario: shipped name or path"
+    )
     seed: int = Field(0, ge=0, le=2**63 - 1, description="master seed")
     replications: int = Field(1, ge=1, le=100_000, description="runs per design point")
     horizon: int | None = Field(None, ge=1, le=1200, description="months to simulate")
-    metrics: list[str] | Literal["all"] = Field(
+    metrics: list[str] | str = Field(
         default_factory=lambda: ["shared_attainment"],
+        min_length=1,
+        max_length=1000,
         description='summary metrics to keep, or "all"',
     )
     trajectories: bool = Field(False, description="also keep monthly trajectories")
-    overrides: dict[str, Any] = Field(default_factory=dict, description="fixed overrides")
+    overrides: dict[str, Any] = Field(
+        default_factory=dict, max_length=1000, description="fixed overrides"
+    )
     interventions: list[dict[str, Any]] = Field(
-        default_factory=list, description="interventions added to the base scenario"
+        default_factory=list, max_length=100, description="interventions added to the base scenario"
     )
     design: DesignSpec
-    factors: dict[str, FactorSpec] = Field(min_length=1)
+    factors: dict[str, FactorSpec] = Field(min_length=1, max_length=MAX_FACTORS)
     source: str = Field("<memory>", exclude=True)
+
+    @field_validator("metrics")
+    @classmethod
+    def _metrics(cls, v: list[str] | str) -> list[str] | str:
+        if isinstance(v, str) and v != "all":
+            raise ValueError('"all" or a non-empty list of metric names')
+        return v
 
     def label(self, factor: str) -> str:
         spec = self.factors[factor]
@@ -204,6 +256,8 @@ def _value_at(data: Any, loc: tuple[Any, ...]) -> Any:
 
 def parse_experiment(data: dict[str, Any], source: str = "<memory>") -> Experiment:
     """Validate experiment data (schema only; see :func:`load_experiment` for the full check)."""
+    if not isinstance(data, dict):
+        raise ScenarioError([(source, "(file)", type(data).__name__, "a table of fields")])
     factors = data.get("factors")
     if isinstance(factors, dict):
         bad = [
@@ -211,19 +265,25 @@ def parse_experiment(data: dict[str, Any], source: str = "<memory>") -> Experime
                 source,
                 f"factors.{name}",
                 name,
-                f"lower case, digits, underscores; not one of {sorted(RESERVED)}",
+                "lower case, digits, underscores, at most 64 characters; not one of "
+                f"{sorted(RESERVED)} nor starting with 'raw__'",
             )
             for name in factors
-            if not re.match(NAME, name) or name in RESERVED
+            if not re.match(NAME, name)
+            or name in RESERVED
+            or name.startswith("raw__")
+            or len(name) > 64
         ]
         if bad:
             raise ScenarioError(bad)
     try:
-        return Experiment.model_validate({**data, "source": source})
+        exp = Experiment.model_validate({**data, "source": source})
     except ValidationError as err:
         problems = []
         for e in err.errors():
             loc = tuple(e["loc"])
+            if loc == ("metrics", "str"):  # the "all" branch of the union: reported by the other
+                continue
             # drop pydantic's union-branch markers from the field path
             loc = tuple(p for p in loc if not (isinstance(p, str) and p in ("list[str]",)))
             field = _show_loc(loc) or "(file)"
@@ -240,16 +300,33 @@ def parse_experiment(data: dict[str, Any], source: str = "<memory>") -> Experime
                 seen.add(p[1])
                 unique.append(p)
         raise ScenarioError(unique) from None
+    _one_factor_per_path(exp)
+    return exp
+
+
+def _one_factor_per_path(exp: Experiment) -> None:
+    """Two factors on one setting: the run would use one value and record both (issue 12)."""
+    seen: dict[str, str] = {}
+    for name, spec in exp.factors.items():
+        if spec.path is None:
+            continue
+        if spec.path in seen:
+            raise ScenarioError(
+                [
+                    (
+                        exp.source,
+                        f"factors.{name}.path",
+                        spec.path,
+                        f"a path no other factor sets (factor '{seen[spec.path]}' sets it): "
+                        "one factor per path",
+                    )
+                ]
+            )
+        seen[spec.path] = name
 
 
 def read_experiment_toml(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
-    except FileNotFoundError:
-        raise ScenarioError([(str(path), "(file)", str(path), "an existing file")]) from None
-    except tomllib.TOMLDecodeError as e:
-        raise ScenarioError([(str(path), "(syntax)", str(e), "valid TOML")]) from None
+    return load_toml_file(path, "(file)")
 
 
 def base_scenario(exp: Experiment) -> Scenario:
@@ -277,6 +354,18 @@ def base_scenario(exp: Experiment) -> Scenario:
         raise ScenarioError([(src, "interventions", exp.interventions, _allowed(e))]) from None
     fixed = dict(exp.overrides)
     if exp.horizon is not None:
+        if "horizon" in fixed:
+            raise ScenarioError(
+                [
+                    (
+                        src,
+                        "overrides.horizon",
+                        fixed["horizon"],
+                        f"the horizon given once: the file's 'horizon' ({exp.horizon}) or "
+                        "overrides.horizon, not both",
+                    )
+                ]
+            )
         fixed["horizon"] = exp.horizon
     for path_, value in fixed.items():
         try:
@@ -331,7 +420,43 @@ def build_scenario(
         for name, spec in exp.factors.items()
         if not spec.is_switch and spec.path is not None and (only is None or name == only)
     }
-    return scenario.with_overrides(overrides) if overrides else scenario
+    if not overrides:
+        return scenario
+    scenario = scenario.with_overrides(overrides)
+    check_recorded(exp, scenario, point, only)
+    return scenario
+
+
+def check_recorded(
+    exp: Experiment, scenario: Scenario, point: dict[str, Any], only: str | None = None
+) -> None:
+    """Raise unless the scenario holds exactly each factor's value at this point.
+
+    The runs table records ``point``; this makes sure that is what the run uses, whatever two
+    paths naming one setting (``interventions.secondees.count`` and ``interventions[0].count``)
+    or a switch's own table would otherwise do.
+    """
+    data = scenario.to_dict()
+    for name, spec in exp.factors.items():
+        if spec.is_switch or spec.path is None or (only is not None and name != only):
+            continue
+        try:
+            used = get_path(data, spec.path)
+        except (KeyError, IndexError, TypeError, ValueError):
+            used = "<not set>"
+        value = point[name]
+        if isinstance(used, bool) != isinstance(value, bool) or used != value:
+            raise ScenarioError(
+                [
+                    (
+                        exp.source,
+                        f"factors.{name}.path",
+                        spec.path,
+                        f"a setting no other factor changes: at {value!r} the run would use "
+                        f"{used!r} (another factor names the same setting)",
+                    )
+                ]
+            )
 
 
 def _is_path_problem(e: ScenarioError) -> bool:
@@ -389,6 +514,8 @@ def _check_ends(
         try:
             build_scenario(exp, base, {**others, name: value}, only=only)
         except ScenarioError as e:
+            if e.problems and str(e.problems[0][1]).startswith("factors."):
+                return e.problems[0]  # check_recorded names the factor itself
             allowed = _allowed(e)
             if only is None:
                 allowed += f" (with the other factors at {others})"
@@ -409,6 +536,20 @@ def check_metrics(exp: Experiment, base: Scenario) -> list[str]:
 
     probe = jusim.run(base.with_overrides({"horizon": 1}), seed=0).summary()
     available = list(probe)
+    clash = [f for f in exp.factors if f in available]
+    if clash:
+        raise ScenarioError(
+            [
+                (
+                    exp.source,
+                    f"factors.{f}",
+                    f,
+                    "a factor name that is not a metric's name (the runs table has a column for "
+                    "each); rename the factor",
+                )
+                for f in clash
+            ]
+        )
     if exp.metrics == "all":
         return available
     bad = [m for m in exp.metrics if m not in available]
@@ -437,6 +578,17 @@ def load_experiment(path: str | Path) -> Experiment:
 
 
 def total_runs_check(exp: Experiment, n_points: int) -> None:
+    if n_points > MAX_POINTS:
+        raise ScenarioError(
+            [
+                (
+                    exp.source,
+                    "design",
+                    f"{n_points} design points",
+                    f"at most {MAX_POINTS} design points; use fewer levels, samples or factors",
+                )
+            ]
+        )
     n = n_points * exp.replications
     if n > MAX_RUNS:
         raise ScenarioError(

@@ -17,7 +17,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, field_validator
+
+from jusim.strict import StrictModel
 
 if TYPE_CHECKING:
     from jusim.model import JoinedUpModel
@@ -34,8 +36,8 @@ def register(cls: type[Intervention]) -> type[Intervention]:
     return cls
 
 
-class Intervention(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Intervention(StrictModel):
+    """Strict, frozen, finite parameters (see ``jusim.strict``)."""
 
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""
@@ -67,6 +69,15 @@ class OutcomePartnership(Intervention):
     )
     start: int = Field(0, ge=0, le=1200, description="month it starts")
     end: int | None = Field(None, ge=1, le=1200, description="month it ends (default: never)")
+
+    @field_validator("members")
+    @classmethod
+    def _members(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and not v:
+            raise ValueError("at least one member agency (or leave 'members' out)")
+        if v is not None and len(set(v)) != len(v):
+            raise ValueError("distinct member agencies (each named once)")
+        return v
 
     def check(self, scenario: Scenario) -> list[tuple[str, Any, str]]:
         problems: list[tuple[str, Any, str]] = []
