@@ -14,7 +14,8 @@ RSU's complaint in ¶9) and its *work* (all input in its role, from its own budg
 The fact: influence on partners the unit does not fund is less than half that on partners it
 funds (per replication, the ratio unfunded/funded, pooled over the two partners). Control: the
 funding mechanism off (``funding.untied_share = 1``: the pot pays every role; ``grant_conditions =
-0``: grants carry no terms) — then the ratio is above one half.
+0``: grants carry no terms; ``mainstreaming.credit = 0``: the unit's methods, which funded partners
+practise and adopt, change no behaviour) — then the ratio is above one half.
 
 Fact 13, sustainability (§6.13; 002 ¶14, ¶24): the rough-sleepers-unit package wound up at month
 36, horizon 72. The unit's gain is its rough-sleeping attainment minus silo's; the share of the
@@ -40,7 +41,13 @@ OUTCOME = "rough_sleeping"
 UNIT_MEMBERS = ["housing_department", "homelessness_charity", "police"]
 PARTNERS = ["local_authority", "nhs_trust"]  # the partners 002 ¶9 names
 MARKEDLY = 0.5  # "markedly weaker": less than half the influence on a funded partner
-FUNDING_OFF = {"parameters.funding.untied_share": 1.0, "parameters.funding.grant_conditions": 0.0}
+# the channels by which funding sways a partner: the pot's money, the grant's terms, and the
+# unit's ways of working that a funded partner practises and adopts (mainstreaming credit)
+FUNDING_OFF = {
+    "parameters.funding.untied_share": 1.0,
+    "parameters.funding.grant_conditions": 0.0,
+    "parameters.mainstreaming.credit": 0.0,
+}
 
 
 def _unit(base: Scenario, grants: list[str]) -> Scenario:
@@ -93,7 +100,11 @@ def leverage_effects(seeds) -> list[Effect]:
     base = load_scenario("silo")
     effects = []
     for control, scenario in ((False, base), (True, base.with_overrides(FUNDING_OFF))):
-        label = " [funding off: pot pays every role, grants carry no terms]" if control else ""
+        label = (
+            " [funding off: pot pays every role, grants and methods carry no terms]"
+            if control
+            else ""
+        )
         priority, work = _influence_ratios(scenario, seeds)
         for what, values in (("priority", priority), ("work in its role", work)):
             effects.append(
