@@ -4,6 +4,7 @@ Public API::
 
     import jusim
     result = jusim.run("rough_sleepers_unit", seed=1)      # RunResult
+    jusim.evaluate("silo", seed=1, context__churn_scale=2.0)  # {"attainment__rough_sleeping": ...}
     table = jusim.compare(["silo", "rough_sleepers_unit"], replications=30).table
 """
 
@@ -62,6 +63,14 @@ def sweep(
         executor.shutdown(cancel=report is None or not report.complete)
 
 
+def evaluate(base: Scenario | str | Path, seed: int | np.random.SeedSequence = 0, **params):
+    """Run ``base`` with named parameters (override paths, ``.`` or ``__``); the summary metrics
+    with identifier-safe names. See ``jusim.evaluation`` for the names."""
+    from jusim.evaluation import evaluate as _evaluate
+
+    return _evaluate(base, seed=seed, **params)
+
+
 def compare(*args, **kwargs):
     """Paired comparison of scenarios against a baseline; see ``jusim.analysis.compare``."""
     from jusim.analysis.compare import compare as _compare
@@ -77,6 +86,7 @@ __all__ = [
     "__version__",
     "as_scenario",
     "compare",
+    "evaluate",
     "load_scenario",
     "run",
     "sweep",

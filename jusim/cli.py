@@ -17,9 +17,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from jusim.safety import SafeGroup, claim_folder
 from jusim.scenario import ScenarioError
 
+RUN_FILES = ("outcomes.parquet", "agencies.parquet", "system.parquet")
+COMPARE_FILES = ("comparison.csv", *RUN_FILES, "trajectories.png")
+
 app = typer.Typer(
+    cls=SafeGroup,  # no traceback for a user's mistake (jusim/safety.py)
     help="jusim: simulate joined-up government and compare policy scenarios with silo behaviour.",
     no_args_is_help=True,
     add_completion=False,
@@ -79,10 +84,15 @@ def run_cmd(
     file: Annotated[str, typer.Argument(help="scenario file or shipped scenario name")],
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
     out: Annotated[Path | None, typer.Option(help="folder for tidy tables (Parquet)")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="overwrite the tables of an earlier run in --out")
+    ] = False,
 ) -> None:
     """Run one scenario once and print its summary at the horizon."""
     import jusim
 
+    if out is not None:
+        claim_folder(out, RUN_FILES, force)
     try:
         result = jusim.run(file, seed=seed)
     except ScenarioError as e:
@@ -96,7 +106,6 @@ def run_cmd(
         [(k, _fmt(v, 3)) for k, v in result.summary().items()],
     )
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
         result.outcome_table().to_parquet(out / "outcomes.parquet", index=False)
         result.agency_table().to_parquet(out / "agencies.parquet", index=False)
         result.system_table().to_parquet(out / "system.parquet", index=False)
@@ -114,6 +123,9 @@ def compare_cmd(
     seed: Annotated[int, typer.Option(help="master seed")] = 0,
     out: Annotated[Path | None, typer.Option(help="folder for tables and a figure")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON records")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="overwrite the files of an earlier comparison in --out")
+    ] = False,
 ) -> None:
     """Compare scenarios with the baseline on the same seeds: attainment, difference, cost."""
     import time
@@ -121,6 +133,8 @@ def compare_cmd(
     from jusim.analysis.compare import compare
     from jusim.scenario import scenario_dir
 
+    if out is not None:
+        claim_folder(out, COMPARE_FILES, force)
     if not files:
         files = [
             str(p)

@@ -212,3 +212,76 @@ class Recorder:
             has_own_target=w.own_target > 0,
             series={k: v[:t].copy() for k, v in self.s.items()},
         )
+
+
+# ---- the metric catalogue: unit and one-line description of every recorded quantity ----------
+# Summary metrics (``RunResult.summary``) and tidy-table columns are looked up here by name; a
+# per-outcome metric ``family.OUTCOME`` by its family. Stores, ``jusim results --describe`` and
+# the brief read units and descriptions from here only; a new metric adds one line here
+# (tests/test_metric_catalogue.py checks that every metric has one).
+@dataclass(frozen=True)
+class MetricInfo:
+    unit: str
+    description: str
+
+
+CATALOGUE: dict[str, MetricInfo] = {
+    # per outcome (summary: at the horizon; outcome table: each month)
+    "attainment": MetricInfo(
+        "share of target (1 = met)",
+        "progress on the outcome's need against its target: (need at month 0 - need) / "
+        "(need at month 0 - target); 0 = no progress, negative = worse",
+    ),
+    "need": MetricInfo("cases", "stock of need (cases not yet resolved)"),
+    "resolved": MetricInfo("cases per month", "cases resolved by joint work in the month"),
+    "spend": MetricInfo("£k per month", "spending on the outcome in the month"),
+    "cost_per_outcome": MetricInfo(
+        "£k per case", "cumulative spending on the outcome over cumulative cases resolved"
+    ),
+    "coordination": MetricInfo(
+        "0–1", "coordination of the contributors' effort on the outcome (1 = perfect)"
+    ),
+    # whole run
+    "shared_attainment": MetricInfo(
+        "share of target (1 = met)", "attainment averaged over the cross-cutting outcomes"
+    ),
+    "own_attainment": MetricInfo(
+        "share of own target (1 = met)",
+        "agencies' attainment of their own targets, mean over agencies that have one",
+    ),
+    "joint_share": MetricInfo(
+        "share (0–1)", "share of agencies' discretionary resources spent on joint work"
+    ),
+    "mean_trust": MetricInfo("0–1", "mean trust between agencies that share an outcome"),
+    "mean_understanding": MetricInfo(
+        "0–1", "mean shared understanding between agencies that share an outcome"
+    ),
+    "tie_density": MetricInfo(
+        "ties per member of staff", "cross-agency staff ties per member of staff"
+    ),
+    "leavers": MetricInfo("staff per month", "staff who left in the month"),
+    "allocated": MetricInfo("£k per month", "money allocated to agencies in the month"),
+    "spent": MetricInfo("£k per month", "money spent in the month"),
+    "unspent": MetricInfo("£k per month", "money allocated but not spent in the month"),
+    "overhead": MetricInfo(
+        "£k", "partnership overhead (meetings, reporting); summary: total over the run"
+    ),
+    "budget": MetricInfo("£k per month", "agency budget in the month"),
+}
+UNKNOWN = MetricInfo("", "(not described: add it to jusim.metrics.CATALOGUE)")
+
+
+def metric_info(name: str) -> MetricInfo:
+    """Unit and description of a metric or table column (``family.OUTCOME`` by its family)."""
+    if name in CATALOGUE:
+        return CATALOGUE[name]
+    family, _, rest = name.partition(".")
+    if rest and family in CATALOGUE:
+        info = CATALOGUE[family]
+        return MetricInfo(info.unit, f"{info.description} — {rest.replace('_', ' ')}")
+    return UNKNOWN
+
+
+def identifier(name: str) -> str:
+    """An identifier-safe metric name: ``attainment.rough_sleeping`` -> ``attainment__rough_sleeping``."""
+    return name.replace(".", "__")

@@ -217,10 +217,8 @@ def show(
                 justify="left" if c.kind != "number" else "right",
                 # cells never wrap: every column is at least as wide as its longest line;
                 # headers wrap at spaces
-                min_width=w if c.kind != "text" else min(w, TEXT_MIN),
-                # and no wider: rich would otherwise widen a column to its unwrapped header
-                # and then cut the cells of the last one to fit the width
-                max_width=w if c.kind != "text" else None,
+                width=w if c.kind != "text" else None,
+                min_width=min(w, TEXT_MIN) if c.kind == "text" else None,
                 overflow="fold",
             )
         for r in rows:
@@ -236,13 +234,12 @@ def show(
 
 
 def _print_long(console: Console, cols: Sequence[Col], rows: list[list[Cell]]) -> None:
-    key_w = min(max(len(c.header) for c in cols[1:]) if len(cols) > 1 else 0, 36)
+    key_w = min(max((len(c.header) for c in cols[1:]), default=0), console.width // 2)
     for r in rows:
         console.print(Text(" ".join(_cell_lines(r[0], False)), style="bold"), soft_wrap=True)
         for c, cell in zip(cols[1:], r[1:], strict=True):
             value = " ".join(_cell_lines(cell, False))
             print_lines(console, f"{c.header.ljust(key_w)}  {value}", "  ")
-    console.print()
 
 
 # ---- progress ---------------------------------------------------------------------------------
@@ -312,7 +309,7 @@ def print_comparison(console: Console, result: Any, replications: int, seed: int
     cols = [
         Col("scenario", kind="name"),
         Col("attainment", short="att", meaning="mean attainment at the horizon (1 = target met)"),
-        Col(f"difference from {base}", short=f"vs {base}", meaning="paired mean difference"),
+        Col(f"difference from {base}", short="diff", meaning=f"paired mean difference from {base}"),
         Col("cost per case £k", short="£k/case", meaning="cumulative spend per case resolved"),
     ]
     for outcome, sub in df.groupby("outcome", sort=False):
@@ -400,13 +397,15 @@ def print_frame(
     """A data frame (``jusim results``): long headers get short codes and a legend when the
     table is too wide; numbers to 3 significant figures. ``prefixes`` maps a column to the
     letter of its code (e.g. ``m`` for metrics); others get ``c``."""
+    import pandas as pd
+
     meanings = meanings or {}
     prefixes = prefixes or {}
     counts: dict[str, int] = {}
     cols = []
     for c in df.columns:
         name = str(c)
-        is_num = df[c].dtype != object
+        is_num = pd.api.types.is_numeric_dtype(df[c]) and df[c].dtype != bool
         short = None
         if len(name) > 8:
             p = prefixes.get(name, "c")

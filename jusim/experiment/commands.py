@@ -44,7 +44,14 @@ def _plan(file: Path):
         raise fail(str(e)) from None
 
 
-def _execute(plan, out: Path, workers: int | None, scheduler: str | None, chunk_size: int | None):
+def _execute(
+    plan,
+    out: Path,
+    workers: int | None,
+    scheduler: str | None,
+    chunk_size: int | None,
+    force: bool = False,
+):
     """Run (or resume) the sweep with a progress bar; print a summary; return the report."""
     from rich.markup import escape
 
@@ -77,10 +84,20 @@ def _execute(plan, out: Path, workers: int | None, scheduler: str | None, chunk_
         with progress_bar(transient=False) as bar:
             task = bar.add_task("runs", total=plan.total_runs, rate="")
             report = run_sweep(
-                plan, out, executor, chunk_size=chunk_size, progress=tick, on_start=on_start
+                plan,
+                out,
+                executor,
+                chunk_size=chunk_size,
+                progress=tick,
+                on_start=on_start,
+                force=force,
             )
     except ScenarioError as e:
         raise fail(str(e)) from None
+    except OSError as e:  # the folder could not be prepared (a full disk, no permission)
+        from jusim.safety import describe_os_error
+
+        raise fail(f"could not prepare the output folder {out}: {describe_os_error(e)}") from None
     finally:
         executor.shutdown(cancel=report is None or report.interrupted or not report.complete)
     t = Table(title=f"sweep {plan.experiment.name}", title_justify="left", show_header=False)
@@ -98,6 +115,15 @@ def _execute(plan, out: Path, workers: int | None, scheduler: str | None, chunk_
     console.print(t)
     for msg in report.errors[:5]:
         err_console.print(f"[red]run error:[/] {escape(msg)}", highlight=False)
+    for note in report.notes:
+        err_console.print(f"store: {escape(note)}", highlight=False)
+    if report.write_error:
+        err_console.print(
+            f"[red]stopped:[/] {escape(report.write_error)}. {report.already + report.done} of "
+            f"{report.total} runs are stored; make room and run the same command again to finish.",
+            highlight=False,
+        )
+        raise typer.Exit(1)
     if report.interrupted:
         err_console.print(
             f"interrupted: {report.already + report.done} of {report.total} runs are stored. "
@@ -129,10 +155,14 @@ def sweep_cmd(
     chunk_size: Annotated[
         int | None, typer.Option(min=1, help="runs per task and per Parquet chunk")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="start afresh a folder holding another sweep")
+    ] = False,
 ) -> None:
     """Run an experiment file's sweep (resumes an interrupted one in the same folder)."""
     plan = _plan(file)
-    _execute(plan, out or _default_out(plan.experiment.name), workers, scheduler, chunk_size)
+    out = out or _default_out(plan.experiment.name)
+    _execute(plan, out, workers, scheduler, chunk_size, force)
 
 
 def _open_store(folder: Path):
@@ -143,6 +173,10 @@ def _open_store(folder: Path):
         raise fail(
             f"{folder}: not a sweep output folder (no manifest.json); run 'jusim sweep' first"
         )
+    try:
+        store.manifest()
+    except ScenarioError as e:
+        raise fail(str(e)) from None
     return store
 
 
@@ -173,11 +207,21 @@ def results_cmd(
     ] = None,
     limit: Annotated[int, typer.Option(min=1, help="rows to print")] = 50,
     csv: Annotated[Path | None, typer.Option(help="also write the table to this CSV file")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="overwrite an existing --csv file")
+    ] = False,
 ) -> None:
     """Summary per design point (mean of each metric), or the result of an SQL query."""
+    from rich.markup import escape
 
+    from jusim.cli import err_console
+    from jusim.safety import claim_file
+
+    if csv is not None:
+        claim_file(csv, force)
     store = _open_store(folder)
     man = store.manifest()
+    store.heal()  # a damaged store: set aside unreadable chunks, rebuild results.duckdb
     if sql is not None:
         try:
             df = store.query(sql)
@@ -200,6 +244,8 @@ def results_cmd(
             f"{man['name']}: mean per design point ({stored} of {man['total_runs']} runs stored, "
             f"jusim {man['jusim_version']})"
         )
+    for note in store.notes:  # say what was repaired
+        err_console.print(f"store: {escape(note)}", highlight=False)
     _print_df(df, title, limit, man)
     if csv is not None:
         df.to_csv(csv, index=False)

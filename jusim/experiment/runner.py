@@ -135,6 +135,10 @@ class SweepReport:
     elapsed: float = 0.0
     interrupted: bool = False
     executor: str = ""
+    write_error: str = ""
+    """Why a chunk could not be written (a full disk): the sweep stopped there."""
+    notes: list[str] = field(default_factory=list)
+    """What the store healed (unreadable chunks set aside, results.duckdb rebuilt)."""
 
     @property
     def complete(self) -> bool:
@@ -170,6 +174,8 @@ def _runs_table(plan: SweepPlan, result: dict[str, Any]) -> pa.Table:
     for f in plan.design.factors:
         df[f] = values[f]
     for m in plan.metrics:
+        if m in df.columns:  # plan_sweep refuses such names; never let a metric overwrite
+            raise ValueError(f"metric {m!r} would overwrite the column of the same name")
         df[m] = np.asarray(result["metrics"][m], dtype=float)
     return pa.Table.from_pandas(df, preserve_index=False)
 
@@ -187,16 +193,19 @@ def run_sweep(
     chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[SweepReport], None] | None = None,
+    force: bool = False,
 ) -> SweepReport:
     """Run the runs of ``plan`` that ``out`` does not hold yet; write each finished chunk.
 
     Ctrl-C (KeyboardInterrupt) cancels the remaining chunks; what was stored stays stored and
-    running the same sweep again finishes it.
+    running the same sweep again finishes it. A chunk that cannot be written (a full disk) is
+    counted as failed and the sweep stops there (``report.write_error``); running it again
+    later finishes it. ``force`` starts afresh a folder holding another experiment's sweep.
     """
     store = Store(out)
     source = Path(plan.experiment.source)
     resuming = store.prepare(
-        plan.manifest(), source if source.exists() else None, plan.design_table()
+        plan.manifest(), source if source.exists() else None, plan.design_table(), force=force
     )
     if resuming:
         old = store.manifest().get("jusim_version")
@@ -209,7 +218,10 @@ def run_sweep(
     done = store.done_ids()
     missing = [i for i in range(plan.total_runs) if i not in done]
     report = SweepReport(
-        total=plan.total_runs, already=plan.total_runs - len(missing), executor=executor.description
+        total=plan.total_runs,
+        already=plan.total_runs - len(missing),
+        executor=executor.description,
+        notes=store.notes,
     )
     if on_start is not None:
         on_start(report)
@@ -234,12 +246,20 @@ def run_sweep(
                     report.failed = report.total - report.already - report.done
                     break
                 continue
-            store.write_chunk(
-                chunk_name(ids),
-                _runs_table(plan, result),
-                _traj_table(result["outcomes"]),
-                _traj_table(result["system"]),
-            )
+            try:
+                store.write_chunk(
+                    chunk_name(ids),
+                    _runs_table(plan, result),
+                    _traj_table(result["outcomes"]),
+                    _traj_table(result["system"]),
+                )
+            except OSError as e:  # a full disk, a folder gone: stop cleanly, resumable later
+                report.write_error = (
+                    f"could not write {chunk_name(ids)} in {out}: {e.strerror or e}"
+                )
+                report.failed = report.total - report.already - report.done
+                executor.shutdown(cancel=True)
+                break
             report.done += len(ids)
             if progress is not None:
                 progress(len(ids))

@@ -13,6 +13,13 @@ Layout of an output folder ``OUT``::
 Chunks are written atomically (temporary file, then ``os.replace``); a run counts as done once its
 row is in ``chunks/``. Views keep one row per ``run_id``, so a chunk written twice never counts
 twice.
+
+The store heals (:meth:`Store.heal`): the Parquet chunks are the results and ``results.duckdb`` is
+only a cache of views over them, rebuilt (into a temporary file, then moved into place) whenever
+it is missing or unreadable; if it cannot be written (a full disk), queries run on an in-memory
+database instead. A chunk that cannot be read is moved to ``OUT/damaged/`` and its runs are run
+again on the next resume. A hidden marker ``.jusim-sweep`` is written first, so a folder that a
+killed start left half-prepared is recognised as this sweep's and nothing else is taken over.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +40,20 @@ from jusim.scenario import ScenarioError
 
 ID_COLUMNS = ("run_id", "point", "replication", "seed", "jusim_version")
 DB_NAME = "results.duckdb"
+MARKER = ".jusim-sweep"
+OURS = {
+    MARKER,
+    "experiment.toml",
+    "manifest.json",
+    "design.parquet",
+    "chunks",
+    "outcomes",
+    "system",
+    "damaged",
+    DB_NAME,
+    f"{DB_NAME}.wal",
+}
+"""What a sweep writes in its folder (sensitivity files too: ``sensitivity-*``)."""
 
 
 class StoreError(ScenarioError):
@@ -44,6 +66,8 @@ class Store:
     def __init__(self, out: str | Path) -> None:
         self.out = Path(out)
         self.chunks = self.out / "chunks"
+        self.notes: list[str] = []
+        """What healing did, in plain words (``jusim results`` and ``jusim sweep`` print them)."""
 
     # ---- set-up -------------------------------------------------------------------------
     @property
@@ -65,15 +89,47 @@ class Store:
                     )
                 ]
             )
-        return json.loads(self.manifest_path.read_text())
+        try:
+            man = json.loads(self.manifest_path.read_text())
+            if not isinstance(man, dict):
+                raise ValueError("not a JSON object")
+            return man
+        except (OSError, ValueError) as e:
+            raise StoreError(
+                [
+                    (
+                        str(self.manifest_path),
+                        "(file)",
+                        str(e)[:120],
+                        "the manifest a sweep wrote (valid JSON); run the sweep again into a "
+                        "new --out folder",
+                    )
+                ]
+            ) from None
+
+    def _wipe(self) -> None:
+        """Remove what a sweep wrote here (``--force`` over a different experiment's store)."""
+        for p in self.out.iterdir():
+            if p.name in OURS or p.name.startswith(("sensitivity-", ".tmp-")):
+                shutil.rmtree(p) if p.is_dir() else p.unlink()
 
     def prepare(
         self,
         manifest: dict[str, Any],
         experiment_file: Path | None,
         design: pd.DataFrame,
+        force: bool = False,
     ) -> bool:
-        """Create the folder, or check it belongs to the same experiment. True if resuming."""
+        """Create the folder, or check it belongs to the same experiment. True if resuming.
+
+        A folder of another experiment is started afresh only with ``force``; a folder holding
+        files no sweep wrote is refused.
+        """
+        if self.exists() and force and self.manifest().get("hash") != manifest["hash"]:
+            foreign = self._foreign()
+            if foreign:
+                raise StoreError(self._foreign_problem(foreign))
+            self._wipe()
         if self.exists():
             old = self.manifest()
             if old.get("hash") != manifest["hash"]:
@@ -85,30 +141,20 @@ class Store:
                             manifest.get("source"),
                             "the experiment (or its base scenario) this folder was started with; "
                             f"it changed since (stored hash {str(old.get('hash'))[:12]}, now "
-                            f"{manifest['hash'][:12]}). Use a new --out folder, or delete {self.out}",
+                            f"{manifest['hash'][:12]}). Use a new --out folder, or add --force to "
+                            "start this folder afresh",
                         )
                     ]
                 )
             self._clean_temp()
             return True
-        ours = {"experiment.toml", "design.parquet", "chunks"}
-        leftovers = [
-            p
-            for p in (self.out.iterdir() if self.out.exists() else [])
-            if not (p.name in ours or p.name.startswith(".tmp-"))
-            or (p.is_dir() and any(p.iterdir()))
-        ]
-        if leftovers:
-            raise StoreError(
-                [
-                    (
-                        str(self.out),
-                        "--out",
-                        str(self.out),
-                        "an empty or new folder (this one holds other files)",
-                    )
-                ]
-            )
+        if self.out.exists() and not self.out.is_dir():
+            raise StoreError([(str(self.out), "--out", str(self.out), "a folder (this is a file)")])
+        foreign = self._foreign()
+        if foreign:
+            raise StoreError(self._foreign_problem(foreign))
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / MARKER).touch()
         self.chunks.mkdir(parents=True, exist_ok=True)
         if experiment_file is not None and Path(experiment_file).exists():
             shutil.copyfile(experiment_file, self.out / "experiment.toml")
@@ -118,6 +164,27 @@ class Store:
         text = json.dumps(manifest, indent=2, sort_keys=True, default=str)
         _write_text_atomic(self.manifest_path, text)
         return False
+
+    def _foreign(self) -> list[str]:
+        """Names in the folder this sweep did not write (a half-prepared start is ours)."""
+        if not self.out.is_dir():
+            return []
+        names = [p.name for p in self.out.iterdir() if not p.name.startswith(".tmp-")]
+        if MARKER in names:  # a sweep's folder (possibly left half-prepared by a killed start)
+            return sorted(n for n in names if n not in OURS and not n.startswith("sensitivity-"))
+        return sorted(names)  # not a sweep's folder: it must be empty
+
+    def _foreign_problem(self, foreign: list[str]) -> list[tuple[str, str, Any, str]]:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        return [
+            (
+                str(self.out),
+                "--out",
+                str(self.out),
+                f"a new or empty folder, or one a sweep wrote (this one holds {shown}); "
+                "nothing of yours is overwritten",
+            )
+        ]
 
     def _clean_temp(self) -> None:
         for p in self.out.rglob(".tmp-*"):
@@ -146,77 +213,151 @@ class Store:
         return sorted(folder.glob("chunk-*.parquet")) if folder.is_dir() else []
 
     def done_ids(self) -> set[int]:
-        """Run ids already stored."""
+        """Run ids already stored (unreadable chunks are set aside first, see ``heal``)."""
+        self.heal_chunks()
         done: set[int] = set()
         for p in self.chunk_files():
             done.update(pq.read_table(p, columns=["run_id"]).column(0).to_pylist())
         return done
 
+    def heal_chunks(self) -> None:
+        """Move unreadable chunks to ``damaged/`` (with their run rows, so the runs are redone)."""
+        bad: set[str] = set()
+        for kind in ("chunks", "outcomes", "system"):
+            for p in self.chunk_files(kind):
+                try:
+                    pq.ParquetFile(p).metadata  # noqa: B018 - reads the footer
+                except Exception as e:  # any unreadable file: set it aside
+                    bad.add(p.name)
+                    self.notes.append(f"{kind}/{p.name} was unreadable ({str(e)[:80]})")
+        if not bad:
+            return
+        damaged = self.out / "damaged"
+        damaged.mkdir(exist_ok=True)
+        for kind in ("chunks", "outcomes", "system"):
+            for name in bad:
+                p = self.out / kind / name
+                if p.exists():
+                    os.replace(p, damaged / f"{kind}-{name}")
+        self.notes.append(
+            f"moved {len(bad)} unreadable chunk(s) to {damaged}; their runs count as not done "
+            "and run again when the sweep is resumed"
+        )
+
+    def heal(self) -> list[str]:
+        """Set aside unreadable chunks and rebuild ``results.duckdb``; what was done, in words."""
+        self.heal_chunks()
+        db = self.out / DB_NAME
+        state = _db_state(db)
+        if state is not None:
+            self.notes.append(f"{db} was {state}")
+        self.refresh_views()
+        if state is not None and (db.exists() and _db_state(db) is None):
+            self.notes.append(
+                f"rebuilt {db} from {len(self.chunk_files())} Parquet chunk(s) (it only holds "
+                "views over them)"
+            )
+        return self.notes
+
     def design(self) -> pd.DataFrame:
         return pd.read_parquet(self.out / "design.parquet")
 
     def connect(self, refresh: bool = True):
-        """A DuckDB connection to ``results.duckdb`` with up-to-date views."""
+        """A DuckDB connection with up-to-date views: ``results.duckdb``, rebuilt if needed, or
+        an in-memory database if it cannot be written."""
         import duckdb
 
-        if refresh:
+        db = self.out / DB_NAME
+        if refresh or _db_state(db) is not None:
             self.refresh_views()
-        return duckdb.connect(str(self.out / DB_NAME), read_only=True)
+        try:
+            return duckdb.connect(str(db), read_only=True)
+        except (duckdb.Error, OSError) as e:
+            self.notes.append(
+                f"could not open {db} ({str(e)[:80]}); answered from the Parquet chunks directly"
+            )
+            con = duckdb.connect(":memory:")
+            self._create_views(con)
+            return con
 
-    def refresh_views(self) -> None:
-        """(Re)create the views in ``results.duckdb`` (absolute paths to this folder's files)."""
+    def refresh_views(self) -> bool:
+        """(Re)build ``results.duckdb``: views over this folder's files (absolute paths).
+
+        Built in a temporary file and moved into place, so a failed write (a full disk) never
+        leaves a truncated database; on failure the old file is removed if it is unreadable and
+        a note is kept. True if the file was written.
+        """
         import duckdb
 
+        self.heal_chunks()
+        db = self.out / DB_NAME
+        tmp = self.out / f".tmp-{os.getpid()}-{time.monotonic_ns()}.duckdb"
+        try:
+            con = duckdb.connect(str(tmp))
+            try:
+                self._create_views(con)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, db)
+            Path(f"{db}.wal").unlink(missing_ok=True)
+            return True
+        except (duckdb.Error, OSError) as e:
+            self.notes.append(f"could not write {db} ({str(e)[:80]})")
+            if _db_state(db) is not None:
+                db.unlink(missing_ok=True)
+                Path(f"{db}.wal").unlink(missing_ok=True)
+            return False
+        finally:
+            tmp.unlink(missing_ok=True)
+            Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+    def _create_views(self, con) -> None:
+        """Create the views on a DuckDB connection."""
         man = self.manifest()
         factors = man["factors"]
         metrics = man["metrics"]
-        con = duckdb.connect(str(self.out / DB_NAME))
-        try:
-            root = self.out.resolve().as_posix().replace("'", "''")
-            con.execute(
-                f"CREATE OR REPLACE VIEW design AS SELECT * FROM read_parquet('{root}/design.parquet')"
+        root = self.out.resolve().as_posix().replace("'", "''")
+        con.execute(
+            f"CREATE OR REPLACE VIEW design AS SELECT * FROM read_parquet('{root}/design.parquet')"
+        )
+        if not self.chunk_files():
+            # an empty but well-typed view, so queries work before the first chunk lands
+            cols = ", ".join(
+                [
+                    "NULL::BIGINT AS run_id",
+                    "NULL::BIGINT AS point",
+                    "NULL::BIGINT AS replication",
+                    "NULL::BIGINT AS seed",
+                    "NULL::VARCHAR AS jusim_version",
+                ]
+                + [f'd."{f}" AS "{f}"' for f in factors]
+                + [f'NULL::DOUBLE AS "{m}"' for m in metrics]
             )
-            if not self.chunk_files():
-                # an empty but well-typed view, so queries work before the first chunk lands
-                cols = ", ".join(
-                    [
-                        "NULL::BIGINT AS run_id",
-                        "NULL::BIGINT AS point",
-                        "NULL::BIGINT AS replication",
-                        "NULL::BIGINT AS seed",
-                        "NULL::VARCHAR AS jusim_version",
-                    ]
-                    + [f'd."{f}" AS "{f}"' for f in factors]
-                    + [f'NULL::DOUBLE AS "{m}"' for m in metrics]
-                )
+            con.execute(f"CREATE OR REPLACE VIEW runs AS SELECT {cols} FROM design d WHERE false")
+        else:
+            con.execute(
+                "CREATE OR REPLACE VIEW runs AS SELECT DISTINCT ON (run_id) * FROM "
+                f"read_parquet('{root}/chunks/chunk-*.parquet') ORDER BY run_id"
+            )
+        fcols = ", ".join(f'"{f}"' for f in factors)
+        con.execute(
+            "CREATE OR REPLACE VIEW parameters AS SELECT run_id, point, replication, seed, "
+            f"{fcols} FROM runs"
+        )
+        mcols = ", ".join(f'"{m}"' for m in metrics)
+        con.execute(
+            "CREATE OR REPLACE VIEW metrics AS SELECT run_id, point, replication, metric, value "
+            f"FROM (UNPIVOT (SELECT run_id, point, replication, {mcols} FROM runs) "
+            f"ON {mcols} INTO NAME metric VALUE value)"
+        )
+        for kind in ("outcomes", "system"):
+            if self.chunk_files(kind):
+                keys = "run_id, month, outcome" if kind == "outcomes" else "run_id, month"
                 con.execute(
-                    f"CREATE OR REPLACE VIEW runs AS SELECT {cols} FROM design d WHERE false"
+                    f"CREATE OR REPLACE VIEW {kind} AS SELECT DISTINCT ON ({keys}) * FROM "
+                    f"read_parquet('{root}/{kind}/chunk-*.parquet') ORDER BY {keys}"
                 )
-            else:
-                con.execute(
-                    "CREATE OR REPLACE VIEW runs AS SELECT DISTINCT ON (run_id) * FROM "
-                    f"read_parquet('{root}/chunks/chunk-*.parquet') ORDER BY run_id"
-                )
-            fcols = ", ".join(f'"{f}"' for f in factors)
-            con.execute(
-                "CREATE OR REPLACE VIEW parameters AS SELECT run_id, point, replication, seed, "
-                f"{fcols} FROM runs"
-            )
-            mcols = ", ".join(f'"{m}"' for m in metrics)
-            con.execute(
-                "CREATE OR REPLACE VIEW metrics AS SELECT run_id, point, replication, metric, value "
-                f"FROM (UNPIVOT (SELECT run_id, point, replication, {mcols} FROM runs) "
-                f"ON {mcols} INTO NAME metric VALUE value)"
-            )
-            for kind in ("outcomes", "system"):
-                if self.chunk_files(kind):
-                    keys = "run_id, month, outcome" if kind == "outcomes" else "run_id, month"
-                    con.execute(
-                        f"CREATE OR REPLACE VIEW {kind} AS SELECT DISTINCT ON ({keys}) * FROM "
-                        f"read_parquet('{root}/{kind}/chunk-*.parquet') ORDER BY {keys}"
-                    )
-        finally:
-            con.close()
 
     def runs(self) -> pd.DataFrame:
         """All stored runs, one row per run id, sorted by run id."""
@@ -232,6 +373,19 @@ class Store:
             return con.execute(sql).df()
         finally:
             con.close()
+
+
+def _db_state(db: Path) -> str | None:
+    """None if ``results.duckdb`` opens; else "missing" or "unreadable (reason)"."""
+    import duckdb
+
+    if not db.exists():
+        return "missing"
+    try:
+        duckdb.connect(str(db), read_only=True).close()
+    except (duckdb.Error, OSError) as e:
+        return f"unreadable ({str(e).splitlines()[0][:80]})"
+    return None
 
 
 def _write_atomic(path: Path, table: pa.Table) -> None:

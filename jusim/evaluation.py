@@ -1,0 +1,128 @@
+"""One call from named parameters to scalar outcomes, for the analysts' own tools.
+
+``jusim.evaluate(base, seed=0, **params) -> dict[str, float]`` runs ``base`` (a scenario object,
+file or shipped name) with ``params`` applied and returns the run's summary metrics. It is the
+function that EMA Workbench, SALib or a notebook loop calls (recipes in ``docs/sweeps.md``).
+
+Parameter names are the override paths of the sweep files (``Scenario.with_overrides``), written
+with dots or, to be valid Python identifiers, with double underscores::
+
+    context.churn_scale                == context__churn_scale
+    interventions.secondees.count      == interventions__secondees__count
+    parameters.trust.gain              == parameters__trust__gain
+
+An intervention the base scenario lacks is added when any of its fields is given
+(``interventions__secondees__count=12, interventions__secondees__host="local_authority", ...``:
+the fields it requires must be among them). ``interventions__TYPE=True``/``False`` switches an
+intervention on (added with the fields given) or off (removed, with the fields given ignored).
+
+Metric names come back identifier-safe: the dots of ``attainment.rough_sleeping`` become
+``attainment__rough_sleeping`` (:func:`jusim.metrics.identifier`). With ``replications`` > 1 the
+metrics are means over that many runs on seeds spawned from ``seed`` (the same seeds for every
+parameter setting: common random numbers, as in ``jusim compare``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from jusim.metrics import identifier
+from jusim.scenario import Scenario, ScenarioError
+
+SOURCE = "jusim.evaluate"
+
+
+def _path(name: str) -> str:
+    return name.replace("__", ".")
+
+
+def scenario_with(base: Scenario, params: dict[str, Any]) -> Scenario:
+    """``base`` with ``params`` (override paths, dotted or with ``__``) applied; interventions
+    named in the paths but absent from ``base`` are added. Errors name the parameter."""
+    paths = {_path(k): v for k, v in params.items()}
+    present = {iv.name for iv in base.interventions}
+    switches: dict[str, bool] = {}
+    new: dict[str, dict[str, Any]] = {}
+    overrides: dict[str, Any] = {}
+    for path, value in paths.items():
+        parts = path.split(".")
+        if parts[0] == "interventions" and len(parts) == 2:
+            if not isinstance(value, bool | np.bool_):
+                raise ScenarioError(
+                    [(SOURCE, path, value, "True (add the intervention) or False (remove it)")]
+                )
+            switches[parts[1]] = bool(value)
+        elif parts[0] == "interventions" and len(parts) >= 3 and parts[1] not in present:
+            table = new.setdefault(parts[1], {"type": parts[1]})
+            node = table
+            for p in parts[2:-1]:
+                node = node.setdefault(p, {})
+            node[parts[-1]] = value.item() if isinstance(value, np.generic) else value
+        else:
+            overrides[path] = value.item() if isinstance(value, np.generic) else value
+    scenario = base
+    off = {t for t, on in switches.items() if not on}
+    added = [t for name, t in new.items() if switches.get(name, True)]
+    added += [{"type": t} for t, on in switches.items() if on and t not in new and t not in present]
+    if off or added:
+        kept = [iv.to_dict() for iv in base.interventions if iv.name not in off]
+        try:
+            scenario = base.model_copy(update={"source": SOURCE}).with_interventions(kept + added)
+        except ScenarioError as e:
+            raise ScenarioError(
+                [(SOURCE, _param_of(fld, added, kept), v, a) for _, fld, v, a in e.problems]
+            ) from None
+        overrides = {
+            k: v
+            for k, v in overrides.items()
+            if not (k.startswith("interventions.") and k.split(".")[1] in off)
+        }
+    if not overrides:
+        return scenario
+    try:
+        return scenario.with_overrides(overrides, source=SOURCE)
+    except ScenarioError:
+        raise
+    except (KeyError, IndexError, ValueError, TypeError) as e:
+        raise ScenarioError(
+            [(SOURCE, "(parameters)", list(overrides), f"dotted override paths ({e})")]
+        ) from None
+
+
+def _param_of(field: str, added: list[dict[str, Any]], kept: list[dict[str, Any]]) -> str:
+    """Turn ``interventions[3](secondees).host`` into ``interventions.secondees.host``."""
+    if field.startswith("interventions[") and "(" in field and ")" in field:
+        kind = field[field.index("(") + 1 : field.index(")")]
+        rest = field[field.index(")") + 1 :]
+        return f"interventions.{kind}{rest}"
+    return field
+
+
+def evaluate(
+    base: Scenario | str | Path,
+    seed: int | np.random.SeedSequence = 0,
+    replications: int = 1,
+    **params: Any,
+) -> dict[str, float]:
+    """Run ``base`` with ``params`` applied; the summary metrics with identifier-safe names.
+
+    See the module docstring for the parameter names. Bad names or values raise
+    :class:`jusim.ScenarioError` naming the parameter, the value and what is allowed.
+    """
+    import jusim
+
+    scenario = scenario_with(jusim.as_scenario(base), params)
+    if replications < 1:
+        raise ScenarioError([(SOURCE, "replications", replications, "a whole number >= 1")])
+    if replications == 1:
+        summary = jusim.run(scenario, seed=seed).summary()
+        return {identifier(k): float(v) for k, v in summary.items()}
+    if isinstance(seed, np.random.SeedSequence):  # a copy: spawning must not change the caller's
+        root = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
+    else:
+        root = np.random.SeedSequence(int(seed))
+    runs = [jusim.run(scenario, seed=s).summary() for s in root.spawn(replications)]
+    return {identifier(k): float(np.nanmean([r[k] for r in runs])) for k in runs[0]}
