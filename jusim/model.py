@@ -24,6 +24,7 @@ from jusim.mechanisms import (
     churn,
     contact,
     decision,
+    divisions,
     funding,
     mainstreaming,
     overhead,
@@ -71,6 +72,9 @@ class Rules:
     funded: np.ndarray  # (O, A) bool: the outcome's pot pays for this agency's work
     practice: np.ndarray  # (O, A) exposure to a unit's ways of working (it practises them)
     succession: np.ndarray  # (O, A) monthly adoption added by a succession plan
+    alignment: np.ndarray  # (A,) pull of divisions' openness toward the agency's (commitment)
+    reorganisation: np.ndarray  # (A,) £k/month spent reorganising (merger), paid like overhead
+    extra_churn: np.ndarray  # (A,) extra monthly leaving hazard (merger disruption)
     service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
 
     @classmethod
@@ -81,6 +85,9 @@ class Rules:
             funded=z.astype(bool),
             practice=z.copy(),
             succession=z.copy(),
+            alignment=np.zeros(n_agencies),
+            reorganisation=np.zeros(n_agencies),
+            extra_churn=np.zeros(n_agencies),
         )
 
 
@@ -112,6 +119,8 @@ class JoinedUpModel(mesa.Model):
         self.shares: np.ndarray | None = None
         self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
         self.mainstreamed = np.zeros((o, a))  # adopted share of a unit's ways of working
+        self.division, self.division_agency = divisions.assign(w.staff, w.divisions)
+        self.division_base = divisions.base_openness(w.openness, w.divisions, w.division_spread)
         self.contact = np.zeros((a, a))
         self.relationship = ties.relationship_strength(self.roster, self.params.ties)
         for k in range(a):
@@ -137,7 +146,7 @@ class JoinedUpModel(mesa.Model):
         # (2) churn
         leavers = churn.apply_churn(
             self.roster,
-            self.hazard,
+            np.minimum(1.0, self.hazard + r.extra_churn),
             w.handover,
             p.churn,
             self.streams["churn"],
@@ -147,7 +156,7 @@ class JoinedUpModel(mesa.Model):
         # (3) resources: overhead first, then commitments the agency no longer controls
         disc = w.discretionary_share * self.budget
         ovh = overhead.overhead(r.membership, w.admin_capacity, p.overhead)
-        ovh_total = ovh.sum(axis=0)
+        ovh_total = ovh.sum(axis=0) + r.reorganisation
         pooled = r.pool_share * disc[None, :]
         focused = r.focused.copy()
         room = np.maximum(disc - ovh_total, 0.0)
@@ -231,8 +240,12 @@ class JoinedUpModel(mesa.Model):
         with roster.batch():  # referral acts on last month's ties; new ones merge at the end
             ties.form_by_contact(roster, self.contact, p.ties, rng)
             ties.form_by_posting(roster, p.ties, rng)
-            ties.form_by_referral(roster, w.openness, p.ties, rng)
-        ties.maintain(roster, self.contact, p.ties, rng)
+            own_open = divisions.openness(
+                self.division_base, w.openness, self.division_agency, r.alignment
+            )[self.division]
+            ties.form_by_referral(roster, w.openness, p.ties, rng, own_open)
+        keep = divisions.keeping_in_touch(own_open, w.openness[roster.home])
+        ties.maintain(roster, self.contact, p.ties, rng, keep)
         self.relationship = ties.relationship_strength(roster, p.ties)
         self.trust = trust.update_trust(
             self.trust,

@@ -86,6 +86,16 @@ class AgencySpec(Strict):
     handover: float = Field(
         0.3, ge=0, le=1, description="chance each tie is handed over on leaving"
     )
+    divisions: int = Field(
+        1, ge=1, le=100, description="divisions its staff are split into (1 = no divisions)"
+    )
+    division_spread: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="spread of openness across divisions, ± around the agency's (assumption: "
+        "001 ¶77 reports open and 'old style' closed divisions side by side; 0–0.3)",
+    )
 
 
 class ServiceSpec(Strict):

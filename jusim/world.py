@@ -46,6 +46,9 @@ class World:
     service_share: np.ndarray = field(default_factory=lambda: np.empty(0))
     service_cost: np.ndarray = field(default_factory=lambda: np.empty(0))  # £k per case
     service_lag: np.ndarray = field(default_factory=lambda: np.empty(0))
+    # divisions of each agency (A,) and the spread of their openness, see mechanisms/divisions.py
+    divisions: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    division_spread: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     @property
     def n_agencies(self) -> int:
@@ -133,6 +136,8 @@ def build_world(scenario: Scenario) -> World:
         service_share=np.array([x[2] for x in svc]),
         service_cost=np.array([x[3] for x in svc]),
         service_lag=np.array([x[4] for x in svc]),
+        divisions=np.array([a.divisions for a in specs], dtype=np.int64),
+        division_spread=col("division_spread"),
     )
 
 

@@ -46,6 +46,8 @@ MINIMAL = {
     "central_unit": {"outcome": RS},
     "service_mix": {"outcome": "early_years", "service": "family_support"},
     "succession": {"outcome": RS},
+    "corporate_commitment": {"agency": "local_authority"},
+    "merger": {"agencies": ["local_authority", "nhs_trust"]},
 }
 
 
@@ -266,6 +268,7 @@ ALL = [
     {"type": "central_unit", "outcome": RS, "staff": 12, "pooled_share": 0.2},
     {"type": "service_mix", "outcome": "early_years", "service": "childcare_places", "share": 1.0},
     {"type": "succession", "outcome": RS, "cost": 50.0},
+    {"type": "merger", "agencies": ["local_authority", "nhs_trust"]},
 ]
 
 

@@ -2,6 +2,8 @@
 
 from jusim.interventions import (  # noqa: F401  (import registers each intervention)
     central_unit,
+    corporate_commitment,
+    merger,
     pooled_budget,
     secondees,
     service_mix,
