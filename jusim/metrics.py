@@ -161,6 +161,8 @@ class Recorder:
             "allocated": np.zeros(t),
             "spent": np.zeros(t),
             "unspent": np.zeros(t),
+            "defence": np.zeros((t, n_agencies)),
+            "mean_contact": np.zeros(t),
         }
 
     def _relations(self, model: JoinedUpModel, m: int) -> None:
@@ -171,10 +173,12 @@ class Recorder:
         mask = self._pairs
         self.s["mean_trust"][m] = _pair_mean(model.trust, mask)
         self.s["mean_understanding"][m] = _pair_mean(model.understanding, mask)
+        self.s["mean_contact"][m] = _pair_mean(model.contact, mask)
         self.s["tie_density"][m] = model.roster.tie_density()
         self.s["need"][m] = model.need
         self.s["own_attainment"][m] = model.own_att
         self.s["budget"][m] = model.budget
+        self.s["defence"][m] = model.defence
 
     def record_initial(self, model: JoinedUpModel) -> None:
         self._relations(model, 0)

@@ -24,6 +24,7 @@ from jusim.mechanisms import (
     churn,
     contact,
     decision,
+    defensive,
     divisions,
     funding,
     mainstreaming,
@@ -36,6 +37,7 @@ from jusim.mechanisms import (
     understanding,
 )
 from jusim.metrics import Recorder, RunResult
+from jusim.partnership import Partnerships
 from jusim.scenario import Scenario
 from jusim.world import build_world, initial_roster
 
@@ -76,11 +78,15 @@ class Rules:
     reorganisation: np.ndarray  # (A,) £k/month spent reorganising (merger), paid like overhead
     extra_churn: np.ndarray  # (A,) extra monthly leaving hazard (merger disruption)
     service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
+    # (A,) senior/administrative time demanded this month by partnership seats, meetings,
+    # consultations and reports, in months of partnership administration at admin capacity 1
+    admin_demand: np.ndarray | None = None
+    leak: np.ndarray | None = None  # (A,) share of partners' trust lost by a scheduled leak
 
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
         z = np.zeros((n_outcomes, n_agencies))
-        return cls(
+        rules = cls(
             *(z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy()),
             funded=z.astype(bool),
             practice=z.copy(),
@@ -89,6 +95,9 @@ class Rules:
             reorganisation=np.zeros(n_agencies),
             extra_churn=np.zeros(n_agencies),
         )
+        rules.admin_demand = np.zeros(n_agencies)
+        rules.leak = np.zeros(n_agencies)
+        return rules
 
 
 class JoinedUpModel(mesa.Model):
@@ -116,6 +125,7 @@ class JoinedUpModel(mesa.Model):
         self.pipeline = np.zeros((len(w.service_outcome), 2))  # per type of provision
         self.own_att = np.ones(a)
         self.own_z = np.zeros(a)  # log productivity of own business (own_targets.py)
+        self.defence = np.zeros(a)  # defensiveness after leaks (defensive.py)
         self.shares: np.ndarray | None = None
         self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
         self.mainstreamed = np.zeros((o, a))  # adopted share of a unit's ways of working
@@ -125,6 +135,7 @@ class JoinedUpModel(mesa.Model):
         self.relationship = ties.relationship_strength(self.roster, self.params.ties)
         for k in range(a):
             Agency(self, k)
+        self.partnerships = Partnerships(a)
         self.interventions = list(scenario.interventions)
         self.intervention_state = [iv.setup(self) for iv in self.interventions]
         self.hazard = np.minimum(1.0, w.churn * scenario.context.churn_scale)  # monthly, per agency
@@ -139,9 +150,15 @@ class JoinedUpModel(mesa.Model):
         # (1) rules
         self.rules = Rules.empty(w.n_outcomes, w.n_agencies)
         self.rules.service_share = w.service_share.copy()
+        pt = self.partnerships
+        pt.begin_month()
         for iv, state in zip(self.interventions, self.intervention_state, strict=True):
             iv.apply(self, state)
+        pt.end_interventions()
         r = self.rules
+        r.membership = pt.membership(w.n_outcomes)
+        demand = pt.month_demand(self.understanding, p.partnership)  # (P, A) admin-months
+        r.admin_demand += demand.sum(axis=0)
 
         # (2) churn
         leavers = churn.apply_churn(
@@ -155,7 +172,9 @@ class JoinedUpModel(mesa.Model):
 
         # (3) resources: overhead first, then commitments the agency no longer controls
         disc = w.discretionary_share * self.budget
-        ovh = overhead.overhead(r.membership, w.admin_capacity, p.overhead)
+        seat_cost = overhead.overhead(demand, w.admin_capacity, p.overhead)  # (P, A) £k
+        pt.cost = seat_cost.sum(axis=1)
+        ovh = pt.by_outcome(seat_cost, w.n_outcomes)
         ovh_total = ovh.sum(axis=0) + r.reorganisation
         pooled = r.pool_share * disc[None, :]
         focused = r.focused.copy()
@@ -180,14 +199,15 @@ class JoinedUpModel(mesa.Model):
             r.sponsor,
             p.accountability,
         )
+        openness = defensive.openness(w.openness, self.defence)
         target = decision.target_shares(
             own_credit,
-            joint_credit,
+            joint_credit * defensive.effort_factor(self.defence, p.defensive)[None, :],
             w.roles,
             self.trust,
             mainstreaming.familiarity(self.experience, self.mainstreamed, p.mainstreaming),
             w.risk_aversion,
-            w.openness,
+            openness,
             p.decision,
         )
         self.shares = (
@@ -205,8 +225,13 @@ class JoinedUpModel(mesa.Model):
         kappa = production.coordination(
             self.trust, self.understanding, w.roles, p.production.coordination_floor
         )
+        integration = pt.deliver(w.roles, w.admin_capacity, p.partnership)
         capacity = services.capacity(
-            kappa, effective, w.service_outcome, r.service_share, w.service_cost
+            kappa,
+            effective * (1.0 + integration),
+            w.service_outcome,
+            r.service_share,
+            w.service_cost,
         )
         self.pipeline, arriving = services.advance(
             self.pipeline, capacity, w.service_lag, w.service_outcome, w.n_outcomes
@@ -232,22 +257,29 @@ class JoinedUpModel(mesa.Model):
             staff_share,
             np.where(disc > 0, rel / safe, 0.0),
             w.involved,
-            r.membership,
+            pt.members[pt.live],
             postings,
             p.contact,
         )
+        self.contact = defensive.sharing(self.contact, self.defence, p.defensive)
         rng = self.streams["ties"]
         with roster.batch():  # referral acts on last month's ties; new ones merge at the end
             ties.form_by_contact(roster, self.contact, p.ties, rng)
             ties.form_by_posting(roster, p.ties, rng)
-            own_open = divisions.openness(
-                self.division_base, w.openness, self.division_agency, r.alignment
-            )[self.division]
-            ties.form_by_referral(roster, w.openness, p.ties, rng, own_open)
-        keep = divisions.keeping_in_touch(own_open, w.openness[roster.home])
+            own_open = divisions.staff_openness(
+                openness,
+                w.openness,
+                self.division_base,
+                self.division_agency,
+                r.alignment,
+                self.division,
+                roster.home,
+            )
+            ties.form_by_referral(roster, openness, p.ties, rng, own_open)
+        keep = divisions.keeping_in_touch(own_open, openness[roster.home])
         ties.maintain(roster, self.contact, p.ties, rng, keep)
         self.relationship = ties.relationship_strength(roster, p.ties)
-        self.trust = trust.update_trust(
+        learned = trust.learn_trust(
             self.trust,
             effort,
             w.involved,
@@ -256,6 +288,9 @@ class JoinedUpModel(mesa.Model):
             p.trust,
             self.streams["trust"],
         )
+        leaks = np.maximum(trust.draw_leaks(w.n_agencies, p.trust, self.streams["trust"]), r.leak)
+        self.trust = trust.apply_leaks(learned, leaks)
+        self.defence = defensive.update(self.defence, leaks, w.involved, p.defensive)
         self.understanding = understanding.update_understanding(
             self.understanding, self.contact, self.relationship, p.understanding
         )
@@ -272,6 +307,8 @@ class JoinedUpModel(mesa.Model):
         # (7) learning: progress relative to the pace the target needs
         progress = (before - self.need) / np.maximum(before, 1e-9) / w.required_rate
         self.experience = decision.learn(self.experience, progress, w.involved, p.decision)
+
+        pt.age_one_month()
 
         # (8) record
         spend = joint.sum(axis=1) + focused.sum(axis=1) + pooled.sum(axis=1) + ovh.sum(axis=1)

@@ -19,10 +19,12 @@ from jusim.mechanisms.accountability import AccountabilityParams
 from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
+from jusim.mechanisms.defensive import DefensiveParams
 from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.mainstreaming import MainstreamingParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
+from jusim.mechanisms.partnering import PartnershipParams
 from jusim.mechanisms.production import ProductionParams
 from jusim.mechanisms.ties import TieParams
 from jusim.mechanisms.trust import TrustParams
@@ -177,9 +179,11 @@ class Parameters(Strict):
     ties: TieParams = TieParams()
     trust: TrustParams = TrustParams()
     understanding: UnderstandingParams = UnderstandingParams()
+    partnership: PartnershipParams = PartnershipParams()
     own_targets: OwnTargetParams = OwnTargetParams()
     funding: FundingParams = FundingParams()
     mainstreaming: MainstreamingParams = MainstreamingParams()
+    defensive: DefensiveParams = DefensiveParams()
 
 
 class Scenario(Strict):

@@ -15,6 +15,7 @@ from jusim.dashboard.state import (
     HEADLINES,
     Arms,
     Levers,
+    agencies_csv,
     agency_frame,
     build_arms,
     compare_levers,
@@ -22,8 +23,10 @@ from jusim.dashboard.state import (
     explanations,
     field_specs,
     headline,
+    lever_set_name,
     levers_for,
     load_base,
+    outcome_numbers,
     run_replications,
 )
 from jusim.interventions import REGISTRY
@@ -44,7 +47,9 @@ def test_field_specs_follow_pydantic_fields():
             bounded_above = any(hasattr(m, "le") or hasattr(m, "lt") for m in info.metadata)
             assert (specs[name].high is not None) == bounded_above, name
             assert specs[name].description == (info.description or name)
-        assert specs["outcome"].kind == "outcome"
+        if "outcome" in specs:  # events such as trust_shock act on an agency, not an outcome
+            assert specs["outcome"].kind == "outcome"
+    assert {s.name: s.kind for s in field_specs(REGISTRY["trust_shock"])}["by"] == "agency"
     assert {s.name: s.kind for s in field_specs(REGISTRY["sponsorship"])}["lost_at"] == (
         "optional_int"
     )
@@ -209,28 +214,93 @@ def test_replications_progress_and_cancel(base):
     assert run_replications(current, silo, 3, cancelled=lambda: True) is None
 
 
-def test_exports(base):
-    current, silo = build_arms(base, levers_for(base, "silo").with_enabled("pooled_budget", True))
+def test_exports_carry_levers_and_bands(base):
+    lv = levers_for(base, "silo").with_enabled("pooled_budget", True)
+    current, silo = build_arms(base, lv)
     arms = Arms(current, silo)
     try:
         arms.run_to(12)
         cur, sil = arms.results()
-        df = pd.read_csv(io.StringIO(data_csv(cur, sil)))
+        text = data_csv(cur, sil, lv)
+        assert text.startswith("# jusim dashboard export; lever set: pooled budget")
+        saved = next(line for line in text.splitlines() if line.startswith("# levers: "))
+        assert Levers.from_json(saved.removeprefix("# levers: ")) == lv
+        df = pd.read_csv(io.StringIO(text), comment="#")
         assert set(df["arm"]) == {"current", "silo"}
         assert len(df) == 2 * 13 * len(current.outcomes)
+        bands = run_replications(current, silo, 3, seed=2)
+        with_bands = pd.read_csv(io.StringIO(data_csv(cur, sil, lv, bands)), comment="#")
+        assert {"need_mean_3_runs", "need_95_low", "need_95_high"} <= set(with_bands.columns)
+        assert (with_bands["need_95_low"] <= with_bands["need_95_high"] + 1e-9).all()
+        agencies = agencies_csv(cur, sil, lv)
+        assert agencies.startswith("# jusim dashboard export")
         from jusim.dashboard.views import charts_png, network_figure, outcome_figure
 
-        png = charts_png(network_figure(arms.current, True), outcome_figure(cur, sil, 60))
+        png = charts_png(network_figure(arms.current, True), outcome_figure(cur, sil, 60, bands))
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
     finally:
         arms.release()
 
 
-def test_compare_two_settings(base):
+def test_compare_two_settings_with_paired_intervals(base):
     a = levers_for(base, "silo")
+    same = compare_levers(base, a, a, replications=3)
+    # identical settings on the same seeds: every paired difference is exactly zero
+    finite = same.dropna(subset=["B − A"])
+    assert len(finite) and (finite["B − A"] == 0).all()
     b = a.with_enabled("pooled_budget", True).with_param("pooled_budget", "share", 0.3)
-    table = compare_levers(base, a, b, replications=2)
-    assert list(table.columns) == ["measure", "A", "B", "silo"]
-    assert len(table) == len(HEADLINES)
-    # A has no intervention: it is silo on the same seeds
-    np.testing.assert_allclose(table["A"], table["silo"], equal_nan=True)
+    table = compare_levers(base, a, b, replications=4)
+    assert list(table.columns) == ["measure", "A", "B", "B − A", "95% interval", "to", "runs"]
+    assert any(m.startswith("rough sleeping: attainment") for m in table["measure"])
+    row = table.set_index("measure").loc["partnership overhead (£k)"]
+    assert row["A"] == 0 and row["B"] > 0  # no intervention has no partnership overhead
+    assert row["95% interval"] <= row["B − A"] <= row["to"]
+
+
+def test_outcome_cards_say_na_when_nothing_resolved(base):
+    current, silo = build_arms(base, levers_for(base, "silo"))
+    arms = Arms(current, silo)
+    try:
+        cur, _ = arms.results()  # month 0: nothing resolved yet
+        numbers = outcome_numbers(cur)
+        assert len(numbers) == len(cur.outcomes)
+        assert all(np.isnan(n["cost_per_case"]) for n in numbers)
+        arms.run_to(12)
+        cur, _ = arms.results()
+        for k, n in enumerate(outcome_numbers(cur)):
+            assert n["need"] == pytest.approx(cur.series["need"][-1, k])
+            assert n["attainment"] == pytest.approx(cur.attainment[-1, k])
+            assert n["resolved"] >= 1 and n["cost_per_case"] == pytest.approx(
+                n["spend"] / n["resolved"]
+            )
+    finally:
+        arms.release()
+
+
+def test_lever_set_name():
+    lv = Levers(enabled={"pooled_budget": True, "secondees": True, "sponsorship": False})
+    assert lever_set_name(lv) == "pooled budget + secondees"
+    assert lever_set_name(Levers()) == "no intervention"
+    assert lever_set_name(Levers(churn_scale=1.5, budget_change=-0.1)) == (
+        "no intervention (churn ×1.5, budgets -10% a year)"
+    )
+
+
+def test_a_lever_change_keeps_the_silo_arm_only_when_it_is_the_same(base):
+    lv = levers_for(base, "silo", seed=4)
+    arms = Arms(*build_arms(base, lv), seed=4)
+    arms.run_to(6)
+    silo_model = arms.silo
+    on = lv.with_enabled("pooled_budget", True)
+    kept = Arms(*build_arms(base, on), seed=4, keep_silo=arms)
+    kept.run_to(6)
+    other = Arms(*build_arms(base, on.with_context(churn_scale=2.0)), seed=4, keep_silo=kept)
+    other.run_to(6)
+    try:
+        assert kept.silo is silo_model and kept.current.month == 6
+        assert other.silo is not silo_model  # the silo world changed with the churn
+        fresh = jusim.run(build_arms(base, on)[0].with_overrides({"horizon": 6}), seed=4)
+        np.testing.assert_allclose(kept.results()[0].series["need"], fresh.series["need"])
+    finally:
+        for x in (arms, kept, other):
+            x.release()

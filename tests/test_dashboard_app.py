@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
+
 import ipyvuetify as v
-import pytest
 import solara
 
 # Solara scopes reactive variables per kernel only when its server is loaded (as under
@@ -116,26 +117,63 @@ def test_guarded_handler_never_raises():
         assert "kaput" in app.message.value and "Traceback" not in app.message.value
 
 
-def test_dashboard_command_binds_loopback_by_default(monkeypatch):
-    calls = []
-    monkeypatch.setattr(commands.subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+def _cli(monkeypatch, calls):
+    monkeypatch.setattr(
+        commands, "serve", lambda host, port, scenario: calls.append((host, port, scenario))
+    )
+    monkeypatch.setattr(commands.os, "_exit", lambda code: calls.append(("exit", code)))
     cli = typer.Typer()
     commands.register(cli)
     cli.command("noop")(lambda: None)  # keep typer in multi-command mode
+    return cli
+
+
+def test_dashboard_command_binds_loopback_by_default(monkeypatch):
+    calls: list = []
+    cli = _cli(monkeypatch, calls)
     result = CliRunner().invoke(cli, ["dashboard", "sponsorship", "--port", "9001"])
     assert result.exit_code == 0, result.output
-    cmd, env = calls[0]
-    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
-    assert cmd[cmd.index("--port") + 1] == "9001"
-    assert env[commands.SCENARIO_ENV] == "sponsorship"
-    result = CliRunner().invoke(cli, ["dashboard", "--host", "0.0.0.0"])
-    assert calls[1][0][calls[1][0].index("--host") + 1] == "0.0.0.0"
+    assert calls[0] == ("127.0.0.1", 9001, "sponsorship")
+    assert calls[1] == ("exit", 0)  # nothing left running once the server stops
+    CliRunner().invoke(cli, ["dashboard", "--host", "0.0.0.0"])
+    assert calls[2][0] == "0.0.0.0"
 
 
 def test_dashboard_command_rejects_bad_scenario(monkeypatch, tmp_path):
-    monkeypatch.setattr(commands.subprocess, "call", lambda *a, **k: pytest.fail("started"))
-    cli = typer.Typer()
-    commands.register(cli)
-    cli.command("noop")(lambda: None)
+    calls: list = []
+    cli = _cli(monkeypatch, calls)
     result = CliRunner().invoke(cli, ["dashboard", str(tmp_path / "nope.toml")])
     assert result.exit_code == 2
+    assert calls == []
+
+
+def test_every_entry_point_keeps_solara_offline(monkeypatch):
+    """Importing the page (what `solara run dashboards/workshop.py` and `jusim dashboard` both
+    do before Solara's server starts) switches telemetry, the call-home check, the CDN fallback
+    and the badge off."""
+    import importlib.util
+    from pathlib import Path
+
+    import solara.checks
+    import solara.settings
+    from solara.server import settings as server_settings
+
+    from jusim.dashboard import offline
+
+    monkeypatch.setattr(server_settings.telemetry, "mixpanel_enable", True)
+    monkeypatch.setattr(server_settings.theme, "show_banner", True)
+    monkeypatch.setattr(solara.settings.assets, "cdn", "https://cdn.jsdelivr.net/npm/")
+    monkeypatch.setattr(solara.checks, "should_perform_solara_check", lambda: True)
+    for key in offline.ENVIRONMENT:
+        monkeypatch.delenv(key, raising=False)
+    path = Path(__file__).parents[1] / "dashboards" / "workshop.py"
+    spec = importlib.util.spec_from_file_location("workshop_entry", path)
+    module = importlib.util.module_from_spec(spec)
+    importlib.reload(app)  # the page module runs keep_offline() when it loads
+    spec.loader.exec_module(module)
+    assert module.Page is app.Page and module.Layout is app.Layout
+    assert server_settings.telemetry.mixpanel_enable is False
+    assert server_settings.theme.show_banner is False
+    assert solara.settings.assets.cdn.startswith("http://127.0.0.1:")
+    assert solara.checks.should_perform_solara_check() is False
+    assert os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "false"

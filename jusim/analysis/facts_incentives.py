@@ -108,13 +108,93 @@ def fact_silo(seeds) -> list[Effect]:
     ]
 
 
+SHOCK_AT = 24  # month of the leak in fact 14
+SHOCK_BY = "local_authority"
+SWITCH = 0.10  # a "switch" to defensive behaviour: contact with partners falls by over a tenth
+
+
+def with_leak(scenario: Scenario, at: int = SHOCK_AT, by: str = SHOCK_BY) -> Scenario:
+    extra = {"type": "trust_shock", "by": by, "at": at}
+    return scenario.with_interventions([iv.to_dict() for iv in scenario.interventions] + [extra])
+
+
+def fact_trust_shock(seeds) -> list[Effect]:
+    """Fact 14: a leak causes a discrete fall in trust and a switch to defensive behaviour (less
+    sharing, less joint effort), with slow recovery. World: the shared-targets scenario (joint
+    work worth defending); the local authority leaks in month 24; paired with no leak."""
+    from jusim import load_scenario
+
+    world = load_scenario("shared_targets")
+    calm, leak = _runs(world, seeds), _runs(with_leak(world), seeds)
+    off_s = world.with_overrides({"parameters.defensive.jump": 0.0})
+    calm_off, leak_off = _runs(off_s, seeds), _runs(with_leak(off_s), seeds)
+    after = slice(SHOCK_AT + 1, SHOCK_AT + 13)  # the year after the leak
+    k = calm[0].agencies.index(SHOCK_BY)
+    injured = [i for i in range(len(calm[0].agencies)) if i != k]
+
+    def trust_gap(month):
+        return [
+            b["mean_trust"][month] - a["mean_trust"][month] for a, b in zip(calm, leak, strict=True)
+        ]
+
+    def sharing(pairs):
+        return [
+            b["mean_contact"][after].mean() / a["mean_contact"][after].mean() - 1 for a, b in pairs
+        ]
+
+    def effort(pairs):
+        return [
+            b["joint_share"][after][:, injured].mean() / a["joint_share"][after][:, injured].mean()
+            - 1
+            for a, b in pairs
+        ]
+
+    on, off = list(zip(calm, leak, strict=True)), list(zip(calm_off, leak_off, strict=True))
+    return [
+        _effect(
+            "14",
+            f"leak minus none: mean trust, month {SHOCK_AT + 1}",
+            trust_gap(SHOCK_AT + 1),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "14",
+            f"leak minus none: partners' contact, year after, relative (switch: < -{SWITCH:g})",
+            sharing(on),
+            lambda lo, hi: hi < -SWITCH,
+        ),
+        _effect(
+            "14",
+            "leak minus none: injured parties' joint effort, year after, relative",
+            effort(on),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "14",
+            f"leak minus none: mean trust two years on (month {SHOCK_AT + 24})",
+            trust_gap(SHOCK_AT + 24),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "14",
+            "control, defensive mode off: partners' contact, year after, relative",
+            sharing(off),
+            lambda lo, hi: lo > -SWITCH,
+            control=True,
+        ),
+    ]
+
+
 def effects(seeds) -> list[Effect]:
     """Every fact of this family, with its controls."""
-    return fact_silo(seeds)
+    return fact_silo(seeds) + fact_trust_shock(seeds)
 
 
 PATTERNS: dict[str, str] = {
     "1": "under silo, shared-outcome attainment is below own-target attainment, both outcomes "
     "against their targets; resources moved to joint work lower own attainment "
     "(002_5677c7bae92002df.txt ¶2, ¶9; 003_741bbb3ed11f1208.txt 'Better together')",
+    "14": "a leak or public criticism causes a discrete fall in trust and a switch to defensive "
+    "behaviour (less contact and sharing, less joint effort), with slow recovery "
+    "(001_04a1019f119c8ec4.txt ¶104–105, ¶165)",
 }

@@ -193,3 +193,8 @@ from jusim.analysis import facts_leverage  # noqa: E402  (family module; imports
 
 FAMILIES.append(facts_leverage.effects)
 PATTERNS.update(facts_leverage.PATTERNS)
+
+from jusim.analysis import facts_partnerships as _partnerships  # noqa: E402
+
+FAMILIES.append(_partnerships.effects)
+PATTERNS.update(_partnerships.PATTERNS)

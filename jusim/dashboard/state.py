@@ -26,7 +26,7 @@ import pandas as pd
 from annotated_types import Ge, Gt, Le, Lt
 
 from jusim.analysis.compare import replication_seeds
-from jusim.analysis.stats import band
+from jusim.analysis.stats import band, paired_diff_ci
 from jusim.interventions import REGISTRY
 from jusim.metrics import RunResult
 from jusim.scenario import Scenario, ScenarioError, load_scenario
@@ -264,12 +264,22 @@ def load_base(ref: str) -> Scenario:
 class Arms:
     """Current levers and silo behaviour, stepped month by month on the same seed."""
 
-    def __init__(self, current: Scenario, silo: Scenario, seed: int = 0) -> None:
+    def __init__(
+        self, current: Scenario, silo: Scenario, seed: int = 0, keep_silo: Arms | None = None
+    ) -> None:
+        """``keep_silo``: arms whose silo arm is this one (same scenario and seed) — it is taken
+        over as it is, at its month, so a lever change re-runs only the current arm."""
         from jusim.model import JoinedUpModel
 
         self.current_scenario, self.silo_scenario, self.seed = current, silo, seed
         self.current = JoinedUpModel(current, seed=seed)
-        self.silo = JoinedUpModel(silo, seed=seed)
+        if keep_silo is not None and keep_silo.can_lend_silo(silo, seed):
+            self.silo, keep_silo.silo = keep_silo.silo, None
+        else:
+            self.silo = JoinedUpModel(silo, seed=seed)
+
+    def can_lend_silo(self, silo: Scenario, seed: int) -> bool:
+        return self.silo is not None and self.seed == seed and self.silo_scenario == silo
 
     @property
     def month(self) -> int:
@@ -286,7 +296,8 @@ class Arms:
     def step(self, n: int = 1) -> None:
         for _ in range(max(0, min(n, self.horizon - self.month))):
             self.current.step()
-            self.silo.step()
+            if self.silo.month < self.current.month:
+                self.silo.step()
 
     def run_to(self, month: int) -> None:
         self.step(month - self.month)
@@ -296,7 +307,8 @@ class Arms:
 
     def release(self) -> None:
         self.current.release()
-        self.silo.release()
+        if self.silo is not None:
+            self.silo.release()
 
 
 # -- headline numbers --------------------------------------------------------------------------
@@ -308,18 +320,57 @@ HEADLINES = {
     "overhead": "Partnership overhead so far (£k)",
 }
 
+# fewer cases than this resolved so far: a cost per case would divide by (almost) nothing
+MIN_RESOLVED = 1.0
+
 
 def headline(result: RunResult) -> dict[str, float]:
-    """Headline numbers at the result's last month."""
+    """Headline numbers at the result's last month (used for replication means)."""
     s = result.series
     spend, resolved = s["spend"].sum(), s["resolved"].sum()
     return {
         "attainment": float(result.attainment[-1].mean()),
-        "cost_per_outcome": float(spend / resolved) if resolved > 0 else float("nan"),
+        "cost_per_outcome": float(spend / resolved) if resolved >= MIN_RESOLVED else float("nan"),
         "trust": float(s["mean_trust"][-1]),
         "tie_density": float(s["tie_density"][-1]),
         "overhead": float(s["overhead"].sum()),
     }
+
+
+def outcome_numbers(result: RunResult) -> list[dict[str, float]]:
+    """Per outcome at the last month: attainment, need now, target, cases resolved, cost per case.
+
+    Cost per case resolved is NaN ("n/a" on the page) while fewer than ``MIN_RESOLVED`` cases
+    have been resolved: a cost per case of almost nothing resolved would flatter doing nothing.
+    """
+    s = result.series
+    out = []
+    for k in range(len(result.outcomes)):
+        spend, resolved = float(s["spend"][:, k].sum()), float(s["resolved"][:, k].sum())
+        out.append(
+            {
+                "attainment": float(result.attainment[-1, k]),
+                "need": float(s["need"][-1, k]),
+                "target": float(result.target[k]),
+                "deadline": float(result.deadline[k]),
+                "resolved": resolved,
+                "spend": spend,
+                "cost_per_case": spend / resolved if resolved >= MIN_RESOLVED else float("nan"),
+            }
+        )
+    return out
+
+
+def lever_set_name(levers: Levers) -> str:
+    """The interventions switched on, in words ("pooled budget + secondees"), or "no intervention"."""
+    on = [kind.replace("_", " ") for kind, enabled in levers.enabled.items() if enabled]
+    context = []
+    if levers.churn_scale != 1.0:
+        context.append(f"churn ×{levers.churn_scale:g}")
+    if levers.budget_change != 0.0:
+        context.append(f"budgets {levers.budget_change:+.0%} a year")
+    name = " + ".join(on) if on else "no intervention"
+    return name + (f" ({', '.join(context)})" if context else "")
 
 
 def agency_frame(model: Any) -> pd.DataFrame:
@@ -395,45 +446,117 @@ def run_replications(
     return Bands(done, n, list(runs["silo"][0].outcomes), need, heads)
 
 
-def compare_levers(base: Scenario, a: Levers, b: Levers, replications: int = 5) -> pd.DataFrame:
-    """Headline numbers at the horizon for settings A, B and silo, on A's seed and shared seeds.
+def comparison_measures(result: RunResult) -> dict[str, float]:
+    """What compare A vs B reports at the horizon: per outcome attainment and cost per case,
+    then trust between partners and partnership overhead."""
+    out = {}
+    for name, numbers in zip(result.outcomes, outcome_numbers(result), strict=True):
+        label = name.replace("_", " ")
+        out[f"{label}: attainment (1 = target met)"] = numbers["attainment"]
+        out[f"{label}: cost per case resolved (£k)"] = numbers["cost_per_case"]
+    h = headline(result)
+    out["trust between partners"] = h["trust"]
+    out["partnership overhead (£k)"] = h["overhead"]
+    return out
 
-    Raises ScenarioError if either setting is impossible.
+
+def compare_levers(
+    base: Scenario,
+    a: Levers,
+    b: Levers,
+    replications: int = 10,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> pd.DataFrame:
+    """Settings A and B at the horizon over paired replications (the same seeds for both).
+
+    Columns: measure, mean under A, mean under B, mean paired difference B − A and its 95% t
+    interval. A measure with no value in some replication (cost per case with nothing resolved)
+    is compared over the replications where both have one. Raises ScenarioError if either
+    setting is impossible.
     """
-    cur_a, silo = build_arms(base, a)
-    cur_b, _ = build_arms(base, b)
     import jusim
 
-    rows: dict[str, list[dict[str, float]]] = {"A": [], "B": [], "silo": []}
-    for ss in replication_seeds(a.seed, max(1, replications)):
-        for arm, sc in (("A", cur_a), ("B", cur_b), ("silo", silo)):
-            rows[arm].append(headline(jusim.run(sc, seed=ss)))
-    table = pd.DataFrame(
-        {
-            arm: [float(np.nanmean([h[k] for h in hs])) for k in HEADLINES]
-            for arm, hs in rows.items()
-        }
-    )
-    table.insert(0, "measure", list(HEADLINES.values()))
-    return table
+    cur_a, _ = build_arms(base, a)
+    cur_b, _ = build_arms(base, b)
+    rows: dict[str, list[dict[str, float]]] = {"A": [], "B": []}
+    seeds = replication_seeds(a.seed, max(2, replications))
+    for i, ss in enumerate(seeds):
+        if cancelled is not None and cancelled():
+            break
+        rows["A"].append(comparison_measures(jusim.run(cur_a, seed=ss)))
+        rows["B"].append(comparison_measures(jusim.run(cur_b, seed=ss)))
+        if progress is not None:
+            progress(i + 1, len(seeds))
+    table = []
+    for key in rows["A"][0] if rows["A"] else []:
+        xa = np.array([r[key] for r in rows["A"]])
+        xb = np.array([r[key] for r in rows["B"]])
+        both = np.isfinite(xa) & np.isfinite(xb)
+        diff, lo, hi = paired_diff_ci(xb[both], xa[both])
+        table.append(
+            {
+                "measure": key,
+                "A": float(np.nanmean(xa)) if np.isfinite(xa).any() else float("nan"),
+                "B": float(np.nanmean(xb)) if np.isfinite(xb).any() else float("nan"),
+                "B − A": diff,
+                "95% interval": lo,
+                "to": hi,
+                "runs": int(both.sum()),
+            }
+        )
+    return pd.DataFrame(table)
 
 
 # -- export ------------------------------------------------------------------------------------
-def data_csv(current: RunResult, silo: RunResult) -> str:
-    """Both arms' outcome trajectories and system measures, one row per arm × month × outcome."""
+def settings_header(levers: Levers | None) -> str:
+    """Comment lines naming the lever settings an export was made with (read back with
+    ``pandas.read_csv(..., comment="#")``; the JSON after "levers:" loads as saved levers)."""
+    if levers is None:
+        return ""
+    return f"# jusim dashboard export; lever set: {lever_set_name(levers)}\n" + "".join(
+        f"# levers: {line}\n" for line in [json.dumps({"jusim_levers": 1, **asdict(levers)})]
+    )
+
+
+def data_csv(
+    current: RunResult,
+    silo: RunResult,
+    levers: Levers | None = None,
+    bands: Bands | None = None,
+) -> str:
+    """Both arms' outcome trajectories and system measures, one row per arm × month × outcome.
+
+    With ``levers``, the settings head the file as comment lines; with ``bands``, each row also
+    carries the replication mean and 95% interval of need for its arm, month and outcome.
+    """
     frames = []
     for arm, res in (("current", current), ("silo", silo)):
         out = res.outcome_table().drop(columns=["scenario"])
         system = res.system_table().drop(columns=["scenario", "seed"])
         out = out.merge(system, on="month", how="left")
         out.insert(0, "arm", arm)
+        if bands is not None:
+            mean, lo, hi = bands.need[arm]
+            months = np.arange(mean.shape[0])
+            band_rows = pd.DataFrame(
+                {
+                    "month": np.repeat(months, len(bands.outcomes)),
+                    "outcome": np.tile(bands.outcomes, len(months)),
+                    f"need_mean_{bands.n}_runs": mean.ravel(),
+                    "need_95_low": lo.ravel(),
+                    "need_95_high": hi.ravel(),
+                }
+            )
+            out = out.merge(band_rows, on=["month", "outcome"], how="left")
         frames.append(out)
     buf = io.StringIO()
+    buf.write(settings_header(levers))
     pd.concat(frames, ignore_index=True).to_csv(buf, index=False)
     return buf.getvalue()
 
 
-def agencies_csv(current: RunResult, silo: RunResult) -> str:
+def agencies_csv(current: RunResult, silo: RunResult, levers: Levers | None = None) -> str:
     """Both arms' per-agency trajectories, one row per arm × month × agency."""
     frames = []
     for arm, res in (("current", current), ("silo", silo)):
@@ -441,6 +564,7 @@ def agencies_csv(current: RunResult, silo: RunResult) -> str:
         t.insert(0, "arm", arm)
         frames.append(t)
     buf = io.StringIO()
+    buf.write(settings_header(levers))
     pd.concat(frames, ignore_index=True).to_csv(buf, index=False)
     return buf.getvalue()
 

@@ -1,4 +1,7 @@
-"""Figures for the dashboard (matplotlib, no pyplot: safe in Solara's threads) and PNG export.
+"""The PNG export's figures (matplotlib, no pyplot: safe in Solara's threads).
+
+The page itself draws its charts in the browser (``charts.py``); these are made only when a
+participant clicks *Export charts (PNG)*.
 
 - ``network_figure``: agencies laid out by a seeded layout; node size = budget, colour = share of
   discretionary resources on joint work, edge width = trust between partners; optionally the

@@ -1,15 +1,18 @@
 """Interventions, one module each, registered by name (see ``base.py``)."""
 
 from jusim.interventions import (  # noqa: F401  (import registers each intervention)
+    accountable_lead,
     central_unit,
     corporate_commitment,
     merger,
+    partnership,
     pooled_budget,
     secondees,
     service_mix,
     shared_targets,
     sponsorship,
     succession,
+    trust_shock,
 )
 from jusim.interventions.base import REGISTRY, Intervention, register
 

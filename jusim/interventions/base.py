@@ -99,3 +99,18 @@ class OutcomePartnership(Intervention):
 
     def active(self, month: int) -> bool:
         return month >= self.start and (self.end is None or month < self.end)
+
+
+def convene(model: JoinedUpModel, o: int, members) -> int:
+    """Keep the intervention partnership of ``members`` on outcome ``o`` live this month (formed
+    at the first call); return its index in ``model.partnerships``. Call it every active month:
+    a partnership its interventions no longer convene is wound up."""
+    return model.partnerships.convene(o, members, model.month, model.params.partnership.setup)
+
+
+def join(model: JoinedUpModel, o: int, agencies) -> None:
+    """This month, ``agencies`` also sit on the partnership last convened on outcome ``o``
+    (grantees report to the pooled budget's partnership); if none was convened, they convene
+    one of their own."""
+    if model.partnerships.join(o, agencies) is None:
+        convene(model, o, agencies)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import OutcomePartnership, register
+from jusim.interventions.base import OutcomePartnership, convene, join, register
 
 
 def pool(model, o: int, members, share: float) -> None:
@@ -34,7 +34,7 @@ def pool(model, o: int, members, share: float) -> None:
     pays for the members' work."""
     rules = model.rules
     rules.pool_share[o, members] = np.maximum(rules.pool_share[o, members], share)
-    rules.membership[o, members] = True
+    convene(model, o, members)
     rules.funded[o, members] = True
 
 
@@ -45,7 +45,7 @@ def grant(model, o: int, grantees, weight: float) -> None:
     rules = model.rules
     terms = weight * model.params.funding.grant_conditions
     rules.funded[o, grantees] = True
-    rules.membership[o, grantees] = True
+    join(model, o, grantees)
     rules.shared_target[o, grantees] = np.maximum(rules.shared_target[o, grantees], terms)
 
 

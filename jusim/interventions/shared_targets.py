@@ -19,13 +19,13 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import OutcomePartnership, register
+from jusim.interventions.base import OutcomePartnership, convene, register
 
 
 def share_target(model, o: int, members, weight: float) -> None:
     rules = model.rules
     rules.shared_target[o, members] = np.maximum(rules.shared_target[o, members], weight)
-    rules.membership[o, members] = True
+    convene(model, o, members)
 
 
 @register

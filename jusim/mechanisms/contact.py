@@ -50,7 +50,7 @@ def contact_intensity(
     joint_share: (O, A) share of each agency's discretionary resources on each outcome.
     relationship_share: (A,) share spent on relationship work.
     involved: (O, A) bool, agency has a role in the outcome.
-    membership: (O, A) bool, agency sits on the outcome's partnership.
+    membership: (P, A) bool, members of each live partnership (one row per partnership).
     postings: (A, A) staff of agency a (row) working in agency b (column).
     """
     root = np.sqrt(joint_share)

@@ -62,6 +62,22 @@ def openness(
     return base + pull * (agency_openness[division_agency] - base)
 
 
+def staff_openness(
+    agency_now: np.ndarray,
+    agency_base: np.ndarray,
+    base: np.ndarray,
+    division_agency: np.ndarray,
+    alignment: np.ndarray,
+    division: np.ndarray,
+    home: np.ndarray,
+) -> np.ndarray:
+    """(N,) each person's openness this month: the agency's current openness (``agency_now``,
+    which defensiveness may lower) plus their division's offset from the agency's usual level
+    (``agency_base``), narrowed by any commitment; exactly the agency's without divisions."""
+    offset = openness(base, agency_base, division_agency, alignment) - agency_base[division_agency]
+    return np.clip(agency_now[home] + offset[division], 0.0, 1.0)
+
+
 def keeping_in_touch(staff_openness: np.ndarray, agency_openness: np.ndarray) -> np.ndarray:
     """(N,) each person's chance of keeping in touch relative to their agency's norm: their
     division's openness over the agency's (1 for everyone in an agency without divisions)."""

@@ -69,11 +69,26 @@ def update_trust(
     params: TrustParams,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Return next month's trust matrix ``T[a, b]`` (a's trust in b), always within [0, 1].
+    """Return next month's trust matrix ``T[a, b]`` (a's trust in b), always within [0, 1]:
+    ``learn_trust`` then random leaks (``draw_leaks``, ``apply_leaks``).
 
     effort: (O, A) share of discretionary resources each agency put into each outcome.
     relationship: (A, A) staff relationship strength in [0, 1).
     """
+    nxt = learn_trust(trust, effort, involved, contact, relationship, params, rng)
+    return apply_leaks(nxt, draw_leaks(trust.shape[0], params, rng))
+
+
+def learn_trust(
+    trust: np.ndarray,
+    effort: np.ndarray,
+    involved: np.ndarray,
+    contact: np.ndarray,
+    relationship: np.ndarray,
+    params: TrustParams,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Trust learned from observed effort this month, before any leak (unclipped)."""
     partner, own, shares = observed_effort(effort, involved)
     a = trust.shape[0]
     sigma = params.noise * (1.0 - relationship)
@@ -81,9 +96,16 @@ def update_trust(
     meets = seen >= params.tolerance * own
     rate = np.where(shares, np.minimum(1.0, contact / params.contact_ref), 0.0)
     step = np.where(meets, params.gain * (1.0 - trust), -params.loss * trust)
-    nxt = trust + rate * step + (1.0 - rate) * params.drift * (params.baseline - trust)
-    leaks = rng.random(a) < params.shock_rate
-    if leaks.any():
-        nxt[:, leaks] *= 1.0 - params.shock_size
+    return trust + rate * step + (1.0 - rate) * params.drift * (params.baseline - trust)
+
+
+def draw_leaks(n_agencies: int, params: TrustParams, rng: np.random.Generator) -> np.ndarray:
+    """(A,) share of partners' trust each agency loses this month by a random leak (0 = none)."""
+    return np.where(rng.random(n_agencies) < params.shock_rate, params.shock_size, 0.0)
+
+
+def apply_leaks(trust: np.ndarray, leaks: np.ndarray) -> np.ndarray:
+    """Everyone's trust in a leaking agency ``b`` falls by the share ``leaks[b]``; clip to [0, 1]."""
+    nxt = trust * (1.0 - np.clip(leaks, 0.0, 1.0))[None, :]
     np.fill_diagonal(nxt, 1.0)
     return np.clip(nxt, 0.0, 1.0)

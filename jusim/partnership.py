@@ -1,0 +1,209 @@
+"""Partnerships as entities: members, lead, age, set-up, shared aims, running costs, value.
+
+A partnership is a standing body of agencies working on one cross-cutting outcome: a Sure Start
+local partnership, a youth offending team, a rough-sleeping task force (002_5677c7bae92002df.txt
+¶4, ¶9, Fig 1; 001_04a1019f119c8ec4.txt ¶54–56). Interventions convene partnerships (a pooled
+budget, a shared target and a central unit each sit on one) and agencies may propose and join
+them; ``Rules.membership`` is derived from the live ones every month.
+
+Every partnership is a row in arrays over partnerships (P), kept here; what a partnership costs
+and adds is computed by array functions in ``mechanisms/partnering.py``:
+
+- ``outcome`` (P,) the outcome it works on; ``members`` (P, A) who sits on it;
+- ``lead`` (P,) the accountable lead agency (-1: none) and ``clout`` (P,) its standing, 0–1
+  (004_405daa82f731071c.txt Ch2 §6; 002 ¶23 "glue");
+- ``founded`` (P,) month formed, ``age`` (P,) months since, ``setup`` (P,) months before it
+  delivers (002 Annex "realistic timescales");
+- ``aims`` (P,) its members' shared understanding of its aims (mean pairwise understanding
+  between members, 0–1; 002 ¶23);
+- ``cost`` (P,) running cost last month (£k: seats and consultation), ``gain`` (P,) what it
+  delivered last month (extra cases per £, a share);
+- ``live`` (P,) not wound up; ``mandated`` (P,) convened by an intervention (which keeps it live
+  while the intervention is active and winds it up when it ends); ``charter`` (P, A) the members
+  the convening intervention named (others, such as grantees, may join it month by month).
+
+Rows are never removed (a wound-up partnership keeps its history), so indices are stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from jusim.mechanisms import partnering
+
+
+def _grow(a: np.ndarray, value) -> np.ndarray:
+    return np.concatenate([a, np.asarray([value], dtype=a.dtype)])
+
+
+@dataclass
+class Partnerships:
+    """All partnerships of a run, live or wound up, as arrays over partnerships."""
+
+    n_agencies: int
+    outcome: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    members: np.ndarray = field(default=None)  # type: ignore[assignment]
+    charter: np.ndarray = field(default=None)  # type: ignore[assignment]
+    lead: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    clout: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
+    founded: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    age: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    setup: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    aims: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
+    cost: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
+    gain: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
+    live: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    by_intervention: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    mandated: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    links_now: np.ndarray = field(default=None)  # type: ignore[assignment]  # (P, A) this month
+
+    def __post_init__(self) -> None:
+        if self.members is None:
+            self.members = np.zeros((0, self.n_agencies), bool)
+        if self.charter is None:
+            self.charter = self.members.copy()
+        self._latest: dict[int, int] = {}  # outcome -> partnership convened last this month
+
+    @property
+    def count(self) -> int:
+        """Partnerships ever formed (live or not)."""
+        return int(self.outcome.size)
+
+    def n_live(self) -> int:
+        return int(self.live.sum())
+
+    # -- forming and ending ----------------------------------------------------------------
+    def create(
+        self,
+        outcome: int,
+        members: np.ndarray,
+        month: int,
+        setup: int,
+        by_intervention: bool = False,
+    ) -> int:
+        """Form a partnership of ``members`` (agency indices) on ``outcome``; return its index."""
+        row = np.zeros(self.n_agencies, bool)
+        row[np.asarray(members, dtype=np.int64)] = True
+        self.outcome = _grow(self.outcome, outcome)
+        self.members = np.vstack([self.members, row[None, :]])
+        self.charter = np.vstack([self.charter, row[None, :]])
+        self.lead = _grow(self.lead, -1)
+        self.clout = _grow(self.clout, 0.0)
+        self.founded = _grow(self.founded, month)
+        self.age = _grow(self.age, 0)
+        self.setup = _grow(self.setup, setup)
+        self.aims = _grow(self.aims, 0.0)
+        self.cost = _grow(self.cost, 0.0)
+        self.gain = _grow(self.gain, 0.0)
+        self.live = _grow(self.live, True)
+        self.by_intervention = _grow(self.by_intervention, by_intervention)
+        self.mandated = _grow(self.mandated, by_intervention)
+        return self.count - 1
+
+    def convene(self, outcome: int, members: np.ndarray, month: int, setup: int) -> int:
+        """The live intervention partnership on ``outcome`` with exactly these members (formed if
+        there is none), marked as mandated this month. Interventions with the same outcome and
+        members (a pooled budget and a shared target, a central unit) share one partnership."""
+        row = np.zeros(self.n_agencies, bool)
+        row[np.asarray(members, dtype=np.int64)] = True
+        same = (
+            self.live
+            & self.by_intervention
+            & (self.outcome == outcome)
+            & (self.charter == row[None, :]).all(axis=1)
+        )
+        hit = np.flatnonzero(same)
+        k = int(hit[0]) if hit.size else self.create(outcome, members, month, setup, True)
+        self.mandated[k] = True
+        self._latest[int(outcome)] = k
+        return k
+
+    def join(self, outcome: int, agencies: np.ndarray) -> int | None:
+        """Add ``agencies`` this month to the partnership last convened on ``outcome`` (for
+        example grantees reporting to a pooled budget's partnership); None if there is none."""
+        k = self._latest.get(int(outcome))
+        if k is not None:
+            self.members[k, np.asarray(agencies, dtype=np.int64)] = True
+        return k
+
+    def begin_month(self) -> None:
+        """Before the interventions act: nobody has convened anything yet this month, and the
+        leads of intervention partnerships are appointed afresh (by ``accountable_lead``)."""
+        self.mandated[:] = False
+        self._latest = {}
+        rows = self.by_intervention
+        self.members[rows] = self.charter[rows]  # who joins this month is decided afresh
+        self.lead[self.by_intervention] = -1
+        self.clout[self.by_intervention] = 0.0
+
+    def wind_up(self, rows) -> None:
+        self.live[rows] = False
+
+    def end_interventions(self) -> None:
+        """After the interventions act: their partnerships that nobody convened are wound up."""
+        self.wind_up(self.live & self.by_intervention & ~self.mandated)
+
+    # -- what the live ones mean this month --------------------------------------------------
+    def membership(self, n_outcomes: int) -> np.ndarray:
+        """(O, A) bool: the agency sits on a live partnership on the outcome."""
+        out = np.zeros((n_outcomes, self.n_agencies), bool)
+        live = self.live
+        np.logical_or.at(out, self.outcome[live], self.members[live])
+        return out
+
+    def by_outcome(self, values: np.ndarray, n_outcomes: int) -> np.ndarray:
+        """(O, A) sum over live partnerships of a (P, A) quantity, by outcome."""
+        out = np.zeros((n_outcomes, self.n_agencies))
+        np.add.at(out, self.outcome[self.live], values[self.live])
+        return out
+
+    def links(self) -> np.ndarray:
+        """(P, A) consultation links of each member (zero for wound-up partnerships)."""
+        links = partnering.consultation_links(self.members, self.lead, self.clout)
+        return links * self.live[:, None]
+
+    def update_aims(self, understanding: np.ndarray) -> None:
+        """Shared understanding of aims: the mean understanding between each one's members."""
+        m = self.members.astype(np.float64)
+        n = m.sum(axis=1)
+        pair_sum = np.einsum("pa,ab,pb->p", m, understanding, m) - n  # drop the diagonal (1s)
+        pairs = n * (n - 1.0)
+        self.aims = np.where(pairs > 0, pair_sum / np.maximum(pairs, 1.0), 0.0)
+
+    def month_demand(
+        self, understanding: np.ndarray, params: partnering.PartnershipParams
+    ) -> np.ndarray:
+        """Shared aims, consultation links (kept in ``self.links_now``) and the (P, A) admin
+        demand of this month's live partnerships."""
+        if not self.live.any():  # nothing to compute (the common silo case: keep it cheap)
+            self.links_now = np.zeros(self.members.shape)
+            return self.links_now
+        self.update_aims(understanding)
+        self.links_now = self.links()
+        return partnering.admin_demand(self.members & self.live[:, None], self.links_now, params)
+
+    def deliver(
+        self,
+        roles: np.ndarray,
+        admin_capacity: np.ndarray,
+        params: partnering.PartnershipParams,
+    ) -> np.ndarray:
+        """(O,) combined integration gain of each outcome's partnerships this month; each
+        partnership's own gain is kept in ``gain``."""
+        if not self.live.any():
+            self.gain = np.zeros(self.count)
+            return np.zeros(roles.shape[0])
+        self.gain = partnering.delivered_gain(
+            partnering.needs_covered(self.members, self.outcome, roles, params.reach),
+            partnering.agreement_efficiency(
+                self.links_now, self.members, admin_capacity, self.aims, params.agreement
+            ),
+            self.live & (self.age >= self.setup),
+            params,
+        )
+        return partnering.outcome_gain(self.gain, self.outcome, roles.shape[0])
+
+    def age_one_month(self) -> None:
+        self.age = self.age + self.live
