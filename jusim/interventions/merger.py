@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import Intervention, register
+from jusim.interventions.base import Intervention, convene, register
 
 
 @register
@@ -88,7 +88,7 @@ class Merger(Intervention):
         common = model.world.involved[:, pair].all(axis=1)
         for o in np.flatnonzero(common):
             rules.shared_target[o, pair] = np.maximum(rules.shared_target[o, pair], self.weight)
-            rules.membership[o, pair] = True
+            convene(model, o, pair)
         if month < self.start + self.disruption:
             disc = model.world.discretionary_share[pair] * model.budget[pair]
             rules.reorganisation[pair] += self.reorganisation * disc
