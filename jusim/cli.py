@@ -82,7 +82,7 @@ def _fmt(x, digits: int = 2) -> str:
 @app.command("run")
 def run_cmd(
     file: Annotated[str, typer.Argument(help="scenario file or shipped scenario name")],
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="random seed")] = 0,
     out: Annotated[Path | None, typer.Option(help="folder for tidy tables (Parquet)")] = None,
     force: Annotated[
         bool, typer.Option("--force", help="overwrite the tables of an earlier run in --out")
@@ -106,9 +106,11 @@ def run_cmd(
         [(k, _fmt(v, 3)) for k, v in result.summary().items()],
     )
     if out is not None:
-        result.outcome_table().to_parquet(out / "outcomes.parquet", index=False)
-        result.agency_table().to_parquet(out / "agencies.parquet", index=False)
-        result.system_table().to_parquet(out / "system.parquet", index=False)
+        from jusim.describe import write_parquet  # fields carry unit and description
+
+        write_parquet(result.outcome_table(), out / "outcomes.parquet")
+        write_parquet(result.agency_table(), out / "agencies.parquet")
+        write_parquet(result.system_table(), out / "system.parquet")
         console.print(f"tables written to {out}/")
 
 
@@ -120,12 +122,18 @@ def compare_cmd(
     ] = None,
     baseline: Annotated[str, typer.Option(help="baseline scenario")] = "silo",
     replications: Annotated[int, typer.Option(min=2, help="paired replications per arm")] = 30,
-    seed: Annotated[int, typer.Option(help="master seed")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="master seed")] = 0,
     out: Annotated[Path | None, typer.Option(help="folder for tables and a figure")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON records")] = False,
     force: Annotated[
         bool, typer.Option("--force", help="overwrite the files of an earlier comparison in --out")
     ] = False,
+    brief: Annotated[
+        Path | None, typer.Option(help="also write a one-page brief (self-contained HTML)")
+    ] = None,
+    question: Annotated[
+        str | None, typer.Option(help="the question the brief answers (default: generated)")
+    ] = None,
 ) -> None:
     """Compare scenarios with the baseline on the same seeds: attainment, difference, cost."""
     import time
@@ -135,6 +143,10 @@ def compare_cmd(
 
     if out is not None:
         claim_folder(out, COMPARE_FILES, force)
+    if brief is not None:
+        from jusim.safety import claim_file
+
+        claim_file(brief, force, "--brief")
     if not files:
         files = [
             str(p)
@@ -174,6 +186,12 @@ def compare_cmd(
         (console if not as_json else err_console).print(
             "written: " + ", ".join(str(p) for p in paths)
         )
+    if brief is not None:
+        from jusim.brief import write_brief
+
+        shown = [base, *[a for a in arms if a.name != base.name]]
+        path = write_brief(result, shown, brief, question)
+        (console if not as_json else err_console).print(f"brief: {path}", soft_wrap=True)
 
 
 def _print_comparison(result, replications: int, seed: int) -> None:
@@ -223,7 +241,11 @@ def validate_cmd(
 
 
 def _register_plugins() -> None:
-    for module in ("jusim.experiment.commands", "jusim.dashboard.commands"):
+    for module in (
+        "jusim.experiment.commands",
+        "jusim.dashboard.commands",
+        "jusim.network_commands",
+    ):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as e:

@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from jusim.network import MEASURES as NETWORK_MEASURES
+from jusim.network import measures, possible_pairs
+
 if TYPE_CHECKING:
     from jusim.model import JoinedUpModel
 
@@ -33,6 +36,10 @@ SYSTEM_COLUMNS = (
     "spent",
     "unspent",
     "overhead",
+    # the staff tie network (jusim/network.py)
+    "cross_tie_density",
+    "top5_tie_share",
+    "tie_components",
 )
 
 
@@ -136,6 +143,8 @@ class RunResult:
         out["mean_understanding"] = float(self.series["mean_understanding"][-1])
         out["tie_density"] = float(self.series["tie_density"][-1])
         out["overhead"] = float(self.series["overhead"].sum())
+        for k in NETWORK_MEASURES:
+            out[k] = float(self.series[k][-1])
         return out
 
 
@@ -164,6 +173,9 @@ class Recorder:
             "defence": np.zeros((t, n_agencies)),
             "mean_contact": np.zeros(t),
         }
+        for k in NETWORK_MEASURES:
+            self.s[k] = np.zeros(t)
+        self._possible: float | None = None  # cross-agency pairs of staff (headcounts are fixed)
 
     def _relations(self, model: JoinedUpModel, m: int) -> None:
         if self._pairs is None:
@@ -175,6 +187,10 @@ class Recorder:
         self.s["mean_understanding"][m] = _pair_mean(model.understanding, mask)
         self.s["mean_contact"][m] = _pair_mean(model.contact, mask)
         self.s["tie_density"][m] = model.roster.tie_density()
+        if self._possible is None:
+            self._possible = possible_pairs(model.roster)
+        for k, v in zip(NETWORK_MEASURES, measures(model.roster, self._possible), strict=True):
+            self.s[k][m] = v
         self.s["need"][m] = model.need
         self.s["own_attainment"][m] = model.own_att
         self.s["budget"][m] = model.budget
@@ -233,8 +249,7 @@ CATALOGUE: dict[str, MetricInfo] = {
     # per outcome (summary: at the horizon; outcome table: each month)
     "attainment": MetricInfo(
         "share of target (1 = met)",
-        "progress on the outcome's need against its target: (need at month 0 - need) / "
-        "(need at month 0 - target); 0 = no progress, negative = worse",
+        "progress against the target: (need at month 0 - need) / (need at month 0 - target)",
     ),
     "need": MetricInfo("cases", "stock of need (cases not yet resolved)"),
     "resolved": MetricInfo("cases per month", "cases resolved by joint work in the month"),
@@ -271,6 +286,17 @@ CATALOGUE: dict[str, MetricInfo] = {
         "£k", "partnership overhead (meetings, reporting); summary: total over the run"
     ),
     "budget": MetricInfo("£k per month", "agency budget in the month"),
+    # the staff tie network (jusim/network.py)
+    "cross_tie_density": MetricInfo(
+        "share of possible ties (0–1)",
+        "cross-agency staff ties over the pairs of staff in different agencies (graph density)",
+    ),
+    "top5_tie_share": MetricInfo(
+        "share (0–1)", "share of all cross-agency tie ends held by the best-connected 5% of staff"
+    ),
+    "tie_components": MetricInfo(
+        "components", "separate groups (connected components) among staff who hold a tie"
+    ),
 }
 UNKNOWN = MetricInfo("", "(not described: add it to jusim.metrics.CATALOGUE)")
 

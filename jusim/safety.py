@@ -19,11 +19,31 @@ import traceback
 from collections.abc import Iterable
 from pathlib import Path
 
-import click
 import typer
+import typer.exceptions
 from typer.core import TyperGroup
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE
+
+
+def _reported_by_the_parser() -> tuple[type[BaseException], ...]:
+    """Exceptions Typer/Click report themselves (bad options, --help, exits).
+
+    Typer >= 0.2x vendors Click (its exceptions derive from ``TyperException``); older ones use
+    Click itself: both are passed through.
+    """
+    kinds: list[object] = [SystemExit, typer.Exit, typer.Abort]
+    kinds.append(getattr(typer.exceptions, "TyperException", None))
+    try:
+        import click
+
+        kinds += [click.exceptions.Exit, click.ClickException, click.Abort]
+    except ImportError:  # pragma: no cover - depends on the Typer version
+        pass
+    return tuple(k for k in kinds if isinstance(k, type))
+
+
+PASS_THROUGH = _reported_by_the_parser()
 
 
 class OutputError(Exception):
@@ -61,17 +81,10 @@ def describe_os_error(err: OSError) -> str:
 class SafeGroup(TyperGroup):
     """The ``jusim`` command group: turns stray exceptions into one line (see module docstring)."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
             return super().invoke(ctx)
-        except (
-            typer.Exit,
-            typer.Abort,
-            click.exceptions.Exit,
-            click.ClickException,
-            click.Abort,
-            SystemExit,
-        ):
+        except PASS_THROUGH:
             raise
         except KeyboardInterrupt:
             _say("interrupted")

@@ -218,3 +218,37 @@ def test_discover_at_80_columns(sobol_store):
     assert result.exit_code == 0, result.output
     assert_readable(result.stdout)
     assert "coverage" in result.stdout
+
+
+def test_resolution_advice_says_when_and_what_sample_size():
+    import pandas as pd
+
+    from jusim.experiment.sensitivity import resolution_advice
+
+    man = {"design": {"kind": "sobol", "samples": 64}, "factors": ["a", "b"], "replications": 2}
+
+    def table(rows):
+        return pd.DataFrame(rows, columns=["metric", "factor", "index", "value", "conf"])
+
+    resolved = table(
+        [
+            ("m", "a", "S1", 0.50, 0.03),
+            ("m", "a", "ST", 0.60, 0.04),
+            ("m", "b", "S1", 0.001, 0.004),  # zero, and known to be: not a problem
+            ("m", "b", "ST", 0.002, 0.003),
+        ]
+    )
+    assert resolution_advice(resolved, man) == {}
+    # the example: S1 0.202 +- 0.186 above ST 0.193
+    loose = table(
+        [
+            ("m", "a", "S1", 0.202, 0.186),
+            ("m", "a", "ST", 0.193, 0.10),
+            ("m", "b", "S1", 0.01, 0.02),
+            ("m", "b", "ST", 0.02, 0.01),
+        ]
+    )
+    text = resolution_advice(loose, man)["m"]
+    assert "first-order above total for a" in text
+    # half-width 0.186 -> 0.05 takes (0.186 / 0.05)^2 = 13.8 x 64 = 886 -> 1024 (a power of 2)
+    assert "samples = 1024 (8,192 runs)" in text

@@ -87,9 +87,11 @@ class Comparison:
             out / "trajectories.png",
         ]
         self.table.to_csv(paths[0], index=False)
-        self.trajectories().to_parquet(paths[1], index=False)
-        self._tables("agency_table").to_parquet(paths[2], index=False)
-        self._tables("system_table").to_parquet(paths[3], index=False)
+        from jusim.describe import write_parquet  # fields carry unit and description
+
+        write_parquet(self.trajectories(), paths[1])
+        write_parquet(self._tables("agency_table"), paths[2])
+        write_parquet(self._tables("system_table"), paths[3])
         fig = trajectory_figure(self.runs, baseline=self.baseline)
         fig.savefig(paths[4], dpi=120, bbox_inches="tight")
         import matplotlib.pyplot as plt

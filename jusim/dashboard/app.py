@@ -421,6 +421,26 @@ def Layout(children: list[Any] = []) -> None:  # noqa: B006 (Solara's layout sig
     solara.Column(children=children, gap="0px", style={"padding": "0", "width": "100%"})
 
 
+class SessionLevers:
+    """The lever controls' callbacks for one tab (``levers.LeverActions``): each applies a change
+    to the levers as they are when it is called."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def apply(self, change: Callable[[Levers], Levers]) -> None:
+        guarded(set_levers)(self.session, change(current_levers(self.session)))
+
+    def enabled(self, kind: str, on: bool) -> None:
+        self.apply(lambda lv: lv.with_enabled(kind, on))
+
+    def param(self, kind: str, name: str, value: Any) -> None:
+        self.apply(lambda lv: lv.with_param(kind, name, value))
+
+    def context(self, **changes: Any) -> None:
+        self.apply(lambda lv: lv.with_context(**changes))
+
+
 @solara.component
 def Sidebar(session: Session) -> None:
     lv = current_levers(session)
@@ -449,9 +469,10 @@ def Sidebar(session: Session) -> None:
         on_value=lambda v: on_levers(lv.with_context(seed=int(v or 0))),
     )
     solara.Text("What we cannot control", classes=["jusim-section"])
-    ContextLevers(lv, on_levers)
+    actions = solara.use_memo(lambda: SessionLevers(session), [])
+    ContextLevers(lv.churn_scale, lv.budget_change, actions)
     solara.Text("Interventions", classes=["jusim-section"])
-    InterventionLevers(lv, on_levers, session.base)
+    InterventionLevers(lv, session.base, actions)
 
 
 @solara.component

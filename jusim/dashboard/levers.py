@@ -11,7 +11,7 @@ A typed value outside the field's bounds is brought inside them, and the page sa
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import solara
 
@@ -211,19 +211,30 @@ def FieldControl(
         solara.InputText(label, value=value or "", on_value=on_value, dense=True)
 
 
+class LeverActions(Protocol):
+    """What the lever controls call. Implementations read the current levers when called, so
+    these callbacks stay the same object from render to render: the controls of an intervention
+    whose settings did not change are then not re-rendered when another lever moves (Solara skips
+    a component whose arguments are unchanged), which keeps a lever change fast."""
+
+    def enabled(self, kind: str, on: bool) -> None: ...
+
+    def param(self, kind: str, name: str, value: Any) -> None: ...
+
+    def context(self, **changes: Any) -> None: ...
+
+
 @solara.component
 def InterventionLever(
-    kind: str, levers: Levers, on_levers: Callable[[Levers], None], scenario: Scenario
+    kind: str, on: bool, params: dict[str, Any], scenario: Scenario, actions: LeverActions
 ) -> None:
     """A switch for one intervention and, while it is on, its parameters."""
     cls = REGISTRY[kind]
-    on = levers.enabled.get(kind, False)
-    params = levers.params.get(kind, {})
     with solara.Column(gap="0px", classes=["jusim-lever"]):
         solara.Switch(
             label=plain(kind.replace("_", " ")),
             value=on,
-            on_value=lambda v: on_levers(levers.with_enabled(kind, v)),
+            on_value=lambda v: actions.enabled(kind, v),
             classes=["jusim-switch"],
         )
         solara.Text(cls.summary, classes=["jusim-summary"])
@@ -231,38 +242,38 @@ def InterventionLever(
             for spec in field_specs(cls):
 
                 def set_value(v: Any, name: str = spec.name) -> None:
-                    on_levers(levers.with_param(kind, name, v))
+                    actions.param(kind, name, v)
 
                 FieldControl(cls, spec, params.get(spec.name), set_value, scenario)
 
 
 @solara.component
-def ContextLevers(levers: Levers, on_levers: Callable[[Levers], None]) -> None:
+def ContextLevers(churn_scale: float, budget_change: float, actions: LeverActions) -> None:
     """The main uncertainties: churn scale and budget change."""
     NumberLever(
         "Staff turnover, as a multiple of each agency's usual rate",
-        levers.churn_scale,
+        churn_scale,
         0.0,
         4.0,
         0.1,
-        lambda v: on_levers(levers.with_context(churn_scale=round(float(v), 3))),
+        lambda v: actions.context(churn_scale=round(float(v), 3)),
         unit="× usual",
     )
     NumberLever(
         "Real-terms budget change per year (−0.1 = a 10% cut)",
-        levers.budget_change,
+        budget_change,
         -0.5,
         0.5,
         0.01,
-        lambda v: on_levers(levers.with_context(budget_change=round(float(v), 3))),
+        lambda v: actions.context(budget_change=round(float(v), 3)),
         unit="a year",
     )
 
 
 @solara.component
-def InterventionLevers(
-    levers: Levers, on_levers: Callable[[Levers], None], scenario: Scenario
-) -> None:
+def InterventionLevers(levers: Levers, scenario: Scenario, actions: LeverActions) -> None:
     """Every registered intervention, in registry order."""
     for kind in REGISTRY:
-        InterventionLever(kind, levers, on_levers, scenario)
+        InterventionLever(
+            kind, levers.enabled.get(kind, False), levers.params.get(kind, {}), scenario, actions
+        )

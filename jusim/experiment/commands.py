@@ -210,6 +210,12 @@ def results_cmd(
     force: Annotated[
         bool, typer.Option("--force", help="overwrite an existing --csv file")
     ] = False,
+    describe: Annotated[
+        bool,
+        typer.Option(
+            "--describe", help="say what the folder holds: factors, metrics, units, files"
+        ),
+    ] = False,
 ) -> None:
     """Summary per design point (mean of each metric), or the result of an SQL query."""
     from rich.markup import escape
@@ -222,6 +228,14 @@ def results_cmd(
     store = _open_store(folder)
     man = store.manifest()
     store.heal()  # a damaged store: set aside unreadable chunks, rebuild results.duckdb
+    if describe:
+        from rich.markdown import Markdown
+
+        from jusim.cli import console
+        from jusim.describe import describe_manifest
+
+        console.print(Markdown(describe_manifest(man, len(store.done_ids()))))
+        return
     if sql is not None:
         try:
             df = store.query(sql)

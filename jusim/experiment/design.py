@@ -112,6 +112,14 @@ def _column(spec: FactorSpec, values: list | np.ndarray) -> pd.Series:
     return pd.Series(values, dtype=float)
 
 
+DESIGN_SEED_RULE = "numpy.random.SeedSequence([master_seed, 0x5EED]).generate_state(1)[0]"
+
+
+def design_seed(seed: int) -> int:
+    """The seed of the LHS, Sobol and Morris samplers, derived from the master seed."""
+    return int(np.random.SeedSequence([seed, 0x5EED]).generate_state(1)[0])
+
+
 def make_design(factors: dict[str, FactorSpec], design: DesignSpec, seed: int) -> Design:
     """Build the design points for ``factors`` (deterministic in ``seed``)."""
     names = list(factors)
@@ -121,7 +129,7 @@ def make_design(factors: dict[str, FactorSpec], design: DesignSpec, seed: int) -
         "names": names,
         "bounds": [list(raw_bounds(s)) for s in specs],
     }
-    sampler_seed = int(np.random.SeedSequence([seed, 0x5EED]).generate_state(1)[0])
+    sampler_seed = design_seed(seed)
     if design.kind == "grid":
         levels = [grid_levels(s, design.levels) for s in specs]
         rows = list(itertools.product(*levels))

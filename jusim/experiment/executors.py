@@ -85,9 +85,9 @@ class DaskExecutor:
         else:
             try:
                 self.client = distributed.Client(address, timeout="20s")
-            except (OSError, TimeoutError) as e:
+            except (OSError, TimeoutError, ValueError) as e:  # ValueError: a malformed address
                 raise SweepExecutorError(
-                    f"cannot reach the Dask scheduler at {address}: {e}. Start one with "
+                    f"cannot reach the Dask scheduler at {address!r}: {e}. Start one with "
                     "'dask scheduler' and workers with 'dask worker tcp://HOST:8786'"
                 ) from None
             self._own = True

@@ -9,6 +9,7 @@ Seeds: replication ``k`` of every design point uses the same child ``k`` of
 from __future__ import annotations
 
 import math
+import os
 import time
 import warnings
 from collections.abc import Callable
@@ -21,7 +22,8 @@ import pandas as pd
 import pyarrow as pa
 
 import jusim
-from jusim.experiment.design import Design, make_design, n_points
+from jusim.describe import annotate, describe_manifest, to_toml
+from jusim.experiment.design import DESIGN_SEED_RULE, Design, design_seed, make_design, n_points
 from jusim.experiment.schema import (
     Experiment,
     base_scenario,
@@ -33,9 +35,51 @@ from jusim.experiment.schema import (
 )
 from jusim.experiment.store import Store
 from jusim.experiment.worker import run_chunk
+from jusim.metrics import metric_info
 from jusim.scenario import Scenario
 
 SEED_MASK = 2**63 - 1
+
+
+RUN_SEED_RULE = (
+    "child k of numpy.random.SeedSequence(master_seed).spawn(replications), as a 63-bit "
+    "integer: generate_state(1, numpy.uint64)[0] & (2**63 - 1)"
+)
+
+
+def _info(metric: str) -> dict[str, str]:
+    i = metric_info(metric)
+    return {"unit": i.unit, "description": i.description}
+
+
+def factor_range(spec: Any) -> dict[str, Any]:
+    """The exact values a factor takes: [low, high] (integers: the whole numbers in it) or its
+    list of values."""
+    if spec.range is not None:
+        lo, hi = spec.range
+        if spec.integer:
+            return {"low": math.ceil(lo), "high": math.floor(hi), "whole_numbers": True}
+        return {"low": lo, "high": hi, "whole_numbers": False}
+    return {"values": list(spec.values or [])}
+
+
+def describe_folder(out: Path, manifest: dict[str, Any], base: Scenario) -> None:
+    """Write ``base_scenario.toml`` (the resolved base) and ``README.md`` beside the runs."""
+    files = {
+        "base_scenario.toml": to_toml(
+            base.to_dict(),
+            header=f"The resolved base scenario of sweep {manifest['name']} (every value the "
+            "runs start from,\nbefore the design's factors are applied). Written by jusim "
+            f"{manifest.get('jusim_version')}.",
+        ),
+        "README.md": describe_manifest(manifest),
+    }
+    for name, text in files.items():
+        path = Path(out) / name
+        if not path.exists():
+            tmp = path.with_name(f".tmp-{name}")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
 
 
 def run_seeds(master_seed: int, replications: int) -> list[int]:
@@ -104,6 +148,24 @@ class SweepPlan:
             "metrics": self.metrics,
             "trajectories": exp.trajectories,
             "seeds": self.seeds,
+            # self-description (jusim/describe.py): units, exact ranges, how seeds were derived
+            "metric_info": {m: _info(m) for m in self.metrics},
+            "factor_ranges": {f: factor_range(s) for f, s in exp.factors.items()},
+            "problem_note": "problem.bounds are the samplers' raw coordinates: an integer "
+            "factor's raw range is [low, high + 1) and its value floor(raw); a discrete factor's "
+            "raw range is [0, number of values)",
+            "seed_derivation": {
+                "runs": f"replication k of every design point uses {RUN_SEED_RULE} "
+                "(listed in 'seeds')",
+                "design": f"LHS, Sobol and Morris samplers use the seed {DESIGN_SEED_RULE} = "
+                f"{design_seed(exp.seed)}",
+            },
+            "bootstrap": {
+                "seed": exp.seed,
+                "rule": "jusim sensitivity passes the master seed to SALib's analyze (seed=...), "
+                "which draws the bootstrap resamples (num_resamples = 100) of the confidence "
+                "intervals from it",
+            },
         }
 
 
@@ -177,13 +239,17 @@ def _runs_table(plan: SweepPlan, result: dict[str, Any]) -> pa.Table:
         if m in df.columns:  # plan_sweep refuses such names; never let a metric overwrite
             raise ValueError(f"metric {m!r} would overwrite the column of the same name")
         df[m] = np.asarray(result["metrics"][m], dtype=float)
-    return pa.Table.from_pandas(df, preserve_index=False)
+    factors = {
+        f: {"description": plan.experiment.label(f), "kind": plan.experiment.factors[f].kind}
+        for f in plan.design.factors
+    }
+    return annotate(pa.Table.from_pandas(df, preserve_index=False), factors)
 
 
 def _traj_table(columns: dict[str, Any]) -> pa.Table | None:
     if not columns:
         return None
-    return pa.Table.from_pandas(pd.DataFrame(columns), preserve_index=False)
+    return annotate(pa.Table.from_pandas(pd.DataFrame(columns), preserve_index=False))
 
 
 def run_sweep(
@@ -207,6 +273,7 @@ def run_sweep(
     resuming = store.prepare(
         plan.manifest(), source if source.exists() else None, plan.design_table(), force=force
     )
+    describe_folder(store.out, store.manifest(), plan.base)
     if resuming:
         old = store.manifest().get("jusim_version")
         if old != jusim.__version__:

@@ -200,7 +200,8 @@ def resolution_advice(table: pd.DataFrame, manifest: dict[str, Any]) -> dict[str
 
     Not resolved: a first-order index above its total index by more than nothing (S1 <= ST holds
     for the true indices), or an interval wider than the index itself (its half-width above its
-    value). Confidence intervals shrink as 1/sqrt(N), so reaching a half-width ``h`` from ``c``
+    value), or any interval wider than twice the aim below. Confidence intervals shrink as
+    1/sqrt(N), so reaching a half-width ``h`` from ``c``
     at ``N`` takes about ``N (c / h)^2``: ``h`` = 0.05 for Sobol indices (which lie in [0, 1]),
     and a tenth of the largest mu* for Morris.
     """
@@ -242,6 +243,8 @@ def resolution_advice(table: pd.DataFrame, manifest: dict[str, Any]) -> dict[str
         if len(wide):
             names = ", ".join(dict.fromkeys(wide["factor"]))
             problems.append(f"intervals wider than the index for {names}")
+        elif np.isfinite(worst) and worst > 2 * target:
+            problems.append(f"intervals as wide as ±{worst:.2g}")
         if not problems:
             continue
         factor = max((worst / target) ** 2, 1.0) if np.isfinite(worst) else 4.0

@@ -52,6 +52,8 @@ OURS = {
     "damaged",
     DB_NAME,
     f"{DB_NAME}.wal",
+    "base_scenario.toml",  # written beside the runs (jusim/describe.py)
+    "README.md",
 }
 """What a sweep writes in its folder (sensitivity files too: ``sensitivity-*``)."""
 
@@ -293,7 +295,8 @@ class Store:
         db = self.out / DB_NAME
         tmp = self.out / f".tmp-{os.getpid()}-{time.monotonic_ns()}.duckdb"
         try:
-            con = duckdb.connect(str(tmp))
+            # the file format of DuckDB 1.0, so every DuckDB the project declares reads it
+            con = duckdb.connect(str(tmp), config={"storage_compatibility_version": "v1.0.0"})
             try:
                 self._create_views(con)
                 con.execute("CHECKPOINT")
