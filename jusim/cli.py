@@ -226,10 +226,12 @@ def validate_cmd(
 ) -> None:
     """Check the stylized facts from the evidence: effect sizes with 95% intervals."""
     from jusim.analysis.validation import validate
+    from jusim.tables import heartbeat
 
-    if not err_console.is_terminal:
-        err_console.print(f"running the validation experiments ({replications} replications)...")
-    with err_console.status("running the validation experiments..."):
+    with (
+        heartbeat(err_console, f"validation experiments ({replications} replications)"),
+        err_console.status("running the validation experiments..."),
+    ):
         effects = validate(replications=replications, seed=seed)
     if as_json:
         json.dump([e.as_dict() for e in effects], sys.stdout, indent=2)

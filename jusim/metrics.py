@@ -172,6 +172,8 @@ class Recorder:
             "unspent": np.zeros(t),
             "defence": np.zeros((t, n_agencies)),
             "mean_contact": np.zeros(t),
+            "partnerships": np.zeros(t),  # live partnerships
+            "partnership_value": np.full(t, np.nan),  # mean value a live one adds (share)
         }
         for k in NETWORK_MEASURES:
             self.s[k] = np.zeros(t)
@@ -214,6 +216,10 @@ class Recorder:
         ):
             self.s[key][m] = values[key]
         self.s["unspent"][m] = values["allocated"] - values["spent"]
+        pt = model.partnerships
+        self.s["partnerships"][m] = pt.n_live()
+        if pt.live.any():
+            self.s["partnership_value"][m] = float(pt.value[pt.live].mean())
 
     def result(self, model: JoinedUpModel) -> RunResult:
         w = model.world

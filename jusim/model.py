@@ -41,7 +41,7 @@ from jusim.partnership import Partnerships
 from jusim.scenario import Scenario
 from jusim.world import build_world, initial_roster
 
-STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover", "own")
+STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover", "own", "partnering")
 
 
 def seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
@@ -136,6 +136,7 @@ class JoinedUpModel(mesa.Model):
         for k in range(a):
             Agency(self, k)
         self.partnerships = Partnerships(a)
+        self.credit = np.zeros((o, a))  # last month's credit for each outcome (partnering)
         self.interventions = list(scenario.interventions)
         self.intervention_state = [iv.setup(self) for iv in self.interventions]
         self.hazard = np.minimum(1.0, w.churn * scenario.context.churn_scale)  # monthly, per agency
@@ -155,6 +156,16 @@ class JoinedUpModel(mesa.Model):
         for iv, state in zip(self.interventions, self.intervention_state, strict=True):
             iv.apply(self, state)
         pt.end_interventions()
+        pt.form_and_leave(
+            self.month,
+            self.credit,
+            w.discretionary_share * self.budget,
+            overhead.overhead(np.ones((1, w.n_agencies)), w.admin_capacity, p.overhead)[0],
+            self.understanding,
+            w,
+            p.partnership,
+            self.streams["partnering"],
+        )
         r = self.rules
         r.membership = pt.membership(w.n_outcomes)
         demand = pt.month_demand(self.understanding, p.partnership)  # (P, A) admin-months
@@ -200,6 +211,7 @@ class JoinedUpModel(mesa.Model):
             p.accountability,
         )
         openness = defensive.openness(w.openness, self.defence)
+        self.credit = joint_credit
         target = decision.target_shares(
             own_credit,
             joint_credit * defensive.effort_factor(self.defence, p.defensive)[None, :],
@@ -308,7 +320,7 @@ class JoinedUpModel(mesa.Model):
         progress = (before - self.need) / np.maximum(before, 1e-9) / w.required_rate
         self.experience = decision.learn(self.experience, progress, w.involved, p.decision)
 
-        pt.age_one_month()
+        pt.age_one_month(p.partnership.drift)
 
         # (8) record
         spend = joint.sum(axis=1) + focused.sum(axis=1) + pooled.sum(axis=1) + ovh.sum(axis=1)

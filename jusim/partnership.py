@@ -16,11 +16,17 @@ and adds is computed by array functions in ``mechanisms/partnering.py``:
   delivers (002 Annex "realistic timescales");
 - ``aims`` (P,) its members' shared understanding of its aims (mean pairwise understanding
   between members, 0–1; 002 ¶23);
-- ``cost`` (P,) running cost last month (£k: seats and consultation), ``gain`` (P,) what it
-  delivered last month (extra cases per £, a share);
+- ``cost`` (P,) running cost last month (£k: seats and consultation), ``promise`` (P,) the gain
+  its founders expected, ``gain`` (P,) what it
+  delivered last month (extra cases per £, a share), ``value`` (P,) the part of that gain no
+  other partnership on its outcome provides, ``relevance`` (P,) 1 when formed or relaunched,
+  falling by ``drift`` a month;
 - ``live`` (P,) not wound up; ``mandated`` (P,) convened by an intervention (which keeps it live
   while the intervention is active and winds it up when it ends); ``charter`` (P, A) the members
   the convening intervention named (others, such as grantees, may join it month by month).
+
+Agencies propose, join and leave partnerships of their own (``form_and_leave``; switched on by
+``parameters.partnership.proposal_rate``), and a ``review`` winds up or relaunches them.
 
 Rows are never removed (a wound-up partnership keeps its history), so indices are stable.
 """
@@ -54,6 +60,9 @@ class Partnerships:
     aims: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
     cost: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
     gain: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
+    value: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
+    relevance: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
+    promise: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
     live: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     by_intervention: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     mandated: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
@@ -97,6 +106,11 @@ class Partnerships:
         self.aims = _grow(self.aims, 0.0)
         self.cost = _grow(self.cost, 0.0)
         self.gain = _grow(self.gain, 0.0)
+        self.value = _grow(self.value, 0.0)
+        self.relevance = _grow(self.relevance, 1.0)
+        self.promise = _grow(self.promise, 0.0)
+        if self.links_now is not None:
+            self.links_now = np.vstack([self.links_now, np.zeros((1, self.n_agencies))])
         self.live = _grow(self.live, True)
         self.by_intervention = _grow(self.by_intervention, by_intervention)
         self.mandated = _grow(self.mandated, by_intervention)
@@ -194,6 +208,7 @@ class Partnerships:
         partnership's own gain is kept in ``gain``."""
         if not self.live.any():
             self.gain = np.zeros(self.count)
+            self.value = np.zeros(self.count)
             return np.zeros(roles.shape[0])
         self.gain = partnering.delivered_gain(
             partnering.needs_covered(self.members, self.outcome, roles, params.reach),
@@ -202,8 +217,86 @@ class Partnerships:
             ),
             self.live & (self.age >= self.setup),
             params,
+            self.relevance,
         )
+        self.value = partnering.marginal_value(self.gain, self.outcome, roles.shape[0])
         return partnering.outcome_gain(self.gain, self.outcome, roles.shape[0])
 
-    def age_one_month(self) -> None:
+    # -- agencies' own partnerships -----------------------------------------------------------
+    def form_and_leave(
+        self,
+        month: int,
+        credit: np.ndarray,
+        discretionary: np.ndarray,
+        price: np.ndarray,
+        understanding: np.ndarray,
+        world,
+        params: partnering.PartnershipParams,
+        rng: np.random.Generator,
+    ) -> None:
+        """Members of agencies' own partnerships stay only while a seat is worth it to them (with
+        its symbolic value); then each agency, with chance ``proposal_rate``, proposes a
+        partnership on one of its outcomes (drawn in proportion to the credit it puts on them) to
+        every contributor, and those for whom a seat is worth it join.
+
+        credit: (O, A) last month's credit each agency puts on each outcome; discretionary: (A,)
+        budgets; price: (A,) £k per admin-month (senior time plus administration at its capacity).
+        """
+        a = self.n_agencies
+        budget = np.maximum(discretionary, 1e-9)
+        own = self.live & ~self.by_intervention
+        if own.any():
+            demand = partnering.admin_demand(self.members, self.links(), params)
+            share = demand * price[None, :] / budget[None, :]
+            # while it is being set up, members judge it by what it promised when it formed
+            basis = np.where(self.age <= self.setup, self.promise, self.value)
+            stay = partnering.worth_a_seat(
+                credit[self.outcome], basis[:, None], share, True, params
+            )
+            self.members[own] &= stay[own]
+            self.wind_up(own & (self.members.sum(axis=1) < 2))
+        u = rng.random(a)  # one draw per agency every month: the same draws in every arm
+        if params.proposal_rate <= 0:
+            return
+        gain_now = partnering.outcome_gain(self.gain, self.outcome, world.n_outcomes)
+        pick = rng.random(a)
+        for p in np.flatnonzero(u < params.proposal_rate):
+            weights = np.where(world.involved[:, p], credit[:, p], 0.0)
+            if weights.sum() <= 0:
+                continue
+            o = int(np.searchsorted(np.cumsum(weights) / weights.sum(), pick[p]))
+            invited = world.involved[o]
+            n = invited.sum()
+            row = invited[None, :]
+            links = partnering.consultation_links(row, np.array([-1]), np.zeros(1))
+            m = row.astype(np.float64)
+            aims = (m @ understanding @ m.T - n)[0, 0] / max(n * (n - 1.0), 1.0)
+            new = partnering.delivered_gain(
+                partnering.needs_covered(row, np.array([o]), world.roles, params.reach),
+                partnering.agreement_efficiency(
+                    links, row, world.admin_capacity, np.array([aims]), params.agreement
+                ),
+                np.array([True]),
+                params,
+            )[0] * (1.0 - gain_now[o])
+            share = partnering.admin_demand(row, links, params)[0] * price / budget
+            join = invited & partnering.worth_a_seat(credit[o], new, share, False, params)
+            if join[p] and join.sum() >= 2:
+                k = self.create(o, np.flatnonzero(join), month, params.setup)
+                self.promise[k] = new
+
+    def review(self, threshold: float, relaunch: int) -> None:
+        """Periodic review (002 ¶24, ¶25(1); 001 ¶118, ¶186): every live partnership that is
+        delivering is evaluated; agencies' own ones adding less than ``threshold`` are wound up,
+        the rest are relaunched (relevance restored, ``relaunch`` months before they deliver
+        again). Those still being set up are left alone."""
+        due = self.live & (self.age >= self.setup)
+        close = due & ~self.by_intervention & (self.value < threshold)
+        self.wind_up(close)
+        again = due & ~close
+        self.relevance[again] = 1.0
+        self.setup[again] = self.age[again] + relaunch
+
+    def age_one_month(self, drift: float) -> None:
         self.age = self.age + self.live
+        self.relevance = np.where(self.live, self.relevance * (1.0 - drift), self.relevance)

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import math
 import textwrap
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -243,6 +245,31 @@ def _print_long(console: Console, cols: Sequence[Col], rows: list[list[Cell]]) -
 
 
 # ---- progress ---------------------------------------------------------------------------------
+@contextmanager
+def heartbeat(console: Console, label: str, every: float = 5.0) -> Iterator[None]:
+    """Piped (``console`` not a terminal): a line at the start, one every ``every`` seconds
+    while the block runs, and one at the end; on a terminal, nothing."""
+    if console.is_terminal:
+        yield
+        return
+    t0 = time.perf_counter()
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every):
+            console.print(f"{label}: running ({time.perf_counter() - t0:.0f} s)", highlight=False)
+
+    console.print(f"{label}: started", highlight=False)
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        console.print(f"{label}: done ({time.perf_counter() - t0:.0f} s)", highlight=False)
+
+
 class LineProgress(Progress):
     """A rich progress bar on a terminal; piped, a plain line on stderr every ``every`` seconds
     (and at the start and the end), so a log shows the run is alive."""

@@ -46,6 +46,7 @@ MINIMAL = {
     "central_unit": {"outcome": RS},
     "partnership": {"outcome": RS},
     "accountable_lead": {"outcome": RS},
+    "review": {},
     "trust_shock": {"by": "police"},
     "service_mix": {"outcome": "early_years", "service": "family_support"},
     "succession": {"outcome": RS},

@@ -256,3 +256,14 @@ def test_internal_error_is_one_line_and_a_report(monkeypatch) -> None:
     assert "RuntimeError: a bug" in report.read_text()
     assert len(lines) <= 2  # one message (rich may wrap it once)
     report.unlink()
+
+
+def test_unreadable_manifest_is_a_clean_error(experiment, tmp_path) -> None:
+    out = tmp_path / "out"
+    assert invoke("sweep", str(experiment), "--workers", "0", "--out", str(out)).exit_code == 0
+    (out / "manifest.json").write_text('{"hash": ')
+    for args in (
+        ("results", str(out)),
+        ("sweep", str(experiment), "--workers", "0", "--out", str(out)),
+    ):
+        clean_failure(invoke(*args), "manifest.json", "valid JSON")

@@ -252,3 +252,32 @@ def test_resolution_advice_says_when_and_what_sample_size():
     assert "first-order above total for a" in text
     # half-width 0.186 -> 0.05 takes (0.186 / 0.05)^2 = 13.8 x 64 = 886 -> 1024 (a power of 2)
     assert "samples = 1024 (8,192 runs)" in text
+
+
+def test_heartbeat_piped_prints_start_beats_and_end():
+    import time
+
+    from jusim.tables import heartbeat
+
+    con = Console(file=io.StringIO(), width=80, force_terminal=False)
+    with heartbeat(con, "work", every=0.05):
+        time.sleep(0.3)
+    lines = con.file.getvalue().splitlines()
+    assert lines[0] == "work: started" and lines[-1].startswith("work: done")
+    assert any(ln.startswith("work: running") for ln in lines[1:-1])
+
+
+def test_validate_command_piped(monkeypatch):
+    import jusim.analysis.validation as validation
+    from jusim.analysis.validation import Effect
+
+    def fake(replications, seed):
+        return [Effect("1", "shared minus own attainment", -0.4, -0.45, -0.35, replications, True)]
+
+    monkeypatch.setattr(validation, "validate", fake)
+    result = invoke("validate", "--replications", "3")
+    assert result.exit_code == 0, result.output
+    assert_readable(result.stdout)
+    assert "-0.400 [-0.450, -0.350]" in result.stdout
+    assert "validation experiments (3 replications): started" in result.stderr
+    assert "done" in result.stderr and "started" not in result.stdout

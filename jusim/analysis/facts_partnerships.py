@@ -15,6 +15,16 @@ selection bias), and the peak position per replication, with minus without the l
 partnership running costs switched off (``seat``, ``consultation`` and ``agreement`` set to 0):
 coordination cost no longer grows with membership, and attainment at the no-lead peak is no longer
 above attainment at 10 partners.
+
+Fact 12, sell-by date (001_04a1019f119c8ec4.txt ¶56, ¶118, ¶157, ¶186; 002 ¶24). World: silo
+with agencies proposing partnerships of their own (``proposal_rate`` 0.03 a month) whose relevance
+drifts away at 2% a month, over ten years (``formation_world``). Arms: no review, and a ``review``
+every 24 months. Measures: without review, the number of live partnerships at month 120 minus at
+month 60 (it keeps accumulating: above 0) and their mean value added (extra cases per £ that no
+other partnership on the outcome provides) at 120 minus at 60 (falling: below 0); review minus
+none at month 120 on the count (below 0) and on the mean value (above 0). Control: posturing off
+(``symbolic_seat`` 0: members leave partnerships that are not worth their seat): the count no
+longer accumulates and review no longer cuts it or raises the value.
 """
 
 from __future__ import annotations
@@ -146,12 +156,91 @@ def partner_count_effects(seeds) -> list[Effect]:
 _CACHE: dict[tuple, list[Effect]] = {}
 
 
+FORMATION = {
+    "horizon": 120,
+    "parameters.partnership.proposal_rate": 0.03,
+    "parameters.partnership.drift": 0.02,
+}
+REVIEW = {"type": "review", "interval": 24}
+NO_POSTURING = {"parameters.partnership.symbolic_seat": 0.0}
+MID, END = 60, 120
+
+
+def formation_world(overrides: dict | None = None) -> Scenario:
+    """Silo, with agencies forming partnerships of their own that go stale, over ten years."""
+    from jusim import load_scenario
+
+    return load_scenario("silo").with_overrides({**FORMATION, **(overrides or {})})
+
+
+def _partnership_series(scenario: Scenario, seeds) -> tuple[np.ndarray, np.ndarray]:
+    """(replications, months) live partnerships and their mean value added."""
+    from jusim import run
+
+    runs = [run(scenario, seed=s) for s in seeds]
+    return (
+        np.array([r["partnerships"] for r in runs]),
+        np.array([r["partnership_value"] for r in runs]),
+    )
+
+
+def sell_by_effects(seeds) -> list[Effect]:
+    rows: list[Effect] = []
+    for control, over in ((False, {}), (True, NO_POSTURING)):
+        world = formation_world(over)
+        count, value = _partnership_series(world, seeds)
+        r_count, r_value = _partnership_series(world.with_interventions([REVIEW]), seeds)
+        label = "control, no posturing: " if control else ""
+
+        def check(sign, control=control):
+            def holds(lo, hi):
+                shown = lo > 0 if sign > 0 else hi < 0
+                return shown != control
+
+            return holds
+
+        rows += [
+            _effect(
+                "12",
+                f"{label}no review: live partnerships at month {END} minus {MID}",
+                count[:, END] - count[:, MID],
+                check(+1),
+                control,
+            ),
+            _effect(
+                "12",
+                f"{label}review minus none: live partnerships at month {END}",
+                r_count[:, END] - count[:, END],
+                check(-1),
+                control,
+            ),
+            _effect(
+                "12",
+                f"{label}review minus none: mean value added per partnership, month {END}",
+                r_value[:, END] - value[:, END],
+                check(+1),
+                control,
+            ),
+        ]
+        if not control:
+            rows.insert(
+                1,
+                _effect(
+                    "12",
+                    f"no review: mean value added per partnership, month {END} minus {MID}",
+                    value[:, END] - value[:, MID],
+                    check(-1),
+                ),
+            )
+    return rows
+
+
 def effects(seeds) -> list[Effect]:
     """Every fact of the family. Runs are deterministic in the seeds, so a repeated call with
     the same seeds in one process (the suite's own test and ``validate``) reuses the result."""
     key = tuple((getattr(s, "entropy", s), tuple(getattr(s, "spawn_key", ()))) for s in seeds)
     if key not in _CACHE:
-        _CACHE[key] = partner_count_effects(seeds)
+        _CACHE[key] = partner_count_effects(seeds) + sell_by_effects(seeds)
     return list(_CACHE[key])
 
 
@@ -159,4 +248,7 @@ PATTERNS: dict[str, str] = {
     "7": "outcome against number of partners is hump-shaped because coordination cost grows "
     "with membership, and a lead with clout moves the peak to more partners "
     "(002_5677c7bae92002df.txt ¶23–24; 003 'A joined-up future?'; 001 ¶160)",
+    "12": "without periodic review partnerships accumulate ('clutter') and their average value "
+    "falls; review and wind-up cut the count and raise the average value "
+    "(001_04a1019f119c8ec4.txt ¶56, ¶118, ¶157, ¶186; 002 ¶24)",
 }

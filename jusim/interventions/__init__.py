@@ -7,6 +7,7 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     merger,
     partnership,
     pooled_budget,
+    review,
     secondees,
     service_mix,
     shared_targets,

@@ -27,11 +27,26 @@ Two opposing mechanisms, each a function of who sits on the partnership, never o
   contributors) touches, overlapping with the others', so the needs covered,
   ``1 - exp(-reach * sum of members' w)``, saturate as roles are added.
 
+**Forming, staying and going stale.** Agencies propose partnerships and join them when they expect
+a tangible benefit for their own constituency (001_04a1019f119c8ec4.txt ¶43, ¶50–51: "we have to
+believe that participation will achieve tangible benefits"): an invitee joins if the credit it
+puts on the outcome times the gain the new partnership would add (after what partnerships already
+on the outcome deliver) is at least ``cost_weight`` times the share of its discretionary budget
+its seat and consultation would cost. Once seated, members stay as long as that benefit plus the
+value of a symbolic seat at the table covers the cost ("posturing", 001 ¶56; "paper
+partnerships", ¶54), so partnerships that no longer deliver live on. Their relevance falls by
+``drift`` a month as priorities and client groups change and returns diminish (002 Annex; "past
+their sell-by date", "a bit of furniture", 001 ¶56, ¶118), and new partnerships are proposed on
+top of the old: without review the count accumulates ("clutter", 001 ¶157) and the average value
+per partnership falls. ``proposal_rate`` 0 (the default) switches formation off: partnerships then
+form only by intervention.
+
 A partnership delivers nothing until it has been set up (``setup`` months: forming, bidding for
 funds, employing staff, premises; 002 Annex "set realistic timescales"). Its delivered gain is
-``integration * coverage * efficiency`` (a share, below ``integration``); several partnerships on
-one outcome overlap: the outcome's gain is ``1 - prod(1 - gain_p)``, and capacity to resolve cases
-is multiplied by ``1 + gain``. The hump of outcome against partner count is not written anywhere:
+``integration * coverage * efficiency * relevance`` (a share, below ``integration``); several
+partnerships on one outcome overlap: the outcome's gain is ``1 - prod(1 - gain_p)``, and capacity
+to resolve cases is multiplied by ``1 + gain``. A partnership's value is what it adds that the
+others on its outcome do not: ``gain_p * prod_{q != p}(1 - gain_q)``. The hump of outcome against partner count is not written anywhere:
 it is what these two mechanisms, the decision rule and the money ledger produce together.
 
 | parameter | unit | default | bounds | meaning |
@@ -42,6 +57,10 @@ it is what these two mechanisms, the decision rule and the money ledger produce 
 | consultation | admin-months / month / link | 0.1 | 0–10 | administration per consultation link |
 | agreement | per link at capacity 1 | 0.15 | 0–10 | slowing of decisions per consultation link |
 | setup | months | 6 | 0–120 | months from formation before a partnership delivers |
+| proposal_rate | per agency-month | 0 | 0–1 | chance an agency proposes a partnership (0: none form by themselves) |
+| drift | share / month | 0 | 0–0.2 | loss of a partnership's relevance each month |
+| cost_weight | credit | 1.0 | 0–100 | credit an agency puts on its whole discretionary budget, weighing running costs |
+| symbolic_seat | credit | 0.05 | 0–10 | credit an agency puts on keeping a seat at the table |
 """
 
 from __future__ import annotations
@@ -92,6 +111,34 @@ class PartnershipParams(Params):
         description="months before a new partnership delivers (002 Annex 'realistic "
         "timescales'; assumption 3–24)",
     )
+    proposal_rate: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="monthly chance that an agency proposes a partnership on one of its outcomes "
+        "(001 ¶43, ¶50–51; 0 = partnerships form only by intervention; assumption 0.01–0.1)",
+    )
+    drift: float = Field(
+        0.0,
+        ge=0,
+        le=0.2,
+        description="monthly loss of a partnership's relevance as priorities and client groups "
+        "change (002 Annex; 001 ¶56, ¶118; 0 = never; assumption 0.005–0.03)",
+    )
+    cost_weight: float = Field(
+        1.0,
+        ge=0,
+        le=100,
+        description="credit an agency puts on its whole discretionary budget when weighing a "
+        "seat's running cost against the expected benefit (assumption 0.5–3)",
+    )
+    symbolic_seat: float = Field(
+        0.05,
+        ge=0,
+        le=10,
+        description="credit an agency puts on keeping a seat at the table whatever the "
+        "partnership delivers ('posturing', 001 ¶56; assumption 0–0.2)",
+    )
 
 
 def consultation_links(members: np.ndarray, lead: np.ndarray, clout: np.ndarray) -> np.ndarray:
@@ -138,9 +185,10 @@ def delivered_gain(
     efficiency: np.ndarray,
     delivering: np.ndarray,
     params: PartnershipParams,
+    relevance: np.ndarray | float = 1.0,
 ) -> np.ndarray:
     """(P,) each partnership's gain in cases per £ (a share), zero until it delivers."""
-    return np.where(delivering, params.integration * coverage * efficiency, 0.0)
+    return np.where(delivering, params.integration * coverage * efficiency * relevance, 0.0)
 
 
 def outcome_gain(gain: np.ndarray, outcome: np.ndarray, n_outcomes: int) -> np.ndarray:
@@ -148,6 +196,24 @@ def outcome_gain(gain: np.ndarray, outcome: np.ndarray, n_outcomes: int) -> np.n
     keep = np.ones(n_outcomes)
     np.multiply.at(keep, outcome, 1.0 - np.minimum(gain, 1.0))
     return 1.0 - keep
+
+
+def marginal_value(gain: np.ndarray, outcome: np.ndarray, n_outcomes: int) -> np.ndarray:
+    """(P,) what each partnership adds that the others on its outcome do not."""
+    total = outcome_gain(gain, outcome, n_outcomes)[outcome]
+    g = np.minimum(gain, 1.0)
+    others = np.where(g < 1.0, (1.0 - total) / np.maximum(1.0 - g, 1e-12), 0.0)
+    return g * others
+
+
+def worth_a_seat(
+    credit: np.ndarray, gain: np.ndarray, cost_share: np.ndarray, seated: bool, params
+) -> np.ndarray:
+    """Whether an agency takes (or keeps) a seat: the credit it puts on the outcome times the gain
+    the partnership adds, plus the symbolic seat if already seated, covers ``cost_weight`` times
+    the share of its discretionary budget the seat costs. Any shapes that broadcast."""
+    symbolic = params.symbolic_seat if seated else 0.0
+    return credit * gain + symbolic >= params.cost_weight * cost_share
 
 
 def admin_demand(members: np.ndarray, links: np.ndarray, params: PartnershipParams):
