@@ -26,6 +26,7 @@ from jusim.mechanisms import (
     decision,
     defensive,
     divisions,
+    formality,
     funding,
     mainstreaming,
     overhead,
@@ -81,6 +82,7 @@ class Rules:
     # (A,) senior/administrative time demanded this month by partnership seats, meetings,
     # consultations and reports, in months of partnership administration at admin capacity 1
     admin_demand: np.ndarray | None = None
+    buy_in: np.ndarray | None = None  # (O, A) members' ownership of their partnership (0–1)
     leak: np.ndarray | None = None  # (A,) share of partners' trust lost by a scheduled leak
 
     @classmethod
@@ -168,7 +170,9 @@ class JoinedUpModel(mesa.Model):
         )
         r = self.rules
         r.membership = pt.membership(w.n_outcomes)
-        demand = pt.month_demand(self.understanding, p.partnership)  # (P, A) admin-months
+        r.buy_in = pt.buy_in_by_outcome(w.n_outcomes)
+        demand = pt.month_demand(self.understanding, p.partnership, p.formality)  # admin-months
+        formal = pt.formal_pairs() if pt.formal.any() else None
         r.admin_demand += demand.sum(axis=0)
 
         # (2) churn
@@ -211,6 +215,8 @@ class JoinedUpModel(mesa.Model):
             p.accountability,
         )
         openness = defensive.openness(w.openness, self.defence)
+        # ownership: members engaged in their partnership value its outcome more (buy-in)
+        joint_credit = joint_credit + p.partnership.ownership * r.buy_in * w.involved
         self.credit = joint_credit
         target = decision.target_shares(
             own_credit,
@@ -274,6 +280,8 @@ class JoinedUpModel(mesa.Model):
             p.contact,
         )
         self.contact = defensive.sharing(self.contact, self.defence, p.defensive)
+        if formal is not None:  # a written agreement obliges members to meet and consult
+            self.contact = self.contact + formality.obliged_contact(formal, p.formality)
         rng = self.streams["ties"]
         with roster.batch():  # referral acts on last month's ties; new ones merge at the end
             ties.form_by_contact(roster, self.contact, p.ties, rng)
@@ -303,6 +311,8 @@ class JoinedUpModel(mesa.Model):
         leaks = np.maximum(trust.draw_leaks(w.n_agencies, p.trust, self.streams["trust"]), r.leak)
         self.trust = trust.apply_leaks(learned, leaks)
         self.defence = defensive.update(self.defence, leaks, w.involved, p.defensive)
+        if formal is not None:  # informal trust above what the agreement secures erodes
+            self.trust = formality.crowd_out(self.trust, formal, p.formality)
         self.understanding = understanding.update_understanding(
             self.understanding, self.contact, self.relationship, p.understanding
         )

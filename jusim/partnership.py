@@ -21,6 +21,9 @@ and adds is computed by array functions in ``mechanisms/partnering.py``:
   delivered last month (extra cases per £, a share), ``value`` (P,) the part of that gain no
   other partnership on its outcome provides, ``relevance`` (P,) 1 when formed or relaunched,
   falling by ``drift`` a month;
+- ``formal`` (P,) bound by a written agreement (``mechanisms/formality.py``);
+- ``buy_in`` (P, A) each member's ownership of it, 0–1: gained when engaged, fully only while it
+  is being designed (000 "Making connections"; 001 ¶83–84);
 - ``live`` (P,) not wound up; ``mandated`` (P,) convened by an intervention (which keeps it live
   while the intervention is active and winds it up when it ends); ``charter`` (P, A) the members
   the convening intervention named (others, such as grantees, may join it month by month).
@@ -37,7 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from jusim.mechanisms import partnering
+from jusim.mechanisms import formality, partnering
 
 
 def _grow(a: np.ndarray, value) -> np.ndarray:
@@ -63,6 +66,9 @@ class Partnerships:
     value: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
     relevance: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
     promise: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
+    formal: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    buy_in: np.ndarray = field(default=None)  # type: ignore[assignment]
+    engaging: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     live: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     by_intervention: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     mandated: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
@@ -73,6 +79,8 @@ class Partnerships:
             self.members = np.zeros((0, self.n_agencies), bool)
         if self.charter is None:
             self.charter = self.members.copy()
+        if self.buy_in is None:
+            self.buy_in = np.zeros(self.members.shape)
         self._latest: dict[int, int] = {}  # outcome -> partnership convened last this month
 
     @property
@@ -109,6 +117,9 @@ class Partnerships:
         self.value = _grow(self.value, 0.0)
         self.relevance = _grow(self.relevance, 1.0)
         self.promise = _grow(self.promise, 0.0)
+        self.formal = _grow(self.formal, False)
+        self.buy_in = np.vstack([self.buy_in, np.zeros((1, self.n_agencies))])
+        self.engaging = _grow(self.engaging, False)
         if self.links_now is not None:
             self.links_now = np.vstack([self.links_now, np.zeros((1, self.n_agencies))])
         self.live = _grow(self.live, True)
@@ -149,6 +160,8 @@ class Partnerships:
         self._latest = {}
         rows = self.by_intervention
         self.members[rows] = self.charter[rows]  # who joins this month is decided afresh
+        self.formal[rows] = False  # set afresh by ``formal_agreement``
+        self.engaging[rows] = False  # and by ``early_engagement``
         self.lead[self.by_intervention] = -1
         self.clout[self.by_intervention] = 0.0
 
@@ -186,8 +199,30 @@ class Partnerships:
         pairs = n * (n - 1.0)
         self.aims = np.where(pairs > 0, pair_sum / np.maximum(pairs, 1.0), 0.0)
 
+    def engage(self, k: int, agencies, buy_in: float, params: partnering.PartnershipParams):
+        """Engage ``agencies`` in partnership ``k`` this month: full ``buy_in`` while it is being
+        set up (design), ``late_share`` of it afterwards; buy-in never falls by engaging."""
+        gained = buy_in if self.age[k] < self.setup[k] else params.late_share * buy_in
+        self.buy_in[k, agencies] = np.maximum(self.buy_in[k, agencies], gained)
+        self.engaging[k] = True
+
+    def buy_in_by_outcome(self, n_outcomes: int) -> np.ndarray:
+        """(O, A) each agency's highest buy-in among its live partnerships on each outcome."""
+        out = np.zeros((n_outcomes, self.n_agencies))
+        live = self.live
+        if live.any():
+            np.maximum.at(out, self.outcome[live], self.buy_in[live] * self.members[live])
+        return out
+
+    def formal_pairs(self) -> np.ndarray:
+        """(A, A) live formal partnerships each pair of agencies sits on together."""
+        return formality.formal_pairs(self.members & self.live[:, None], self.formal)
+
     def month_demand(
-        self, understanding: np.ndarray, params: partnering.PartnershipParams
+        self,
+        understanding: np.ndarray,
+        params: partnering.PartnershipParams,
+        formal: formality.FormalityParams | None = None,
     ) -> np.ndarray:
         """Shared aims, consultation links (kept in ``self.links_now``) and the (P, A) admin
         demand of this month's live partnerships."""
@@ -196,7 +231,14 @@ class Partnerships:
             return self.links_now
         self.update_aims(understanding)
         self.links_now = self.links()
-        return partnering.admin_demand(self.members & self.live[:, None], self.links_now, params)
+        seated = self.members & self.live[:, None]
+        demand = partnering.admin_demand(seated, self.links_now, params)
+        if formal is not None and self.formal.any():
+            demand = demand + formality.compliance_demand(seated, self.formal, formal)
+        designing = self.engaging & (self.age < self.setup)
+        if designing.any():
+            demand = demand + params.engagement * (seated & designing[:, None])
+        return demand
 
     def deliver(
         self,

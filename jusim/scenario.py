@@ -20,6 +20,7 @@ from jusim.mechanisms.churn import ChurnParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.defensive import DefensiveParams
+from jusim.mechanisms.formality import FormalityParams
 from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.mainstreaming import MainstreamingParams
 from jusim.mechanisms.overhead import OverheadParams
@@ -184,6 +185,7 @@ class Parameters(Strict):
     funding: FundingParams = FundingParams()
     mainstreaming: MainstreamingParams = MainstreamingParams()
     defensive: DefensiveParams = DefensiveParams()
+    formality: FormalityParams = FormalityParams()
 
 
 class Scenario(Strict):

@@ -47,6 +47,8 @@ MINIMAL = {
     "partnership": {"outcome": RS},
     "accountable_lead": {"outcome": RS},
     "review": {},
+    "formal_agreement": {"outcome": RS},
+    "early_engagement": {"outcome": RS},
     "trust_shock": {"by": "police"},
     "service_mix": {"outcome": "early_years", "service": "family_support"},
     "succession": {"outcome": RS},

@@ -25,6 +25,23 @@ other partnership on the outcome provides) at 120 minus at 60 (falling: below 0)
 none at month 120 on the count (below 0) and on the mean value (above 0). Control: posturing off
 (``symbolic_seat`` 0: members leave partnerships that are not worth their seat): the count no
 longer accumulates and review no longer cuts it or raises the value.
+
+Fact 17, formalisation (001_04a1019f119c8ec4.txt ¶137–144). Worlds: the default world with trust
+between agencies starting (and settling, without contact) at 0.2 or at 0.8. Arms: a shared target
+on rough sleeping for its contributors, with and without a ``formal_agreement`` among the same
+members. Measures: rough-sleeping attainment at the horizon, agreement minus none, in the
+low-trust world (above 0) and in the high-trust world (below 0). Control: crowding out off
+(``formality.crowd_out`` and ``compliance`` 0): in the high-trust world the agreement no longer
+hurts.
+
+Fact 16, timing (000_babc907a3220f36e.txt "Making connections"; 001_04a1019f119c8ec4.txt ¶83).
+World: the default world with a partnership on rough sleeping from month 0. Arms: its members
+engaged at design (``early_engagement`` from month 0, during set-up) and engaged late (from month
+12, after set-up). Measures, early minus late: rough-sleeping attainment at the horizon (above
+0), and members' satisfaction — the experience of progress on the outcome they have come to see
+(``decision.learn``) at the horizon (above 0). Control: ownership off (``partnership.ownership``
+0, buy-in no longer adds to the credit members put on the outcome): early engagement no longer
+raises attainment (it only costs engagement time).
 """
 
 from __future__ import annotations
@@ -235,12 +252,120 @@ def sell_by_effects(seeds) -> list[Effect]:
     return rows
 
 
+TRUST_WORLDS = {"low": 0.2, "high": 0.8}
+NO_CROWDING_OUT = {"parameters.formality.crowd_out": 0.0, "parameters.formality.compliance": 0.0}
+
+
+def trust_world(level: float, overrides: dict | None = None) -> Scenario:
+    """The default world with trust starting, and settling without contact, at ``level``."""
+    from jusim import load_scenario
+
+    over = {"parameters.trust.initial": level, "parameters.trust.baseline": level}
+    return load_scenario("default_world").with_overrides({**over, **(overrides or {})})
+
+
+def _agreement_effect(world: Scenario, seeds) -> np.ndarray:
+    target = {"type": "shared_targets", "outcome": OUTCOME}
+    formal = {"type": "formal_agreement", "outcome": OUTCOME}
+    plain = _attainment(world.with_interventions([target]), seeds)
+    return _attainment(world.with_interventions([target, formal]), seeds) - plain
+
+
+def formalisation_effects(seeds) -> list[Effect]:
+    low = _agreement_effect(trust_world(TRUST_WORLDS["low"]), seeds)
+    high = _agreement_effect(trust_world(TRUST_WORLDS["high"]), seeds)
+    off = _agreement_effect(trust_world(TRUST_WORLDS["high"], NO_CROWDING_OUT), seeds)
+    return [
+        _effect(
+            "17",
+            f"low trust ({TRUST_WORLDS['low']}): agreement minus none, {OUTCOME} attainment",
+            low,
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "17",
+            f"high trust ({TRUST_WORLDS['high']}): agreement minus none, {OUTCOME} attainment",
+            high,
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "17",
+            "control, no crowding out: high trust, agreement minus none, attainment",
+            off,
+            lambda lo, hi: not hi < 0,
+            control=True,
+        ),
+    ]
+
+
+ENGAGED_LATE = 12  # months: after the partnership's set-up
+NO_OWNERSHIP = {"parameters.partnership.ownership": 0.0}
+
+
+def _engagement_runs(world: Scenario, start: int, seeds) -> np.ndarray:
+    """(replications, 2) attainment of rough sleeping and members' satisfaction at the horizon."""
+    from jusim.model import JoinedUpModel
+
+    s = world.with_interventions(
+        [
+            {"type": "partnership", "outcome": OUTCOME},
+            {"type": "early_engagement", "outcome": OUTCOME, "start": start},
+        ]
+    )
+    out = []
+    for seed in seeds:
+        m = JoinedUpModel(s, seed)
+        try:
+            r = m.run()
+            o = m.world.outcome_index[OUTCOME]
+            out.append((r.attainment[-1, o], m.experience[o, m.world.involved[o]].mean()))
+        finally:
+            m.release()
+    return np.array(out)
+
+
+def timing_effects(seeds) -> list[Effect]:
+    from jusim import load_scenario
+
+    world = load_scenario("default_world")
+    early = _engagement_runs(world, 0, seeds)
+    late = _engagement_runs(world, ENGAGED_LATE, seeds)
+    off = world.with_overrides(NO_OWNERSHIP)
+    off_diff = _engagement_runs(off, 0, seeds) - _engagement_runs(off, ENGAGED_LATE, seeds)
+    return [
+        _effect(
+            "16",
+            f"engaged at design minus at month {ENGAGED_LATE}: {OUTCOME} attainment",
+            early[:, 0] - late[:, 0],
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "16",
+            f"engaged at design minus at month {ENGAGED_LATE}: members' satisfaction",
+            early[:, 1] - late[:, 1],
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "16",
+            "control, no ownership: engaged early minus late, attainment",
+            off_diff[:, 0],
+            lambda lo, hi: not lo > 0,
+            control=True,
+        ),
+    ]
+
+
 def effects(seeds) -> list[Effect]:
     """Every fact of the family. Runs are deterministic in the seeds, so a repeated call with
     the same seeds in one process (the suite's own test and ``validate``) reuses the result."""
     key = tuple((getattr(s, "entropy", s), tuple(getattr(s, "spawn_key", ()))) for s in seeds)
     if key not in _CACHE:
-        _CACHE[key] = partner_count_effects(seeds) + sell_by_effects(seeds)
+        _CACHE[key] = (
+            partner_count_effects(seeds)
+            + sell_by_effects(seeds)
+            + formalisation_effects(seeds)
+            + timing_effects(seeds)
+        )
     return list(_CACHE[key])
 
 
@@ -251,4 +376,8 @@ PATTERNS: dict[str, str] = {
     "12": "without periodic review partnerships accumulate ('clutter') and their average value "
     "falls; review and wind-up cut the count and raise the average value "
     "(001_04a1019f119c8ec4.txt ¶56, ¶118, ¶157, ¶186; 002 ¶24)",
+    "17": "formal agreements help where relationships are weak and hurt where informal trust is "
+    "already high (001_04a1019f119c8ec4.txt ¶137–144)",
+    "16": "partners engaged early have higher buy-in, work harder and are more satisfied than "
+    "those engaged late (000 'Making connections'; 001_04a1019f119c8ec4.txt ¶83)",
 }

@@ -4,6 +4,8 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     accountable_lead,
     central_unit,
     corporate_commitment,
+    early_engagement,
+    formal_agreement,
     merger,
     partnership,
     pooled_budget,

@@ -61,6 +61,9 @@ it is what these two mechanisms, the decision rule and the money ledger produce 
 | drift | share / month | 0 | 0–0.2 | loss of a partnership's relevance each month |
 | cost_weight | credit | 1.0 | 0–100 | credit an agency puts on its whole discretionary budget, weighing running costs |
 | symbolic_seat | credit | 0.05 | 0–10 | credit an agency puts on keeping a seat at the table |
+| ownership | credit per unit buy-in | 0.3 | 0–10 | credit a member adds to the outcome for its buy-in |
+| late_share | share | 0.3 | 0–1 | buy-in gained when engaged only after set-up |
+| engagement | admin-months / month | 0.5 | 0–10 | cost of engaging each member during set-up |
 """
 
 from __future__ import annotations
@@ -138,6 +141,27 @@ class PartnershipParams(Params):
         le=10,
         description="credit an agency puts on keeping a seat at the table whatever the "
         "partnership delivers ('posturing', 001 ¶56; assumption 0–0.2)",
+    )
+    ownership: float = Field(
+        0.3,
+        ge=0,
+        le=10,
+        description="credit a member adds to the outcome per unit of buy-in (ownership raises "
+        "effort: 000 'Making connections', 001 ¶83; assumption 0.1–1)",
+    )
+    late_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="share of buy-in a member engaged only after set-up gains (changes 'round "
+        "the margin', 001 ¶83; assumption 0.1–0.5)",
+    )
+    engagement: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="admin-months a month engaging costs each member during set-up "
+        "(engagement takes time at the start; assumption 0.2–1)",
     )
 
 
