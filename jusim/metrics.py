@@ -151,7 +151,7 @@ class RunResult:
 class Recorder:
     """Preallocated per-month arrays; cheap enough to leave on in sweeps."""
 
-    def __init__(self, horizon: int, n_outcomes: int, n_agencies: int) -> None:
+    def __init__(self, horizon: int, n_outcomes: int, n_agencies: int, n_groups: int = 1) -> None:
         self._pairs: np.ndarray | None = None  # agency pairs sharing an outcome
         t = horizon + 1
         self.s: dict[str, np.ndarray] = {
@@ -170,6 +170,11 @@ class Recorder:
             "allocated": np.zeros(t),
             "spent": np.zeros(t),
             "unspent": np.zeros(t),
+            # clients (mechanisms/clients.py): need, cases resolved and awareness by group
+            "client_need": np.zeros((t, n_outcomes, n_groups)),
+            "client_resolved": np.zeros((t, n_outcomes, n_groups)),
+            "awareness": np.zeros((t, n_outcomes, n_groups)),
+            "operating_cost": np.zeros((t, n_agencies)),  # platforms (mechanisms/platforms.py)
             "defence": np.zeros((t, n_agencies)),
             "mean_contact": np.zeros(t),
             "partnerships": np.zeros(t),  # live partnerships
@@ -194,6 +199,11 @@ class Recorder:
         for k, v in zip(NETWORK_MEASURES, measures(model.roster, self._possible), strict=True):
             self.s[k][m] = v
         self.s["need"][m] = model.need
+        self.s["client_need"][m] = model.client_need
+        self.s["awareness"][m] = model.awareness
+        self.s["operating_cost"][m] = model.operating_cost
+        if m > 0:
+            self.s["client_resolved"][m] = model.client_resolved
         self.s["own_attainment"][m] = model.own_att
         self.s["budget"][m] = model.budget
         self.s["defence"][m] = model.defence

@@ -22,6 +22,7 @@ from jusim.agency import Agency
 from jusim.mechanisms import (
     accountability,
     churn,
+    clients,
     contact,
     decision,
     defensive,
@@ -29,8 +30,11 @@ from jusim.mechanisms import (
     formality,
     funding,
     mainstreaming,
+    mobility,
     overhead,
     own_targets,
+    platforms,
+    practice,
     production,
     services,
     ties,
@@ -42,7 +46,18 @@ from jusim.partnership import Partnerships
 from jusim.scenario import Scenario
 from jusim.world import build_world, initial_roster
 
-STREAMS = ("model", "world", "churn", "ties", "trust", "events", "handover", "own", "partnering")
+STREAMS = (
+    "model",
+    "world",
+    "churn",
+    "ties",
+    "trust",
+    "events",
+    "handover",
+    "own",
+    "partnering",
+    "mobility",
+)
 
 
 def seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
@@ -79,9 +94,21 @@ class Rules:
     reorganisation: np.ndarray  # (A,) £k/month spent reorganising (merger), paid like overhead
     extra_churn: np.ndarray  # (A,) extra monthly leaving hazard (merger disruption)
     service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
+    # clients (mechanisms/clients.py), set to zeros by the model each month:
+    outreach: np.ndarray | None = None  # (O, G) outreach adapting services to each client group
+    publicity: np.ndarray | None = None  # (O, G) visibility of the service to each group
+    client_list: np.ndarray | None = None  # (O,) 0-1: agencies share a client list
+    single_point: np.ndarray | None = None  # (O,) 0-1: one point of access for clients
     # (A,) senior/administrative time demanded this month by partnership seats, meetings,
     # consultations and reports, in months of partnership administration at admin capacity 1
     admin_demand: np.ndarray | None = None
+    # platforms (mechanisms/platforms.py), set by the model each month:
+    platform: np.ndarray | None = None  # (A,) whose platform each agency's transactions use
+    recharge: np.ndarray | None = None  # (A,) share of saved fixed cost a user pays its host
+    migration: np.ndarray | None = None  # (A,) £k/month of migration cost charged this month
+    training: np.ndarray | None = None  # (A, A) extra contact from joint training
+    handover: np.ndarray | None = None  # (A,) handover quality (world value unless raised)
+    good_practice: np.ndarray | None = None  # (O, A) share of the gap to the best partner learnt
     buy_in: np.ndarray | None = None  # (O, A) members' ownership of their partnership (0–1)
     leak: np.ndarray | None = None  # (A,) share of partners' trust lost by a scheduled leak
 
@@ -123,6 +150,10 @@ class JoinedUpModel(mesa.Model):
         np.fill_diagonal(self.understanding, 1.0)
         self.experience = np.full((o, a), self.params.decision.initial_experience)
         self.need = w.need0.copy()
+        self.client_need = w.need0[:, None] * w.group_share  # (O, G) need by client group
+        self.awareness = w.group_awareness.copy()  # (O, G)
+        self.client_resolved = np.zeros_like(self.client_need)  # (O, G) last month
+        self.operating_cost = w.platform_cost.copy()  # (A,) £k/month on platforms
         # steady effort before month 0 is unknown: start the pipeline empty
         self.pipeline = np.zeros((len(w.service_outcome), 2))  # per type of provision
         self.own_att = np.ones(a)
@@ -142,7 +173,7 @@ class JoinedUpModel(mesa.Model):
         self.interventions = list(scenario.interventions)
         self.intervention_state = [iv.setup(self) for iv in self.interventions]
         self.hazard = np.minimum(1.0, w.churn * scenario.context.churn_scale)  # monthly, per agency
-        self.recorder = Recorder(scenario.horizon, o, a)
+        self.recorder = Recorder(scenario.horizon, o, a, w.group_share.shape[1])
         self.recorder.record_initial(self)
 
     # -- one month ----------------------------------------------------------------------------
@@ -153,8 +184,18 @@ class JoinedUpModel(mesa.Model):
         # (1) rules
         self.rules = Rules.empty(w.n_outcomes, w.n_agencies)
         self.rules.service_share = w.service_share.copy()
+        self.rules.outreach = np.zeros_like(w.group_share)
+        self.rules.publicity = np.zeros_like(w.group_share)
+        self.rules.client_list = np.zeros(w.n_outcomes)
+        self.rules.single_point = np.zeros(w.n_outcomes)
         pt = self.partnerships
         pt.begin_month()
+        self.rules.platform = np.arange(w.n_agencies)
+        self.rules.recharge = np.zeros(w.n_agencies)
+        self.rules.migration = np.zeros(w.n_agencies)
+        self.rules.training = np.zeros((w.n_agencies, w.n_agencies))
+        self.rules.handover = w.handover.copy()
+        self.rules.good_practice = np.zeros((w.n_outcomes, w.n_agencies))
         for iv, state in zip(self.interventions, self.intervention_state, strict=True):
             iv.apply(self, state)
         pt.end_interventions()
@@ -174,16 +215,29 @@ class JoinedUpModel(mesa.Model):
         demand = pt.month_demand(self.understanding, p.partnership, p.formality)  # admin-months
         formal = pt.formal_pairs() if pt.formal.any() else None
         r.admin_demand += demand.sum(axis=0)
+        # platforms: what agencies no longer pay for a shared platform, less migration costs
+        paid, own = platforms.operating_costs(
+            w.platform_cost, r.platform, r.recharge, p.platforms, self.own_att
+        )
+        self.operating_cost = paid + r.migration
+        self.budget = np.maximum(self.budget + own - self.operating_cost, 0.0)
 
         # (2) churn
         leavers = churn.apply_churn(
             self.roster,
             np.minimum(1.0, self.hazard + r.extra_churn),
-            w.handover,
+            r.handover,
             p.churn,
             self.streams["churn"],
             self.streams["handover"],
         )
+        if p.mobility.share > 0:  # movers keep friendly contacts in their old agency
+            mobility.move_staff(
+                self.roster,
+                np.flatnonzero(self.roster.tenure == 0),
+                p.mobility,
+                self.streams["mobility"],
+            )
 
         # (3) resources: overhead first, then commitments the agency no longer controls
         disc = w.discretionary_share * self.budget
@@ -255,9 +309,26 @@ class JoinedUpModel(mesa.Model):
             self.pipeline, capacity, w.service_lag, w.service_outcome, w.n_outcomes
         )
         before = self.need
-        self.need, resolved = production.update_need(
-            self.need, w.inflow, w.exit_rate, arriving, w.half_saturation
+        uptake = clients.take_up(
+            self.awareness,
+            w.group_fit,
+            r.outreach,
+            np.maximum(r.client_list, r.single_point),
+            w.bounce,
         )
+        group_need = self.client_need
+        self.client_need, self.client_resolved = clients.update_need(
+            group_need, uptake, w.group_share, w.inflow, w.exit_rate, arriving, w.half_saturation
+        )
+        self.awareness = clients.update_awareness(
+            self.awareness,
+            w.group_awareness,
+            r.publicity,
+            self.client_resolved,
+            group_need,
+            p.clients,
+        )
+        self.need, resolved = self.client_need.sum(axis=1), self.client_resolved.sum(axis=1)
         self.own_z = own_targets.productivity_step(self.own_z, p.own_targets, self.streams["own"])
         self.own_att = own_targets.attainment(own_in, w.own_target, self.own_z, p.own_targets)
 
@@ -279,6 +350,7 @@ class JoinedUpModel(mesa.Model):
             postings,
             p.contact,
         )
+        self.contact = self.contact + r.training  # joint training (interventions/joint_training)
         self.contact = defensive.sharing(self.contact, self.defence, p.defensive)
         if formal is not None:  # a written agreement obliges members to meet and consult
             self.contact = self.contact + formality.obliged_contact(formal, p.formality)
@@ -329,6 +401,7 @@ class JoinedUpModel(mesa.Model):
         # (7) learning: progress relative to the pace the target needs
         progress = (before - self.need) / np.maximum(before, 1e-9) / w.required_rate
         self.experience = decision.learn(self.experience, progress, w.involved, p.decision)
+        self.experience = practice.spread(self.experience, r.good_practice, w.involved)
 
         pt.age_one_month(p.partnership.drift)
 

@@ -17,15 +17,18 @@ from pydantic import Field, ValidationError, field_validator
 
 from jusim.mechanisms.accountability import AccountabilityParams
 from jusim.mechanisms.churn import ChurnParams
+from jusim.mechanisms.clients import ClientParams
 from jusim.mechanisms.contact import ContactParams
 from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.defensive import DefensiveParams
 from jusim.mechanisms.formality import FormalityParams
 from jusim.mechanisms.funding import FundingParams
 from jusim.mechanisms.mainstreaming import MainstreamingParams
+from jusim.mechanisms.mobility import MobilityParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
 from jusim.mechanisms.partnering import PartnershipParams
+from jusim.mechanisms.platforms import PlatformParams
 from jusim.mechanisms.production import ProductionParams
 from jusim.mechanisms.ties import TieParams
 from jusim.mechanisms.trust import TrustParams
@@ -99,6 +102,13 @@ class AgencySpec(Strict):
         description="spread of openness across divisions, ± around the agency's (assumption: "
         "001 ¶77 reports open and 'old style' closed divisions side by side; 0–0.3)",
     )
+    platform_cost: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="share of budget running its own transaction and IT platform "
+        "(assumption; plausible 0.02-0.15)",
+    )
 
 
 class ServiceSpec(Strict):
@@ -110,6 +120,20 @@ class ServiceSpec(Strict):
     lag: float = Field(ge=1, le=120, description="mean months from effort to effect")
     relative_cost: float = Field(
         1.0, gt=0, le=1000, description="cost per case as a multiple of the outcome's unit_cost"
+    )
+
+
+class ClientGroupSpec(Strict):
+    """A group of clients of an outcome (002 ¶11–12; mechanisms/clients.py)."""
+
+    name: str = Field(pattern=NAME, description="identifier, e.g. shift_workers")
+    description: str = ""
+    share: float = Field(gt=0, le=1, description="share of the need and of new cases")
+    fit: float = Field(
+        1.0, ge=0, le=1, description="how well standard services fit the group (1 = fully)"
+    )
+    awareness: float = Field(
+        1.0, ge=0, le=1, description="baseline share aware of the joined-up service"
     )
 
 
@@ -137,6 +161,27 @@ class OutcomeSpec(Strict):
         default_factory=list,
         description="types of provision (default: one, with this outcome's unit_cost and lag)",
     )
+    client_groups: list[ClientGroupSpec] = Field(
+        default_factory=list,
+        description="client groups (default: one group, fully aware, fully fitted)",
+    )
+    bounce: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="share of willing clients lost between agencies sharing no client list",
+    )
+
+    @field_validator("client_groups")
+    @classmethod
+    def _group_shares(cls, v: list[ClientGroupSpec]) -> list[ClientGroupSpec]:
+        total = sum(g.share for g in v)
+        if v and abs(total - 1.0) > 1e-6:
+            raise ValueError(f"client group shares must sum to 1, got {total:g}")
+        names = [g.name for g in v]
+        if len(set(names)) != len(names):
+            raise ValueError(f"client group names must be unique, got {names}")
+        return v
 
     @field_validator("services")
     @classmethod
@@ -182,6 +227,9 @@ class Parameters(Strict):
     understanding: UnderstandingParams = UnderstandingParams()
     partnership: PartnershipParams = PartnershipParams()
     own_targets: OwnTargetParams = OwnTargetParams()
+    clients: ClientParams = ClientParams()
+    platforms: PlatformParams = PlatformParams()
+    mobility: MobilityParams = MobilityParams()
     funding: FundingParams = FundingParams()
     mainstreaming: MainstreamingParams = MainstreamingParams()
     defensive: DefensiveParams = DefensiveParams()

@@ -10,7 +10,7 @@ from functools import cached_property
 
 import numpy as np
 
-from jusim.scenario import AgencySpec, Scenario
+from jusim.scenario import AgencySpec, ClientGroupSpec, Scenario
 from jusim.staff import StaffRoster
 
 
@@ -49,6 +49,13 @@ class World:
     # divisions of each agency (A,) and the spread of their openness, see mechanisms/divisions.py
     divisions: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     division_spread: np.ndarray = field(default_factory=lambda: np.empty(0))
+    # client groups (O, G), padded with zero-share groups; see mechanisms/clients.py
+    group_names: list[list[str]] = field(default_factory=list)
+    group_share: np.ndarray = field(default_factory=lambda: np.ones((0, 1)))
+    group_fit: np.ndarray = field(default_factory=lambda: np.ones((0, 1)))
+    group_awareness: np.ndarray = field(default_factory=lambda: np.ones((0, 1)))
+    bounce: np.ndarray = field(default_factory=lambda: np.empty(0))
+    platform_cost: np.ndarray = field(default_factory=lambda: np.empty(0))  # £k/month (A,)
 
     @property
     def n_agencies(self) -> int:
@@ -108,6 +115,14 @@ def build_world(scenario: Scenario) -> World:
         (o, out.name, 1.0, out.unit_cost, out.lag) for o, out in enumerate(outs) if not out.services
     ]
     svc.sort(key=lambda x: x[0])
+    groups = [o.client_groups or [ClientGroupSpec(name="everyone", share=1.0)] for o in outs]
+    n_groups = max(len(g) for g in groups)
+
+    def grid(attr: str, pad: float) -> np.ndarray:
+        return np.array(
+            [[getattr(x, attr) for x in g] + [pad] * (n_groups - len(g)) for g in groups]
+        )
+
     return World(
         agency_names=[a.name for a in specs],
         kinds=[a.kind for a in specs],
@@ -138,6 +153,12 @@ def build_world(scenario: Scenario) -> World:
         service_lag=np.array([x[4] for x in svc]),
         divisions=np.array([a.divisions for a in specs], dtype=np.int64),
         division_spread=col("division_spread"),
+        group_names=[[x.name for x in g] for g in groups],
+        group_share=grid("share", 0.0),
+        group_fit=grid("fit", 1.0),
+        group_awareness=grid("awareness", 1.0),
+        bounce=col("bounce", outs),
+        platform_cost=col("platform_cost") * budget0,
     )
 
 

@@ -54,6 +54,13 @@ MINIMAL = {
     "succession": {"outcome": RS},
     "corporate_commitment": {"agency": "local_authority"},
     "merger": {"agencies": ["local_authority", "nhs_trust"]},
+    "single_point_of_service": {"outcome": "early_years"},
+    "community_engagement": {"outcome": "early_years"},
+    "information_sharing": {"outcome": "youth_offending"},
+    "shared_services": {"host": "housing_department", "members": ["home_office"]},
+    "joint_training": {"outcome": RS},
+    "handover": {},
+    "good_practice": {"outcome": RS},
 }
 
 
@@ -276,6 +283,9 @@ ALL = [
     {"type": "service_mix", "outcome": "early_years", "service": "childcare_places", "share": 1.0},
     {"type": "succession", "outcome": RS, "cost": 50.0},
     {"type": "merger", "agencies": ["local_authority", "nhs_trust"]},
+    {"type": "single_point_of_service", "outcome": "early_years"},
+    {"type": "community_engagement", "outcome": "early_years", "groups": ["little_english"]},
+    {"type": "information_sharing", "outcome": "youth_offending"},
 ]
 
 

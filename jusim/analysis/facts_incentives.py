@@ -29,8 +29,10 @@ def _runs(scenario: Scenario, seeds):
 
 # Weight of a cross-cutting target on every outcome in fact 1's control: the value an agency
 # sees in an outcome is its credit times its relative role, its reliance on partners and
-# (1 - risk) (decision.py), so a shared target must weigh two to three own targets to compete.
-CROSS_CUTTING_WEIGHT = 3.0
+# (1 - risk) (decision.py), so a shared target must weigh two to three own targets to compete;
+# since youth offending and early years carry grounded costs and client take-up (facts_clients),
+# about five.
+CROSS_CUTTING_WEIGHT = 5.0
 
 
 def every_outcome_shared(scenario: Scenario, weight: float = CROSS_CUTTING_WEIGHT) -> Scenario:

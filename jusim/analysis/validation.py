@@ -198,3 +198,8 @@ from jusim.analysis import facts_partnerships as _partnerships  # noqa: E402
 
 FAMILIES.append(_partnerships.effects)
 PATTERNS.update(_partnerships.PATTERNS)
+
+from jusim.analysis import facts_clients  # noqa: E402  (family module; imports this one lazily)
+
+FAMILIES.append(facts_clients.effects)
+PATTERNS.update(facts_clients.PATTERNS)

@@ -101,6 +101,17 @@ class OutcomePartnership(Intervention):
         return month >= self.start and (self.end is None or month < self.end)
 
 
+def charge(model: JoinedUpModel, o: int, members: np.ndarray, cost: float) -> None:
+    """Charge ``cost`` £k/month of running costs for outcome ``o`` to ``members``, in proportion
+    to their role weights (equally if none has a role): money spent on the outcome that adds no
+    production input (it is booked like seconded salaries, ``rules.focused``)."""
+    if len(members) == 0 or cost <= 0:
+        return
+    w = model.world.roles[o, members]
+    w = w / w.sum() if w.sum() > 0 else np.full(len(members), 1.0 / len(members))
+    model.rules.focused[o, members] += cost * w
+
+
 def convene(model: JoinedUpModel, o: int, members) -> int:
     """Keep the intervention partnership of ``members`` on outcome ``o`` live this month (formed
     at the first call); return its index in ``model.partnerships``. Call it every active month:

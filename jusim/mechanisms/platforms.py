@@ -1,0 +1,80 @@
+"""Platforms: the operating cost of each agency's transaction and IT platform, and sharing one.
+
+Evidence: by using the payment systems NS&I already runs for its 25m customers, the Court Funds
+Office cut its costs by over 40%; the DVLA's digital programme, linking road tax to the MOT and
+insurance databases, will cut operating costs by a third (003_741bbb3ed11f1208.txt "Better
+together"; catalogue I21, fact 19). The saving comes from economies of scale — a platform's
+fixed cost is paid once however many use it — and lands in one budget while the set-up cost lands
+in another (the attribution problem, 003 "Better together"; 002_5677c7bae92002df.txt ¶19).
+
+Each agency ``a`` runs its own platform at ``P_a = platform_cost_a · budget0_a`` £k/month at its
+normal volume: a fixed part ``F_a = φ P_a`` and a part ``V_a = (1 − φ) P_a · x_a`` that grows with
+its volume of transactions ``x_a`` (its own-business output last month relative to target).
+When users ``U`` move onto host ``h``'s platform, the shared platform costs
+
+    C_h = F_h + (1 + integration) · Σ_{a in U ∪ {h}} V_a
+
+— the users' fixed costs are no longer paid. A user pays the host its own volume cost plus
+``recharge`` of the fixed cost it no longer carries; the host bears the rest. Each agency's budget
+moves by what it no longer pays (``P_a − paid_a``) less any migration cost charged to it this
+month:
+
+    shift_a = (F_a + V_a) − paid_a − migration_a
+
+| parameter | unit | default | bounds | meaning |
+|---|---|---|---|---|
+| fixed_share | share | 0.5 | 0–1 | φ: share of a platform's running cost that does not grow with volume (assumption; 0.3–0.7) |
+| integration | share | 0.05 | 0–1 | extra volume cost of serving another agency's transactions (assumption; 0–0.2) |
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from jusim.params import Params
+
+
+class PlatformParams(Params):
+    fixed_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="share of a platform's running cost that does not grow with volume "
+        "(assumption; plausible 0.3-0.7)",
+    )
+    integration: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="extra volume cost of serving another agency's transactions "
+        "(assumption; plausible 0-0.2)",
+    )
+
+
+def operating_costs(
+    standalone: np.ndarray,
+    platform: np.ndarray,
+    recharge: np.ndarray,
+    params: PlatformParams,
+    activity: np.ndarray | float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """What each agency (A,) pays this month for platforms, £k, and what it would pay on its own
+    platform; ``platform[a]`` is the agency whose platform ``a`` uses (itself by default),
+    ``recharge[a]`` the share of its saved fixed cost a user pays its host, ``activity[a]`` its
+    volume of transactions relative to normal (its own business output last month)."""
+    fixed = params.fixed_share * standalone
+    volume = (standalone - fixed) * activity
+    standalone = fixed + volume
+    moved = platform != np.arange(standalone.size)
+    paid = standalone.copy()
+    user_pays = np.where(moved, (1 + params.integration) * volume + recharge * fixed, 0.0)
+    paid[moved] = user_pays[moved]
+    hosts = np.unique(platform[moved])
+    for h in hosts:  # a loop over platforms (a handful), not over staff
+        users = moved & (platform == h)
+        cost = fixed[h] + volume[h] + (1 + params.integration) * volume[users].sum()
+        if users.any():
+            cost += params.integration * volume[h]
+        paid[h] = cost - user_pays[users].sum()
+    return paid, standalone
