@@ -26,8 +26,10 @@ from jusim.mechanisms import (
     contact,
     decision,
     defensive,
+    divisions,
     formality,
     funding,
+    mainstreaming,
     mobility,
     overhead,
     own_targets,
@@ -89,6 +91,11 @@ class Rules:
     focused: np.ndarray  # (O, A) £k/month of seconded staff salaries spent on the outcome
     focused_input: np.ndarray  # (O, A) what that seconded time is worth as input (focus x)
     funded: np.ndarray  # (O, A) bool: the outcome's pot pays for this agency's work
+    practice: np.ndarray  # (O, A) exposure to a unit's ways of working (it practises them)
+    succession: np.ndarray  # (O, A) monthly adoption added by a succession plan
+    alignment: np.ndarray  # (A,) pull of divisions' openness toward the agency's (commitment)
+    reorganisation: np.ndarray  # (A,) £k/month spent reorganising (merger), paid like overhead
+    extra_churn: np.ndarray  # (A,) extra monthly leaving hazard (merger disruption)
     service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
     # clients (mechanisms/clients.py), set to zeros by the model each month:
     outreach: np.ndarray | None = None  # (O, G) outreach adapting services to each client group
@@ -117,7 +124,13 @@ class Rules:
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
         z = np.zeros((n_outcomes, n_agencies))
         rules = cls(
-            z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy(), funded=z.astype(bool)
+            *(z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy()),
+            funded=z.astype(bool),
+            practice=z.copy(),
+            succession=z.copy(),
+            alignment=np.zeros(n_agencies),
+            reorganisation=np.zeros(n_agencies),
+            extra_churn=np.zeros(n_agencies),
         )
         rules.admin_demand = np.zeros(n_agencies)
         rules.leak = np.zeros(n_agencies)
@@ -165,6 +178,9 @@ class JoinedUpModel(mesa.Model):
         self.participation = np.ones(a)  # share of partnership demand met (capacity.py)
         self.shares: np.ndarray | None = None
         self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
+        self.mainstreamed = np.zeros((o, a))  # adopted share of a unit's ways of working
+        self.division, self.division_agency = divisions.assign(w.staff, w.divisions)
+        self.division_base = divisions.base_openness(w.openness, w.divisions, w.division_spread)
         self.contact = np.zeros((a, a))
         self.relationship = ties.relationship_strength(self.roster, self.params.ties)
         for k in range(a):
@@ -233,7 +249,7 @@ class JoinedUpModel(mesa.Model):
         # (2) churn
         leavers = churn.apply_churn(
             self.roster,
-            self.hazard,
+            np.minimum(1.0, self.hazard + r.extra_churn),
             r.handover,
             p.churn,
             self.streams["churn"],
@@ -257,7 +273,7 @@ class JoinedUpModel(mesa.Model):
         )
         seat_cost = overhead.overhead(demand, p.overhead)  # (P, A) £k of senior time
         ovh = pt.by_outcome(seat_cost, w.n_outcomes)
-        ovh_total = ovh.sum(axis=0)
+        ovh_total = ovh.sum(axis=0) + r.reorganisation
         pooled = r.pool_share * disc[None, :]
         focused = r.focused.copy()
         room = np.maximum(disc - ovh_total, 0.0)
@@ -280,7 +296,12 @@ class JoinedUpModel(mesa.Model):
 
         # (4) decision
         own_credit, joint_credit = accountability.credit(
-            w.accountability, self.own_att, w.involved, r.shared_target, r.sponsor, p.accountability
+            w.accountability,
+            self.own_att,
+            w.involved,
+            mainstreaming.carried_target(r.shared_target, self.mainstreamed, p.mainstreaming),
+            r.sponsor,
+            p.accountability,
         )
         target_shift = spillover.target_shifting(
             own_credit,
@@ -301,7 +322,7 @@ class JoinedUpModel(mesa.Model):
             joint_credit * defensive.effort_factor(self.defence, p.defensive)[None, :],
             w.roles,
             self.trust,
-            self.experience,
+            mainstreaming.familiarity(self.experience, self.mainstreamed, p.mainstreaming),
             w.risk_aversion,
             openness,
             p.decision,
@@ -392,8 +413,18 @@ class JoinedUpModel(mesa.Model):
         with roster.batch():  # referral acts on last month's ties; new ones merge at the end
             ties.form_by_contact(roster, self.contact, p.ties, rng)
             ties.form_by_posting(roster, p.ties, rng)
-            ties.form_by_referral(roster, openness, p.ties, rng)
-        ties.maintain(roster, self.contact, p.ties, rng)
+            own_open = divisions.staff_openness(
+                openness,
+                w.openness,
+                self.division_base,
+                self.division_agency,
+                r.alignment,
+                self.division,
+                roster.home,
+            )
+            ties.form_by_referral(roster, openness, p.ties, rng, own_open)
+        keep = divisions.keeping_in_touch(own_open, openness[roster.home])
+        ties.maintain(roster, self.contact, p.ties, rng, keep)
         self.relationship = ties.relationship_strength(roster, p.ties)
         learned = trust.learn_trust(
             self.trust,
@@ -411,6 +442,15 @@ class JoinedUpModel(mesa.Model):
             self.trust = formality.crowd_out(self.trust, formal, p.formality)
         self.understanding = understanding.update_understanding(
             self.understanding, self.contact, self.relationship, p.understanding
+        )
+        self.mainstreamed = mainstreaming.adopt(
+            self.mainstreamed,
+            r.practice,
+            r.succession,
+            self.contact,
+            postings,
+            self.hazard,
+            p.mainstreaming,
         )
 
         # (7) learning: progress relative to the pace the target needs

@@ -24,6 +24,7 @@ from jusim.mechanisms.decision import DecisionParams
 from jusim.mechanisms.defensive import DefensiveParams
 from jusim.mechanisms.formality import FormalityParams
 from jusim.mechanisms.funding import FundingParams
+from jusim.mechanisms.mainstreaming import MainstreamingParams
 from jusim.mechanisms.mobility import MobilityParams
 from jusim.mechanisms.overhead import OverheadParams
 from jusim.mechanisms.own_targets import OwnTargetParams
@@ -92,6 +93,16 @@ class AgencySpec(Strict):
     )
     handover: float = Field(
         0.3, ge=0, le=1, description="chance each tie is handed over on leaving"
+    )
+    divisions: int = Field(
+        1, ge=1, le=100, description="divisions its staff are split into (1 = no divisions)"
+    )
+    division_spread: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="spread of openness across divisions, ± around the agency's (assumption: "
+        "001 ¶77 reports open and 'old style' closed divisions side by side; 0–0.3)",
     )
     platform_cost: float = Field(
         0.05,
@@ -237,6 +248,7 @@ class Parameters(Strict):
     platforms: PlatformParams = PlatformParams()
     mobility: MobilityParams = MobilityParams()
     funding: FundingParams = FundingParams()
+    mainstreaming: MainstreamingParams = MainstreamingParams()
     defensive: DefensiveParams = DefensiveParams()
     spillover: SpilloverParams = SpilloverParams()
     capacity: CapacityParams = CapacityParams()

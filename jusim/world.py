@@ -46,6 +46,9 @@ class World:
     service_share: np.ndarray = field(default_factory=lambda: np.empty(0))
     service_cost: np.ndarray = field(default_factory=lambda: np.empty(0))  # £k per case
     service_lag: np.ndarray = field(default_factory=lambda: np.empty(0))
+    # divisions of each agency (A,) and the spread of their openness, see mechanisms/divisions.py
+    divisions: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    division_spread: np.ndarray = field(default_factory=lambda: np.empty(0))
     # client groups (O, G), padded with zero-share groups; see mechanisms/clients.py
     group_names: list[list[str]] = field(default_factory=list)
     group_share: np.ndarray = field(default_factory=lambda: np.ones((0, 1)))
@@ -148,6 +151,8 @@ def build_world(scenario: Scenario) -> World:
         service_share=np.array([x[2] for x in svc]),
         service_cost=np.array([x[3] for x in svc]),
         service_lag=np.array([x[4] for x in svc]),
+        divisions=np.array([a.divisions for a in specs], dtype=np.int64),
+        division_spread=col("division_spread"),
         group_names=[[x.name for x in g] for g in groups],
         group_share=grid("share", 0.0),
         group_fit=grid("fit", 1.0),

@@ -5,12 +5,14 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     capacity_building,
     central_unit,
     community_engagement,
+    corporate_commitment,
     early_engagement,
     formal_agreement,
     good_practice,
     handover,
     information_sharing,
     joint_training,
+    merger,
     narrow_target,
     partnership,
     performance_feedback,
@@ -24,6 +26,7 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     single_point_of_service,
     sponsorship,
     streamlined_reporting,
+    succession,
     trust_shock,
 )
 from jusim.interventions.base import REGISTRY, Intervention, register

@@ -10,8 +10,10 @@ sway "when it is not providing direct funding"): the pot pays for the work of it
 the partners it funds by ``grants``, not of every contributor; a grant carries terms (the outcome
 counts in the grantee's accountability, ``mechanisms/funding.py``). Contributors outside its
 membership feel its strategic direction (``steer``, a sponsor-like priority); those it does not
-fund feel nothing else but what its progress and contacts do to them. Not modelled here: the decay of gains after wind-up unless
-methods are mainstreamed (002 ¶14).
+fund feel nothing else but what its progress and contacts do to them. Its members and grantees
+practise its ways of working while it runs and adopt them (``mechanisms/mainstreaming.py``)
+through contact and secondments, faster with a ``succession`` plan; after ``end`` the gains decay
+toward silo, more slowly where the methods were mainstreamed (002 ¶14, ¶24; stylized fact 13).
 
 Mechanics: adds an agency of kind ``central_unit`` with no budget of its own; members pool
 ``pooled_share`` of their discretionary budgets into its pot for the outcome; the outcome becomes a
@@ -104,6 +106,8 @@ class CentralUnit(OutcomePartnership):
         share_target(model, o, members, self.target_weight)
         grantees = grant_index(model, self.grants or [])
         grant(model, o, grantees, self.target_weight)
+        practising = np.concatenate([members, grantees, [unit]])
+        model.rules.practice[o, practising] = np.maximum(model.rules.practice[o, practising], 1.0)
         steered = model.world.involved[o].copy()  # contributors the unit does not house
         steered[members] = False
         model.rules.sponsor[o, steered] = np.maximum(model.rules.sponsor[o, steered], self.steer)

@@ -126,42 +126,51 @@ def form_by_posting(roster: StaffRoster, params: TieParams, rng: np.random.Gener
 
 
 def form_by_referral(
-    roster: StaffRoster, openness: np.ndarray, params: TieParams, rng: np.random.Generator
+    roster: StaffRoster,
+    openness: np.ndarray,
+    params: TieParams,
+    rng: np.random.Generator,
+    staff_openness: np.ndarray | None = None,
 ) -> None:
-    """A contact introduces you to one of their own contacts (triadic closure across agencies)."""
+    """A contact introduces you to one of their own contacts (triadic closure across agencies).
+
+    ``openness`` is per agency (A,); ``staff_openness`` (N,), if given, is each person's own (their
+    division's, ``mechanisms/divisions.py``) and is used instead.
+    """
     if roster.n_ties == 0:
         return
+    own = np.asarray(openness, dtype=np.float64)[roster.home] if staff_openness is None else None
     x, z = _referrals(
         roster.tie_i,
         roster.tie_j,
         roster.tie_w,
-        roster.home,
-        np.asarray(openness, dtype=np.float64) * params.referral,
+        (own if own is not None else np.asarray(staff_openness, np.float64)) * params.referral,
         rng.random(4 * roster.n_ties),
     )
     roster.add_ties(x, z, params.initial_strength)
 
 
 @njit(cache=True)
-def _referrals(ti, tj, tw, home, chance, u):  # pragma: no cover - compiled
+def _referrals(ti, tj, tw, chance, u):  # pragma: no cover - compiled
     """Introductions along ties: pairs (x, z) where x's contact y introduced x to y's contact z.
 
-    Each tie has two ends e = (x, y); end e fires if ``u[e] < chance[home[x]] * w``, and then y
-    picks z among all their contacts with ``u[2T + e]`` (z == x is a lost introduction).
+    Each tie has two ends e = (x, y); end e fires if ``u[e] < chance[x] * w`` (chance per person),
+    and then y picks z among all their contacts with ``u[2T + e]`` (z == x is a lost introduction).
     """
+    n = chance.size
     t = ti.size
     fired = np.empty(2 * t, np.int64)
     m = 0
     for e in range(2 * t):
         k = e % t
         x = ti[k] if e < t else tj[k]
-        if u[e] < chance[home[x]] * tw[k]:
+        if u[e] < chance[x] * tw[k]:
             fired[m] = e
             m += 1
     if m == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     # contacts of each person (both ends of every tie), grouped by person
-    deg = np.zeros(home.size + 1, np.int64)
+    deg = np.zeros(n + 1, np.int64)
     for k in range(t):
         deg[ti[k] + 1] += 1
         deg[tj[k] + 1] += 1
@@ -187,11 +196,21 @@ def _referrals(ti, tj, tw, home, chance, u):  # pragma: no cover - compiled
 
 
 def maintain(
-    roster: StaffRoster, contact: np.ndarray, params: TieParams, rng: np.random.Generator
+    roster: StaffRoster,
+    contact: np.ndarray,
+    params: TieParams,
+    rng: np.random.Generator,
+    keep: np.ndarray | None = None,
 ) -> None:
-    """Ties with contact this month strengthen; the rest decay; very weak ties are forgotten."""
+    """Ties with contact this month strengthen; the rest decay; very weak ties are forgotten.
+
+    ``keep`` (N,), if given, scales each person's chance of keeping in touch (their division's
+    openness relative to their agency's, ``mechanisms/divisions.py``); by default 1 for everyone.
+    """
     if roster.n_ties == 0:
         return
+    if keep is None:
+        keep = np.ones(roster.n_staff)
     roster.tie_i, roster.tie_j, roster.tie_w = _maintain(
         roster.tie_i,
         roster.tie_j,
@@ -205,19 +224,23 @@ def maintain(
         float(params.decay),
         float(params.min_strength),
         rng.random(roster.n_ties),
+        np.asarray(keep, dtype=np.float64),
     )
 
 
 @njit(cache=True)
 def _maintain(
-    ti, tj, tw, home, post, contact, base, scale, refresh, decay, floor, u
+    ti, tj, tw, home, post, contact, base, scale, refresh, decay, floor, u, keep
 ):  # pragma: no cover
-    """Ends sharing a post, or meeting (``u < base + scale * contact[a, b]``), refresh; others decay."""
+    """Ends sharing a post, or meeting (``u < (base + scale * contact[a, b]) * keep_i * keep_j``),
+    refresh; others decay."""
     out_i, out_j, out_w = np.empty_like(ti), np.empty_like(tj), np.empty_like(tw)
     c = 0
     for k in range(ti.size):
         i, j, w = ti[k], tj[k], tw[k]
-        met = post[i] == post[j] or u[k] < base + scale * contact[home[i], home[j]]
+        met = post[i] == post[j] or u[k] < (base + scale * contact[home[i], home[j]]) * (
+            keep[i] * keep[j]
+        )
         w = w + refresh * (1.0 - w) if met else w * (1.0 - decay)
         if w >= floor:
             out_i[c], out_j[c], out_w[c] = i, j, w

@@ -1,0 +1,107 @@
+"""Divisions: an agency's staff sit in divisions that differ in openness toward partners.
+
+Evidence: partners report "variations in relationships with Divisions and individuals": more
+openness among staff, but "not ... universal", with "'old style'" closed behaviour alongside
+(001_04a1019f119c8ec4.txt ¶77); some officials contribute to meetings and others do not
+(001 ¶102–103); such inconsistency damages trust and respect (¶77). "An overall strategic
+commitment to partnership within an organisation was felt to help limit inconsistencies", but
+many partners were unaware of it (¶81) — so a commitment reaches only part of the organisation.
+
+An agency with ``divisions`` k > 1 splits its staff (in roster order) into k divisions of near-equal
+size, with openness spread evenly around the agency's own: ``openness + division_spread *
+linspace(-1, 1, k)`` (clipped to [0, 1]). Openness acts on people: each member of staff refers
+contacts (``ties.form_by_referral``) at their own division's openness, so partners build stronger
+relationships with open divisions than with closed ones; and each person keeps in touch with
+their contacts (``ties.maintain``) at their division's openness relative to the agency's, so ties
+to closed divisions lapse sooner. A partner's experience of one agency
+depends on which division it deals with. A corporate commitment (``Rules.alignment``, set by
+``corporate_commitment``) moves each division's openness part of the way toward the agency's own
+level: ``o_d + alignment * (openness - o_d)``. With one division (the default), staff act at the
+agency's openness, exactly as without divisions.
+
+No parameters of its own: ``divisions`` and ``division_spread`` are agency attributes in the
+scenario (assumptions: the sources give no numbers of divisions or the size of the differences).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def assign(staff: np.ndarray, divisions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(division of each member of staff (N,), agency of each division (D,)).
+
+    Staff are in home-agency order (``StaffRoster.from_counts``); an agency's k divisions are
+    numbered consecutively and take near-equal contiguous blocks of its staff.
+    """
+    divisions = np.maximum(np.asarray(divisions, dtype=np.int64), 1)
+    first = np.concatenate([[0], np.cumsum(divisions)[:-1]])
+    home = np.repeat(np.arange(staff.size), staff)
+    rank = np.arange(home.size) - np.repeat(np.cumsum(staff) - staff, staff)
+    local = (rank * divisions[home]) // np.maximum(staff[home], 1)
+    return first[home] + local, np.repeat(np.arange(staff.size), divisions)
+
+
+def base_openness(openness: np.ndarray, divisions: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """(D,) openness of each division, spread evenly around its agency's openness."""
+    parts = [
+        np.full(1, o) if k <= 1 else o + s * np.linspace(-1.0, 1.0, int(k))
+        for o, k, s in zip(openness, divisions, spread, strict=True)
+    ]
+    return np.clip(np.concatenate(parts), 0.0, 1.0)
+
+
+def openness(
+    base: np.ndarray,
+    agency_openness: np.ndarray,
+    division_agency: np.ndarray,
+    alignment: np.ndarray,
+) -> np.ndarray:
+    """(D,) this month's division openness: a commitment pulls divisions toward the agency's."""
+    pull = alignment[division_agency]
+    return base + pull * (agency_openness[division_agency] - base)
+
+
+def staff_openness(
+    agency_now: np.ndarray,
+    agency_base: np.ndarray,
+    base: np.ndarray,
+    division_agency: np.ndarray,
+    alignment: np.ndarray,
+    division: np.ndarray,
+    home: np.ndarray,
+) -> np.ndarray:
+    """(N,) each person's openness this month: the agency's current openness (``agency_now``,
+    which defensiveness may lower) plus their division's offset from the agency's usual level
+    (``agency_base``), narrowed by any commitment; exactly the agency's without divisions."""
+    offset = openness(base, agency_base, division_agency, alignment) - agency_base[division_agency]
+    return np.clip(agency_now[home] + offset[division], 0.0, 1.0)
+
+
+def keeping_in_touch(staff_openness: np.ndarray, agency_openness: np.ndarray) -> np.ndarray:
+    """(N,) each person's chance of keeping in touch relative to their agency's norm: their
+    division's openness over the agency's (1 for everyone in an agency without divisions)."""
+    return np.where(
+        agency_openness > 0,
+        staff_openness / np.where(agency_openness > 0, agency_openness, 1.0),
+        1.0,
+    )
+
+
+def tie_quality(
+    home: np.ndarray,
+    division: np.ndarray,
+    tie_i: np.ndarray,
+    tie_j: np.ndarray,
+    tie_w: np.ndarray,
+    n_agencies: int,
+    n_divisions: int,
+) -> np.ndarray:
+    """(A, D) mean strength of the ties between agency a's staff and division d's staff: how well
+    kept a partner's relationships with that division are (NaN where they have no ties)."""
+    a, d = n_agencies, n_divisions
+    keys = (home[tie_i] * d + division[tie_j], home[tie_j] * d + division[tie_i])
+    strength = sum(np.bincount(k, weights=tie_w, minlength=a * d) for k in keys)
+    count = sum(np.bincount(k, minlength=a * d) for k in keys)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (strength / count).reshape(a, d)
