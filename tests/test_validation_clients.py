@@ -6,11 +6,12 @@ import pytest
 
 from jusim.analysis import facts_clients
 from jusim.analysis.compare import replication_seeds
+from jusim.analysis.validation import family_effects
 
 
 @pytest.fixture(scope="module")
 def effects():
-    return facts_clients.effects(replication_seeds(2026, 30))
+    return family_effects(facts_clients.effects, replication_seeds(2026, 30))
 
 
 @pytest.mark.parametrize("pattern", sorted(facts_clients.PATTERNS))

@@ -7,11 +7,12 @@ import pytest
 
 from jusim.analysis import facts_incentives
 from jusim.analysis.compare import replication_seeds
+from jusim.analysis.validation import family_effects
 
 
 @pytest.fixture(scope="module")
 def effects():
-    return facts_incentives.effects(replication_seeds(2026, 30))
+    return family_effects(facts_incentives.effects, replication_seeds(2026, 30))
 
 
 def _by(effects, pattern, control=None):

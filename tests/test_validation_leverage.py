@@ -9,11 +9,12 @@ import pytest
 
 from jusim.analysis import facts_leverage
 from jusim.analysis.compare import replication_seeds
+from jusim.analysis.validation import family_effects
 
 
 @pytest.fixture(scope="module")
 def effects():
-    return facts_leverage.effects(replication_seeds(2026, 30))
+    return family_effects(facts_leverage.effects, replication_seeds(2026, 30))
 
 
 def _by(effects, pattern, control):

@@ -9,11 +9,12 @@ import pytest
 
 from jusim.analysis.compare import replication_seeds
 from jusim.analysis.facts_partnerships import PATTERNS, effects
+from jusim.analysis.validation import family_effects
 
 
 @pytest.fixture(scope="module")
 def found():
-    return effects(replication_seeds(2026, 30))
+    return family_effects(effects, replication_seeds(2026, 30))
 
 
 def test_every_effect_has_30_replications_and_a_proper_interval(found):

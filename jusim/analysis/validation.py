@@ -72,8 +72,25 @@ def validate(replications: int = 30, seed: int = 2026) -> list[Effect]:
     seeds = replication_seeds(seed, replications)
     effects: list[Effect] = []
     for family in FAMILIES:
-        effects += family(seeds)
+        effects += family_effects(family, seeds)
     return effects
+
+
+_CACHE: dict[tuple, list[Effect]] = {}
+
+
+def family_effects(family, seeds) -> list[Effect]:
+    """One family's effects, computed once per process for the same seeds (runs are pure)."""
+    key = (family.__module__, family.__qualname__, tuple(_seed_key(s) for s in seeds))
+    if key not in _CACHE:
+        _CACHE[key] = list(family(seeds))
+    return list(_CACHE[key])
+
+
+def _seed_key(s) -> tuple:
+    if isinstance(s, np.random.SeedSequence):
+        return (repr(s.entropy), tuple(s.spawn_key), s.pool_size)
+    return (repr(s),)
 
 
 def core_effects(seeds) -> list[Effect]:
