@@ -233,41 +233,66 @@ def fact_shared_services(seeds) -> list[Effect]:
 
 
 MOVERS = 0.3  # share of leavers who move to another agency in the mobility arms (assumption)
+HIGH_CHURN = 3.0  # churn scale of the high-churn arm: ~50% a year in central departments
 
 
 def fact_mobility(seeds) -> list[Effect]:
     """Fact 3, mobility part: staff who move keep friendly contacts in the old agency (001 ¶79),
-    so moderate churn seeds new cross-agency ties; without movers churn only removes them."""
+    so moderate inter-agency mobility seeds new cross-agency ties, while churn out of the system
+    thins them. Control: movers who keep no contacts seed nothing. Measure: cross-agency ties per
+    member of staff at the horizon (``tie_density``)."""
     from jusim import load_scenario
 
     joined = load_scenario("pooled_budget")
 
-    def arm(scale: float, share: float):
-        return _runs(
-            joined.with_overrides(
-                {"context.churn_scale": scale, "parameters.mobility.share": share}
-            ),
-            seeds,
-        )
+    def arm(scale: float, share: float, contacts: int | None = None):
+        changes: dict = {"context.churn_scale": scale, "parameters.mobility.share": share}
+        if contacts is not None:
+            changes["parameters.mobility.contacts"] = contacts
+        return _runs(joined.with_overrides(changes), seeds)
 
     still = arm(0.0, MOVERS)  # no churn: nobody leaves, so nobody moves
     usual, usual0 = arm(1.0, MOVERS), arm(1.0, 0.0)
+    high0 = arm(HIGH_CHURN, 0.0)  # leavers leave the system
+    no_contacts = arm(1.0, MOVERS, contacts=0)
 
-    def density(r) -> float:
-        return float(r["tie_density"][-1])
+    def diff(arm_runs, base_runs) -> list[float]:
+        return [
+            float(b["tie_density"][-1] - a["tie_density"][-1])
+            for a, b in zip(base_runs, arm_runs, strict=True)
+        ]
 
     return [
         _effect(
             "3",
-            f"movers ({MOVERS:g} of leavers): usual churn minus none, cross-agency tie density",
-            [density(b) - density(a) for a, b in zip(still, usual, strict=True)],
+            f"usual churn: movers ({MOVERS:g} of leavers) minus none, cross-agency ties per head",
+            diff(usual, usual0),
             lambda lo, hi: lo > 0,
         ),
         _effect(
             "3",
-            "control, no movers: usual churn minus none, cross-agency tie density",
-            [density(b) - density(a) for a, b in zip(still, usual0, strict=True)],
+            f"movers ({MOVERS:g} of leavers): usual churn minus none, cross-agency ties per head",
+            diff(usual, still),
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "3",
+            f"no movers: churn x{HIGH_CHURN:g} minus x1, cross-agency ties per head",
+            diff(high0, usual0),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "3",
+            "control, no movers: usual churn minus none, cross-agency ties per head",
+            diff(usual0, still),
             lambda lo, hi: hi <= 0,
+            control=True,
+        ),
+        _effect(
+            "3",
+            "control, movers keep no contacts: movers minus none, cross-agency ties per head",
+            diff(no_contacts, usual0),
+            lambda lo, hi: not lo > 0,
             control=True,
         ),
     ]
@@ -284,8 +309,9 @@ def effects(seeds) -> list[Effect]:
 
 
 PATTERNS: dict[str, str] = {
-    "3": "staff who move between agencies keep friendly contacts, so churn with movers seeds new "
-    "cross-agency ties; without movers churn only thins them (001_04a1019f119c8ec4.txt ¶79)",
+    "3": "staff who move between agencies keep friendly contacts, so moderate inter-agency "
+    "mobility seeds new cross-agency ties, while churn out of the system thins them "
+    "(001_04a1019f119c8ec4.txt ¶79)",
     "11": "Sure Start (family support) shows no measurable fall in early-years need for its first "
     "two years, then improves; with provision as quick as childcare places it would show "
     "(002_5677c7bae92002df.txt ¶7, ¶17, Annex)",

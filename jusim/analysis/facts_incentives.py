@@ -366,13 +366,32 @@ def fact_overload(seeds) -> list[Effect]:
 
 
 ATTRIBUTION_OUTCOME = "rough_sleeping"
+INVESTOR = "housing_department"  # the department that would lead the investment
+# Credit the outcome would carry as a cross-cutting target (x1, the weight of a PSA). The investor
+# is credited ``share`` of it; the rest of the benefit accrues to other departments (health, the
+# police, the local authority) and is credited to nobody (003 "Better together").
+CREDITED = (1.0, 0.5, 0.25)
+
+
+def credited(scenario: Scenario, share: float, weight: float = 1.0) -> Scenario:
+    """The investor judged on ``share`` of the outcome's credit (a target on it at that weight)."""
+    return added(
+        scenario,
+        {
+            "type": "shared_targets",
+            "outcome": ATTRIBUTION_OUTCOME,
+            "members": [INVESTOR],
+            "weight": share * weight,
+        },
+    )
 
 
 def fact_attribution(seeds) -> list[Effect]:
-    """Fact 5: when credit for an outcome is diluted among its contributors and not shared,
-    they invest little in it; shared credit (a cross-cutting target) raises their collaborative
-    investment. Control: with no accountability
-    pressure, shared credit earns nothing and the rise goes."""
+    """Fact 5: when benefits accrue to other departments and credit is not shared, collaborative
+    investment falls: the investor's joint investment falls with the share of the benefit
+    credited to it; shared credit (a cross-cutting target for every contributor) raises the
+    contributors' investment. Control: with no accountability pressure, credit earns nothing, and
+    neither the dilution nor the shared target moves investment."""
     from jusim import load_scenario
 
     silo_s = load_scenario("silo")
@@ -380,30 +399,64 @@ def fact_attribution(seeds) -> list[Effect]:
     nobody = silo_s.with_overrides(
         {f"agencies.{a}.accountability": 0.0 for a in silo_s.agency_names}
     )
+    full, half, quarter = CREDITED
     arms = {
         "silo": silo_s,
         "shared": added(silo_s, shared),
         "nobody": nobody,
         "nobody+shared": added(nobody, shared),
+        "full": credited(silo_s, full),
+        "half": credited(silo_s, half),
+        "quarter": credited(silo_s, quarter),
+        "nobody+full": credited(nobody, full),
+        "nobody+quarter": credited(nobody, quarter),
     }
     runs = {k: _runs(v, seeds) for k, v in arms.items()}
     first = runs["silo"][0]
     o = first.outcomes.index(ATTRIBUTION_OUTCOME)
     w = arms["silo"].outcomes[o].contributors
     cols = [first.agencies.index(n) for n in w]
+    inv = first.agencies.index(INVESTOR)  # it works on this outcome only: its joint share is it
 
-    def invest(r):  # contributors' share of discretionary budget on joint work, months 1-36
-        return r["joint_share"][1:37, cols].mean()
+    def invest(r, who=cols):  # share of discretionary budget on joint work, months 1-36
+        return r["joint_share"][1:37, who].mean()
 
-    def diff(arm, base):
-        return [invest(x) - invest(y) for x, y in zip(runs[arm], runs[base], strict=True)]
+    def diff(arm, base, who=cols):
+        return [invest(x, who) - invest(y, who) for x, y in zip(runs[arm], runs[base], strict=True)]
 
     return [
+        _effect(
+            "5",
+            f"{INVESTOR} credited {half:g} of the outcome minus {full:g}: its joint share",
+            diff("half", "full", inv),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "5",
+            f"{INVESTOR} credited {quarter:g} of the outcome minus {half:g}: its joint share",
+            diff("quarter", "half", inv),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "5",
+            f"shared credit (every contributor) minus {INVESTOR} credited {quarter:g}: "
+            "contributors' joint share",
+            diff("shared", "quarter"),
+            lambda lo, hi: lo > 0,
+        ),
         _effect(
             "5",
             "shared target minus silo: contributors' joint share",
             diff("shared", "silo"),
             lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "5",
+            f"control, no accountability pressure: credited {quarter:g} minus {full:g}, "
+            f"{INVESTOR}'s joint share",
+            diff("nobody+quarter", "nobody+full", inv),
+            lambda lo, hi: not hi < 0,
+            control=True,
         ),
         _effect(
             "5",
@@ -436,8 +489,9 @@ PATTERNS: dict[str, str] = {
     "15": "a narrow single-agency target raises the agency's measured attainment and shifts "
     "cases and costs onto other agencies; joint targets and pooled budgets reduce it "
     "(002_5677c7bae92002df.txt ¶16)",
-    "5": "when credit for an outcome is diluted and not shared, its contributors invest little "
-    "in it; a shared target raises their investment "
+    "5": "when benefits accrue to other departments and credit is not shared, collaborative "
+    "investment falls: an investor's joint investment falls with the share of the benefit "
+    "credited to it; shared targets or shared credit raise it "
     "(003_741bbb3ed11f1208.txt 'Better together'; 002_5677c7bae92002df.txt ¶10)",
     "8": "as partnerships multiply, a small partner's participation and core-service output "
     "fall because demand exceeds its administrative capacity; capacity building and "
