@@ -1,4 +1,4 @@
-"""Validation family: incentives, targets and capacity (catalogue §6 facts 1, 5, 8, 14, 15).
+"""Validation family: incentives, targets and capacity (catalogue §6 facts 1, 5, 8, 14, 15; I11, I24).
 
 Each fact is a paired effect over replications (the same seeds in every arm), with at least one
 control row that measures the same effect with the fact's mechanism switched off (``holds`` on a
@@ -21,10 +21,16 @@ def _effect(*args, **kwargs) -> Effect:
     return _effect(*args, **kwargs)
 
 
-def _runs(scenario: Scenario, seeds):
-    from jusim.analysis.validation import _runs
+_MEMO: dict[tuple, list] = {}  # runs shared between this family's facts, cleared by effects()
 
-    return _runs(scenario, seeds)
+
+def _runs(scenario: Scenario, seeds):
+    from jusim.analysis.validation import _runs, _seed_key
+
+    key = (scenario.model_dump_json(), tuple(_seed_key(s) for s in seeds))
+    if key not in _MEMO:
+        _MEMO[key] = _runs(scenario, seeds)
+    return _MEMO[key]
 
 
 # Weight of a cross-cutting target on every outcome in fact 1's control: the value an agency
@@ -371,6 +377,7 @@ INVESTOR = "housing_department"  # the department that would lead the investment
 # is credited ``share`` of it; the rest of the benefit accrues to other departments (health, the
 # police, the local authority) and is credited to nobody (003 "Better together").
 CREDITED = (1.0, 0.5, 0.25)
+YEARS_3 = 36  # months over which investment is measured (runs stop there)
 
 
 def credited(scenario: Scenario, share: float, weight: float = 1.0) -> Scenario:
@@ -394,7 +401,7 @@ def fact_attribution(seeds) -> list[Effect]:
     neither the dilution nor the shared target moves investment."""
     from jusim import load_scenario
 
-    silo_s = load_scenario("silo")
+    silo_s = load_scenario("silo").with_overrides({"horizon": YEARS_3})  # months 1-36 measured
     shared = {"type": "shared_targets", "outcome": ATTRIBUTION_OUTCOME}
     nobody = silo_s.with_overrides(
         {f"agencies.{a}.accountability": 0.0 for a in silo_s.agency_names}
@@ -468,15 +475,110 @@ def fact_attribution(seeds) -> list[Effect]:
     ]
 
 
+def reward_grant(seeds) -> list[Effect]:
+    """I11: Kent's Performance Reward Grant (£26m and spending freedom if the county's agencies
+    together met shared targets) raised the commitment of all of them (002 ¶24). Silo world, a
+    `reward_grant` on rough sleeping (defaults: £26m, review at month 36) minus none: the
+    contributors' joint share before the review. Control: with no accountability pressure the
+    promised grant earns no credit, and commitment does not rise."""
+    from jusim import load_scenario
+
+    silo_s = load_scenario("silo").with_overrides({"horizon": YEARS_3})
+    nobody = silo_s.with_overrides(
+        {f"agencies.{a}.accountability": 0.0 for a in silo_s.agency_names}
+    )
+    grant = {"type": "reward_grant", "outcome": ATTRIBUTION_OUTCOME}
+    first_s = silo_s.outcomes[silo_s.outcome_names.index(ATTRIBUTION_OUTCOME)]
+    cols = [silo_s.agency_names.index(n) for n in first_s.contributors]
+
+    def diff(base: Scenario) -> list[float]:
+        a, b = _runs(base, seeds), _runs(added(base, grant), seeds)
+        return [
+            float(y["joint_share"][1:, cols].mean() - x["joint_share"][1:, cols].mean())
+            for x, y in zip(a, b, strict=True)
+        ]
+
+    return [
+        _effect(
+            "I11",
+            f"reward grant minus none: contributors' joint share, months 1-{YEARS_3}",
+            diff(silo_s),
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "I11",
+            "control, no accountability pressure: reward grant minus none, joint share",
+            diff(nobody),
+            lambda lo, hi: not lo > 0,
+            control=True,
+        ),
+    ]
+
+
+FEEDBACK_MONTHS = 24  # the first two years, while partners are still learning what works
+
+
+def performance_feedback(seeds) -> list[Effect]:
+    """I24: regular measured feedback speeds course correction and learning (002 ¶15, ¶23,
+    Annex; 004 Ch2 §2). Partners' experience follows the progress they see faster, so joint work
+    is cut sooner where it is failing (the shared-targets world: rough sleeping far off its
+    pace) and raised sooner where it succeeds (the rough-sleepers-unit package). Control: with
+    no learning from progress (`decision.learning_rate = 0`) feedback changes nothing."""
+    from jusim import load_scenario
+
+    short = {"horizon": FEEDBACK_MONTHS}
+    failing = load_scenario("shared_targets").with_overrides(short)
+    succeeding = load_scenario("rough_sleepers_unit").with_overrides(short)
+    still = failing.with_overrides({"parameters.decision.learning_rate": 0.0})
+    feedback = {"type": "performance_feedback", "outcome": ATTRIBUTION_OUTCOME}
+    o = failing.outcome_names.index(ATTRIBUTION_OUTCOME)
+    cols = [failing.agency_names.index(n) for n in failing.outcomes[o].contributors]
+
+    def diff(base: Scenario) -> list[float]:
+        a, b = _runs(base, seeds), _runs(added(base, feedback), seeds)
+        return [
+            float(y["joint_share"][1:, cols].mean() - x["joint_share"][1:, cols].mean())
+            for x, y in zip(a, b, strict=True)
+        ]
+
+    months = f"months 1-{FEEDBACK_MONTHS}"
+    return [
+        _effect(
+            "I24",
+            f"failing joint work (shared targets): feedback minus none, joint share, {months}",
+            diff(failing),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "I24",
+            f"succeeding joint work (unit package): feedback minus none, joint share, {months}",
+            diff(succeeding),
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "I24",
+            "control, no learning from progress: failing joint work, feedback minus none",
+            diff(still),
+            lambda lo, hi: not hi < 0,
+            control=True,
+        ),
+    ]
+
+
 def effects(seeds) -> list[Effect]:
     """Every fact of this family, with its controls."""
-    return (
-        fact_silo(seeds)
-        + fact_trust_shock(seeds)
-        + fact_cost_shifting(seeds)
-        + fact_overload(seeds)
-        + fact_attribution(seeds)
-    )
+    try:
+        return (
+            fact_silo(seeds)
+            + fact_trust_shock(seeds)
+            + fact_cost_shifting(seeds)
+            + fact_overload(seeds)
+            + fact_attribution(seeds)
+            + reward_grant(seeds)
+            + performance_feedback(seeds)
+        )
+    finally:
+        _MEMO.clear()
 
 
 PATTERNS: dict[str, str] = {
@@ -493,6 +595,11 @@ PATTERNS: dict[str, str] = {
     "investment falls: an investor's joint investment falls with the share of the benefit "
     "credited to it; shared targets or shared credit raise it "
     "(003_741bbb3ed11f1208.txt 'Better together'; 002_5677c7bae92002df.txt ¶10)",
+    "I11": "a performance reward grant for meeting shared targets (Kent: £26m plus spending "
+    "freedom) raises the commitment of all the agencies (002_5677c7bae92002df.txt ¶24)",
+    "I24": "regular measured feedback speeds course correction and learning: joint work that is "
+    "failing is cut sooner, joint work that succeeds is raised sooner "
+    "(002_5677c7bae92002df.txt ¶15, ¶23, Annex; 004_405daa82f731071c.txt Ch2 §2)",
     "8": "as partnerships multiply, a small partner's participation and core-service output "
     "fall because demand exceeds its administrative capacity; capacity building and "
     "streamlined reporting soften it (001_04a1019f119c8ec4.txt ¶106–107, ¶141; "
