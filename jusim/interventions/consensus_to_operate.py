@@ -34,11 +34,11 @@ from typing import Any
 import numpy as np
 from pydantic import Field, field_validator
 
-from jusim.interventions.base import Intervention, register
+from jusim.interventions.base import AgencyIntervention, EndMonth, StartMonth, register
 
 
 @register
-class ConsensusToOperate(Intervention):
+class ConsensusToOperate(AgencyIntervention):
     name = "consensus_to_operate"
     summary = "Negotiated freedom to fail: penalties for failure waived, failures caught early."
     evidence = "004_405daa82f731071c.txt Ch2 §5, §7 (recommendations 5, 7)"
@@ -76,8 +76,8 @@ class ConsensusToOperate(Intervention):
         description="months a partnership may deliver less than it costs before it is spotted "
         "and wound up (a quarter's monitoring: assumption 1–12)",
     )
-    start: int = Field(0, ge=0, le=1200, description="month it starts")
-    end: int | None = Field(None, ge=1, le=1200, description="month it ends (default: never)")
+    start: StartMonth = 0
+    end: EndMonth = None
 
     @field_validator("agencies")
     @classmethod
@@ -92,18 +92,10 @@ class ConsensusToOperate(Intervention):
         problems: list[tuple[str, Any, str]] = []
         if self.outcome is not None and self.outcome not in scenario.outcome_names:
             problems.append(("outcome", self.outcome, f"one of {scenario.outcome_names}"))
-        for a in self.agencies or []:
-            if a not in scenario.agency_names:
-                problems.append(
-                    ("agencies", a, f"agencies of this scenario: {scenario.agency_names}")
-                )
-        if self.end is not None and self.end <= self.start:
-            problems.append(("end", self.end, f"a month after start ({self.start})"))
-        return problems
+        return problems + super().check(scenario)
 
     def apply(self, model, state: dict[str, Any]) -> None:
-        m = model.month
-        if m < self.start or (self.end is not None and m >= self.end):
+        if not self.active(model.month):
             return
         w, r = model.world, model.rules
         outcomes = (
@@ -111,11 +103,7 @@ class ConsensusToOperate(Intervention):
             if self.outcome is None
             else np.array([w.outcome_index[self.outcome]])
         )
-        agencies = (
-            np.arange(w.n_agencies)
-            if self.agencies is None
-            else np.array([w.agency_index[a] for a in self.agencies])
-        )
+        agencies = self.index(model, self.agencies)
         cell = np.ix_(outcomes, agencies)
         r.dispensation[cell] = np.maximum(r.dispensation[cell], self.dispensation)
         if self.early_detection:
