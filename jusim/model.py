@@ -179,6 +179,7 @@ class JoinedUpModel(mesa.Model):
         self.shares: np.ndarray | None = None
         self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
         self.mainstreamed = np.zeros((o, a))  # adopted share of a unit's ways of working
+        self.practised_gain = np.zeros(o)  # integration gain when a unit last practised there
         self.division, self.division_agency = divisions.assign(w.staff, w.divisions)
         self.division_base = divisions.base_openness(w.openness, w.divisions, w.division_spread)
         self.contact = np.zeros((a, a))
@@ -343,6 +344,16 @@ class JoinedUpModel(mesa.Model):
             self.trust, self.understanding, w.roles, p.production.coordination_floor
         )
         integration = pt.deliver(w.roles, w.admin_capacity, p.partnership)
+        # adopted methods keep part of a wound-up unit's integration (mechanisms/mainstreaming.py)
+        self.practised_gain = mainstreaming.practised_gain(
+            self.practised_gain, r.practice, integration
+        )
+        integration = np.maximum(
+            integration,
+            mainstreaming.methods_kept(
+                self.practised_gain, self.mainstreamed, w.roles, p.mainstreaming
+            ),
+        )
         capacity = services.capacity(
             kappa,
             effective * (1.0 + integration),
