@@ -185,6 +185,7 @@ class JoinedUpModel(mesa.Model):
         self.shares: np.ndarray | None = None
         self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
         self.mainstreamed = np.zeros((o, a))  # adopted share of a unit's ways of working
+        self.practised_gain = np.zeros(o)  # integration gain when a unit last practised there
         self.division, self.division_agency = divisions.assign(w.staff, w.divisions)
         self.division_base = divisions.base_openness(w.openness, w.divisions, w.division_spread)
         self.contact = np.zeros((a, a))
@@ -358,6 +359,16 @@ class JoinedUpModel(mesa.Model):
             (seat_cost + lost_by) / np.maximum(disc, 1e-9)[None, :],
             r.detection,
             p.partnership.cost_weight,
+        )
+        # adopted methods keep part of a wound-up unit's integration (mechanisms/mainstreaming.py)
+        self.practised_gain = mainstreaming.practised_gain(
+            self.practised_gain, r.practice, integration
+        )
+        integration = np.maximum(
+            integration,
+            mainstreaming.methods_kept(
+                self.practised_gain, self.mainstreamed, w.roles, p.mainstreaming
+            ),
         )
         capacity = services.capacity(
             kappa,
