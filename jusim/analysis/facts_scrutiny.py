@@ -29,7 +29,7 @@ outcomes at the horizon.
 
 Controls: the penalty switched off (``penalty`` 0 in both the high and the low arm): the starts gap
 goes away (the runs are identical: visibility alone costs nothing). Early detection switched off
-(``early_detection`` false): the consensus's losses are no longer below those without it, and
+(``detection`` 0): the consensus's losses are no longer below those without it, and
 they rise above those with detection.
 """
 
@@ -59,7 +59,7 @@ FORMATION = {
 PENALTY = 0.1
 LOW, HIGH = 0.2, 0.8
 CONSENSUS = {"type": "consensus_to_operate"}
-NO_DETECTION = {**CONSENSUS, "early_detection": False}
+NO_DETECTION = {**CONSENSUS, "detection": 0}
 
 
 def scrutiny_world(visibility: float, penalty: float = PENALTY) -> Scenario:
