@@ -66,6 +66,7 @@ MINIMAL = {
     "joint_training": {"outcome": RS},
     "handover": {},
     "good_practice": {"outcome": RS},
+    "consensus_to_operate": {},
 }
 
 
