@@ -77,17 +77,18 @@ def scrutiny_world(visibility: float, penalty: float = PENALTY) -> Scenario:
 
 def outcomes_of(scenario: Scenario, seeds) -> np.ndarray:
     """(replications, 3): partnerships started, £m lost on failing ones, mean attainment."""
-    from jusim.model import JoinedUpModel
+    from jusim import run
 
     out = []
     for seed in seeds:
-        m = JoinedUpModel(scenario, seed)
-        try:
-            r = m.run()
-            started = int((~m.partnerships.by_intervention).sum())
-            out.append((started, m.scrutiny.lost() / 1000.0, float(r.attainment[-1].mean())))
-        finally:
-            m.release()
+        r = run(scenario, seed=seed)
+        out.append(
+            (
+                r["partnerships_started"][-1],
+                r["failure_loss"][-1] / 1000.0,
+                float(r.attainment[-1].mean()),
+            )
+        )
     return np.array(out, float)
 
 
