@@ -184,6 +184,14 @@ def FieldControl(
         )
     elif spec.kind == "bool":
         solara.Checkbox(label=label, value=bool(value), on_value=on_value)
+    elif spec.kind == "service" and (names := service_names(scenario)):
+        solara.Select(
+            label,
+            values=names,
+            value=value if value in names else None,
+            on_value=on_value,
+            dense=True,
+        )
     elif spec.kind == "outcome":
         solara.Select(
             label,
@@ -211,6 +219,11 @@ def FieldControl(
         )
     else:
         solara.InputText(label, value=value or "", on_value=on_value, dense=True)
+
+
+def service_names(scenario: Scenario) -> list[str]:
+    """Every type of provision of the scenario's outcomes, in file order."""
+    return [svc.name for outcome in scenario.outcomes for svc in outcome.services]
 
 
 class LeverActions(Protocol):

@@ -76,6 +76,8 @@ def _kind(name: str, annotation: Any, description: str) -> FieldKind:
         return "optional_int" if optional else "int"
     if base is float:
         return "float"
+    if name == "service":  # a type of provision of an outcome ([[outcomes.services]])
+        return "service"
     if name == "outcome" or "outcome" in description.split()[:3]:
         return "outcome"
     if "agency" in description.lower() and "name" not in description.lower():
@@ -107,14 +109,19 @@ def field_specs(cls: type) -> list[FieldSpec]:
 def default_params(kind: str, scenario: Scenario) -> dict[str, Any]:
     """Parameters of intervention ``kind`` with its defaults, required names filled sensibly."""
     params: dict[str, Any] = {}
+    specs = field_specs(REGISTRY[kind])
     outcome = scenario.outcomes[0]
-    for spec in field_specs(REGISTRY[kind]):
+    if any(spec.kind == "service" for spec in specs):  # an outcome that has services
+        outcome = next((o for o in scenario.outcomes if o.services), outcome)
+    for spec in specs:
         if not spec.required:
             params[spec.name] = spec.default
         elif spec.kind == "outcome":
             params[spec.name] = outcome.name
         elif spec.kind == "agency":  # the contributor with the largest role in the outcome
             params[spec.name] = max(outcome.contributors, key=outcome.contributors.get)
+        elif spec.kind == "service":  # the outcome's first type of provision
+            params[spec.name] = outcome.services[0].name if outcome.services else ""
         elif spec.kind in ("float", "int"):
             params[spec.name] = spec.low if spec.low is not None else 0
         else:
