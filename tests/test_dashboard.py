@@ -59,6 +59,14 @@ def test_field_specs_follow_pydantic_fields():
     assert {s.name: s.kind for s in field_specs(REGISTRY["service_mix"])}["service"] == "service"
 
 
+@pytest.mark.parametrize("kind", sorted(REGISTRY))
+def test_switching_an_intervention_on_starts_from_valid_settings(base, kind):
+    from jusim.dashboard.state import default_params
+
+    cls = REGISTRY[kind]
+    assert cls(**default_params(kind, base)).check(base) == []
+
+
 def test_a_service_is_chosen_from_the_scenarios_services(base):
     import ipyvuetify as v
     import solara

@@ -174,7 +174,8 @@ def FieldControl(
         )
     elif spec.kind in ("int", "optional_int"):
         solara.InputInt(
-            label + (" (blank = never)" if spec.kind == "optional_int" else ""),
+            label
+            + (" (blank = never)" if spec.kind == "optional_int" and "never" not in label else ""),
             value=value,
             on_value=on_value,
             optional=spec.kind == "optional_int",
@@ -205,13 +206,8 @@ def FieldControl(
             label, values=scenario.agency_names, value=value, on_value=on_value, dense=True
         )
     elif spec.kind == "agencies":
-        hosted = any(s.kind == "agency" for s in field_specs(cls))
         solara.SelectMultiple(
-            (
-                "Home agencies the staff come from (empty = every contributor)"
-                if hosted and spec.name == "members"
-                else plain(spec.description)
-            ),
+            label,
             values=list(value or []),
             all_values=scenario.agency_names,
             on_value=lambda v: on_value(list(v) or None),

@@ -120,6 +120,11 @@ def default_params(kind: str, scenario: Scenario) -> dict[str, Any]:
             params[spec.name] = outcome.name
         elif spec.kind == "agency":  # the contributor with the largest role in the outcome
             params[spec.name] = max(outcome.contributors, key=outcome.contributors.get)
+        elif spec.kind == "agencies":  # a required list: every other agency of the outcome
+            taken = {v for v in params.values() if isinstance(v, str)}
+            meta = REGISTRY[kind].model_fields[spec.name].metadata
+            most = next((m.max_length for m in meta if hasattr(m, "max_length")), None)
+            params[spec.name] = [a for a in outcome.contributors if a not in taken][:most]
         elif spec.kind == "service":  # the outcome's first type of provision
             params[spec.name] = outcome.services[0].name if outcome.services else ""
         elif spec.kind in ("float", "int"):
