@@ -90,3 +90,28 @@ def test_expensive_slow_service_resolves_fewer_cases(short_world):
     k = short_world.outcome_names.index(EY)
     a, b = jusim.run(quick, seed=1), jusim.run(slow, seed=1)
     assert a["resolved"][:, k].sum() > 2 * b["resolved"][:, k].sum()
+
+
+def test_a_service_that_does_not_depend_on_joined_up_working_ignores_coordination():
+    """joined_up 0 (a childcare place): money buys cases whoever pays, so coordination and the
+    balance between roles do not change its capacity; joined_up 1 is the coordinated CES input."""
+    args = (np.array([0.4]), np.array([60.0]), np.array([0, 0]), np.array([0.5, 0.5]))
+    cost = np.array([1.0, 2.0])
+    cap = services.capacity(*args, cost, np.array([0.0, 1.0]), np.array([100.0]))
+    np.testing.assert_allclose(cap, [100.0 * 0.5 / 1.0, 0.4 * 60.0 * 0.5 / 2.0])
+    half = services.capacity(*args, cost, np.array([0.5, 0.5]), np.array([100.0]))
+    np.testing.assert_allclose(half, [0.5 * (50 + 12), 0.5 * (25 + 6)])
+
+
+def test_childcare_places_do_not_depend_on_joined_up_working(default_world, short_world):
+    from jusim.world import build_world
+
+    w = build_world(default_world)
+    assert w.service_joined_up[w.service_names.index(f"{EY}.childcare_places")] == 0.0
+    assert w.service_joined_up[w.service_names.index(f"{EY}.family_support")] == 1.0
+    assert w.service_joined_up[w.service_names.index("rough_sleeping")] == 1.0
+    out = next(o for o in short_world.outcomes if o.name == EY)
+    bad = [{**x.model_dump(), "joined_up": 1.5} for x in out.services]
+    with pytest.raises(ScenarioError) as info:
+        short_world.with_overrides({f"outcomes.{EY}.services": bad})
+    assert "joined_up" in str(info.value) and "1.5" in str(info.value)
