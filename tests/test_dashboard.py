@@ -352,3 +352,17 @@ def test_a_lever_change_keeps_the_silo_arm_only_when_it_is_the_same(base):
     finally:
         for x in (arms, kept, other):
             x.release()
+
+
+def test_an_impossible_lever_is_explained_in_the_levers_words(base):
+    from jusim.dashboard.state import lever_message
+    from jusim.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError) as caught:
+        base.with_interventions(
+            [{"type": "pooled_budget", "outcome": "rough_sleeping", "share": 2}]
+        )
+    text = lever_message(caught.value)
+    description = REGISTRY["pooled_budget"].model_fields["share"].description
+    assert text.startswith(f"Pooled budget, {description}: 2 is not possible (")
+    assert "interventions[" not in text  # not the schema's path

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import re
 import typing
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
@@ -371,6 +372,24 @@ def outcome_numbers(result: RunResult) -> list[dict[str, float]]:
             }
         )
     return out
+
+
+_IV_FIELD = re.compile(r"^interventions\[\d+\]\((?P<kind>\w+)\)\.(?P<field>\w+)")
+
+
+def lever_message(error: ScenarioError) -> str:
+    """An impossible lever setting in the words of the levers: the intervention, the control's
+    label, the value and what is allowed (one line per problem)."""
+    lines = []
+    for _file, fld, value, allowed in error.problems:
+        m = _IV_FIELD.match(fld)
+        if m and m["kind"] in REGISTRY and m["field"] in REGISTRY[m["kind"]].model_fields:
+            info = REGISTRY[m["kind"]].model_fields[m["field"]]
+            what = f"{m['kind'].replace('_', ' ').capitalize()}, {info.description or m['field']}"
+        else:
+            what = fld.replace("context.", "").replace("_", " ")
+        lines.append(f"{what}: {value!r} is not possible ({allowed})")
+    return "\n".join(lines)
 
 
 def lever_set_name(levers: Levers) -> str:
