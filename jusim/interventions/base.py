@@ -14,7 +14,7 @@ Hooks, called by the model:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import numpy as np
 from pydantic import Field, field_validator
@@ -60,15 +60,58 @@ class Intervention(StrictModel):
         raise NotImplementedError
 
 
-class OutcomePartnership(Intervention):
+# Timing fields shared by interventions that run for a while: ``start: StartMonth = 0`` and
+# ``end: EndMonth = None`` (declared in each class, so its levers keep their order).
+StartMonth = Annotated[int, Field(ge=0, le=1200, description="month it starts")]
+EndMonth = Annotated[int | None, Field(ge=1, le=1200, description="month it ends (default: never)")]
+
+
+class AgencyIntervention(Intervention):
+    """Base for interventions on named agencies, active from ``start`` until ``end``.
+
+    ``check`` refuses unknown names in the fields listed in ``agency_fields`` (a name, a list of
+    names or None; a blank name means none) and an ``end`` not after ``start``.
+    """
+
+    agency_fields: ClassVar[tuple[str, ...]] = ("agency", "agencies")
+
+    def check(self, scenario: Scenario) -> list[tuple[str, Any, str]]:
+        names = scenario.agency_names + [a.name for a in self.new_agencies(scenario)]
+        allowed = f"agencies of this scenario: {names}"
+        problems: list[tuple[str, Any, str]] = []
+        for field in self.agency_fields:
+            value = getattr(self, field, None)
+            for name in [value] if isinstance(value, str) else value or []:
+                if name and name not in names:
+                    problems.append((field, name, allowed))
+        end, start = getattr(self, "end", None), getattr(self, "start", 0)
+        if end is not None and end <= start:
+            problems.append(("end", end, f"a month after start ({start})"))
+        return problems
+
+    def active(self, month: int) -> bool:
+        end = getattr(self, "end", None)
+        return month >= getattr(self, "start", 0) and (end is None or month < end)
+
+    @staticmethod
+    def index(model: JoinedUpModel, names: list[str] | None, default=None) -> np.ndarray:
+        """Indices of agencies ``names``; if None, ``default`` (an index array) or every agency."""
+        if names is None:
+            return np.arange(model.world.n_agencies) if default is None else default
+        return np.array([model.world.agency_index[n] for n in names], dtype=np.int64)
+
+
+class OutcomePartnership(AgencyIntervention):
     """Shared fields: the outcome worked on, its members (default: its contributors), timing."""
+
+    agency_fields: ClassVar[tuple[str, ...]] = ("members",)
 
     outcome: str = Field(description="the cross-cutting outcome this works on")
     members: list[str] | None = Field(
         None, description="member agencies (default: every contributor to the outcome)"
     )
-    start: int = Field(0, ge=0, le=1200, description="month it starts")
-    end: int | None = Field(None, ge=1, le=1200, description="month it ends (default: never)")
+    start: StartMonth = 0
+    end: EndMonth = None
 
     @field_validator("members")
     @classmethod
@@ -83,22 +126,13 @@ class OutcomePartnership(Intervention):
         problems: list[tuple[str, Any, str]] = []
         if self.outcome not in scenario.outcome_names:
             problems.append(("outcome", self.outcome, f"one of {scenario.outcome_names}"))
-        names = scenario.agency_names + [a.name for a in self.new_agencies(scenario)]
-        for m in self.members or []:
-            if m not in names:
-                problems.append(("members", m, f"agencies of this scenario: {names}"))
-        if self.end is not None and self.end <= self.start:
-            problems.append(("end", self.end, f"a month after start ({self.start})"))
-        return problems
+        return problems + super().check(scenario)
 
     def member_index(self, model: JoinedUpModel) -> np.ndarray:
         o = model.world.outcome_index[self.outcome]
         if self.members is None:
             return np.flatnonzero(model.world.roles[o] > 0)
-        return np.array([model.world.agency_index[m] for m in self.members], dtype=np.int64)
-
-    def active(self, month: int) -> bool:
-        return month >= self.start and (self.end is None or month < self.end)
+        return self.index(model, self.members)
 
 
 def charge(model: JoinedUpModel, o: int, members: np.ndarray, cost: float) -> None:

@@ -19,16 +19,11 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import Intervention, register
-
-
-def _unknown(names: list[str], scenario) -> list[str]:
-    known = scenario.agency_names
-    return [n for n in names if n not in known]
+from jusim.interventions.base import AgencyIntervention, EndMonth, StartMonth, register
 
 
 @register
-class CapacityBuilding(Intervention):
+class CapacityBuilding(AgencyIntervention):
     name = "capacity_building"
     summary = (
         "Funded time for small partners' partnership work, so overload eats less core service."
@@ -48,25 +43,15 @@ class CapacityBuilding(Intervention):
         1.0, ge=0, le=1000, description="admin-months a month added to each agency's capacity"
     )
     funder: str = Field("", description="agency that pays for it (blank: paid from outside)")
-    start: int = Field(0, ge=0, le=1200, description="month it starts")
-    end: int | None = Field(None, ge=1, le=1200, description="month it ends (default: never)")
+    start: StartMonth = 0
+    end: EndMonth = None
 
-    def check(self, scenario) -> list[tuple[str, Any, str]]:
-        allowed = f"agencies of this scenario: {scenario.agency_names}"
-        problems = [("agencies", n, allowed) for n in _unknown(self.agencies or [], scenario)]
-        if self.funder and self.funder not in scenario.agency_names:
-            problems.append(("funder", self.funder, allowed))
-        if self.end is not None and self.end <= self.start:
-            problems.append(("end", self.end, f"a month after start ({self.start})"))
-        return problems
+    agency_fields = ("agencies", "funder")
 
     def apply(self, model, state: dict[str, Any]) -> None:
-        if model.month < self.start or (self.end is not None and model.month >= self.end):
+        if not self.active(model.month):
             return
-        if self.agencies is None:
-            idx = np.flatnonzero(model.world.admin_capacity < 1.0)
-        else:
-            idx = np.array([model.world.agency_index[n] for n in self.agencies], dtype=np.int64)
+        idx = self.index(model, self.agencies, np.flatnonzero(model.world.admin_capacity < 1.0))
         model.rules.capacity_boost[idx] += self.admin_months
         if self.funder:
             cost = self.admin_months * len(idx) * model.scenario.context.staff_cost

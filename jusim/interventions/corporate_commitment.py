@@ -20,11 +20,11 @@ from typing import Any
 
 from pydantic import Field
 
-from jusim.interventions.base import Intervention, register
+from jusim.interventions.base import AgencyIntervention, EndMonth, StartMonth, register
 
 
 @register
-class CorporateCommitment(Intervention):
+class CorporateCommitment(AgencyIntervention):
     name = "corporate_commitment"
     summary = "A visible commitment to partnership that makes an agency's divisions more alike."
     evidence = "001_04a1019f119c8ec4.txt ¶26, ¶77, ¶81, ¶102–103"
@@ -42,21 +42,10 @@ class CorporateCommitment(Intervention):
         description="share of the gap between each division's openness and the agency's that "
         "the commitment closes (assumption: it reaches part of the organisation, 001 ¶81; 0.3–0.8)",
     )
-    start: int = Field(0, ge=0, le=1200, description="month it starts")
-    end: int | None = Field(None, ge=1, le=1200, description="month it ends (default: never)")
-
-    def check(self, scenario) -> list[tuple[str, Any, str]]:
-        problems: list[tuple[str, Any, str]] = []
-        if self.agency not in scenario.agency_names:
-            problems.append(
-                ("agency", self.agency, f"an agency of this scenario: {scenario.agency_names}")
-            )
-        if self.end is not None and self.end <= self.start:
-            problems.append(("end", self.end, f"a month after start ({self.start})"))
-        return problems
+    start: StartMonth = 0
+    end: EndMonth = None
 
     def apply(self, model, state: dict[str, Any]) -> None:
-        month = model.month
-        if month >= self.start and (self.end is None or month < self.end):
+        if self.active(model.month):
             a = model.world.agency_index[self.agency]
             model.rules.alignment[a] = max(model.rules.alignment[a], self.strength)

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import Intervention, register
+from jusim.interventions.base import AgencyIntervention, EndMonth, StartMonth, register
 
 
 @register
-class Handover(Intervention):
+class Handover(AgencyIntervention):
     name = "handover"
     summary = "Robust handover and induction: leavers pass their working relationships on."
     evidence = "001_04a1019f119c8ec4.txt ¶55, ¶79–80"
@@ -33,27 +33,11 @@ class Handover(Intervention):
     quality: float = Field(
         0.8, ge=0, le=1, description="chance each of a leaver's ties is handed over"
     )
-    start: int = Field(0, ge=0, le=1200, description="month it starts")
-    end: int | None = Field(None, ge=1, le=1200, description="month it ends (default: never)")
-
-    def check(self, scenario) -> list[tuple[str, Any, str]]:
-        names = scenario.agency_names
-        problems: list[tuple[str, Any, str]] = [
-            ("agencies", a, f"agencies of this scenario: {names}")
-            for a in self.agencies or []
-            if a not in names
-        ]
-        if self.end is not None and self.end <= self.start:
-            problems.append(("end", self.end, f"a month after start ({self.start})"))
-        return problems
+    start: StartMonth = 0
+    end: EndMonth = None
 
     def apply(self, model, state: dict[str, Any]) -> None:
-        if model.month < self.start or (self.end is not None and model.month >= self.end):
+        if not self.active(model.month):
             return
-        idx = model.world.agency_index
-        who = (
-            np.arange(model.world.n_agencies)
-            if self.agencies is None
-            else np.array([idx[a] for a in self.agencies], dtype=np.int64)
-        )
+        who = self.index(model, self.agencies)
         model.rules.handover[who] = np.maximum(model.rules.handover[who], self.quality)

@@ -26,11 +26,11 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import Intervention, convene, register
+from jusim.interventions.base import AgencyIntervention, convene, register
 
 
 @register
-class Merger(Intervention):
+class Merger(AgencyIntervention):
     name = "merger"
     summary = "Two agencies under one management: shared accountability, after a disruption."
     evidence = (
@@ -69,12 +69,7 @@ class Merger(Intervention):
     )
 
     def check(self, scenario) -> list[tuple[str, Any, str]]:
-        names = scenario.agency_names
-        problems: list[tuple[str, Any, str]] = [
-            ("agencies", a, f"agencies of this scenario: {names}")
-            for a in self.agencies
-            if a not in names
-        ]
+        problems = super().check(scenario)
         if len(set(self.agencies)) != len(self.agencies):
             problems.append(("agencies", self.agencies, "two different agencies"))
         return problems

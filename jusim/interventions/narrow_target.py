@@ -19,11 +19,11 @@ from typing import Any
 
 from pydantic import Field
 
-from jusim.interventions.base import Intervention, register
+from jusim.interventions.base import AgencyIntervention, EndMonth, StartMonth, register
 
 
 @register
-class NarrowTarget(Intervention):
+class NarrowTarget(AgencyIntervention):
     name = "narrow_target"
     summary = "An agency judged on a narrow output measure that pushing hard cases out improves."
     evidence = "002_5677c7bae92002df.txt ¶16; 004_405daa82f731071c.txt Ch2 §2"
@@ -42,20 +42,10 @@ class NarrowTarget(Intervention):
         description="rise in measured attainment when all hard cases are pushed out "
         "(assumption; a few to twenty per cent)",
     )
-    start: int = Field(0, ge=0, le=1200, description="month it starts")
-    end: int | None = Field(None, ge=1, le=1200, description="month it ends (default: never)")
-
-    def check(self, scenario) -> list[tuple[str, Any, str]]:
-        problems: list[tuple[str, Any, str]] = []
-        if self.agency not in scenario.agency_names:
-            problems.append(
-                ("agency", self.agency, f"an agency of this scenario: {scenario.agency_names}")
-            )
-        if self.end is not None and self.end <= self.start:
-            problems.append(("end", self.end, f"a month after start ({self.start})"))
-        return problems
+    start: StartMonth = 0
+    end: EndMonth = None
 
     def apply(self, model, state: dict[str, Any]) -> None:
-        if self.start <= model.month and (self.end is None or model.month < self.end):
+        if self.active(model.month):
             a = model.world.agency_index[self.agency]
             model.rules.narrow_lift[a] = max(model.rules.narrow_lift[a], self.lift)

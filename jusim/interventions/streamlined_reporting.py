@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import Intervention, register
+from jusim.interventions.base import AgencyIntervention, EndMonth, StartMonth, register
 
 
 @register
-class StreamlinedReporting(Intervention):
+class StreamlinedReporting(AgencyIntervention):
     name = "streamlined_reporting"
     summary = "One reporting format and coordinated consultations: less administrative demand."
     evidence = "002_5677c7bae92002df.txt ¶22, Annex; 001_04a1019f119c8ec4.txt ¶90, ¶106"
@@ -32,24 +32,12 @@ class StreamlinedReporting(Intervention):
 
     agencies: list[str] | None = Field(None, description="agencies it covers (default: all)")
     cut: float = Field(0.5, ge=0, le=1, description="share of reporting demand removed")
-    start: int = Field(0, ge=0, le=1200, description="month it starts")
-    end: int | None = Field(None, ge=1, le=1200, description="month it ends (default: never)")
-
-    def check(self, scenario) -> list[tuple[str, Any, str]]:
-        allowed = f"agencies of this scenario: {scenario.agency_names}"
-        problems = [
-            ("agencies", n, allowed) for n in self.agencies or [] if n not in scenario.agency_names
-        ]
-        if self.end is not None and self.end <= self.start:
-            problems.append(("end", self.end, f"a month after start ({self.start})"))
-        return problems
+    start: StartMonth = 0
+    end: EndMonth = None
 
     def apply(self, model, state: dict[str, Any]) -> None:
-        if model.month < self.start or (self.end is not None and model.month >= self.end):
+        if not self.active(model.month):
             return
-        if self.agencies is None:
-            idx = np.arange(model.world.n_agencies)
-        else:
-            idx = np.array([model.world.agency_index[n] for n in self.agencies], dtype=np.int64)
+        idx = self.index(model, self.agencies)
         rules = model.rules
         rules.report_factor[idx] = np.minimum(rules.report_factor[idx], 1.0 - self.cut)
