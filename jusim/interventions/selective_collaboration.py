@@ -22,12 +22,12 @@ from typing import Any
 
 from pydantic import Field
 
-from jusim.interventions.base import Intervention, register
+from jusim.interventions.base import AgencyIntervention, EndMonth, StartMonth, register
 from jusim.mechanisms.selection import Selection
 
 
 @register
-class SelectiveCollaboration(Intervention):
+class SelectiveCollaboration(AgencyIntervention):
     name = "selective_collaboration"
     summary = "Partners are screened and partnerships start small, growing only once they deliver."
     evidence = "003_741bbb3ed11f1208.txt 'A joined-up future?'"
@@ -68,17 +68,11 @@ class SelectiveCollaboration(Intervention):
         "another seat: it must be delivering ('see where it goes', 003; the review's threshold "
         "for worth keeping: assumption 0.01–0.05)",
     )
-    start: int = Field(0, ge=0, le=1200, description="month it starts")
-    end: int | None = Field(None, ge=1, le=1200, description="month it ends (default: never)")
-
-    def check(self, scenario) -> list[tuple[str, Any, str]]:
-        if self.end is not None and self.end <= self.start:
-            return [("end", self.end, f"a month after start ({self.start})")]
-        return []
+    start: StartMonth = 0
+    end: EndMonth = None
 
     def apply(self, model, state: dict[str, Any]) -> None:
-        m = model.month
-        if m >= self.start and (self.end is None or m < self.end):
+        if self.active(model.month):
             model.partnerships.selection = Selection(
                 self.screen, self.min_gain, self.first_members, self.grow_at
             )

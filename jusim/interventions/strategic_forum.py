@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from pydantic import Field
 
 from jusim.interventions.base import OutcomePartnership, convene, register
@@ -52,10 +51,8 @@ class StrategicForum(OutcomePartnership):
         "the delivery level, ¶187: assumption 0–0.2)",
     )
 
-    def member_index(self, model) -> np.ndarray:
-        if self.members is None:
-            return np.arange(model.world.n_agencies)
-        return super().member_index(model)
+    def member_index(self, model):
+        return self.index(model, self.members)  # default: every agency
 
     def apply(self, model, state: dict[str, Any]) -> None:
         if self.active(model.month):
