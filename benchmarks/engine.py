@@ -31,8 +31,10 @@ import argparse
 import cProfile
 import datetime as dt
 import functools
+import importlib
 import inspect
 import os
+import pkgutil
 import platform
 import pstats
 import re
@@ -250,8 +252,10 @@ def instrumented(timer: PhaseTimer) -> Iterator[None]:
     """Temporarily wrap the engine's mechanism functions and bookkeeping with ``timer``."""
     import jusim.metrics
     import jusim.model
+    import jusim.partnership
     import jusim.staff
     from jusim import mechanisms
+    from jusim.interventions import REGISTRY
 
     patches: list[tuple[object, str, object]] = []
 
@@ -260,21 +264,17 @@ def instrumented(timer: PhaseTimer) -> Iterator[None]:
         patches.append((owner, attr, original))
         setattr(owner, attr, timer.wrap(label, original))
 
-    for mod_name in (
-        "accountability",
-        "churn",
-        "contact",
-        "decision",
-        "overhead",
-        "production",
-        "ties",
-        "trust",
-        "understanding",
-    ):
-        mod = getattr(mechanisms, mod_name)
+    for info in pkgutil.iter_modules(mechanisms.__path__):  # every mechanism module
+        mod = importlib.import_module(f"{mechanisms.__name__}.{info.name}")
         for name, fn in inspect.getmembers(mod, inspect.isfunction):
             if fn.__module__ == mod.__name__ and not name.startswith("_"):
-                patch(mod, name, f"{mod_name}.{name}")
+                patch(mod, name, f"{info.name}.{name}")
+    for name, _fn in inspect.getmembers(jusim.partnership.Partnerships, inspect.isfunction):
+        if not name.startswith("_"):
+            patch(jusim.partnership.Partnerships, name, f"partnerships.{name}")
+    for kind, cls in REGISTRY.items():
+        if "apply" in vars(cls):
+            patch(cls, "apply", f"interventions: {kind}.apply")
     patch(jusim.staff.StaffRoster, "_merge", "ties: merge new ties (StaffRoster._merge)")
     patch(jusim.model, "build_world", "set-up: build_world")
     patch(jusim.model, "initial_roster", "set-up: initial_roster")

@@ -223,6 +223,10 @@ def validate_cmd(
     replications: Annotated[int, typer.Option(min=3, help="paired replications")] = 30,
     seed: Annotated[int, typer.Option(help="master seed")] = 2026,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON records")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="processes (default: one per core)"),
+    ] = None,
 ) -> None:
     """Check the stylized facts from the evidence: effect sizes with 95% intervals."""
     from jusim.analysis.validation import validate
@@ -232,7 +236,7 @@ def validate_cmd(
         heartbeat(err_console, f"validation experiments ({replications} replications)"),
         err_console.status("running the validation experiments..."),
     ):
-        effects = validate(replications=replications, seed=seed)
+        effects = validate(replications=replications, seed=seed, workers=workers)
     if as_json:
         json.dump([e.as_dict() for e in effects], sys.stdout, indent=2)
         sys.stdout.write("\n")

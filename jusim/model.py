@@ -36,6 +36,7 @@ from jusim.mechanisms import (
     platforms,
     practice,
     production,
+    scrutiny,
     services,
     spillover,
     ties,
@@ -119,6 +120,9 @@ class Rules:
     report_factor: np.ndarray | None = None  # (A,) reporting demand relative to normal (1)
     budget_charge: np.ndarray | None = None  # (A,) £k charged to (< 0: granted to) each budget
     learning_boost: np.ndarray | None = None  # (O, A) extra speed of learning (feedback)
+    # scrutiny (mechanisms/scrutiny.py), set by consensus_to_operate:
+    dispensation: np.ndarray | None = None  # (O, A) share of the penalty for failure waived
+    detection: np.ndarray | None = None  # (O,) months failing before wind-up (inf: never)
 
     @classmethod
     def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
@@ -139,6 +143,8 @@ class Rules:
         rules.report_factor = np.ones(n_agencies)
         rules.budget_charge = np.zeros(n_agencies)
         rules.learning_boost = z.copy()
+        rules.dispensation = z.copy()
+        rules.detection = np.full(n_outcomes, np.inf)
         return rules
 
 
@@ -179,6 +185,7 @@ class JoinedUpModel(mesa.Model):
         self.shares: np.ndarray | None = None
         self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
         self.mainstreamed = np.zeros((o, a))  # adopted share of a unit's ways of working
+        self.practised_gain = np.zeros(o)  # integration gain when a unit last practised there
         self.division, self.division_agency = divisions.assign(w.staff, w.divisions)
         self.division_base = divisions.base_openness(w.openness, w.divisions, w.division_spread)
         self.contact = np.zeros((a, a))
@@ -187,6 +194,7 @@ class JoinedUpModel(mesa.Model):
             Agency(self, k)
         self.partnerships = Partnerships(a)
         self.credit = np.zeros((o, a))  # last month's credit for each outcome (partnering)
+        self.scrutiny = scrutiny.Record()  # own partnerships judged, failed, money spent
         self.interventions = list(scenario.interventions)
         self.intervention_state = [iv.setup(self) for iv in self.interventions]
         self.hazard = np.minimum(1.0, w.churn * scenario.context.churn_scale)  # monthly, per agency
@@ -229,6 +237,7 @@ class JoinedUpModel(mesa.Model):
             w,
             p.partnership,
             self.streams["partnering"],
+            scrutiny.expected_cost(self.scrutiny, self.rules.dispensation, p.scrutiny),
         )
         r = self.rules
         r.membership = pt.membership(w.n_outcomes)
@@ -343,6 +352,24 @@ class JoinedUpModel(mesa.Model):
             self.trust, self.understanding, w.roles, p.production.coordination_floor
         )
         integration = pt.deliver(w.roles, w.admin_capacity, p.partnership)
+        scrutiny.judge(  # what each own partnership delivered against what its seats cost
+            self.scrutiny,
+            pt,
+            self.credit,
+            (seat_cost + lost_by) / np.maximum(disc, 1e-9)[None, :],
+            r.detection,
+            p.partnership.cost_weight,
+        )
+        # adopted methods keep part of a wound-up unit's integration (mechanisms/mainstreaming.py)
+        self.practised_gain = mainstreaming.practised_gain(
+            self.practised_gain, r.practice, integration
+        )
+        integration = np.maximum(
+            integration,
+            mainstreaming.methods_kept(
+                self.practised_gain, self.mainstreamed, w.roles, p.mainstreaming
+            ),
+        )
         capacity = services.capacity(
             kappa,
             effective * (1.0 + integration),

@@ -288,6 +288,7 @@ class Partnerships:
         world,
         params: partnering.PartnershipParams,
         rng: np.random.Generator,
+        risk: np.ndarray | None = None,
     ) -> None:
         """Members of agencies' own partnerships stay only while a seat is worth it to them (with
         its symbolic value); then each agency, with chance ``proposal_rate``, proposes a
@@ -295,7 +296,9 @@ class Partnerships:
         every contributor, and those for whom a seat is worth it join.
 
         credit: (O, A) last month's credit each agency puts on each outcome; discretionary: (A,)
-        budgets; price: (A,) £k per admin-month (senior time plus administration at its capacity).
+        budgets; price: (A,) £k per admin-month (senior time plus administration at its capacity);
+        risk: (O, A) credit each agency expects to lose by joining a new partnership on each
+        outcome, should it fail in public (``mechanisms/scrutiny.py``; None: none).
         """
         a = self.n_agencies
         budget = np.maximum(discretionary, 1e-9)
@@ -351,7 +354,8 @@ class Partnerships:
             if self.selection is not None and new < self.selection.min_gain:
                 continue  # screened out: unlikely to deliver
             share = partnering.admin_demand(row, links, params)[0] * price / budget
-            join = invited & partnering.worth_a_seat(credit[o], new, share, False, params)
+            at_risk = 0.0 if risk is None else risk[o]
+            join = invited & partnering.worth_a_seat(credit[o], new, share, False, params, at_risk)
             if join[p] and join.sum() >= 2:
                 k = self.create(o, np.flatnonzero(join), month, params.setup)
                 self.promise[k] = new

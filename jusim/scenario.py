@@ -31,6 +31,7 @@ from jusim.mechanisms.own_targets import OwnTargetParams
 from jusim.mechanisms.partnering import PartnershipParams
 from jusim.mechanisms.platforms import PlatformParams
 from jusim.mechanisms.production import ProductionParams
+from jusim.mechanisms.scrutiny import ScrutinyParams
 from jusim.mechanisms.spillover import SpilloverParams
 from jusim.mechanisms.ties import TieParams
 from jusim.mechanisms.trust import TrustParams
@@ -253,6 +254,7 @@ class Parameters(Strict):
     spillover: SpilloverParams = SpilloverParams()
     capacity: CapacityParams = CapacityParams()
     formality: FormalityParams = FormalityParams()
+    scrutiny: ScrutinyParams = ScrutinyParams()
 
 
 class Scenario(Strict):

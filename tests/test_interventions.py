@@ -68,6 +68,7 @@ MINIMAL = {
     "good_practice": {"outcome": RS},
     "selective_collaboration": {},
     "strategic_forum": {"outcome": RS},
+    "consensus_to_operate": {},
 }
 
 

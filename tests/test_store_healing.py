@@ -267,3 +267,18 @@ def test_unreadable_manifest_is_a_clean_error(experiment, tmp_path) -> None:
         ("sweep", str(experiment), "--workers", "0", "--out", str(out)),
     ):
         clean_failure(invoke(*args), "manifest.json", "valid JSON")
+
+
+def test_damaged_design_is_rewritten_when_the_sweep_is_resumed(experiment, reference, tmp_path):
+    out = tmp_path / "out"
+    args = ("sweep", str(experiment), "--workers", "0", "--out", str(out))
+    assert invoke(*args).exit_code == 0
+    design = out / "design.parquet"
+    design.write_bytes(design.read_bytes()[:40])
+    result = invoke("results", str(out), "--sql", "SELECT count(*) AS n FROM design")
+    clean_failure(result, "design.parquet", "run the same sweep command again to rewrite it")
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert "design.parquet was unreadable; rewritten" in " ".join(result.output.split())
+    assert_same(reference, tables(out))
+    assert Store(out).query("SELECT count(*) AS n FROM design")["n"][0] == 8

@@ -271,7 +271,7 @@ def test_validate_command_piped(monkeypatch):
     import jusim.analysis.validation as validation
     from jusim.analysis.validation import Effect
 
-    def fake(replications, seed):
+    def fake(replications, seed, workers=None):
         return [Effect("1", "shared minus own attainment", -0.4, -0.45, -0.35, replications, True)]
 
     monkeypatch.setattr(validation, "validate", fake)

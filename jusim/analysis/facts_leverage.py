@@ -22,8 +22,9 @@ Fact 13, sustainability (§6.13; 002 ¶14, ¶24): the rough-sleepers-unit packag
 gain at wind-up that is lost 36 months later measures the decay. The fact: the gain decays (share
 lost above 0) and decays more slowly where partners have mainstreamed the unit's methods — with a
 ``succession`` plan over its last two years, minus without, the share lost is below 0. Control:
-mainstreamed practice switched off (``mainstreaming.credit = 0``: adopted methods change no
-behaviour) — then the plan does not slow the decay (interval not below 0).
+mainstreamed practice switched off (``mainstreaming.credit = 0`` and ``methods = 0``: adopted
+methods change neither priorities nor how services are integrated) — then the plan does not slow
+the decay (interval not below 0).
 
 Fact 4, intra-organisational variance (§6.4; 001_04a1019f119c8ec4.txt ¶77, ¶81): in the
 rough-sleepers-unit world the seven departments and public bodies have 4 divisions each, with
@@ -162,7 +163,8 @@ def mainstreaming_effects(seeds) -> list[Effect]:
     silo = _runs(base, seeds)  # no unit, no practice to adopt: the same with mainstreaming off
     effects = []
     for control in (False, True):
-        s = base.with_overrides({"parameters.mainstreaming.credit": 0.0}) if control else base
+        off = {"parameters.mainstreaming.credit": 0.0, "parameters.mainstreaming.methods": 0.0}
+        s = base.with_overrides(off) if control else base
         none = _share_lost(_runs(_wound_up(s, False), seeds), silo)
         plan = _share_lost(_runs(_wound_up(s, True), seeds), silo)
         label = " [mainstreamed practice off]" if control else ""

@@ -16,6 +16,9 @@ outcome-against-outcome comparison.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import multiprocessing
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,21 +70,35 @@ def secondees_added(scenario: Scenario, count: int = 12) -> Scenario:
     return scenario.with_interventions([iv.to_dict() for iv in scenario.interventions] + [extra])
 
 
-def validate(replications: int = 30, seed: int = 2026) -> list[Effect]:
-    """Run every family of pattern experiments; return effect sizes with 95% intervals."""
+def validate(replications: int = 30, seed: int = 2026, workers: int | None = None) -> list[Effect]:
+    """Run every family of pattern experiments; return effect sizes with 95% intervals.
+
+    Families run side by side in ``workers`` processes (default: one per core, at most one per
+    family; 1 runs them here). Every run is a pure function of its seed, so the effects are the
+    same for any number of workers.
+    """
     seeds = replication_seeds(seed, replications)
-    effects: list[Effect] = []
-    for family in FAMILIES:
-        effects += family_effects(family, seeds)
-    return effects
+    todo = [f for f in FAMILIES if _key(f, seeds) not in _CACHE]
+    n = min(len(todo), workers if workers is not None else os.cpu_count() or 1)
+    if n > 1:
+        spawn = multiprocessing.get_context("spawn")  # as the sweeps: Mesa and numba want spawn
+        with cf.ProcessPoolExecutor(n, mp_context=spawn) as pool:
+            futures = [(f, pool.submit(f, seeds)) for f in todo]
+            for family, future in futures:
+                _CACHE[_key(family, seeds)] = list(future.result())
+    return [e for family in FAMILIES for e in family_effects(family, seeds)]
 
 
 _CACHE: dict[tuple, list[Effect]] = {}
 
 
+def _key(family, seeds) -> tuple:
+    return (family.__module__, family.__qualname__, tuple(_seed_key(s) for s in seeds))
+
+
 def family_effects(family, seeds) -> list[Effect]:
     """One family's effects, computed once per process for the same seeds (runs are pure)."""
-    key = (family.__module__, family.__qualname__, tuple(_seed_key(s) for s in seeds))
+    key = _key(family, seeds)
     if key not in _CACHE:
         _CACHE[key] = list(family(seeds))
     return list(_CACHE[key])
@@ -225,3 +242,8 @@ from jusim.analysis import facts_forums  # noqa: E402  (family module; imports t
 
 FAMILIES.append(facts_forums.effects)
 PATTERNS.update(facts_forums.PATTERNS)
+
+from jusim.analysis import facts_scrutiny  # noqa: E402  (family module; imports this one lazily)
+
+FAMILIES.append(facts_scrutiny.effects)
+PATTERNS.update(facts_scrutiny.PATTERNS)

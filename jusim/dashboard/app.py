@@ -485,7 +485,7 @@ def Header(session: Session) -> None:
             unsafe_innerHTML=(
                 f"{html.escape(nice_name(session.base.name))}: "
                 f'<span class="jusim-levers-name">{html.escape(lever_set_name(lv))}</span>'
-                " against silo behaviour"
+                + (" against silo behaviour" if any(lv.enabled.values()) else ": the silo baseline")
             ),
             classes=["jusim-title"],
             style={"flex": "1 1 auto"},

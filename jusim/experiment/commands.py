@@ -218,9 +218,7 @@ def results_cmd(
     ] = False,
 ) -> None:
     """Summary per design point (mean of each metric), or the result of an SQL query."""
-    from rich.markup import escape
 
-    from jusim.cli import err_console
     from jusim.safety import claim_file
 
     if csv is not None:
@@ -228,6 +226,7 @@ def results_cmd(
     store = _open_store(folder)
     man = store.manifest()
     store.heal()  # a damaged store: set aside unreadable chunks, rebuild results.duckdb
+    said = _say_notes(store.notes)  # what was repaired, and what could not be
     if describe:
         from rich.markdown import Markdown
 
@@ -240,6 +239,7 @@ def results_cmd(
         try:
             df = store.query(sql)
         except Exception as e:  # duckdb errors: show the message, not a traceback
+            _say_notes(store.notes[said:])
             raise fail(f"query failed: {e}") from None
         title = f"query: {sql}"
     else:
@@ -258,11 +258,21 @@ def results_cmd(
             f"{man['name']}: mean per design point ({stored} of {man['total_runs']} runs stored, "
             f"jusim {man['jusim_version']})"
         )
-    for note in store.notes:  # say what was repaired
-        err_console.print(f"store: {escape(note)}", highlight=False)
+    _say_notes(store.notes[said:])  # e.g. answered from the chunks: the database was unwritable
     _print_df(df, title, limit, man)
     if csv is not None:
         df.to_csv(csv, index=False)
+
+
+def _say_notes(notes: list[str]) -> int:
+    """Print the store's notes on stderr; return how many."""
+    from rich.markup import escape
+
+    from jusim.cli import err_console
+
+    for note in notes:
+        err_console.print(f"store: {escape(note)}", highlight=False)
+    return len(notes)
 
 
 def sensitivity_cmd(

@@ -149,6 +149,7 @@ class Store:
                     ]
                 )
             self._clean_temp()
+            self._heal_design(design)
             return True
         if self.out.exists() and not self.out.is_dir():
             raise StoreError([(str(self.out), "--out", str(self.out), "a folder (this is a file)")])
@@ -166,6 +167,16 @@ class Store:
         text = json.dumps(manifest, indent=2, sort_keys=True, default=str)
         _write_text_atomic(self.manifest_path, text)
         return False
+
+    def _heal_design(self, design: pd.DataFrame) -> None:
+        """Rewrite a missing or unreadable ``design.parquet`` on resume. The design is a pure
+        function of the experiment, whose hash matches the manifest's, so it is the same table."""
+        path = self.out / "design.parquet"
+        if _readable(path):
+            return
+        state = "missing" if not path.exists() else "unreadable"
+        _write_atomic(path, pa.Table.from_pandas(design, preserve_index=False))
+        self.notes.append(f"{path} was {state}; rewritten from the experiment (same hash)")
 
     def _foreign(self) -> list[str]:
         """Names in the folder this sweep did not write (a half-prepared start is ours)."""
@@ -249,6 +260,12 @@ class Store:
     def heal(self) -> list[str]:
         """Set aside unreadable chunks and rebuild ``results.duckdb``; what was done, in words."""
         self.heal_chunks()
+        design = self.out / "design.parquet"
+        if not _readable(design):
+            self.notes.append(
+                f"{design} is missing or unreadable (the runs' tables do not need it); run the "
+                "same sweep command again to rewrite it"
+            )
         db = self.out / DB_NAME
         state = _db_state(db)
         if state is not None:
@@ -321,9 +338,11 @@ class Store:
         factors = man["factors"]
         metrics = man["metrics"]
         root = self.out.resolve().as_posix().replace("'", "''")
-        con.execute(
-            f"CREATE OR REPLACE VIEW design AS SELECT * FROM read_parquet('{root}/design.parquet')"
-        )
+        if _readable(self.out / "design.parquet"):  # else heal() says how to restore it
+            con.execute(
+                "CREATE OR REPLACE VIEW design AS "
+                f"SELECT * FROM read_parquet('{root}/design.parquet')"
+            )
         if not self.chunk_files():
             # an empty but well-typed view, so queries work before the first chunk lands
             cols = ", ".join(
@@ -376,6 +395,15 @@ class Store:
             return con.execute(sql).df()
         finally:
             con.close()
+
+
+def _readable(path: Path) -> bool:
+    """A Parquet file that can be read."""
+    try:
+        pq.read_metadata(path)
+        return True
+    except Exception:  # any failure (missing, truncated, not Parquet) means not readable
+        return False
 
 
 def _db_state(db: Path) -> str | None:

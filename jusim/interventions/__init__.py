@@ -5,6 +5,7 @@ from jusim.interventions import (  # noqa: F401  (import registers each interven
     capacity_building,
     central_unit,
     community_engagement,
+    consensus_to_operate,
     corporate_commitment,
     early_engagement,
     formal_agreement,

@@ -21,19 +21,31 @@ postings), ``n`` the number of its staff posted to them (secondees), and ``succe
 succession plan adds (``Rules.succession``, only while some agency still practises them):
 ``m += rate * (1 - m)``. Adopted practice erodes as staff leave: ``m -= forgetting * hazard * m``.
 
-What it changes: a mainstreamed outcome stays in the agency's own business after the unit ends —
-it carries ``credit * m`` in the agency's accountability (the same channel as a shared target;
-the larger of the two applies), so joint effort, and with it trust, contact and experience,
-decays more slowly after wind-up (stylized fact 13).
+What it changes, after the unit ends:
+
+- **Priority.** A mainstreamed outcome stays in the agency's own business: it carries
+  ``credit * m`` in the agency's accountability (the same channel as a shared target; the larger of
+  the two applies), so joint effort, and with it trust, contact and experience, decays more slowly.
+- **Methods.** The ways of working themselves — integrated assessment, outreach with the other
+  services, one plan per client — are what the unit's partnership added to each pound (its
+  integration gain, ``mechanisms/partnering.py``). Agencies that have adopted them keep working
+  that way without the unit: the outcome keeps ``methods * m_bar * G`` of integration gain, where
+  ``G`` is the gain its partnerships delivered in the last month a unit practised there and
+  ``m_bar`` the contributors' adopted share weighted by their roles. While the unit runs, the
+  partnership's own gain is at least this, so nothing is counted twice; without adoption nothing is
+  kept. The two together make the gains decay more slowly after wind-up where partners have
+  mainstreamed the methods (stylized fact 13); both are switched off by ``credit = 0`` and
+  ``methods = 0``.
 
 | parameter | unit | default | bounds | meaning |
 |---|---|---|---|---|
-| adoption | share / month | 0.05 | 0–1 | adoption rate at saturating contact with the unit's practice (assumption: a two-year culture-change programme, 001 ¶26, suggests 0.03–0.1) |
+| adoption | share / month | 0.01 | 0–1 | adoption rate at saturating contact with the unit's practice (assumption 0.005–0.03: slow without a plan; a two-year culture-change programme, 001 ¶26) |
 | contact_ref | contact | 0.5 | >0 | contact giving half the contact effect (as in trust and understanding) |
-| secondment | share / month | 0.05 | 0–1 | adoption rate from many of one's staff seconded to the unit (assumption, 0–0.1) |
+| secondment | share / month | 0.01 | 0–1 | adoption rate from many of one's staff seconded to the unit (assumption, 0–0.03) |
 | secondee_ref | staff | 3 | >0 | secondees giving half the secondment effect (assumption, 1–10) |
 | credit | weight | 1.0 | 0–5 | accountability weight of a fully mainstreamed outcome, like a shared target of that weight (assumption: "integral part of normal day to day working", 002 ¶14; 0.5–1) |
 | forgetting | share | 0.5 | 0–1 | share of adopted practice a leaver's departure erodes, per unit of churn hazard (assumption: practice is partly institutional, 001 ¶79; 0.2–1) |
+| methods | share | 0.7 | 0–1 | share of the unit's integration gain that fully adopted methods keep without it (assumption 0.3–1: the methods, not the unit's money or standing, carry the integration, 002 ¶14) |
 """
 
 from __future__ import annotations
@@ -67,6 +79,13 @@ class MainstreamingParams(Params):
     )
     forgetting: float = Field(
         0.5, ge=0, le=1, description="erosion of adopted practice per unit churn (0.2–1)"
+    )
+    methods: float = Field(
+        0.7,
+        ge=0,
+        le=1,
+        description="share of a unit's integration gain that fully adopted methods keep after it "
+        "ends (assumption 0.3–1, 002 ¶14; 0 switches the methods channel off)",
     )
 
 
@@ -113,3 +132,22 @@ def familiarity(
     """(O, A) familiarity with joint work on each outcome: experience, or adopted practice where
     that is larger (routine methods are not novel work), when the mechanism is on (``credit > 0``)."""
     return np.maximum(experience, mainstreamed) if params.credit > 0 else experience
+
+
+def practised_gain(last: np.ndarray, practice: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """(O,) integration gain of each outcome's partnerships in the last month a unit practised
+    its ways of working there (``last`` where none practises this month)."""
+    return np.where((practice > 0).any(axis=1), gain, last)
+
+
+def methods_kept(
+    last_gain: np.ndarray,
+    mainstreamed: np.ndarray,
+    roles: np.ndarray,
+    params: MainstreamingParams,
+) -> np.ndarray:
+    """(O,) integration gain the contributors' adopted methods keep: ``methods * m_bar * G``,
+    with ``m_bar`` the role-weighted mean adopted share (roles: (O, A) weights)."""
+    total = roles.sum(axis=1)
+    m_bar = (roles * mainstreamed).sum(axis=1) / np.where(total > 0, total, 1.0)
+    return params.methods * m_bar * last_gain

@@ -231,13 +231,20 @@ def marginal_value(gain: np.ndarray, outcome: np.ndarray, n_outcomes: int) -> np
 
 
 def worth_a_seat(
-    credit: np.ndarray, gain: np.ndarray, cost_share: np.ndarray, seated: bool, params
+    credit: np.ndarray,
+    gain: np.ndarray,
+    cost_share: np.ndarray,
+    seated: bool,
+    params,
+    risk: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """Whether an agency takes (or keeps) a seat: the credit it puts on the outcome times the gain
-    the partnership adds, plus the symbolic seat if already seated, covers ``cost_weight`` times
-    the share of its discretionary budget the seat costs. Any shapes that broadcast."""
+    the partnership adds, plus the symbolic seat if already seated, less the reputational cost it
+    expects from a public failure (``risk``, credit; ``mechanisms/scrutiny.py``), covers
+    ``cost_weight`` times the share of its discretionary budget the seat costs. Any shapes that
+    broadcast."""
     symbolic = params.symbolic_seat if seated else 0.0
-    return credit * gain + symbolic >= params.cost_weight * cost_share
+    return credit * gain + symbolic - risk >= params.cost_weight * cost_share
 
 
 def admin_demand(members: np.ndarray, links: np.ndarray, params: PartnershipParams):

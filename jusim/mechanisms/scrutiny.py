@@ -1,0 +1,168 @@
+"""Public scrutiny: the risk of a visible failure weighs on whether agencies start partnerships.
+
+Evidence: central departments "retain ultimate accountability for the success or failure of their
+operations"; their failures "play out in the public arena"; "we're not allowed to fail", so a
+department needs "to know it's going to work" before it hands over anything, and "it's safer to
+maintain the status quo ante" than risk resources on projects that could go wrong; scrutiny is
+"greater than ever" for new, joined-up approaches (003_741bbb3ed11f1208.txt "Collaboration and
+control"; evidence-catalogue M43, T7). Accountability "degenerated into an attitude of 'gotcha'
+when things go wrong" and zero tolerance of failure discourages experiment
+(004_405daa82f731071c.txt Ch2 §5, §7).
+
+Two parts, both working on agencies' own partnerships (those ``form_and_leave`` starts; a
+partnership an intervention convenes is the intervention's business):
+
+- **Failure, from the model's own state.** Every month each own partnership that has finished
+  setting up is judged on what it delivers against what it costs its members: it is *failing*
+  when the credit its members put on its outcome times the value it adds (the part of its gain no
+  other partnership on the outcome provides) falls short of ``partnership.cost_weight`` times the
+  share of their discretionary budgets its seats, consultation and lost front-line time cost them
+  this month — the same terms in which they agreed to join it. Nothing decides failure at random:
+  partnerships fail because fewer invitees joined than were counted on, because others on the same
+  outcome overlap with them, or because their relevance drifts. The record (``Record``) keeps,
+  for each partnership, whether it has been judged, whether it has ever failed, how many months
+  it has been failing in a row, and the money spent on it.
+- **The expected reputational cost of joining.** Agencies weigh the chance that a new partnership
+  fails by the record so far (failed among those judged, with a prior of ``prior_failure`` worth
+  ``prior_weight`` partnerships), times the chance a failure becomes public (``visibility``), times
+  the credit an agency loses for a public failure it took part in (``penalty``), less any share of
+  the penalty waived by a negotiated dispensation (``Rules.dispensation``, set by the
+  ``consensus_to_operate`` intervention). ``form_and_leave`` subtracts this cost from the benefit
+  an invitee expects, so fewer proposals find the two partners needed to start.
+
+A failing partnership is noticed and wound up after ``Rules.detection`` months of failing in a
+row (infinite, i.e. never, unless an intervention provides early detection); otherwise it lives on
+for as long as its members keep their seats.
+
+With ``visibility`` 0 (the default) the expected cost is zero and no result moves.
+
+| parameter | unit | default | bounds | meaning |
+|---|---|---|---|---|
+| visibility | chance | 0 | 0–1 | chance a partnership's failure plays out in public |
+| penalty | credit | 0.5 | 0–10 | credit an agency loses per public failure it took part in |
+| prior_failure | chance | 0.3 | 0–1 | chance a new partnership fails, before any are judged |
+| prior_weight | partnerships | 5 | 0–100 | weight of that prior against the record |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from pydantic import Field
+
+from jusim.params import Params
+
+
+class ScrutinyParams(Params):
+    visibility: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="chance a failed partnership's failure plays out in public (press, audit, "
+        "Parliament; 003 'Collaboration and control': failures 'play out in the public arena'). "
+        "0 (default) = failures unseen, no effect; assumption 0.3–0.9 for central government, "
+        "lower for local bodies",
+    )
+    penalty: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="credit an agency loses for a public failure of a partnership it took part "
+        "in, in the units of the credit it puts on its whole discretionary budget ('we're not "
+        "allowed to fail', 003; 'gotcha', 004 Ch2 §5): assumption 0.1–1; 0 switches the "
+        "mechanism off",
+    )
+    prior_failure: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="chance agencies expect a new partnership to fail before any partnership has "
+        "been judged (sources give no rate; assumption 0.1–0.5)",
+    )
+    prior_weight: float = Field(
+        5.0,
+        ge=0,
+        le=100,
+        description="how many judged partnerships the prior is worth against the record of "
+        "failures agencies have seen (assumption 1–20)",
+    )
+
+
+def _grow(a: np.ndarray, n: int) -> np.ndarray:
+    return np.concatenate([a, np.zeros(n - a.size, a.dtype)]) if a.size < n else a
+
+
+@dataclass
+class Record:
+    """The record of agencies' own partnerships, as arrays over partnerships (P)."""
+
+    judged: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # ever delivering
+    failed: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # ever failing
+    failing: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # months in a row
+    detected: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # wound up as failed
+    spent: np.ndarray = field(default_factory=lambda: np.zeros(0))  # £k over its life
+    wasted: np.ndarray = field(default_factory=lambda: np.zeros(0))  # £k while failing
+
+    def grow(self, n: int) -> None:
+        self.judged, self.failed = _grow(self.judged, n), _grow(self.failed, n)
+        self.failing, self.detected = _grow(self.failing, n), _grow(self.detected, n)
+        self.spent, self.wasted = _grow(self.spent, n), _grow(self.wasted, n)
+
+    def failure_chance(self, params: ScrutinyParams) -> float:
+        """Expected chance a new partnership fails: the record, shrunk toward the prior."""
+        judged = float(self.judged.sum())
+        failed = float(self.failed.sum())
+        w = params.prior_weight
+        if judged + w <= 0:
+            return params.prior_failure
+        return (failed + w * params.prior_failure) / (judged + w)
+
+    def lost(self) -> float:
+        """£k spent on own partnerships in the months they were failing (money that bought less
+        than it cost its members)."""
+        return float(self.wasted.sum())
+
+
+def judge(
+    record: Record,
+    pt,
+    credit: np.ndarray,
+    cost_share: np.ndarray,
+    detection: np.ndarray,
+    cost_weight: float,
+) -> None:
+    """This month's judgement of agencies' own partnerships, after they have delivered.
+
+    pt: the run's ``Partnerships`` (this month's ``value`` and ``cost``); credit: (O, A) the
+    credit each agency puts on each outcome; cost_share: (P, A) what each seat cost its member
+    this month as a share of its discretionary budget; detection: (O,) months of failing in a row
+    after which a failing partnership is noticed and wound up (``inf``: never).
+    """
+    record.grow(pt.count)
+    if pt.count == 0:
+        return
+    record.spent += pt.cost
+    own = ~pt.by_intervention
+    delivering = pt.live & own & (pt.age >= pt.setup)
+    seated = pt.members & delivering[:, None]
+    benefit = (credit[pt.outcome] * pt.value[:, None] * seated).sum(axis=1)
+    cost = cost_weight * (cost_share * seated).sum(axis=1)
+    failing = delivering & (benefit < cost)
+    record.judged |= delivering
+    record.failed |= failing
+    record.failing = np.where(failing, record.failing + 1, 0)
+    record.wasted += np.where(failing, pt.cost, 0.0)
+    caught = failing & (record.failing >= detection[pt.outcome])
+    if caught.any():
+        record.detected |= caught
+        pt.wind_up(caught)
+
+
+def expected_cost(record: Record, dispensation: np.ndarray, params: ScrutinyParams) -> np.ndarray:
+    """(O, A) credit an agency expects to lose by joining a new partnership on each outcome:
+    ``visibility * penalty * chance of failure * (1 - dispensation)``."""
+    if params.visibility <= 0 or params.penalty <= 0:
+        return np.zeros(dispensation.shape)
+    risk = params.visibility * params.penalty * record.failure_chance(params)
+    return risk * (1.0 - dispensation)
