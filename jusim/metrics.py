@@ -182,6 +182,9 @@ class Recorder:
             "participation": np.ones((t, n_agencies)),
             "partnerships": np.zeros(t),  # live partnerships
             "partnership_value": np.full(t, np.nan),  # mean value a live one adds (share)
+            # scrutiny (mechanisms/scrutiny.py), running totals since month 0:
+            "partnerships_started": np.zeros(t),  # partnerships agencies formed themselves
+            "failure_loss": np.zeros(t),  # £k spent on them in months they were failing
         }
         for k in NETWORK_MEASURES:
             self.s[k] = np.zeros(t)
@@ -236,6 +239,8 @@ class Recorder:
         self.s["partnerships"][m] = pt.n_live()
         if pt.live.any():
             self.s["partnership_value"][m] = float(pt.value[pt.live].mean())
+        self.s["partnerships_started"][m] = pt.count - int(pt.by_intervention.sum())
+        self.s["failure_loss"][m] = model.scrutiny.lost()
 
     def result(self, model: JoinedUpModel) -> RunResult:
         w = model.world

@@ -40,7 +40,7 @@ def test_it_sets_dispensation_and_detection_for_its_scope_only(default_world, st
 
 
 def test_without_early_detection_only_the_dispensation_is_set(default_world, stepped):
-    iv = {"type": "consensus_to_operate", "early_detection": False}
+    iv = {"type": "consensus_to_operate", "detection": 0}
     m = stepped(default_world.with_interventions([iv]))
     m.step()
     assert (m.rules.dispensation == 0.8).all() and np.isinf(m.rules.detection).all()
@@ -49,7 +49,7 @@ def test_without_early_detection_only_the_dispensation_is_set(default_world, ste
 def test_failing_partnerships_are_wound_up_and_lose_little(default_world, stepped):
     s = default_world.with_overrides(FORMING)
     free = s.with_interventions([{"type": "consensus_to_operate"}])
-    blind = s.with_interventions([{"type": "consensus_to_operate", "early_detection": False}])
+    blind = s.with_interventions([{"type": "consensus_to_operate", "detection": 0}])
     lost, detected = {}, {}
     for name, world in (("free", free), ("blind", blind)):
         m = stepped(world, 4)
@@ -68,7 +68,7 @@ def test_failing_partnerships_are_wound_up_and_lose_little(default_world, steppe
         ({"agencies": ["nobody"]}, "agencies"),
         ({"agencies": []}, "agencies"),
         ({"dispensation": 1.5}, "dispensation"),
-        ({"detection": 0}, "detection"),
+        ({"detection": -1}, "detection"),
         ({"start": 10, "end": 5}, "end"),
     ],
 )

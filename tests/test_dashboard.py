@@ -54,6 +54,24 @@ def test_field_specs_follow_pydantic_fields():
         "optional_int"
     )
     assert {s.name: s.kind for s in field_specs(REGISTRY["secondees"])}["host"] == "agency"
+    kinds = {s.name: s.kind for s in field_specs(REGISTRY["shared_services"])}
+    assert kinds["members_pay_migration"] == "bool"
+
+
+def test_a_true_or_false_field_is_a_checkbox_that_sets_a_valid_value(base):
+    import ipyvuetify as v
+    import solara
+
+    from jusim.dashboard.levers import FieldControl
+
+    cls = REGISTRY["shared_services"]
+    spec = {s.name: s for s in field_specs(cls)}["members_pay_migration"]
+    got: list[Any] = []
+    _, rc = solara.render(FieldControl(cls, spec, False, got.append, base), handle_error=False)
+    rc.find(v.Checkbox).widget.v_model = True
+    assert got == [True]
+    params = {"host": base.agency_names[0], "members": base.agency_names[1:3]}
+    assert cls(**params, members_pay_migration=got[0]).members_pay_migration is True
 
 
 def test_new_intervention_gets_levers_without_dashboard_code(base):

@@ -119,3 +119,14 @@ def test_bad_scrutiny_parameter_is_named(default_world):
 
     with pytest.raises(ScenarioError, match="visibility"):
         default_world.with_overrides({"parameters.scrutiny.visibility": 2.0})
+
+
+def test_a_run_records_starts_and_money_lost_as_running_totals(default_world, stepped):
+    s = default_world.with_overrides(FORMING).with_interventions([{"type": "consensus_to_operate"}])
+    m = stepped(s, 2)
+    r = m.run()
+    pt = m.partnerships
+    started, lost = r["partnerships_started"], r["failure_loss"]
+    assert started[0] == 0 and (np.diff(started) >= 0).all() and (np.diff(lost) >= 0).all()
+    assert started[-1] == (~pt.by_intervention).sum() > 0
+    assert lost[-1] == pytest.approx(m.scrutiny.lost()) and lost[-1] > 0

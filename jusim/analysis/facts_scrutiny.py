@@ -29,7 +29,7 @@ outcomes at the horizon.
 
 Controls: the penalty switched off (``penalty`` 0 in both the high and the low arm): the starts gap
 goes away (the runs are identical: visibility alone costs nothing). Early detection switched off
-(``early_detection`` false): the consensus's losses are no longer below those without it, and
+(``detection`` 0): the consensus's losses are no longer below those without it, and
 they rise above those with detection.
 """
 
@@ -59,7 +59,7 @@ FORMATION = {
 PENALTY = 0.1
 LOW, HIGH = 0.2, 0.8
 CONSENSUS = {"type": "consensus_to_operate"}
-NO_DETECTION = {**CONSENSUS, "early_detection": False}
+NO_DETECTION = {**CONSENSUS, "detection": 0}
 
 
 def scrutiny_world(visibility: float, penalty: float = PENALTY) -> Scenario:
@@ -77,17 +77,18 @@ def scrutiny_world(visibility: float, penalty: float = PENALTY) -> Scenario:
 
 def outcomes_of(scenario: Scenario, seeds) -> np.ndarray:
     """(replications, 3): partnerships started, £m lost on failing ones, mean attainment."""
-    from jusim.model import JoinedUpModel
+    from jusim import run
 
     out = []
     for seed in seeds:
-        m = JoinedUpModel(scenario, seed)
-        try:
-            r = m.run()
-            started = int((~m.partnerships.by_intervention).sum())
-            out.append((started, m.scrutiny.lost() / 1000.0, float(r.attainment[-1].mean())))
-        finally:
-            m.release()
+        r = run(scenario, seed=seed)
+        out.append(
+            (
+                r["partnerships_started"][-1],
+                r["failure_loss"][-1] / 1000.0,
+                float(r.attainment[-1].mean()),
+            )
+        )
     return np.array(out, float)
 
 

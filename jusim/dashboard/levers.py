@@ -182,6 +182,8 @@ def FieldControl(
             continuous_update=False,
             dense=True,
         )
+    elif spec.kind == "bool":
+        solara.Checkbox(label=label, value=bool(value), on_value=on_value)
     elif spec.kind == "outcome":
         solara.Select(
             label,

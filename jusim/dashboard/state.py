@@ -32,7 +32,7 @@ from jusim.metrics import RunResult
 from jusim.scenario import Scenario, ScenarioError, load_scenario
 
 LEVERS_SOURCE = "levers"
-FieldKind = Literal["float", "int", "optional_int", "outcome", "agency", "agencies", "text"]
+FieldKind = Literal["float", "int", "optional_int", "bool", "outcome", "agency", "agencies", "text"]
 
 
 # -- intervention fields -> control descriptions ---------------------------------------------
@@ -71,7 +71,7 @@ def _kind(name: str, annotation: Any, description: str) -> FieldKind:
     if typing.get_origin(base) is list:
         return "agencies"
     if base is bool:
-        return "int"
+        return "bool"
     if base is int:
         return "optional_int" if optional else "int"
     if base is float:

@@ -20,8 +20,8 @@ outcome if left out) and the agencies named (every agency if left out):
   formed partnership on a covered outcome that has been failing (delivering less than it costs its
   members) for ``detection`` months in a row is spotted and wound up (``Rules.detection``), so the
   money a failure wastes stays bounded, and its outcome is free for a better-designed partnership.
-  ``early_detection`` false keeps the dispensation without the detection (the check that detection
-  is what bounds the losses).
+  ``detection`` 0 keeps the dispensation without the detection (the check that detection is what
+  bounds the losses).
 
 It writes no outcome and does not decide which partnerships fail: that follows from what each one
 delivers against what it costs. Partnerships an intervention convenes are never wound up by it.
@@ -64,17 +64,13 @@ class ConsensusToOperate(AgencyIntervention):
         "(004 Ch2 §5 'dispensation from existing rules'; assumption 0.5–1: blame is never "
         "wholly lifted)",
     )
-    early_detection: bool = Field(
-        True,
-        description="failing partnerships are spotted and wound up after 'detection' months "
-        "(004 Ch2 §5, §7: 'spot failure early on'); false: dispensation alone",
-    )
     detection: int = Field(
         3,
-        ge=1,
+        ge=0,
         le=120,
         description="months a partnership may deliver less than it costs before it is spotted "
-        "and wound up (a quarter's monitoring: assumption 1–12)",
+        "and wound up (004 Ch2 §5, §7 'spot failure early on'; a quarter's monitoring: "
+        "assumption 1–12); 0 = no early detection, the dispensation alone",
     )
     start: StartMonth = 0
     end: EndMonth = None
@@ -106,5 +102,5 @@ class ConsensusToOperate(AgencyIntervention):
         agencies = self.index(model, self.agencies)
         cell = np.ix_(outcomes, agencies)
         r.dispensation[cell] = np.maximum(r.dispensation[cell], self.dispensation)
-        if self.early_detection:
+        if self.detection > 0:
             r.detection[outcomes] = np.minimum(r.detection[outcomes], self.detection)

@@ -39,7 +39,7 @@ With ``visibility`` 0 (the default) the expected cost is zero and no result move
 | parameter | unit | default | bounds | meaning |
 |---|---|---|---|---|
 | visibility | chance | 0 | 0–1 | chance a partnership's failure plays out in public |
-| penalty | credit | 0.5 | 0–10 | credit an agency loses per public failure it took part in |
+| penalty | credit | 0.1 | 0–10 | credit an agency loses per public failure it took part in |
 | prior_failure | chance | 0.3 | 0–1 | chance a new partnership fails, before any are judged |
 | prior_weight | partnerships | 5 | 0–100 | weight of that prior against the record |
 """
@@ -65,13 +65,14 @@ class ScrutinyParams(Params):
         "lower for local bodies",
     )
     penalty: float = Field(
-        0.5,
+        0.1,
         ge=0,
         le=10,
         description="credit an agency loses for a public failure of a partnership it took part "
         "in, in the units of the credit it puts on its whole discretionary budget ('we're not "
-        "allowed to fail', 003; 'gotcha', 004 Ch2 §5): assumption 0.1–1; 0 switches the "
-        "mechanism off",
+        "allowed to fail', 003; 'gotcha', 004 Ch2 §5). Invitees' margins over a seat's cost are "
+        "0.01–0.04 credit in the default world, so 0.1 at visibility 0.8 deters about half the "
+        "starts: assumption 0.02–0.5; 0 switches the mechanism off",
     )
     prior_failure: float = Field(
         0.3,
