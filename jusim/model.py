@@ -61,6 +61,7 @@ STREAMS = (
     "partnering",
     "mobility",
     "admin",
+    "platforms",
 )
 
 
@@ -173,6 +174,7 @@ class JoinedUpModel(mesa.Model):
         self.awareness = w.group_awareness.copy()  # (O, G)
         self.client_resolved = np.zeros_like(self.client_need)  # (O, G) last month
         self.operating_cost = w.platform_cost.copy()  # (A,) £k/month on platforms
+        self.platform_params = platforms.realised(self.params.platforms, self.streams["platforms"])
         # steady effort before month 0 is unknown: start the pipeline empty
         self.pipeline = np.zeros((len(w.service_outcome), 2))  # per type of provision
         self.own_att = np.ones(a)
@@ -246,7 +248,7 @@ class JoinedUpModel(mesa.Model):
         formal = pt.formal_pairs() if pt.formal.any() else None
         # platforms: what agencies no longer pay for a shared platform, less migration costs
         paid, own = platforms.operating_costs(
-            w.platform_cost, r.platform, r.recharge, p.platforms, self.own_att
+            w.platform_cost, r.platform, r.recharge, self.platform_params, self.own_att
         )
         self.operating_cost = paid + r.migration
         self.budget = np.maximum(self.budget + own - self.operating_cost, 0.0)
@@ -376,6 +378,8 @@ class JoinedUpModel(mesa.Model):
             w.service_outcome,
             r.service_share,
             w.service_cost,
+            w.service_joined_up,
+            inputs.sum(axis=1),
         )
         self.pipeline, arriving = services.advance(
             self.pipeline, capacity, w.service_lag, w.service_outcome, w.n_outcomes

@@ -124,6 +124,14 @@ class ServiceSpec(Strict):
     relative_cost: float = Field(
         1.0, gt=0, le=1000, description="cost per case as a multiple of the outcome's unit_cost"
     )
+    joined_up: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="how far its output depends on joined-up working (1: integrated multi-agency "
+        "work such as the RSU's, whose cost per case fell 42%; 0: one provider's product such as "
+        "a childcare place, cost-neutral under a partnership, 002 ¶18)",
+    )
 
 
 class ClientGroupSpec(Strict):

@@ -56,6 +56,7 @@ class World:
     group_awareness: np.ndarray = field(default_factory=lambda: np.ones((0, 1)))
     bounce: np.ndarray = field(default_factory=lambda: np.empty(0))
     platform_cost: np.ndarray = field(default_factory=lambda: np.empty(0))  # £k/month (A,)
+    service_joined_up: np.ndarray = field(default_factory=lambda: np.empty(0))  # (S,) 0-1
 
     @property
     def n_agencies(self) -> int:
@@ -108,11 +109,13 @@ def build_world(scenario: Scenario) -> World:
     budget0 = col("budget")
     outs = scenario.outcomes
     svc = [
-        (o, f"{out.name}.{s.name}", s.share, out.unit_cost * s.relative_cost, s.lag)
+        (o, f"{out.name}.{s.name}", s.share, out.unit_cost * s.relative_cost, s.lag, s.joined_up)
         for o, out in enumerate(outs)
         for s in out.services
     ] + [
-        (o, out.name, 1.0, out.unit_cost, out.lag) for o, out in enumerate(outs) if not out.services
+        (o, out.name, 1.0, out.unit_cost, out.lag, 1.0)
+        for o, out in enumerate(outs)
+        if not out.services
     ]
     svc.sort(key=lambda x: x[0])
     groups = [o.client_groups or [ClientGroupSpec(name="everyone", share=1.0)] for o in outs]
@@ -159,6 +162,7 @@ def build_world(scenario: Scenario) -> World:
         group_awareness=grid("awareness", 1.0),
         bounce=col("bounce", outs),
         platform_cost=col("platform_cost") * budget0,
+        service_joined_up=np.array([x[5] for x in svc]),
     )
 
 

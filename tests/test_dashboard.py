@@ -56,6 +56,36 @@ def test_field_specs_follow_pydantic_fields():
     assert {s.name: s.kind for s in field_specs(REGISTRY["secondees"])}["host"] == "agency"
     kinds = {s.name: s.kind for s in field_specs(REGISTRY["shared_services"])}
     assert kinds["members_pay_migration"] == "bool"
+    assert {s.name: s.kind for s in field_specs(REGISTRY["service_mix"])}["service"] == "service"
+
+
+@pytest.mark.parametrize("kind", sorted(REGISTRY))
+def test_switching_an_intervention_on_starts_from_valid_settings(base, kind):
+    from jusim.dashboard.state import default_params
+
+    cls = REGISTRY[kind]
+    assert cls(**default_params(kind, base)).check(base) == []
+
+
+def test_a_service_is_chosen_from_the_scenarios_services(base):
+    import ipyvuetify as v
+    import solara
+
+    from jusim.dashboard.levers import FieldControl
+    from jusim.dashboard.state import default_params
+
+    cls = REGISTRY["service_mix"]
+    params = default_params("service_mix", base)
+    with_services = next(o for o in base.outcomes if o.services)
+    assert (params["outcome"], params["service"]) == (
+        with_services.name,
+        with_services.services[0].name,
+    )
+    assert cls(**params).check(base) == []  # valid as it stands
+    spec = {s.name: s for s in field_specs(cls)}["service"]
+    _, rc = solara.render(FieldControl(cls, spec, params["service"], print, base))
+    items = rc.find(v.Select).widget.items
+    assert [svc.name for o in base.outcomes for svc in o.services] == items
 
 
 def test_a_true_or_false_field_is_a_checkbox_that_sets_a_valid_value(base):
@@ -322,3 +352,17 @@ def test_a_lever_change_keeps_the_silo_arm_only_when_it_is_the_same(base):
     finally:
         for x in (arms, kept, other):
             x.release()
+
+
+def test_an_impossible_lever_is_explained_in_the_levers_words(base):
+    from jusim.dashboard.state import lever_message
+    from jusim.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError) as caught:
+        base.with_interventions(
+            [{"type": "pooled_budget", "outcome": "rough_sleeping", "share": 2}]
+        )
+    text = lever_message(caught.value)
+    description = REGISTRY["pooled_budget"].model_fields["share"].description
+    assert text.startswith(f"Pooled budget, {description}: 2 is not possible (")
+    assert "interventions[" not in text  # not the schema's path

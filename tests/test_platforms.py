@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jusim.mechanisms.platforms import PlatformParams, operating_costs
+from jusim.mechanisms.platforms import PlatformParams, operating_costs, realised
 
 
 def test_everyone_on_their_own_platform_pays_standalone():
@@ -53,3 +53,13 @@ def test_budgets_unchanged_without_shared_services(short_world):
         m.step()
         np.testing.assert_allclose(m.budget, m.world.budget0)
     m.release()
+
+
+def test_each_run_draws_its_fixed_share_within_the_stated_range():
+    params = PlatformParams(fixed_share=0.5, fixed_share_spread=0.1)
+    draws = [realised(params, np.random.default_rng(s)).fixed_share for s in range(200)]
+    assert 0.4 <= min(draws) < 0.45 and 0.55 < max(draws) <= 0.6
+    same = realised(params, np.random.default_rng(7)).fixed_share
+    assert same == realised(params, np.random.default_rng(7)).fixed_share
+    fixed = PlatformParams(fixed_share=0.5, fixed_share_spread=0.0)
+    assert realised(fixed, np.random.default_rng(1)).fixed_share == 0.5

@@ -1,4 +1,5 @@
-"""Validation family: clients, Sure Start, shared services, mobility (facts 3, 11, 18, 19)."""
+"""Validation family: clients, Sure Start, costs per case, shared services, mobility (facts 2, 3, 11,
+18, 19)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Facts 1, 5, 8, 14, 15 (incentives, targets, capacity) from 30 paired replications with 95%
-intervals, each with a control row showing the fact can fail (jusim/analysis/facts_incentives.py).
+"""Facts 1, 5, 8, 14, 15 and interventions I11, I24 (incentives, targets, capacity, feedback) from 30
+paired replications with 95% intervals, each with a control row showing the fact can fail
+(jusim/analysis/facts_incentives.py).
 """
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Validation family: incentives, targets and capacity (catalogue §6 facts 1, 5, 8, 14, 15).
+"""Validation family: incentives, targets and capacity (catalogue §6 facts 1, 5, 8, 14, 15; I11, I24).
 
 Each fact is a paired effect over replications (the same seeds in every arm), with at least one
 control row that measures the same effect with the fact's mechanism switched off (``holds`` on a
@@ -21,10 +21,16 @@ def _effect(*args, **kwargs) -> Effect:
     return _effect(*args, **kwargs)
 
 
-def _runs(scenario: Scenario, seeds):
-    from jusim.analysis.validation import _runs
+_MEMO: dict[tuple, list] = {}  # runs shared between this family's facts, cleared by effects()
 
-    return _runs(scenario, seeds)
+
+def _runs(scenario: Scenario, seeds):
+    from jusim.analysis.validation import _runs, _seed_key
+
+    key = (scenario.model_dump_json(), tuple(_seed_key(s) for s in seeds))
+    if key not in _MEMO:
+        _MEMO[key] = _runs(scenario, seeds)
+    return _MEMO[key]
 
 
 # Weight of a cross-cutting target on every outcome in fact 1's control: the value an agency
@@ -366,44 +372,98 @@ def fact_overload(seeds) -> list[Effect]:
 
 
 ATTRIBUTION_OUTCOME = "rough_sleeping"
+INVESTOR = "housing_department"  # the department that would lead the investment
+# Credit the outcome would carry as a cross-cutting target (x1, the weight of a PSA). The investor
+# is credited ``share`` of it; the rest of the benefit accrues to other departments (health, the
+# police, the local authority) and is credited to nobody (003 "Better together").
+CREDITED = (1.0, 0.5, 0.25)
+YEARS_3 = 36  # months over which investment is measured (runs stop there)
+
+
+def credited(scenario: Scenario, share: float, weight: float = 1.0) -> Scenario:
+    """The investor judged on ``share`` of the outcome's credit (a target on it at that weight)."""
+    return added(
+        scenario,
+        {
+            "type": "shared_targets",
+            "outcome": ATTRIBUTION_OUTCOME,
+            "members": [INVESTOR],
+            "weight": share * weight,
+        },
+    )
 
 
 def fact_attribution(seeds) -> list[Effect]:
-    """Fact 5: when credit for an outcome is diluted among its contributors and not shared,
-    they invest little in it; shared credit (a cross-cutting target) raises their collaborative
-    investment. Control: with no accountability
-    pressure, shared credit earns nothing and the rise goes."""
+    """Fact 5: when benefits accrue to other departments and credit is not shared, collaborative
+    investment falls: the investor's joint investment falls with the share of the benefit
+    credited to it; shared credit (a cross-cutting target for every contributor) raises the
+    contributors' investment. Control: with no accountability pressure, credit earns nothing, and
+    neither the dilution nor the shared target moves investment."""
     from jusim import load_scenario
 
-    silo_s = load_scenario("silo")
+    silo_s = load_scenario("silo").with_overrides({"horizon": YEARS_3})  # months 1-36 measured
     shared = {"type": "shared_targets", "outcome": ATTRIBUTION_OUTCOME}
     nobody = silo_s.with_overrides(
         {f"agencies.{a}.accountability": 0.0 for a in silo_s.agency_names}
     )
+    full, half, quarter = CREDITED
     arms = {
         "silo": silo_s,
         "shared": added(silo_s, shared),
         "nobody": nobody,
         "nobody+shared": added(nobody, shared),
+        "full": credited(silo_s, full),
+        "half": credited(silo_s, half),
+        "quarter": credited(silo_s, quarter),
+        "nobody+full": credited(nobody, full),
+        "nobody+quarter": credited(nobody, quarter),
     }
     runs = {k: _runs(v, seeds) for k, v in arms.items()}
     first = runs["silo"][0]
     o = first.outcomes.index(ATTRIBUTION_OUTCOME)
     w = arms["silo"].outcomes[o].contributors
     cols = [first.agencies.index(n) for n in w]
+    inv = first.agencies.index(INVESTOR)  # it works on this outcome only: its joint share is it
 
-    def invest(r):  # contributors' share of discretionary budget on joint work, months 1-36
-        return r["joint_share"][1:37, cols].mean()
+    def invest(r, who=cols):  # share of discretionary budget on joint work, months 1-36
+        return r["joint_share"][1:37, who].mean()
 
-    def diff(arm, base):
-        return [invest(x) - invest(y) for x, y in zip(runs[arm], runs[base], strict=True)]
+    def diff(arm, base, who=cols):
+        return [invest(x, who) - invest(y, who) for x, y in zip(runs[arm], runs[base], strict=True)]
 
     return [
+        _effect(
+            "5",
+            f"{INVESTOR} credited {half:g} of the outcome minus {full:g}: its joint share",
+            diff("half", "full", inv),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "5",
+            f"{INVESTOR} credited {quarter:g} of the outcome minus {half:g}: its joint share",
+            diff("quarter", "half", inv),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "5",
+            f"shared credit (every contributor) minus {INVESTOR} credited {quarter:g}: "
+            "contributors' joint share",
+            diff("shared", "quarter"),
+            lambda lo, hi: lo > 0,
+        ),
         _effect(
             "5",
             "shared target minus silo: contributors' joint share",
             diff("shared", "silo"),
             lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "5",
+            f"control, no accountability pressure: credited {quarter:g} minus {full:g}, "
+            f"{INVESTOR}'s joint share",
+            diff("nobody+quarter", "nobody+full", inv),
+            lambda lo, hi: not hi < 0,
+            control=True,
         ),
         _effect(
             "5",
@@ -415,15 +475,110 @@ def fact_attribution(seeds) -> list[Effect]:
     ]
 
 
+def reward_grant(seeds) -> list[Effect]:
+    """I11: Kent's Performance Reward Grant (£26m and spending freedom if the county's agencies
+    together met shared targets) raised the commitment of all of them (002 ¶24). Silo world, a
+    `reward_grant` on rough sleeping (defaults: £26m, review at month 36) minus none: the
+    contributors' joint share before the review. Control: with no accountability pressure the
+    promised grant earns no credit, and commitment does not rise."""
+    from jusim import load_scenario
+
+    silo_s = load_scenario("silo").with_overrides({"horizon": YEARS_3})
+    nobody = silo_s.with_overrides(
+        {f"agencies.{a}.accountability": 0.0 for a in silo_s.agency_names}
+    )
+    grant = {"type": "reward_grant", "outcome": ATTRIBUTION_OUTCOME}
+    first_s = silo_s.outcomes[silo_s.outcome_names.index(ATTRIBUTION_OUTCOME)]
+    cols = [silo_s.agency_names.index(n) for n in first_s.contributors]
+
+    def diff(base: Scenario) -> list[float]:
+        a, b = _runs(base, seeds), _runs(added(base, grant), seeds)
+        return [
+            float(y["joint_share"][1:, cols].mean() - x["joint_share"][1:, cols].mean())
+            for x, y in zip(a, b, strict=True)
+        ]
+
+    return [
+        _effect(
+            "I11",
+            f"reward grant minus none: contributors' joint share, months 1-{YEARS_3}",
+            diff(silo_s),
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "I11",
+            "control, no accountability pressure: reward grant minus none, joint share",
+            diff(nobody),
+            lambda lo, hi: not lo > 0,
+            control=True,
+        ),
+    ]
+
+
+FEEDBACK_MONTHS = 24  # the first two years, while partners are still learning what works
+
+
+def performance_feedback(seeds) -> list[Effect]:
+    """I24: regular measured feedback speeds course correction and learning (002 ¶15, ¶23,
+    Annex; 004 Ch2 §2). Partners' experience follows the progress they see faster, so joint work
+    is cut sooner where it is failing (the shared-targets world: rough sleeping far off its
+    pace) and raised sooner where it succeeds (the rough-sleepers-unit package). Control: with
+    no learning from progress (`decision.learning_rate = 0`) feedback changes nothing."""
+    from jusim import load_scenario
+
+    short = {"horizon": FEEDBACK_MONTHS}
+    failing = load_scenario("shared_targets").with_overrides(short)
+    succeeding = load_scenario("rough_sleepers_unit").with_overrides(short)
+    still = failing.with_overrides({"parameters.decision.learning_rate": 0.0})
+    feedback = {"type": "performance_feedback", "outcome": ATTRIBUTION_OUTCOME}
+    o = failing.outcome_names.index(ATTRIBUTION_OUTCOME)
+    cols = [failing.agency_names.index(n) for n in failing.outcomes[o].contributors]
+
+    def diff(base: Scenario) -> list[float]:
+        a, b = _runs(base, seeds), _runs(added(base, feedback), seeds)
+        return [
+            float(y["joint_share"][1:, cols].mean() - x["joint_share"][1:, cols].mean())
+            for x, y in zip(a, b, strict=True)
+        ]
+
+    months = f"months 1-{FEEDBACK_MONTHS}"
+    return [
+        _effect(
+            "I24",
+            f"failing joint work (shared targets): feedback minus none, joint share, {months}",
+            diff(failing),
+            lambda lo, hi: hi < 0,
+        ),
+        _effect(
+            "I24",
+            f"succeeding joint work (unit package): feedback minus none, joint share, {months}",
+            diff(succeeding),
+            lambda lo, hi: lo > 0,
+        ),
+        _effect(
+            "I24",
+            "control, no learning from progress: failing joint work, feedback minus none",
+            diff(still),
+            lambda lo, hi: not hi < 0,
+            control=True,
+        ),
+    ]
+
+
 def effects(seeds) -> list[Effect]:
     """Every fact of this family, with its controls."""
-    return (
-        fact_silo(seeds)
-        + fact_trust_shock(seeds)
-        + fact_cost_shifting(seeds)
-        + fact_overload(seeds)
-        + fact_attribution(seeds)
-    )
+    try:
+        return (
+            fact_silo(seeds)
+            + fact_trust_shock(seeds)
+            + fact_cost_shifting(seeds)
+            + fact_overload(seeds)
+            + fact_attribution(seeds)
+            + reward_grant(seeds)
+            + performance_feedback(seeds)
+        )
+    finally:
+        _MEMO.clear()
 
 
 PATTERNS: dict[str, str] = {
@@ -436,9 +591,15 @@ PATTERNS: dict[str, str] = {
     "15": "a narrow single-agency target raises the agency's measured attainment and shifts "
     "cases and costs onto other agencies; joint targets and pooled budgets reduce it "
     "(002_5677c7bae92002df.txt ¶16)",
-    "5": "when credit for an outcome is diluted and not shared, its contributors invest little "
-    "in it; a shared target raises their investment "
+    "5": "when benefits accrue to other departments and credit is not shared, collaborative "
+    "investment falls: an investor's joint investment falls with the share of the benefit "
+    "credited to it; shared targets or shared credit raise it "
     "(003_741bbb3ed11f1208.txt 'Better together'; 002_5677c7bae92002df.txt ¶10)",
+    "I11": "a performance reward grant for meeting shared targets (Kent: £26m plus spending "
+    "freedom) raises the commitment of all the agencies (002_5677c7bae92002df.txt ¶24)",
+    "I24": "regular measured feedback speeds course correction and learning: joint work that is "
+    "failing is cut sooner, joint work that succeeds is raised sooner "
+    "(002_5677c7bae92002df.txt ¶15, ¶23, Annex; 004_405daa82f731071c.txt Ch2 §2)",
     "8": "as partnerships multiply, a small partner's participation and core-service output "
     "fall because demand exceeds its administrative capacity; capacity building and "
     "streamlined reporting soften it (001_04a1019f119c8ec4.txt ¶106–107, ¶141; "

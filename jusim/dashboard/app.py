@@ -49,6 +49,7 @@ from jusim.dashboard.state import (
     explanations,
     extra_interventions,
     headline,
+    lever_message,
     lever_set_name,
     levers_for,
     load_base,
@@ -169,7 +170,7 @@ def set_levers(session: Session, lv: Levers) -> None:
     try:
         session.rebuild(lv)
     except ScenarioError as e:
-        message.value = str(e)
+        message.value = lever_message(e)
         return
     message.value = ""
     changed(session)

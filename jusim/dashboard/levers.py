@@ -174,7 +174,8 @@ def FieldControl(
         )
     elif spec.kind in ("int", "optional_int"):
         solara.InputInt(
-            label + (" (blank = never)" if spec.kind == "optional_int" else ""),
+            label
+            + (" (blank = never)" if spec.kind == "optional_int" and "never" not in label else ""),
             value=value,
             on_value=on_value,
             optional=spec.kind == "optional_int",
@@ -184,6 +185,14 @@ def FieldControl(
         )
     elif spec.kind == "bool":
         solara.Checkbox(label=label, value=bool(value), on_value=on_value)
+    elif spec.kind == "service" and (names := service_names(scenario)):
+        solara.Select(
+            label,
+            values=names,
+            value=value if value in names else None,
+            on_value=on_value,
+            dense=True,
+        )
     elif spec.kind == "outcome":
         solara.Select(
             label,
@@ -197,13 +206,8 @@ def FieldControl(
             label, values=scenario.agency_names, value=value, on_value=on_value, dense=True
         )
     elif spec.kind == "agencies":
-        hosted = any(s.kind == "agency" for s in field_specs(cls))
         solara.SelectMultiple(
-            (
-                "Home agencies the staff come from (empty = every contributor)"
-                if hosted and spec.name == "members"
-                else plain(spec.description)
-            ),
+            label,
             values=list(value or []),
             all_values=scenario.agency_names,
             on_value=lambda v: on_value(list(v) or None),
@@ -211,6 +215,11 @@ def FieldControl(
         )
     else:
         solara.InputText(label, value=value or "", on_value=on_value, dense=True)
+
+
+def service_names(scenario: Scenario) -> list[str]:
+    """Every type of provision of the scenario's outcomes, in file order."""
+    return [svc.name for outcome in scenario.outcomes for svc in outcome.services]
 
 
 class LeverActions(Protocol):

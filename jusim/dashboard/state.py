@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import re
 import typing
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
@@ -76,6 +77,8 @@ def _kind(name: str, annotation: Any, description: str) -> FieldKind:
         return "optional_int" if optional else "int"
     if base is float:
         return "float"
+    if name == "service":  # a type of provision of an outcome ([[outcomes.services]])
+        return "service"
     if name == "outcome" or "outcome" in description.split()[:3]:
         return "outcome"
     if "agency" in description.lower() and "name" not in description.lower():
@@ -107,14 +110,24 @@ def field_specs(cls: type) -> list[FieldSpec]:
 def default_params(kind: str, scenario: Scenario) -> dict[str, Any]:
     """Parameters of intervention ``kind`` with its defaults, required names filled sensibly."""
     params: dict[str, Any] = {}
+    specs = field_specs(REGISTRY[kind])
     outcome = scenario.outcomes[0]
-    for spec in field_specs(REGISTRY[kind]):
+    if any(spec.kind == "service" for spec in specs):  # an outcome that has services
+        outcome = next((o for o in scenario.outcomes if o.services), outcome)
+    for spec in specs:
         if not spec.required:
             params[spec.name] = spec.default
         elif spec.kind == "outcome":
             params[spec.name] = outcome.name
         elif spec.kind == "agency":  # the contributor with the largest role in the outcome
             params[spec.name] = max(outcome.contributors, key=outcome.contributors.get)
+        elif spec.kind == "agencies":  # a required list: every other agency of the outcome
+            taken = {v for v in params.values() if isinstance(v, str)}
+            meta = REGISTRY[kind].model_fields[spec.name].metadata
+            most = next((m.max_length for m in meta if hasattr(m, "max_length")), None)
+            params[spec.name] = [a for a in outcome.contributors if a not in taken][:most]
+        elif spec.kind == "service":  # the outcome's first type of provision
+            params[spec.name] = outcome.services[0].name if outcome.services else ""
         elif spec.kind in ("float", "int"):
             params[spec.name] = spec.low if spec.low is not None else 0
         else:
@@ -359,6 +372,24 @@ def outcome_numbers(result: RunResult) -> list[dict[str, float]]:
             }
         )
     return out
+
+
+_IV_FIELD = re.compile(r"^interventions\[\d+\]\((?P<kind>\w+)\)\.(?P<field>\w+)")
+
+
+def lever_message(error: ScenarioError) -> str:
+    """An impossible lever setting in the words of the levers: the intervention, the control's
+    label, the value and what is allowed (one line per problem)."""
+    lines = []
+    for _file, fld, value, allowed in error.problems:
+        m = _IV_FIELD.match(fld)
+        if m and m["kind"] in REGISTRY and m["field"] in REGISTRY[m["kind"]].model_fields:
+            info = REGISTRY[m["kind"]].model_fields[m["field"]]
+            what = f"{m['kind'].replace('_', ' ').capitalize()}, {info.description or m['field']}"
+        else:
+            what = fld.replace("context.", "").replace("_", " ")
+        lines.append(f"{what}: {value!r} is not possible ({allowed})")
+    return "\n".join(lines)
 
 
 def lever_set_name(levers: Levers) -> str:

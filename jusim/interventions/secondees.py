@@ -60,6 +60,9 @@ class Secondees(OutcomePartnership):
         "relationships outlast the posting; while there they work only on the shared outcome."
     )
 
+    members: list[str] | None = Field(
+        None, description="home agencies the staff come from (default: every contributor)"
+    )
     host: str = Field(description="agency the secondees are posted to")
     count: int = Field(6, ge=0, le=100_000, description="number of secondees")
     term: int = Field(24, ge=1, le=1200, description="months each posting lasts")

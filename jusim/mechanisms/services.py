@@ -10,10 +10,18 @@ premises (002 Annex, "set realistic timescales").
 Mechanics: an outcome lists its services (``[[outcomes.services]]`` in a scenario: ``share`` of the
 outcome's effective input, ``lag`` in months and ``relative_cost`` per case against the outcome's
 ``unit_cost``). With no list, the outcome is one service with the outcome's own ``lag`` and cost.
+A service's ``joined_up`` (0–1, default 1) says how far its output depends on joined-up working.
+Integrated multi-agency work (the RSU's health, housing and social support) needs every role and
+good coordination, so its output is the coordinated CES aggregate ``κ_o · Y_o``; one provider's
+product (a childcare place) just turns money into cases, whoever pays, so its output is the plain
+sum of the inputs ``X_o``. The evidence for the split is the contrast in 002 ¶18: joining up cut the
+cost per rough sleeper helped by 42% "because of more integrated services including health and
+social support", while the EYDCPs' cost per childcare place (£650) was about that of the previous
+arrangements (£640), the difference put down to the children placed, not to the partnership.
 Each service has its own two-stage delay; what reaches the need stock is the sum over the
 outcome's services:
 
-    c_s   = κ_o · Y_o · share_s / (unit_cost_o · relative_cost_s)      cases/month
+    c_s   = [j_s · κ_o · Y_o + (1 − j_s) · X_o] · share_s / (unit_cost_o · relative_cost_s)
     L_s   two-stage delay with mean lag_s        (production.advance_lag)
     arrivals_o = Σ_{s in o} L2_s
 """
@@ -31,9 +39,15 @@ def capacity(
     service_outcome: np.ndarray,
     share: np.ndarray,
     unit_cost: np.ndarray,
+    joined_up: np.ndarray | float = 1.0,
+    total: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Cases per month each service (S,) can resolve, from the outcomes' (O,) effective input."""
-    return (kappa * effective)[service_outcome] * share / unit_cost
+    """Cases per month each service (S,) can resolve, from the outcomes' (O,) effective input
+    (coordinated, ``kappa * effective``) and plain total input ``total`` (for the part of a
+    service that does not depend on joined-up working, ``1 - joined_up``)."""
+    coordinated = (kappa * effective)[service_outcome]
+    plain = coordinated if total is None else total[service_outcome]
+    return (joined_up * coordinated + (1.0 - joined_up) * plain) * share / unit_cost
 
 
 def advance(
