@@ -256,7 +256,7 @@ td.num, .res td:nth-child(n+3) {{ text-align: right; white-space: nowrap; }}
 .small {{ font-size: 7.5pt; color: #333; }}
 .ev {{ font-size: 7.5pt; columns: 2; column-gap: 6mm; padding-left: 4mm; }}
 .ev li {{ break-inside: avoid; }}
-@media print {{ body {{ zoom: 0.87; }} }}
+@media print {{ body {{ zoom: 0.85; }} }}
 </style></head><body>
 <h1>{esc(question)}</h1>
 <p class=small>jusim {esc(jusim.__version__)} · {n} paired replications per scenario (seed

@@ -27,6 +27,10 @@ and adds is computed by array functions in ``mechanisms/partnering.py``:
 - ``live`` (P,) not wound up; ``mandated`` (P,) convened by an intervention (which keeps it live
   while the intervention is active and winds it up when it ends); ``charter`` (P, A) the members
   the convening intervention named (others, such as grantees, may join it month by month).
+- ``delivery`` (P,) the share of joint production it achieves (1; a ``strategic_forum`` sets agendas
+  and delivers little); ``selected`` (P,) formed under ``selective_collaboration``, which screens
+  partners, starts small and grows once it delivers (``mechanisms/selection.py``; the month's rule
+  is ``selection``, None when off).
 
 Agencies propose, join and leave partnerships of their own (``form_and_leave``; switched on by
 ``parameters.partnership.proposal_rate``), and a ``review`` winds up or relaunches them.
@@ -40,7 +44,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from jusim.mechanisms import formality, partnering
+from jusim.mechanisms import formality, partnering, selection
 
 
 def _grow(a: np.ndarray, value) -> np.ndarray:
@@ -73,6 +77,10 @@ class Partnerships:
     by_intervention: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     mandated: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     links_now: np.ndarray = field(default=None)  # type: ignore[assignment]  # (P, A) this month
+    # formed under ``selective_collaboration`` (grows only once it delivers; mechanisms/selection)
+    selected: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    # share of the joint production a delivery partnership achieves (a strategic forum's is small)
+    delivery: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
 
     def __post_init__(self) -> None:
         if self.members is None:
@@ -82,6 +90,7 @@ class Partnerships:
         if self.buy_in is None:
             self.buy_in = np.zeros(self.members.shape)
         self._latest: dict[int, int] = {}  # outcome -> partnership convened last this month
+        self.selection: selection.Selection | None = None  # set by selective_collaboration
 
     @property
     def count(self) -> int:
@@ -125,6 +134,8 @@ class Partnerships:
         self.live = _grow(self.live, True)
         self.by_intervention = _grow(self.by_intervention, by_intervention)
         self.mandated = _grow(self.mandated, by_intervention)
+        self.selected = _grow(self.selected, self.selection is not None and not by_intervention)
+        self.delivery = _grow(self.delivery, 1.0)
         return self.count - 1
 
     def convene(self, outcome: int, members: np.ndarray, month: int, setup: int) -> int:
@@ -164,6 +175,8 @@ class Partnerships:
         self.engaging[rows] = False  # and by ``early_engagement``
         self.lead[self.by_intervention] = -1
         self.clout[self.by_intervention] = 0.0
+        self.delivery[rows] = 1.0  # set afresh by ``strategic_forum``
+        self.selection = None  # and by ``selective_collaboration``
 
     def wind_up(self, rows) -> None:
         self.live[rows] = False
@@ -259,7 +272,7 @@ class Partnerships:
             ),
             self.live & (self.age >= self.setup),
             params,
-            self.relevance,
+            self.relevance * self.delivery,
         )
         self.value = partnering.marginal_value(self.gain, self.outcome, roles.shape[0])
         return partnering.outcome_gain(self.gain, self.outcome, roles.shape[0])
@@ -300,6 +313,18 @@ class Partnerships:
             )
             self.members[own] &= stay[own]
             self.wind_up(own & (self.members.sum(axis=1) < 2))
+            if self.selection is not None and self.selected.any():
+                selection.grow(
+                    self,
+                    self.selected & own,
+                    credit,
+                    budget,
+                    price,
+                    understanding,
+                    world.involved,
+                    self.selection,
+                    params,
+                )
         u = rng.random(a)  # one draw per agency every month: the same draws in every arm
         if params.proposal_rate <= 0:
             return
@@ -311,6 +336,8 @@ class Partnerships:
                 continue
             o = int(np.searchsorted(np.cumsum(weights) / weights.sum(), pick[p]))
             invited = world.involved[o]
+            if self.selection is not None:  # screen partners and start small
+                invited = selection.invitees(invited, p, understanding, self.selection)
             n = invited.sum()
             row = invited[None, :]
             links = partnering.consultation_links(row, np.array([-1]), np.zeros(1))
@@ -324,6 +351,8 @@ class Partnerships:
                 np.array([True]),
                 params,
             )[0] * (1.0 - gain_now[o])
+            if self.selection is not None and new < self.selection.min_gain:
+                continue  # screened out: unlikely to deliver
             share = partnering.admin_demand(row, links, params)[0] * price / budget
             at_risk = 0.0 if risk is None else risk[o]
             join = invited & partnering.worth_a_seat(credit[o], new, share, False, params, at_risk)

@@ -66,6 +66,8 @@ MINIMAL = {
     "joint_training": {"outcome": RS},
     "handover": {},
     "good_practice": {"outcome": RS},
+    "selective_collaboration": {},
+    "strategic_forum": {"outcome": RS},
     "consensus_to_operate": {},
 }
 

@@ -238,6 +238,11 @@ from jusim.analysis import facts_clients  # noqa: E402  (family module; imports 
 FAMILIES.append(facts_clients.effects)
 PATTERNS.update(facts_clients.PATTERNS)
 
+from jusim.analysis import facts_forums  # noqa: E402  (family module; imports this one lazily)
+
+FAMILIES.append(facts_forums.effects)
+PATTERNS.update(facts_forums.PATTERNS)
+
 from jusim.analysis import facts_scrutiny  # noqa: E402  (family module; imports this one lazily)
 
 FAMILIES.append(facts_scrutiny.effects)
