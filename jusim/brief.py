@@ -226,11 +226,20 @@ def write_brief(
         (k.replace("_", " "), REGISTRY[k].summary, cited_reports(REGISTRY[k].evidence))
         for k in used
     ]
-    evidence += [(name, "", titles) for name, _, titles in mechanism_evidence()]
     ev_items = "".join(
         f"<li><b>{esc(name)}</b>{f' ({esc(summary.rstrip(chr(46)))})' if summary else ''}: "
         f"{'; '.join(esc(t) for t in titles) or 'assumption (no source cited)'}</li>"
         for name, summary, titles in evidence
+    )
+    # the mechanisms, one line per report (however many mechanisms there are)
+    by_report: dict[str, list[str]] = {}
+    for name, _, titles in mechanism_evidence():
+        reports = {t[: t.index(")") + 1] if ")" in t else t for t in titles}  # no paragraphs
+        for report in sorted(reports) or ["no source cited (stated assumptions)"]:
+            by_report.setdefault(report, []).append(name.replace("_", " "))
+    ev_items += "".join(
+        f"<li><b>Mechanisms resting on {esc(title)}</b>: {esc(', '.join(names))}</li>"
+        for title, names in by_report.items()
     )
     sources = "; ".join(esc(full) for _, full in REPORTS.values())
     horizon = len(next(iter(comparison.runs.values()))[0].months) - 1
