@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 import time
 from pathlib import Path
 from typing import Annotated
@@ -115,8 +116,7 @@ def _execute(
     console.print(t)
     for msg in report.errors[:5]:
         err_console.print(f"[red]run error:[/] {escape(msg)}", highlight=False)
-    for note in report.notes:
-        err_console.print(f"store: {escape(note)}", highlight=False)
+    _say_notes(report.notes)
     if report.write_error:
         err_console.print(
             f"[red]stopped:[/] {escape(report.write_error)}. {report.already + report.done} of "
@@ -270,8 +270,16 @@ def _say_notes(notes: list[str]) -> int:
 
     from jusim.cli import err_console
 
-    for note in notes:
-        err_console.print(f"store: {escape(note)}", highlight=False)
+    width = min(err_console.width, 100)
+    for note in notes:  # wrapped between words; a long path stays whole
+        text = textwrap.fill(
+            f"store: {note}",
+            width,
+            subsequent_indent="  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        err_console.print(escape(text), highlight=False)
     return len(notes)
 
 
