@@ -148,6 +148,17 @@ class ClientGroupSpec(Strict):
     )
 
 
+def _named_shares(items: list, what: str) -> list:
+    """Items with a ``name`` and a ``share``: shares sum to 1 (if any), names are unique."""
+    total = sum(x.share for x in items)
+    if items and abs(total - 1.0) > 1e-6:
+        raise ValueError(f"{what} shares must sum to 1, got {total:g}")
+    names = [x.name for x in items]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{what} names must be unique, got {names}")
+    return items
+
+
 class OutcomeSpec(Strict):
     """A cross-cutting outcome: a stock of need that several agencies must work on together."""
 
@@ -186,24 +197,12 @@ class OutcomeSpec(Strict):
     @field_validator("client_groups")
     @classmethod
     def _group_shares(cls, v: list[ClientGroupSpec]) -> list[ClientGroupSpec]:
-        total = sum(g.share for g in v)
-        if v and abs(total - 1.0) > 1e-6:
-            raise ValueError(f"client group shares must sum to 1, got {total:g}")
-        names = [g.name for g in v]
-        if len(set(names)) != len(names):
-            raise ValueError(f"client group names must be unique, got {names}")
-        return v
+        return _named_shares(v, "client group")
 
     @field_validator("services")
     @classmethod
     def _shares(cls, v: list[ServiceSpec]) -> list[ServiceSpec]:
-        total = sum(s.share for s in v)
-        if v and abs(total - 1.0) > 1e-6:
-            raise ValueError(f"service shares must sum to 1, got {total:g}")
-        names = [s.name for s in v]
-        if len(set(names)) != len(names):
-            raise ValueError(f"service names must be unique, got {names}")
-        return v
+        return _named_shares(v, "service")
 
     @field_validator("contributors")
     @classmethod
