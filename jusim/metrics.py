@@ -22,7 +22,7 @@ from jusim.network import MEASURES as NETWORK_MEASURES
 from jusim.network import measures, possible_pairs
 
 if TYPE_CHECKING:
-    from jusim.model import JoinedUpModel
+    from jusim.month.state import State
 
 
 # value columns of the tidy tables (besides scenario, seed, month and the row's name)
@@ -190,7 +190,7 @@ class Recorder:
             self.s[k] = np.zeros(t)
         self._possible: float | None = None  # cross-agency pairs of staff (headcounts are fixed)
 
-    def _relations(self, model: JoinedUpModel, m: int) -> None:
+    def _relations(self, model: State, m: int) -> None:
         if self._pairs is None:
             inv = model.world.involved.astype(float)
             self._pairs = (inv.T @ inv) > 0
@@ -217,10 +217,10 @@ class Recorder:
         self.s["budget"][m] = model.budget
         self.s["defence"][m] = model.defence
 
-    def record_initial(self, model: JoinedUpModel) -> None:
+    def record_initial(self, model: State) -> None:
         self._relations(model, 0)
 
-    def record(self, model: JoinedUpModel, **values: Any) -> None:
+    def record(self, model: State, **values: Any) -> None:
         m = model.month
         self._relations(model, m)
         for key in (
@@ -242,7 +242,7 @@ class Recorder:
         self.s["partnerships_started"][m] = pt.count - int(pt.by_intervention.sum())
         self.s["failure_loss"][m] = model.scrutiny.lost()
 
-    def result(self, model: JoinedUpModel) -> RunResult:
+    def result(self, model: State) -> RunResult:
         w = model.world
         t = model.month + 1
         return RunResult(
