@@ -253,7 +253,7 @@ def instrumented(timer: PhaseTimer) -> Iterator[None]:
     import jusim.metrics
     import jusim.model
     import jusim.month
-    import jusim.month.state
+    import jusim.month.initial
     import jusim.partnership
     import jusim.staff
     from jusim import mechanisms
@@ -280,8 +280,8 @@ def instrumented(timer: PhaseTimer) -> Iterator[None]:
     for module in jusim.month.PHASES:  # what is left inside a phase is its own arithmetic
         patch(module, "run", f"phase {module.__name__.rsplit('.', 1)[1]}: own arithmetic")
     patch(jusim.staff.StaffRoster, "_merge", "ties: merge new ties (StaffRoster._merge)")
-    patch(jusim.month.state, "build_world", "set-up: build_world")
-    patch(jusim.month.state, "initial_roster", "set-up: initial_roster")
+    patch(jusim.month.initial, "build_world", "set-up: build_world")
+    patch(jusim.month.initial, "initial_roster", "set-up: initial_roster")
     patch(jusim.model.JoinedUpModel, "__init__", "set-up: JoinedUpModel.__init__ (rest)")
     patch(jusim.model.JoinedUpModel, "release", "release")
     patch(jusim.metrics.Recorder, "record", "record (Recorder.record)")

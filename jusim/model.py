@@ -33,7 +33,8 @@ from jusim.month import (
     resources,
     rules,
 )
-from jusim.month.state import Flows, Rules, initial
+from jusim.month.initial import initial_state
+from jusim.month.state import Flows, Rules
 from jusim.scenario import Scenario
 
 __all__ = ["JoinedUpModel", "Rules", "child_streams", "seed_sequence"]
@@ -77,7 +78,7 @@ class JoinedUpModel(mesa.Model):
     def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence = 0) -> None:
         streams = child_streams(seed)
         super().__init__(rng=streams["model"])
-        self.state = s = initial(scenario, seed, streams)
+        self.state = s = initial_state(scenario, seed, streams)
         for k in range(s.world.n_agencies):
             Agency(self, k)
         s.interventions = list(scenario.interventions)
