@@ -4,8 +4,10 @@ phases (main at commit 0e0a2f4, ``jusim/model.py``), kept to dock the new engine
 This is today's numpy formulation with its 306-line ``step`` written inline. It is not used by
 jusim. ``tests/test_engine_docking.py`` runs it and the engine side by side on shipped scenarios
 and several seeds and requires identical result tables; ``benchmarks/engine.py`` times the two
-alternately. It imports jusim's mechanism modules: when a change to the engine alters a mechanism
-function that this reference calls, the old version is copied here so the reference stays fixed.
+alternately. It imports jusim's mechanism modules; where the engine changed a function that this reference
+calls (fast paths, precomputed indices), the version of commit 0e0a2f4 is copied below and used
+instead, so that timing the two (``engine_vs_reference.py``) compares today's engine with the old
+one, not with itself.
 
 Do not edit it to follow model changes: a deliberate change of behaviour is docked by updating
 this file in the same commit, with the reason in the commit message.
@@ -14,40 +16,262 @@ this file in the same commit, with the reason in the commit message.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
 import mesa
 import numpy as np
 
+import jusim.mechanisms
 from jusim.mechanisms import (
     accountability,
     churn,
     clients,
     contact,
     decision,
-    defensive,
     divisions,
     formality,
     funding,
-    mainstreaming,
     mobility,
     overhead,
     own_targets,
-    platforms,
-    practice,
     production,
     scrutiny,
     services,
-    spillover,
     ties,
     trust,
     understanding,
 )
-from jusim.mechanisms import capacity as workload
 from jusim.metrics import Recorder, RunResult
 from jusim.model import child_streams
+from jusim.network import MEASURES as NETWORK_MEASURES
+from jusim.network import measures, possible_pairs
 from jusim.partnership import Partnerships
 from jusim.scenario import Scenario
 from jusim.world import build_world, initial_roster
+
+
+# ---- functions the engine has changed since, as they were (commit 0e0a2f4) ---------------------
+def _platforms_operating_costs(
+    standalone: np.ndarray,
+    platform: np.ndarray,
+    recharge: np.ndarray,
+    params: platforms.PlatformParams,
+    activity: np.ndarray | float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """What each agency (A,) pays this month for platforms, £k, and what it would pay on its own
+    platform; ``platform[a]`` is the agency whose platform ``a`` uses (itself by default),
+    ``recharge[a]`` the share of its saved fixed cost a user pays its host, ``activity[a]`` its
+    volume of transactions relative to normal (its own business output last month)."""
+    fixed = params.fixed_share * standalone
+    volume = (standalone - fixed) * activity
+    standalone = fixed + volume
+    moved = platform != np.arange(standalone.size)
+    paid = standalone.copy()
+    user_pays = np.where(moved, (1 + params.integration) * volume + recharge * fixed, 0.0)
+    paid[moved] = user_pays[moved]
+    hosts = np.unique(platform[moved])
+    for h in hosts:  # a loop over platforms (a handful), not over staff
+        users = moved & (platform == h)
+        cost = fixed[h] + volume[h] + (1 + params.integration) * volume[users].sum()
+        if users.any():
+            cost += params.integration * volume[h]
+        paid[h] = cost - user_pays[users].sum()
+    return paid, standalone
+
+
+def _capacity_consultations(
+    membership: np.ndarray,
+    report_factor: np.ndarray,
+    params: workload.CapacityParams,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """(A,) admin-months a month of consultations and requests that arrive at random, in
+    proportion to the seats each agency holds (one Poisson draw per agency a month)."""
+    asked = rng.poisson(params.consultations * membership.sum(axis=0) * report_factor)
+    return params.consultation * asked
+
+
+def _mainstreaming_adopt(
+    mainstreamed: np.ndarray,
+    practice: np.ndarray,
+    succession: np.ndarray,
+    contact: np.ndarray,
+    postings: np.ndarray,
+    hazard: np.ndarray,
+    params: mainstreaming.MainstreamingParams,
+) -> np.ndarray:
+    """Next month's adopted share (O, A), in [0, 1].
+
+    practice: (O, A) exposure weight, > 0 for agencies practising the unit's ways this month.
+    succession: (O, A) extra monthly adoption from a succession plan.
+    contact: (A, A) contact this month. postings: (A, A) staff of row agency posted to column.
+    hazard: (A,) monthly leaving hazard.
+    """
+    practising = (practice > 0).astype(np.float64)
+    c = practising @ contact  # [o, a]: contact of a with practising agencies (zero diagonal)
+    n = practising @ postings.T  # [o, a]: a's staff posted to practising agencies
+    exposure = params.adoption * c / (c + params.contact_ref) + params.secondment * n / (
+        n + params.secondee_ref
+    )
+    plan = np.where(practising.any(axis=1, keepdims=True), succession, 0.0)
+    rate = np.clip(practice * exposure + plan, 0.0, 1.0)
+    nxt = mainstreamed + rate * (1.0 - mainstreamed)
+    nxt -= params.forgetting * hazard[None, :] * nxt
+    return np.clip(nxt, 0.0, 1.0)
+
+
+def _practice_spread(
+    experience: np.ndarray, uptake: np.ndarray, involved: np.ndarray
+) -> np.ndarray:
+    """Experience (O, A) after a month of learning from the best experience of any initiative."""
+    if not involved.any():
+        return experience
+    best = experience[involved].max()
+    return experience + uptake * np.maximum(best - experience, 0.0)
+
+
+def _defensive_update(
+    defence: np.ndarray, leaks: np.ndarray, involved: np.ndarray, params: defensive.DefensiveParams
+) -> np.ndarray:
+    """Next month's defensiveness (A,): recovery, then a jump for everyone injured by a leak.
+
+    leaks: (A,) share of trust each agency lost by leaking this month (> 0 = it leaked).
+    involved: (O, A) bool, agency has a role in the outcome.
+    """
+    inv = involved.astype(np.float64)
+    shares = (inv.T @ inv) > 0
+    np.fill_diagonal(shares, False)
+    injured = (shares & (leaks > 0)[None, :]).any(axis=1)
+    nxt = defence * (1.0 - params.recovery)
+    return np.where(injured, nxt + params.jump * (1.0 - nxt), nxt)
+
+
+def _spillover_target_shifting(
+    own_credit: np.ndarray,
+    lift: np.ndarray,
+    pressure: np.ndarray,
+    shared_target: np.ndarray,
+    pool_share: np.ndarray,
+    cases: np.ndarray,
+    params: spillover.SpilloverParams,
+) -> np.ndarray:
+    """(A,) share of hard cases each agency would push out this month."""
+    total = cases.sum(axis=0)
+    share = np.where(total > 0, cases / np.where(total > 0, total, 1.0), 0.0)
+    stake = (
+        share * (pressure[None, :] * shared_target + params.pool_weight * (pool_share > 0))
+    ).sum(axis=0)
+    x = (lift * (own_credit - stake) - params.reluctance) / params.spread
+    s = 1.0 / (1.0 + np.exp(-np.clip(x, -50.0, 50.0)))
+    return np.where((lift > 0) & (total > 0), s, 0.0)
+
+
+def _pair_mean(matrix: np.ndarray, mask: np.ndarray) -> float:
+    return float(matrix[mask].mean()) if mask.any() else float("nan")
+
+
+class FrozenPartnerships(Partnerships):
+    def begin_month(self) -> None:
+        """Before the interventions act: nobody has convened anything yet this month, and the
+        leads of intervention partnerships are appointed afresh (by ``accountable_lead``)."""
+        self.mandated[:] = False
+        self._latest = {}
+        rows = self.by_intervention
+        self.members[rows] = self.charter[rows]  # who joins this month is decided afresh
+        self.formal[rows] = False  # set afresh by ``formal_agreement``
+        self.engaging[rows] = False  # and by ``early_engagement``
+        self.lead[self.by_intervention] = -1
+        self.clout[self.by_intervention] = 0.0
+        self.delivery[rows] = 1.0  # set afresh by ``strategic_forum``
+        self.selection = None  # and by ``selective_collaboration``
+
+    def end_interventions(self) -> None:
+        """After the interventions act: their partnerships that nobody convened are wound up."""
+        self.wind_up(self.live & self.by_intervention & ~self.mandated)
+
+    def membership(self, n_outcomes: int) -> np.ndarray:
+        """(O, A) bool: the agency sits on a live partnership on the outcome."""
+        out = np.zeros((n_outcomes, self.n_agencies), bool)
+        live = self.live
+        np.logical_or.at(out, self.outcome[live], self.members[live])
+        return out
+
+    def by_outcome(self, values: np.ndarray, n_outcomes: int) -> np.ndarray:
+        """(O, A) sum over live partnerships of a (P, A) quantity, by outcome."""
+        out = np.zeros((n_outcomes, self.n_agencies))
+        np.add.at(out, self.outcome[self.live], values[self.live])
+        return out
+
+    def age_one_month(self, drift: float) -> None:
+        self.age = self.age + self.live
+        self.relevance = np.where(self.live, self.relevance * (1.0 - drift), self.relevance)
+
+
+class FrozenRecorder(Recorder):
+    def _relations(self, model: ReferenceModel, m: int) -> None:
+        if self._pairs is None:
+            inv = model.world.involved.astype(float)
+            self._pairs = (inv.T @ inv) > 0
+            np.fill_diagonal(self._pairs, False)
+        mask = self._pairs
+        self.s["mean_trust"][m] = _pair_mean(model.trust, mask)
+        self.s["mean_understanding"][m] = _pair_mean(model.understanding, mask)
+        self.s["mean_contact"][m] = _pair_mean(model.contact, mask)
+        self.s["shifting"][m] = model.shifting
+        self.s["shifted_cost"][m] = model.shifted_cost
+        self.s["participation"][m] = model.participation
+        self.s["tie_density"][m] = model.roster.tie_density()
+        if self._possible is None:
+            self._possible = possible_pairs(model.roster)
+        for k, v in zip(NETWORK_MEASURES, measures(model.roster, self._possible), strict=True):
+            self.s[k][m] = v
+        self.s["need"][m] = model.need
+        self.s["client_need"][m] = model.client_need
+        self.s["awareness"][m] = model.awareness
+        self.s["operating_cost"][m] = model.operating_cost
+        if m > 0:
+            self.s["client_resolved"][m] = model.client_resolved
+        self.s["own_attainment"][m] = model.own_att
+        self.s["budget"][m] = model.budget
+        self.s["defence"][m] = model.defence
+
+    def record(self, model: ReferenceModel, **values: Any) -> None:
+        m = model.month
+        self._relations(model, m)
+        for key in (
+            "resolved",
+            "spend",
+            "kappa",
+            "joint_share",
+            "overhead",
+            "leavers",
+            "allocated",
+            "spent",
+        ):
+            self.s[key][m] = values[key]
+        self.s["unspent"][m] = values["allocated"] - values["spent"]
+        pt = model.partnerships
+        self.s["partnerships"][m] = pt.n_live()
+        if pt.live.any():
+            self.s["partnership_value"][m] = float(pt.value[pt.live].mean())
+        self.s["partnerships_started"][m] = pt.count - int(pt.by_intervention.sum())
+        self.s["failure_loss"][m] = model.scrutiny.lost()
+
+
+def _frozen(module: Any, **functions: Any) -> SimpleNamespace:
+    """``module``'s contents with ``functions`` in place of the engine's current versions."""
+    view = SimpleNamespace(**vars(module))
+    vars(view).update(functions)
+    return view
+
+
+platforms = _frozen(jusim.mechanisms.platforms, operating_costs=_platforms_operating_costs)
+workload = _frozen(jusim.mechanisms.capacity, consultations=_capacity_consultations)
+mainstreaming = _frozen(jusim.mechanisms.mainstreaming, adopt=_mainstreaming_adopt)
+practice = _frozen(jusim.mechanisms.practice, spread=_practice_spread)
+defensive = _frozen(jusim.mechanisms.defensive, update=_defensive_update)
+spillover = _frozen(jusim.mechanisms.spillover, target_shifting=_spillover_target_shifting)
 
 
 @dataclass
@@ -160,13 +384,13 @@ class ReferenceModel(mesa.Model):
         self.division_base = divisions.base_openness(w.openness, w.divisions, w.division_spread)
         self.contact = np.zeros((a, a))
         self.relationship = ties.relationship_strength(self.roster, self.params.ties)
-        self.partnerships = Partnerships(a)
+        self.partnerships = FrozenPartnerships(a)
         self.credit = np.zeros((o, a))  # last month's credit for each outcome (partnering)
         self.scrutiny = scrutiny.Record()  # own partnerships judged, failed, money spent
         self.interventions = list(scenario.interventions)
         self.intervention_state = [iv.setup(self) for iv in self.interventions]
         self.hazard = np.minimum(1.0, w.churn * scenario.context.churn_scale)  # monthly, per agency
-        self.recorder = Recorder(scenario.horizon, o, a, w.group_share.shape[1])
+        self.recorder = FrozenRecorder(scenario.horizon, o, a, w.group_share.shape[1])
         self.recorder.record_initial(self)
 
     # -- one month ----------------------------------------------------------------------------

@@ -105,6 +105,8 @@ def adopt(
     contact: (A, A) contact this month. postings: (A, A) staff of row agency posted to column.
     hazard: (A,) monthly leaving hazard.
     """
+    if not mainstreamed.any() and not (practice > 0).any():  # nothing to adopt, nothing to lose
+        return np.zeros(mainstreamed.shape)
     practising = (practice > 0).astype(np.float64)
     c = practising @ contact  # [o, a]: contact of a with practising agencies (zero diagonal)
     n = practising @ postings.T  # [o, a]: a's staff posted to practising agencies

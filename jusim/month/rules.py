@@ -34,7 +34,9 @@ def fresh_rules(s: State) -> Rules:
 
 def run(s: State, f: Flows) -> None:
     w, p, pt = s.world, s.params, s.partnerships
-    s.rules = fresh_rules(s)
+    if s.blank_rules is None:
+        s.blank_rules = fresh_rules(s)
+    s.rules = s.blank_rules.copy()
     pt.begin_month()
     for iv, state in zip(s.interventions, s.intervention_state, strict=True):
         iv.apply(s, state)

@@ -18,6 +18,7 @@ builds the state at month 0.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -97,6 +98,15 @@ class Rules:
         rules.detection = np.full(n_outcomes, np.inf)
         return rules
 
+    def copy(self) -> Rules:
+        """An independent copy: every array copied, so later changes to either leave the other."""
+        new = copy.copy(self)
+        fields = new.__dict__
+        for name, value in fields.items():
+            if isinstance(value, np.ndarray):
+                fields[name] = value.copy()
+        return new
+
 
 class RunView(Protocol):
     """What an intervention's ``setup`` and ``apply`` see of a run (``State`` is one)."""
@@ -167,6 +177,7 @@ class State:
     hazard: np.ndarray  # (A,) monthly leaving hazard
     interventions: list = field(default_factory=list)
     intervention_state: list[dict[str, Any]] = field(default_factory=list)
+    blank_rules: Rules | None = None  # the rules before any intervention acts (copied monthly)
     recorder: Recording | None = None  # a jusim.metrics.Recorder, set by the model
 
 
