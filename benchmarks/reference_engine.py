@@ -28,7 +28,6 @@ from jusim.mechanisms import (
     churn,
     clients,
     contact,
-    decision,
     divisions,
     formality,
     funding,
@@ -259,6 +258,31 @@ class FrozenRecorder(Recorder):
         self.s["failure_loss"][m] = model.scrutiny.lost()
 
 
+def _decision_target_shares(
+    own_credit: np.ndarray,
+    joint_credit: np.ndarray,
+    roles: np.ndarray,
+    trust: np.ndarray,
+    experience: np.ndarray,
+    risk_aversion: np.ndarray,
+    openness: np.ndarray,
+    params: decision.DecisionParams,
+) -> np.ndarray:
+    """(A, O + 2) target shares: column 0 own targets, 1..O outcomes, last relationship work."""
+    involved = roles > 0
+    rel_role = roles / np.maximum(roles.max(axis=1, keepdims=True), 1e-12)
+    risk = risk_aversion[None, :] * params.scrutiny * (1.0 - experience)
+    joint = rel_role * joint_credit * decision.reliance(trust, roles) * (1.0 - risk)
+    best = np.where(involved, joint, 0.0).max(axis=0)
+    relationships = openness * params.relationship_value * best
+    values = np.column_stack([own_credit, joint.T, relationships])
+    allowed = np.column_stack([np.ones_like(own_credit, bool), involved.T, involved.any(axis=0)])
+    z = np.where(allowed, values / params.temperature, -np.inf)
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def _frozen(module: Any, **functions: Any) -> SimpleNamespace:
     """``module``'s contents with ``functions`` in place of the engine's current versions."""
     view = SimpleNamespace(**vars(module))
@@ -272,6 +296,7 @@ mainstreaming = _frozen(jusim.mechanisms.mainstreaming, adopt=_mainstreaming_ado
 practice = _frozen(jusim.mechanisms.practice, spread=_practice_spread)
 defensive = _frozen(jusim.mechanisms.defensive, update=_defensive_update)
 spillover = _frozen(jusim.mechanisms.spillover, target_shifting=_spillover_target_shifting)
+decision = _frozen(jusim.mechanisms.decision, target_shares=_decision_target_shares)
 
 
 @dataclass

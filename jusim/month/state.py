@@ -18,7 +18,6 @@ builds the state at month 0.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -100,11 +99,12 @@ class Rules:
 
     def copy(self) -> Rules:
         """An independent copy: every array copied, so later changes to either leave the other."""
-        new = copy.copy(self)
-        fields = new.__dict__
+        new = object.__new__(Rules)
+        fields = self.__dict__.copy()
         for name, value in fields.items():
-            if isinstance(value, np.ndarray):
+            if type(value) is np.ndarray:
                 fields[name] = value.copy()
+        new.__dict__ = fields
         return new
 
 
