@@ -9,7 +9,7 @@ checked for identical tables (the docking test does this thoroughly).
 Usage::
 
     python benchmarks/engine_vs_reference.py                 # default world, 40 seeds
-    python benchmarks/engine_vs_reference.py --runs 100 --scenario rough_sleepers_unit
+    python benchmarks/engine_vs_reference.py --runs 20 --scenario silo rough_sleepers_unit
 """
 
 from __future__ import annotations
@@ -54,21 +54,23 @@ def side_by_side(scenario: jusim.Scenario, runs: int) -> dict[str, np.ndarray]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--scenario", default="default_world")
+    ap.add_argument("--scenario", nargs="+", default=["default_world"])
     ap.add_argument("--runs", type=int, default=40)
     args = ap.parse_args(argv)
-    load = os.getloadavg()[0]
-    t = side_by_side(jusim.load_scenario(args.scenario), args.runs)
-    med = {k: float(np.median(v)) * 1e3 for k, v in t.items()}
-    q = {k: np.percentile(v, [25, 75]) * 1e3 for k, v in t.items()}
-    print(f"{args.scenario}, {args.runs} runs each, load average {load:.2f} at start")
-    for k in ("reference", "new"):
-        print(f"  {k:9s} median {med[k]:7.2f} ms  (IQR {q[k][0]:.2f}-{q[k][1]:.2f})")
-    ratio = np.median(t["new"] / t["reference"])
     print(
-        f"  new / reference: {med['new'] / med['reference']:.3f} (median of per-seed ratios "
-        f"{ratio:.3f})"
+        f"{args.runs} runs each, alternating; CPU ms per run, median (IQR); load average "
+        f"{os.getloadavg()[0]:.2f} at start on {os.cpu_count()} cores\n"
     )
+    print("| scenario | reference (ms) | engine (ms) | engine / reference |")
+    print("|---|---|---|---|")
+    for name in args.scenario:
+        t = side_by_side(jusim.load_scenario(name), args.runs)
+        cells = []
+        for k in ("reference", "new"):
+            lo, med, hi = np.percentile(t[k], [25, 50, 75]) * 1e3
+            cells.append(f"{med:.1f} ({lo:.1f}-{hi:.1f})")
+        ratio = float(np.median(t["new"]) / np.median(t["reference"]))
+        print(f"| {name} | {cells[0]} | {cells[1]} | {ratio:.2f} |", flush=True)
     return 0
 
 
