@@ -30,7 +30,6 @@ from jusim.mechanisms import (
     contact,
     divisions,
     formality,
-    funding,
     mobility,
     overhead,
     own_targets,
@@ -283,6 +282,43 @@ def _decision_target_shares(
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _mainstreaming_practised_gain(
+    last: np.ndarray, practice: np.ndarray, gain: np.ndarray
+) -> np.ndarray:
+    """(O,) integration gain of each outcome's partnerships in the last month a unit practised
+    its ways of working there (``last`` where none practises this month)."""
+    return np.where((practice > 0).any(axis=1), gain, last)
+
+
+def _mainstreaming_methods_kept(
+    last_gain: np.ndarray,
+    mainstreamed: np.ndarray,
+    roles: np.ndarray,
+    params: mainstreaming.MainstreamingParams,
+) -> np.ndarray:
+    """(O,) integration gain the contributors' adopted methods keep: ``methods * m_bar * G``,
+    with ``m_bar`` the role-weighted mean adopted share (roles: (O, A) weights)."""
+    total = roles.sum(axis=1)
+    m_bar = (roles * mainstreamed).sum(axis=1) / np.where(total > 0, total, 1.0)
+    return params.methods * m_bar * last_gain
+
+
+def _funding_pot_spending(
+    pot: np.ndarray, funded: np.ndarray, roles: np.ndarray, params: funding.FundingParams
+) -> np.ndarray:
+    """(O, A) input each agency's role receives from each outcome's pot (£k/month).
+
+    pot: (O,) money in each outcome's pot this month. funded: (O, A) bool, agencies the pot pays.
+    roles: (O, A) role weights (0 where the agency has no role).
+    """
+    everyone = roles / np.maximum(roles.sum(axis=1, keepdims=True), 1e-12)
+    paid = np.where(funded, roles, 0.0)
+    total = paid.sum(axis=1, keepdims=True)
+    tied = np.where(total > 0, paid / np.where(total > 0, total, 1.0), everyone)
+    share = params.untied_share * everyone + (1.0 - params.untied_share) * tied
+    return pot[:, None] * share
+
+
 def _frozen(module: Any, **functions: Any) -> SimpleNamespace:
     """``module``'s contents with ``functions`` in place of the engine's current versions."""
     view = SimpleNamespace(**vars(module))
@@ -292,11 +328,17 @@ def _frozen(module: Any, **functions: Any) -> SimpleNamespace:
 
 platforms = _frozen(jusim.mechanisms.platforms, operating_costs=_platforms_operating_costs)
 workload = _frozen(jusim.mechanisms.capacity, consultations=_capacity_consultations)
-mainstreaming = _frozen(jusim.mechanisms.mainstreaming, adopt=_mainstreaming_adopt)
+mainstreaming = _frozen(
+    jusim.mechanisms.mainstreaming,
+    adopt=_mainstreaming_adopt,
+    practised_gain=_mainstreaming_practised_gain,
+    methods_kept=_mainstreaming_methods_kept,
+)
 practice = _frozen(jusim.mechanisms.practice, spread=_practice_spread)
 defensive = _frozen(jusim.mechanisms.defensive, update=_defensive_update)
 spillover = _frozen(jusim.mechanisms.spillover, target_shifting=_spillover_target_shifting)
 decision = _frozen(jusim.mechanisms.decision, target_shares=_decision_target_shares)
+funding = _frozen(jusim.mechanisms.funding, pot_spending=_funding_pot_spending)
 
 
 @dataclass
