@@ -15,6 +15,7 @@ agree (common random numbers).
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 import mesa
@@ -34,10 +35,12 @@ from jusim.month import (
     rules,
 )
 from jusim.month.initial import initial_state
-from jusim.month.state import Flows, Rules
+from jusim.month.state import Flows, Rules, State
 from jusim.scenario import Scenario
 
 __all__ = ["JoinedUpModel", "Rules", "child_streams", "seed_sequence"]
+
+_STATE_FIELDS = frozenset(f.name for f in fields(State))
 
 STREAMS = (
     "model",
@@ -93,6 +96,14 @@ class JoinedUpModel(mesa.Model):
         if name == "state":
             raise AttributeError(name)
         return getattr(self.state, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Writing a state field (``model.trust = ...``) writes the run's state, which the phases
+        read; anything else is the model's own attribute."""
+        if name in _STATE_FIELDS and "state" in self.__dict__:
+            setattr(self.state, name, value)
+        else:
+            super().__setattr__(name, value)
 
     def step(self) -> None:
         """One month: the phases of docs/odd.md section 3, in order."""

@@ -65,3 +65,15 @@ def test_interventions_do_not_import_the_model():
                 assert node.module not in ("jusim.model", "jusim.agency"), path.name
             elif isinstance(node, ast.Import):
                 assert all(a.name not in ("jusim.model", "jusim.agency") for a in node.names)
+
+
+def test_model_attributes_are_the_state(short_world):
+    model = JoinedUpModel(short_world, 0)
+    try:
+        assert model.trust is model.state.trust
+        model.trust = model.trust * 0.5  # written through to the state the phases read
+        assert model.state.trust is model.trust
+        model.step()
+        assert model.month == model.state.month == 1
+    finally:
+        model.release()

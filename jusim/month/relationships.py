@@ -30,6 +30,8 @@ def postings(s: State) -> np.ndarray:
     """(A, A) staff of each home agency working in each other agency."""
     roster, a = s.roster, s.world.n_agencies
     posted = roster.post != roster.home
+    if not posted.any():
+        return np.zeros((a, a), np.int64)
     return np.bincount(roster.home[posted] * a + roster.post[posted], minlength=a**2).reshape(a, a)
 
 
