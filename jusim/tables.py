@@ -272,7 +272,13 @@ def heartbeat(console: Console, label: str, every: float = 5.0) -> Iterator[None
 
 class LineProgress(Progress):
     """A rich progress bar on a terminal; piped, a plain line on stderr every ``every`` seconds
-    (and at the start and the end), so a log shows the run is alive."""
+    (and at the start and the end), so a log shows the run is alive.
+
+    The time left is estimated from the pace since the first item finished, not since the start:
+    the first item carries one-off costs (loading or compiling the engine's kernels), and counting
+    them as the pace of every item promised "about 4279 s left" for a job of a few seconds. Like
+    rich's own bar, it gives no estimate until a second item has finished.
+    """
 
     def __init__(self, *columns: Any, every: float = 5.0, **kwargs: Any) -> None:
         super().__init__(*columns, **kwargs)
@@ -280,6 +286,7 @@ class LineProgress(Progress):
         self.every = every
         self._last: dict[TaskID, float] = {}
         self._t0: dict[TaskID, float] = {}
+        self._first: dict[TaskID, tuple[float, int]] = {}  # when items first finished, how many
 
     def add_task(self, description: str, *args: Any, **kwargs: Any) -> TaskID:
         task = super().add_task(description, *args, **kwargs)
@@ -301,6 +308,8 @@ class LineProgress(Progress):
     def _maybe_line(self, task_id: TaskID) -> None:
         t = self._tasks[task_id]
         now = time.perf_counter()
+        if task_id not in self._first and t.completed > 0:
+            self._first[task_id] = (now, int(t.completed))
         if now - self._last.get(task_id, 0.0) >= self.every or (
             t.total is not None and t.completed >= t.total and not t.fields.get("_said_done")
         ):
@@ -316,10 +325,20 @@ class LineProgress(Progress):
         done = int(t.completed)
         text = f"{t.description}: {done}" + (f" of {total}" if total is not None else "")
         text += f" ({elapsed:.0f} s"
-        if total and 0 < done < total and elapsed > 0:
-            text += f", about {(total - done) * elapsed / done:.0f} s left"
+        left = self.seconds_left(task_id, done, total)
+        if left is not None:
+            text += f", about {left:.0f} s left"
         text += ")"
         self.console.print(text, highlight=False, soft_wrap=True)
+
+    def seconds_left(self, task_id: TaskID, done: int, total: int | None) -> float | None:
+        """Time left at the pace since the first item finished (None before a second one)."""
+        first = self._first.get(task_id)
+        if not total or first is None or not first[1] < done < total:
+            return None
+        t1, done1 = first
+        pace = (time.perf_counter() - t1) / (done - done1)
+        return (total - done) * pace
 
 
 # ---- the commands' tables ---------------------------------------------------------------------
