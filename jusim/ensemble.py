@@ -114,10 +114,11 @@ class Ensemble:
             out[path] = value
         return out
 
-    def apply(self, scenario: Scenario, i: int) -> Scenario:
-        """``scenario`` with draw ``i`` (row ``i`` of this ensemble) applied; errors name the
-        ensemble file, the draw, the column, the value and what is allowed."""
-        overrides = self.overrides(scenario, i)
+    def apply(self, scenario: Scenario, i: int, keep: frozenset[str] = frozenset()) -> Scenario:
+        """``scenario`` with draw ``i`` (row ``i`` of this ensemble) applied, except the paths in
+        ``keep`` (set by the caller, who wins); errors name the ensemble file, the draw, the
+        column, the value and what is allowed."""
+        overrides = {k: v for k, v in self.overrides(scenario, i).items() if k not in keep}
         if not overrides:
             return scenario
         where = f"{self.source} (draw {int(self.ids[i])}, applied to {scenario.name})"
