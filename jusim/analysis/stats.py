@@ -82,3 +82,14 @@ def paired_effect(arm: np.ndarray, base: np.ndarray, level: float = 0.95) -> dic
         "seed_low": effect - half,
         "seed_high": effect + half,
     }
+
+
+def range_band(
+    values: np.ndarray, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-column mean and central ``level`` range (percentiles) for a (runs, months) array:
+    the band single runs fall in, which does not narrow as runs are added."""
+    x = np.asarray(values, dtype=float)
+    tail = (1 - level) / 2
+    low, high = np.quantile(x, [tail, 1 - tail], axis=0)
+    return x.mean(axis=0), low, high

@@ -284,8 +284,10 @@ def Replicator(session: Session) -> None:
         if bands is not None:
             with session.lock:
                 session.bands = bands
-            notice.value = f"Bands from {bands.n} of {bands.requested} replications" + (
-                " (cancelled)." if bands.cancelled else "."
+            notice.value = (
+                f"Bands from {bands.n} of {bands.requested} replications"
+                + (f" over parameter draws of {bands.ensemble}" if bands.ensemble else "")
+                + (" (cancelled)." if bands.cancelled else ".")
             )
         else:
             notice.value = "Replications cancelled."
