@@ -80,7 +80,7 @@ class Ensemble:
             )
         cum = np.cumsum(self.weights)
         cum[-1] = 1.0
-        rows = np.searchsorted(cum, (np.arange(n) + 0.5) / n, side="right")
+        rows = np.searchsorted(cum, (np.arange(n) + 0.5) / n, side="left")
         return Ensemble(
             self.source,
             self.paths,
@@ -122,12 +122,28 @@ class Ensemble:
         if not overrides:
             return scenario
         where = f"{self.source} (draw {int(self.ids[i])}, applied to {scenario.name})"
-        new = scenario.with_overrides(overrides, source=where)
+        try:
+            new = scenario.with_overrides(overrides, source=where)
+        except ScenarioError as e:
+            raise ScenarioError(
+                [(src, f"column {_column(fld)!r}", v, ok) for src, fld, v, ok in e.problems]
+            ) from None
         return new.model_copy(update={"source": scenario.source})
 
     def describe(self) -> str:
         """One line: the file, how many draws and which parameters vary."""
         return f"{self.label}, varying {', '.join(self.paths) or 'nothing'}"
+
+
+def _column(field: str) -> str:
+    """A validation error's field as the override path (``interventions[0](central_unit).staff``
+    is the column ``interventions.central_unit.staff``)."""
+    if field.startswith("interventions[") and "(" in field and ")" in field:
+        return (
+            f"interventions.{field[field.index('(') + 1 : field.index(')')]}"
+            + field[field.index(")") + 1 :]
+        )
+    return field
 
 
 def _problem(source: str, where: str, value: Any, allowed: str) -> ScenarioError:
