@@ -183,7 +183,7 @@ class Comparison:
         write_parquet(self.trajectories(), paths[2], DRAW_FIELD)
         write_parquet(self._tables("agency_table"), paths[3], DRAW_FIELD)
         write_parquet(self._tables("system_table"), paths[4], DRAW_FIELD)
-        fig = trajectory_figure(self.runs, baseline=self.baseline)
+        fig = trajectory_figure(self.runs, baseline=self.baseline, ranges=self.ensemble is not None)
         fig.savefig(paths[5], dpi=120, bbox_inches="tight")
         import matplotlib.pyplot as plt
 
