@@ -211,8 +211,13 @@ def test_interval_does_not_shrink_as_draws_are_added(mu, sd_param, sd_seed, seed
 
 
 # ------------------------------------------------------------------------ comparisons
-def test_compare_pairs_runs_by_draw_and_seed(ens, silo, rsu):
-    cmp = jusim.compare([rsu], baseline=silo, replications=2, seed=4, ensemble=ens, draws=2)
+@pytest.fixture(scope="module")
+def cmp(ens, silo, rsu):
+    """Two draws (file draws 0 and 2) x two seeds, master seed 4."""
+    return jusim.compare([rsu], baseline=silo, replications=2, seed=4, ensemble=ens, draws=2)
+
+
+def test_compare_pairs_runs_by_draw_and_seed(cmp, ens, silo, rsu):
     assert (cmp.draws, cmp.seeds) == (2, 2)
     assert cmp.draw_ids == [0, 0, 2, 2]
     seeds = replication_seeds(4, 4)
@@ -342,3 +347,15 @@ def test_dashboard_replications_use_the_ensemble(ens, silo, rsu):
     plain = run_replications(rsu, silo, 4, seed=0, ensemble="none")
     assert plain.ensemble == ""
     assert not np.array_equal(bands.need["current"][0], plain.need["current"][0])
+
+
+def test_brief_over_an_ensemble_says_what_its_ranges_include(cmp, silo, rsu, tmp_path):
+    from jusim.brief import write_brief
+    from jusim.tables import num
+
+    text = write_brief(cmp, [silo, rsu], tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert "2 parameter draws × 2 paired seeds" in text and "seed ±" in text
+    assert "decision.temperature" in text and "more runs make them no narrower" in text
+    row = cmp.table[(cmp.table.scenario == rsu.name) & (cmp.table.outcome == "rough_sleeping")]
+    low = num(row["low"].iloc[0])
+    assert f"[{low}," in text  # the difference's range over draws x seeds, not the t interval
