@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ NO_SHIPPED_NOTE = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ensemble:
     """Weighted parameter draws read from an ensemble file (see the module docstring)."""
 
@@ -288,7 +288,7 @@ def resolve_ensemble(spec: str | Path | Ensemble | None) -> tuple[Ensemble | Non
         return None, ""
     if isinstance(spec, str) and spec.strip().lower() == "default":
         if SHIPPED.is_file():
-            return load_ensemble(SHIPPED), ""
+            return replace(load_ensemble(SHIPPED), source="the shipped jusim/data/ensemble.csv"), ""
         return None, NO_SHIPPED_NOTE
     return load_ensemble(spec), ""
 
