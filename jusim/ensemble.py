@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import json
 import math
+import typing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from jusim.scenario import Scenario, ScenarioError, get_path
+from jusim.scenario import Scenario, ScenarioError
 
 SHIPPED = Path(__file__).resolve().parent / "data" / "ensemble.csv"
 DEFAULT_DRAWS = 10
@@ -98,19 +99,11 @@ class Ensemble:
             "agencies": {a.name for a in scenario.agencies},
             "outcomes": {o.name for o in scenario.outcomes},
         }
-        data = scenario.to_dict()
         out: dict[str, Any] = {}
         for path, value in zip(self.paths, self.values[i], strict=True):
             head, name = path.split(".")[:2]
             if head in have and name not in have[head]:
                 continue
-            try:
-                current = get_path(data, path)
-            except (KeyError, IndexError, TypeError):
-                current = None
-            integer = isinstance(current, int) and not isinstance(current, bool)
-            if integer and float(value).is_integer():
-                value = int(value)
             out[path] = value
         return out
 
@@ -150,9 +143,10 @@ def _problem(source: str, where: str, value: Any, allowed: str) -> ScenarioError
     return ScenarioError([(source, where, value, allowed)])
 
 
-def check_path(source: str, path: str) -> None:
+def check_path(source: str, path: str) -> bool:
     """An override path an ensemble may vary: its head and, where the schema fixes them, its
-    table and field names are known. Raises ScenarioError naming the column."""
+    table and field names are known. Raises ScenarioError naming the column. Returns whether the
+    field holds whole numbers (its values are then read as integers)."""
     from jusim.interventions import REGISTRY
     from jusim.scenario import AgencySpec, Context, OutcomeSpec, Parameters
 
@@ -170,28 +164,36 @@ def check_path(source: str, path: str) -> None:
         known = sorted(Context.model_fields)
         if len(parts) != 2 or parts[1] not in known:
             raise _problem(source, where, path, f"context.NAME with NAME one of {known}")
+        fields = Context.model_fields
     elif head == "parameters":
         groups = Parameters.model_fields
         if len(parts) < 3 or parts[1] not in groups:
             raise _problem(
                 source, where, path, f"parameters.GROUP.NAME with GROUP one of {sorted(groups)}"
             )
-        names = sorted(type(groups[parts[1]].default).model_fields)
-        if parts[2] not in names:
-            raise _problem(source, where, path, f"a parameter of {parts[1]}: {names}")
+        fields = type(groups[parts[1]].default).model_fields
+        if parts[2] not in fields:
+            raise _problem(source, where, path, f"a parameter of {parts[1]}: {sorted(fields)}")
     elif head == "interventions":
         if len(parts) < 3 or parts[1] not in REGISTRY:
             raise _problem(
                 source, where, path, f"interventions.TYPE.FIELD with TYPE one of {sorted(REGISTRY)}"
             )
-        names = sorted(set(REGISTRY[parts[1]].model_fields) - {"type"})
+        fields = REGISTRY[parts[1]].model_fields
+        names = sorted(set(fields) - {"type"})
         if parts[2] not in names:
             raise _problem(source, where, path, f"a field of {parts[1]}: {names}")
     else:
         model = AgencySpec if head == "agencies" else OutcomeSpec
-        names = sorted(set(model.model_fields) - {"name"})
+        fields = model.model_fields
+        names = sorted(set(fields) - {"name"})
         if len(parts) < 3 or parts[2] not in names:
             raise _problem(source, where, path, f"{head}.NAME.FIELD with FIELD one of {names}")
+    key = parts[1] if head == "context" else parts[2]
+    if len(parts) > (2 if head == "context" else 3):
+        return False  # inside a table: whatever the number, the scenario check judges it
+    kinds = {fields[key].annotation, *typing.get_args(fields[key].annotation)}
+    return int in kinds and float not in kinds
 
 
 def _number(source: str, line: int, column: str, text: str) -> int | float:
@@ -229,11 +231,12 @@ def load_ensemble(path: str | Path) -> Ensemble:
         raise _problem(source, "(header)", ",".join(header[:2]), "first columns 'draw,weight'")
     paths = header[2:]
     seen: set[str] = set()
+    whole: list[bool] = []
     for path in paths:
         if path in seen:
             raise _problem(source, f"column {path!r}", path, "each path once")
         seen.add(path)
-        check_path(source, path)
+        whole.append(check_path(source, path))
     body = rows[1:]
     if not body:
         raise _problem(source, "(rows)", 0, "at least one draw")
@@ -261,7 +264,16 @@ def load_ensemble(path: str | Path) -> Ensemble:
             raise _problem(source, f"row {line}, column 'weight'", cells[1], "a number >= 0")
         ids.append(draw)
         weights.append(float(weight))
-        values.append([_number(source, line, c, t) for c, t in zip(paths, cells[2:], strict=True)])
+        row_values = []
+        for column, text, integer in zip(paths, cells[2:], whole, strict=True):
+            value = _number(source, line, column, text)
+            if integer:
+                if not float(value).is_integer():
+                    where = f"row {line}, column {column!r}"
+                    raise _problem(source, where, text, "a whole number (the setting is one)")
+                value = int(value)
+            row_values.append(value)
+        values.append(row_values)
     w = np.asarray(weights)
     if w.sum() <= 0:
         raise _problem(source, "column 'weight'", 0, "weights that are not all 0")

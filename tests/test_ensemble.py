@@ -132,6 +132,7 @@ BAD = [
     ("draw,weight,context.churn_scale\n0,-1,1\n", "row 2, column 'weight'", ">= 0"),
     ("draw,weight,context.churn_scale\n0,0,1\n", "column 'weight'", "not all 0"),
     ("draw,weight,context.churn_scale\n0,1\n", "row 2", "one per column"),
+    (HEADER + "0,1,0.2,10.5\n", "column 'interventions.central_unit.staff'", "a whole number"),
 ]
 
 
@@ -154,8 +155,8 @@ def test_missing_file_is_a_clear_error(tmp_path):
 @pytest.mark.parametrize(
     ("row", "field", "allowed"),
     [
-        ("0,1,-0.5,10", "parameters.decision.temperature", "greater than"),
-        ("0,1,0.2,10.5", "interventions.central_unit.staff", "integer"),
+        ("0,1,-0.5,10", "column 'parameters.decision.temperature'", "greater than"),
+        ("0,1,0.2,-3", "column 'interventions.central_unit.staff'", "greater than"),
     ],
 )
 def test_bad_value_names_file_draw_and_field_when_applied(tmp_path, rsu, row, field, allowed):
