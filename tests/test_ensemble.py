@@ -360,3 +360,12 @@ def test_brief_over_an_ensemble_says_what_its_ranges_include(cmp, silo, rsu, tmp
     row = cmp.table[(cmp.table.scenario == rsu.name) & (cmp.table.outcome == "rough_sleeping")]
     low = num(row["low"].iloc[0])
     assert f"[{low}," in text  # the difference's range over draws x seeds, not the t interval
+
+
+def test_brief_without_an_ensemble_keeps_its_confidence_intervals(silo, rsu, tmp_path):
+    from jusim.brief import write_brief
+
+    plain = jusim.compare([rsu], baseline=silo, replications=2, ensemble="none")
+    text = write_brief(plain, [silo, rsu], tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "95% confidence intervals over the 2 paired replications" in text
+    assert "seed ±" not in text and "parameter draws" not in text
