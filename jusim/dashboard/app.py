@@ -286,8 +286,8 @@ def Replicator(session: Session) -> None:
                 session.bands = bands
             notice.value = (
                 f"Bands from {bands.n} of {bands.requested} replications"
-                + (f" over parameter draws of {bands.ensemble}" if bands.ensemble else "")
                 + (" (cancelled)." if bands.cancelled else ".")
+                + (f" They run over parameter draws: {bands.ensemble}." if bands.ensemble else "")
             )
         else:
             notice.value = "Replications cancelled."
