@@ -7,10 +7,13 @@ An ensemble file is a CSV table (the format shared with the calibration,
 ``Scenario.with_overrides`` and ``jusim.evaluate`` accept them). Every parameter not in the file
 stays at its default. Provenance sits beside it in a JSON file of the same stem (optional).
 
-Applying draw ``i`` to a scenario sets the draw's values by those paths, with one rule: a path
-into a part the scenario does not have (``interventions.TYPE.X`` without intervention TYPE,
-``agencies.NAME.X`` or ``outcomes.NAME.X`` without that body or outcome) is skipped; a draw never
-adds an intervention. A scenario's own setting of a path in the ensemble is replaced by the draw's
+Columns are checked against the scenario schema when the file is read (every table and field
+name must exist; labels such as ``name`` and the ``horizon`` are not varied); whole-number
+settings must hold whole numbers. Applying draw ``i`` to a scenario sets the draw's values by
+those paths, with one rule: a path into a part the scenario does not have
+(``interventions.TYPE.X`` without intervention TYPE, ``agencies.NAME.X`` without that body,
+``outcomes.early_years.services.NAME.X`` without that service, ``spillovers.K.X`` without a
+K-th spillover) is skipped; a draw never adds an intervention. A scenario's own setting of a path in the ensemble is replaced by the draw's
 value (use ``ensemble="none"`` to keep it).
 
 ``resolve_ensemble("default")`` is the shipped ``jusim/data/ensemble.csv`` if there is one, else
@@ -25,9 +28,11 @@ import math
 import typing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import UnionType
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
 from jusim.scenario import Scenario, ScenarioError
 
@@ -39,7 +44,6 @@ DEFAULT_SEEDS = 3
 """Seeds per draw by default when an ensemble is used."""
 NO_ENSEMBLE_SEEDS = 30
 """Replications by default without an ensemble (unchanged from before ensembles)."""
-HEADS = ("parameters", "context", "interventions", "agencies", "outcomes")
 NO_SHIPPED_NOTE = (
     "no shipped parameter ensemble (jusim/data/ensemble.csv) in this version: intervals cover "
     "only the model's chance variation about one parameter set, not parameter uncertainty"
@@ -94,18 +98,12 @@ class Ensemble:
 
     def overrides(self, scenario: Scenario, i: int) -> dict[str, Any]:
         """Draw ``i``'s values for the paths that apply to ``scenario`` (see the module doc)."""
-        have = {
-            "interventions": {iv.name for iv in scenario.interventions},
-            "agencies": {a.name for a in scenario.agencies},
-            "outcomes": {o.name for o in scenario.outcomes},
+        data = scenario.to_dict()
+        return {
+            path: value
+            for path, value in zip(self.paths, self.values[i], strict=True)
+            if _applies(data, path)
         }
-        out: dict[str, Any] = {}
-        for path, value in zip(self.paths, self.values[i], strict=True):
-            head, name = path.split(".")[:2]
-            if head in have and name not in have[head]:
-                continue
-            out[path] = value
-        return out
 
     def apply(self, scenario: Scenario, i: int, keep: frozenset[str] = frozenset()) -> Scenario:
         """``scenario`` with draw ``i`` (row ``i`` of this ensemble) applied, except the paths in
@@ -119,7 +117,7 @@ class Ensemble:
             new = scenario.with_overrides(overrides, source=where)
         except ScenarioError as e:
             raise ScenarioError(
-                [(src, f"column {_column(fld)!r}", v, ok) for src, fld, v, ok in e.problems]
+                [(src, _column(fld), v, ok) for src, fld, v, ok in e.problems]
             ) from None
         return new.model_copy(update={"source": scenario.source})
 
@@ -143,57 +141,95 @@ def _problem(source: str, where: str, value: Any, allowed: str) -> ScenarioError
     return ScenarioError([(source, where, value, allowed)])
 
 
+FIXED = ("name", "description", "source", "base", "type", "horizon")
+"""Scenario fields that are labels or the run's length, not uncertain quantities: never varied
+by an ensemble."""
+
+
+def _is_model(x: Any) -> bool:
+    return isinstance(x, type) and issubclass(x, BaseModel)
+
+
+def _model_of(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The pydantic model an annotation holds (unwrapping ``X | None``) and whether it is a
+    list of them (whose entries a path names or numbers)."""
+    if typing.get_origin(annotation) in (typing.Union, UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = args[0] if len(args) == 1 else None
+    if typing.get_origin(annotation) is list:
+        element = (typing.get_args(annotation) or (None,))[0]
+        return (element if _is_model(element) else None), True
+    return (annotation if _is_model(annotation) else None), False
+
+
 def check_path(source: str, path: str) -> bool:
-    """An override path an ensemble may vary: its head and, where the schema fixes them, its
-    table and field names are known. Raises ScenarioError naming the column. Returns whether the
+    """An override path an ensemble may vary, checked against the scenario schema as far as the
+    schema fixes it: table and field names must exist; the entries of a list (an agency, an
+    outcome, a service, a client group by name, a spillover by position) are the scenario's
+    own and are checked when a draw is applied. Intervention fields are written
+    ``interventions.TYPE.FIELD``. Raises ScenarioError naming the column. Returns whether the
     field holds whole numbers (its values are then read as integers)."""
     from jusim.interventions import REGISTRY
-    from jusim.scenario import AgencySpec, Context, OutcomeSpec, Parameters
 
-    where = f"column {path!r}"
     parts = path.split(".")
-    if parts[0] not in HEADS or len(parts) < 2 or not all(parts):
-        raise _problem(
-            source,
-            where,
-            path,
-            "an override path starting with " + ", ".join(f"'{h}.'" for h in HEADS),
-        )
-    head = parts[0]
-    if head == "context":
-        known = sorted(Context.model_fields)
-        if len(parts) != 2 or parts[1] not in known:
-            raise _problem(source, where, path, f"context.NAME with NAME one of {known}")
-        fields = Context.model_fields
-    elif head == "parameters":
-        groups = Parameters.model_fields
-        if len(parts) < 3 or parts[1] not in groups:
-            raise _problem(
-                source, where, path, f"parameters.GROUP.NAME with GROUP one of {sorted(groups)}"
-            )
-        fields = type(groups[parts[1]].default).model_fields
-        if parts[2] not in fields:
-            raise _problem(source, where, path, f"a parameter of {parts[1]}: {sorted(fields)}")
-    elif head == "interventions":
+    if not all(parts):
+        raise _problem(source, path, path, "a dotted override path with no empty part")
+    if parts[0] == "interventions":
         if len(parts) < 3 or parts[1] not in REGISTRY:
             raise _problem(
-                source, where, path, f"interventions.TYPE.FIELD with TYPE one of {sorted(REGISTRY)}"
+                source,
+                path,
+                parts[1] if len(parts) > 1 else path,
+                f"interventions.TYPE.FIELD with TYPE one of {sorted(REGISTRY)}",
             )
-        fields = REGISTRY[parts[1]].model_fields
-        names = sorted(set(fields) - {"type"})
-        if parts[2] not in names:
-            raise _problem(source, where, path, f"a field of {parts[1]}: {names}")
+        model: type[BaseModel] | None = REGISTRY[parts[1]]
+        rest, label = parts[2:], parts[1]
     else:
-        model = AgencySpec if head == "agencies" else OutcomeSpec
-        fields = model.model_fields
-        names = sorted(set(fields) - {"name"})
-        if len(parts) < 3 or parts[2] not in names:
-            raise _problem(source, where, path, f"{head}.NAME.FIELD with FIELD one of {names}")
-    key = parts[1] if head == "context" else parts[2]
-    if len(parts) > (2 if head == "context" else 3):
-        return False  # inside a table: whatever the number, the scenario check judges it
-    kinds = {fields[key].annotation, *typing.get_args(fields[key].annotation)}
-    return int in kinds and float not in kinds
+        model, rest, label = Scenario, parts, "a scenario"
+    k = 0
+    while k < len(rest):
+        assert model is not None
+        names = sorted(set(model.model_fields) - set(FIXED) - {"interventions"})
+        if rest[k] not in names:
+            raise _problem(source, path, rest[k], f"a setting of {label}: {names}")
+        annotation = model.model_fields[rest[k]].annotation
+        inner, is_list = _model_of(annotation)
+        if k == len(rest) - 1:
+            if inner is not None or is_list:
+                raise _problem(source, path, rest[k], f"a path to one setting inside {rest[k]}")
+            kinds = {annotation, *typing.get_args(annotation)}
+            return int in kinds and float not in kinds and bool not in kinds
+        label = rest[k]
+        if inner is None:
+            return False  # a free table (e.g. contributors): the scenario check judges it
+        model = inner
+        k += 2 if is_list else 1  # a list's next part names or numbers an entry
+    raise _problem(source, path, label, f"a path to one setting inside {label}")
+
+
+def _applies(data: dict[str, Any], path: str) -> bool:
+    """Whether every named (or numbered) list entry on ``path`` exists in scenario ``data`` (an
+    intervention by its type); a table left at its defaults counts as present."""
+    parts = path.split(".")
+    node: Any = data
+    if parts[0] == "interventions":
+        node = next((x for x in data["interventions"] if x.get("type") == parts[1]), None)
+        if node is None:
+            return False
+        parts = parts[2:]
+    for part in parts[:-1]:
+        if isinstance(node, list):
+            item = next((x for x in node if isinstance(x, dict) and x.get("name") == part), None)
+            if item is None and part.isdigit() and int(part) < len(node):
+                item = node[int(part)]
+            if item is None:
+                return False
+            node = item
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return True
+    return True
 
 
 def _number(source: str, line: int, column: str, text: str) -> int | float:
@@ -203,9 +239,9 @@ def _number(source: str, line: int, column: str, text: str) -> int | float:
         try:
             value = float(text)
         except ValueError:
-            raise _problem(source, f"row {line}, column {column!r}", text, "a number") from None
+            raise _problem(source, f"row {line}, column {column}", text, "a number") from None
     if not math.isfinite(value):
-        raise _problem(source, f"row {line}, column {column!r}", text, "a finite number")
+        raise _problem(source, f"row {line}, column {column}", text, "a finite number")
     return value
 
 
@@ -234,7 +270,7 @@ def load_ensemble(path: str | Path) -> Ensemble:
     whole: list[bool] = []
     for path in paths:
         if path in seen:
-            raise _problem(source, f"column {path!r}", path, "each path once")
+            raise _problem(source, path, path, "each path once (a repeated column)")
         seen.add(path)
         whole.append(check_path(source, path))
     body = rows[1:]
@@ -255,13 +291,13 @@ def load_ensemble(path: str | Path) -> Ensemble:
         if not isinstance(draw, int) or draw != k:
             raise _problem(
                 source,
-                f"row {line}, column 'draw'",
+                f"row {line}, column draw",
                 cells[0],
                 f"{k} (draws numbered 0..N-1 in order)",
             )
         weight = _number(source, line, "weight", cells[1])
         if weight < 0:
-            raise _problem(source, f"row {line}, column 'weight'", cells[1], "a number >= 0")
+            raise _problem(source, f"row {line}, column weight", cells[1], "a number >= 0")
         ids.append(draw)
         weights.append(float(weight))
         row_values = []
@@ -269,14 +305,14 @@ def load_ensemble(path: str | Path) -> Ensemble:
             value = _number(source, line, column, text)
             if integer:
                 if not float(value).is_integer():
-                    where = f"row {line}, column {column!r}"
+                    where = f"row {line}, column {column}"
                     raise _problem(source, where, text, "a whole number (the setting is one)")
                 value = int(value)
             row_values.append(value)
         values.append(row_values)
     w = np.asarray(weights)
     if w.sum() <= 0:
-        raise _problem(source, "column 'weight'", 0, "weights that are not all 0")
+        raise _problem(source, "weight", 0, "weights that are not all 0")
     info: dict[str, Any] = {}
     meta = p.with_suffix(".json")
     if meta.is_file():

@@ -21,7 +21,7 @@ from jusim import ensemble as ens_mod
 from jusim.analysis.compare import replication_seeds
 from jusim.analysis.stats import mean_ci, paired_diff_ci, paired_effect
 from jusim.cli import app
-from jusim.ensemble import Ensemble, design, load_ensemble, resolve_ensemble
+from jusim.ensemble import Ensemble, check_path, design, load_ensemble, resolve_ensemble
 from jusim.scenario import ScenarioError
 
 FIXTURE = Path(__file__).parent / "data" / "ensemble_small.csv"
@@ -74,6 +74,35 @@ def test_callers_paths_are_kept(ens, rsu):
     assert kept.parameters.trust.initial == 0.40
 
 
+@pytest.mark.parametrize(
+    ("path", "whole"),
+    [
+        ("parameters.decision.temperature", False),
+        ("interventions.central_unit.staff", True),
+        ("outcomes.rough_sleeping.deadline", True),
+        ("outcomes.early_years.client_groups.shift_workers.fit", False),
+        ("outcomes.early_years.services.childcare_places.share", False),
+        ("spillovers.0.cases", False),
+        ("agencies.police.churn", False),
+        ("initial_ties", False),
+    ],
+)
+def test_paths_are_checked_against_the_schema(path, whole):
+    assert check_path("f.csv", path) is whole
+
+
+def test_a_path_into_an_entry_the_scenario_lacks_is_skipped(tmp_path, silo, rsu):
+    path = tmp_path / "entries.csv"
+    path.write_text(
+        "draw,weight,outcomes.early_years.services.nowhere.share,agencies.nobody.churn,"
+        "interventions.secondees.count,parameters.trust.initial\n0,1,0.5,0.1,9,0.45\n",
+        encoding="utf-8",
+    )
+    e = load_ensemble(path)
+    for scenario in (silo, rsu):
+        assert e.overrides(scenario, 0) == {"parameters.trust.initial": 0.45}
+
+
 def test_select_is_systematic_on_the_weights(ens, tmp_path):
     assert list(ens.select(4).ids) == [0, 1, 2, 3]
     assert list(ens.select(2).ids) == [0, 2]
@@ -113,26 +142,25 @@ def test_design_defaults(monkeypatch, tmp_path):
 BAD = [
     ("", "(header)", "a header line"),
     ("draw,w,parameters.decision.temperature\n0,1,0.1\n", "(header)", "first columns"),
-    ("draw,weight,decision.temperature\n0,1,0.1\n", "column 'decision.temperature'", "start"),
-    ("draw,weight,parameters.nope.x\n0,1,0.1\n", "column 'parameters.nope.x'", "GROUP one of"),
-    ("draw,weight,parameters.trust.nope\n0,1,0.1\n", "parameters.trust.nope", "a parameter of"),
+    ("draw,weight,decision.temperature\n0,1,0.1\n", "'decision.temperature'", "a setting of"),
+    ("draw,weight,parameters.nope.x\n0,1,0.1\n", "= 'nope'", "a setting of parameters"),
+    ("draw,weight,parameters.trust.nope\n0,1,0.1\n", "parameters.trust.nope", "a setting of"),
+    ("draw,weight,parameters.trust\n0,1,0.1\n", "'parameters.trust'", "one setting inside"),
     ("draw,weight,interventions.magic.x\n0,1,1\n", "interventions.magic.x", "TYPE one of"),
-    ("draw,weight,interventions.central_unit.nope\n0,1,1\n", "central_unit.nope", "a field of"),
-    ("draw,weight,context.nope\n0,1,1\n", "context.nope", "context.NAME"),
+    ("draw,weight,interventions.central_unit.nope\n0,1,1\n", "= 'nope'", "central_unit"),
+    ("draw,weight,context.nope\n0,1,1\n", "context.nope", "a setting of context"),
+    ("draw,weight,horizon\n0,1,24\n", "'horizon'", "a setting of a scenario"),
+    ("draw,weight,outcomes.early_years.services.x.nope\n0,1,1\n", "'nope'", "of services"),
     ("draw,weight,context.churn_scale,context.churn_scale\n0,1,1,1\n", "churn", "each path once"),
     ("draw,weight,context.churn_scale\n", "(rows)", "at least one draw"),
-    ("draw,weight,context.churn_scale\n1,1,1\n", "row 2, column 'draw'", "numbered 0..N-1"),
-    ("draw,weight,context.churn_scale\n0,1,1\n0,1,1\n", "row 3, column 'draw'", "0..N-1"),
-    (
-        "draw,weight,context.churn_scale\n0,1,high\n",
-        "row 2, column 'context.churn_scale'",
-        "a number",
-    ),
-    ("draw,weight,context.churn_scale\n0,1,nan\n", "row 2, column 'context.churn_scale'", "finite"),
-    ("draw,weight,context.churn_scale\n0,-1,1\n", "row 2, column 'weight'", ">= 0"),
-    ("draw,weight,context.churn_scale\n0,0,1\n", "column 'weight'", "not all 0"),
+    ("draw,weight,context.churn_scale\n1,1,1\n", "row 2, column draw", "numbered 0..N-1"),
+    ("draw,weight,context.churn_scale\n0,1,1\n0,1,1\n", "row 3, column draw", "0..N-1"),
+    ("draw,weight,context.churn_scale\n0,1,high\n", "row 2, column context.churn_scale", "number"),
+    ("draw,weight,context.churn_scale\n0,1,nan\n", "row 2, column context.churn_scale", "finite"),
+    ("draw,weight,context.churn_scale\n0,-1,1\n", "row 2, column weight", ">= 0"),
+    ("draw,weight,context.churn_scale\n0,0,1\n", "weight", "not all 0"),
     ("draw,weight,context.churn_scale\n0,1\n", "row 2", "one per column"),
-    (HEADER + "0,1,0.2,10.5\n", "column 'interventions.central_unit.staff'", "a whole number"),
+    (HEADER + "0,1,0.2,10.5\n", "column interventions.central_unit.staff", "a whole number"),
 ]
 
 
@@ -155,8 +183,8 @@ def test_missing_file_is_a_clear_error(tmp_path):
 @pytest.mark.parametrize(
     ("row", "field", "allowed"),
     [
-        ("0,1,-0.5,10", "column 'parameters.decision.temperature'", "greater than"),
-        ("0,1,0.2,-3", "column 'interventions.central_unit.staff'", "greater than"),
+        ("0,1,-0.5,10", "'parameters.decision.temperature'", "greater than"),
+        ("0,1,0.2,-3", "'interventions.central_unit.staff'", "greater than"),
     ],
 )
 def test_bad_value_names_file_draw_and_field_when_applied(tmp_path, rsu, row, field, allowed):
