@@ -385,6 +385,58 @@ def print_comparison(console: Console, result: Any, replications: int, seed: int
     print_lines(console, CI_NOTE)
 
 
+def range_note(draws: int, seeds: int, ensemble: str) -> str:
+    """What the brackets and the seed column mean in a comparison over a parameter ensemble."""
+    return (
+        f"[low, high]: the central 95% range over {draws} parameter draws x {seeds} seeds "
+        f"({ensemble}): where single runs (differences: paired runs, same draw and seed) fall "
+        "when both the uncertain parameters and chance vary; more runs do not narrow it. "
+        "seed ±: the part from chance alone, 1.96 pooled within-draw standard deviations of "
+        "the paired differences (the range if the parameters were known)."
+    )
+
+
+def print_ensemble_comparison(console: Console, result: Any, seed: int) -> None:
+    """``jusim compare`` over a parameter ensemble: attainment and cost with their 95% ranges,
+    the paired difference with its full 95% range and its chance-only half-width."""
+    df = result.table
+    base = result.baseline
+    cols = [
+        Col("scenario", kind="name"),
+        Col("attainment", short="att", meaning="mean attainment at the horizon [95% range]"),
+        Col(
+            f"difference from {base}",
+            short="diff",
+            meaning=f"mean paired difference from {base} [95% range]",
+        ),
+        Col("seed ±", short="seed", meaning="half-width of the difference's chance-only range"),
+        Col("cost per case £k", short="£k/case", meaning="spend per case resolved [95% range]"),
+    ]
+    for outcome, sub in df.groupby("outcome", sort=False):
+        rows = []
+        for r in sub.itertuples():
+            is_base = r.scenario == base
+            half = (r.seed_high - r.seed_low) / 2 if not is_base else None
+            rows.append(
+                [
+                    r.scenario,
+                    Est(r.mean, r.range_low, r.range_high),
+                    "baseline" if is_base else Est(r.effect, r.low, r.high, signed=True),
+                    "" if is_base else f"±{num(half)}",
+                    Est(r.cost_per_outcome, r.cost_range_low, r.cost_range_high, digits=0),
+                ]
+            )
+        show(
+            console,
+            f"{outcome}: attainment at the horizon (1 = target met), {result.draws} parameter "
+            f"draws x {result.seeds} paired seeds, seed {seed}",
+            cols,
+            rows,
+        )
+        console.print()
+    print_lines(console, range_note(result.draws, result.seeds, result.ensemble.label))
+
+
 def print_validation(console: Console, effects: Sequence[Any], replications: int, seed: int):
     """``jusim validate``: one row per effect."""
     cols = [
