@@ -169,6 +169,27 @@ class SweepPlan:
         }
 
 
+def plan_from_folder(out: str | Path) -> SweepPlan:
+    """The plan of the sweep stored in ``out``, from the copies it keeps beside the runs: the
+    experiment file (``experiment.toml``) and the resolved base scenario
+    (``base_scenario.toml``, which already holds the experiment's fixed interventions,
+    overrides and horizon). Used to rebuild a damaged ``manifest.json``."""
+    from jusim.scenario import load_scenario
+
+    out = Path(out)
+    exp = load_experiment(out / "experiment.toml")
+    base = load_scenario(out / "base_scenario.toml")
+    design = make_design(exp.factors, exp.design, exp.seed)
+    return SweepPlan(
+        experiment=exp,
+        base=base,
+        design=design,
+        metrics=check_metrics(exp, base),
+        hash=experiment_hash(exp, base),
+        seeds=run_seeds(exp.seed, exp.replications),
+    )
+
+
 def plan_sweep(experiment: Experiment | str | Path) -> SweepPlan:
     """Validate an experiment completely (schema, base, factor ranges, metrics, design size)."""
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
