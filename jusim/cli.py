@@ -17,11 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from jusim.safety import SafeGroup, claim_folder
+from jusim.safety import COMPARE_FILES, RUN_FILES, SafeGroup, claim_folder
 from jusim.scenario import ScenarioError
-
-RUN_FILES = ("outcomes.parquet", "agencies.parquet", "system.parquet")
-COMPARE_FILES = ("comparison.csv", *RUN_FILES, "trajectories.png")
 
 app = typer.Typer(
     cls=SafeGroup,  # no traceback for a user's mistake (jusim/safety.py)

@@ -283,3 +283,57 @@ def test_an_older_database_with_absolute_paths_is_rebuilt(original, tmp_path):
     finally:
         con.close()
     assert str(original) not in sqls and "'chunks/chunk-*.parquet'" in sqls
+
+
+# ---- item 8: compare --out records what it ran; item 7: outputs beside earlier outputs --------
+
+
+def test_compare_out_records_resolved_scenarios_and_seeds(small_file, tmp_path):
+    import numpy as np
+
+    import jusim
+
+    arm = small_file("arm", "[context]\nchurn_scale = 1.5\n", horizon=6)
+    base = small_file("base6", "", horizon=6)
+    out = tmp_path / "cmp"
+    result = invoke(
+        "compare", str(arm), "--baseline", str(base), "--replications", "2", "--seed", "7",
+        "--out", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["master_seed"] == 7 and man["replications"] == 2
+    assert man["baseline"] == "base6" and man["scenarios"] == ["base6", "arm"]
+    assert man["run_seeds"][1] == {"replication": 1, "entropy": 7, "spawn_key": [1]}
+    table = pd.read_parquet(out / "outcomes.parquet")
+    assert "seed" not in table.columns and set(table["master_seed"]) == {7}
+    # the recorded scenario file and seed reproduce replication 1 of the arm exactly
+    again = jusim.run(
+        out / "scenarios" / "arm.toml", seed=np.random.SeedSequence(7, spawn_key=(1,))
+    )
+    stored = table[(table.scenario == "arm") & (table.replication == 1)]
+    assert stored["need"].tolist() == again.outcome_table()["need"].tolist()
+    other = table[(table.scenario == "arm") & (table.replication == 0)]
+    assert other["need"].tolist() != stored["need"].tolist()  # the seeds differ between runs
+
+
+def test_out_folder_beside_jusims_earlier_outputs(small_file, tmp_path):
+    """The guide's order: `run --out results/rsu`, `compare --out results/cmp`, then the
+    README's `compare --out results/`: jusim's own sub-folders are not "files jusim did not
+    write"; a user's file or folder still is."""
+    s = str(small_file("quick", "", horizon=3))
+    results = tmp_path / "results"
+    assert invoke("run", s, "--out", str(results / "rsu")).exit_code == 0
+    cmp = ("compare", s, "--baseline", s, "--replications", "2")
+    assert invoke(*cmp, "--out", str(results / "cmp")).exit_code == 0
+    kept = (results / "rsu" / "outcomes.parquet").read_bytes()
+    result = invoke(*cmp, "--out", str(results))
+    assert result.exit_code == 0, result.output
+    assert (results / "comparison.csv").exists()
+    assert (results / "rsu" / "outcomes.parquet").read_bytes() == kept
+    again = invoke(*cmp, "--out", str(results))
+    assert again.exit_code == 2 and "--force" in text_of(again)
+    (results / "mine").mkdir()
+    (results / "mine" / "notes.txt").write_text("mine")
+    refused = invoke(*cmp, "--out", str(results), "--force")
+    assert refused.exit_code == 2 and "did not write (mine)" in text_of(refused)

@@ -1,7 +1,9 @@
 """Paired scenario comparisons: every arm runs on the same replication seeds as the baseline.
 
 Seeds come from ``numpy.random.SeedSequence(seed).spawn(replications)``; replication ``k`` of every
-arm uses child ``k`` (common random numbers), so differences are paired run for run.
+arm uses child ``k`` (common random numbers), so differences are paired run for run. Child ``k``
+is ``SeedSequence(seed, spawn_key=(k,))``: :meth:`Comparison.write` records the master seed, this
+rule and each arm's resolved scenario, so every run can be reproduced from the output folder.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +40,14 @@ RECORD_FIELDS = [
 ]
 
 
+SEED_RULE = (
+    "replication k of every scenario runs on child k of "
+    "numpy.random.SeedSequence(master_seed).spawn(replications), which is "
+    "numpy.random.SeedSequence(master_seed, spawn_key=(k,)); reproduce one run with "
+    "jusim.run('scenarios/NAME.toml', seed=numpy.random.SeedSequence(master_seed, spawn_key=(k,)))"
+)
+
+
 def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
     """The replication seeds shared by every arm."""
     return np.random.SeedSequence(int(seed)).spawn(int(replications))
@@ -50,6 +61,8 @@ class Comparison:
     table: pd.DataFrame
     runs: dict[str, list[RunResult]] = field(default_factory=dict)
     seed: int = 0
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    """The resolved scenario of each arm, by name (written beside the tables)."""
 
     def records(self) -> list[dict]:
         """One JSON-ready record per (scenario, outcome); missing values are None."""
@@ -57,26 +70,47 @@ class Comparison:
 
     def trajectories(self) -> pd.DataFrame:
         """Tidy outcome trajectories of every run, with a replication column."""
-        frames = []
-        for runs in self.runs.values():
-            for k, r in enumerate(runs):
-                df = r.outcome_table()
-                df.insert(2, "replication", k)
-                frames.append(df)
-        return pd.concat(frames, ignore_index=True)
+        return self._tables("outcome_table")
 
     def _tables(self, method: str) -> pd.DataFrame:
+        """One tidy table over every run: the master seed (``master_seed``) and the
+        replication ``k`` in place of the run's own seed (child ``k``, see SEED_RULE)."""
         frames = []
         for runs in self.runs.values():
             for k, r in enumerate(runs):
                 df = getattr(r, method)()
-                df.insert(2, "replication", k)
+                at = list(df.columns).index("seed") if "seed" in df.columns else 1
+                df = df.drop(columns="seed", errors="ignore")
+                df.insert(at, "master_seed", int(self.seed))
+                df.insert(at + 1, "replication", k)
                 frames.append(df)
         return pd.concat(frames, ignore_index=True)
 
+    def manifest(self) -> dict[str, Any]:
+        """What the comparison was: arms, baseline, replications, seeds (``manifest.json``)."""
+        import jusim
+
+        n = len(next(iter(self.runs.values()), []))
+        return {
+            "command": "jusim compare",
+            "jusim_version": jusim.__version__,
+            "baseline": self.baseline,
+            "scenarios": list(self.runs),
+            "scenario_files": {a: f"scenarios/{a}.toml" for a in self.scenarios},
+            "sources": {a: str(s.source) for a, s in self.scenarios.items()},
+            "replications": n,
+            "master_seed": int(self.seed),
+            "seed_rule": SEED_RULE,
+            "run_seeds": [
+                {"replication": k, "entropy": int(self.seed), "spawn_key": [k]} for k in range(n)
+            ],
+        }
+
     def write(self, out: Path) -> list[Path]:
-        """Tidy tables (Parquet), the comparison (CSV) and a trajectory figure (PNG)."""
+        """Tidy tables (Parquet), the comparison (CSV), a trajectory figure (PNG), each arm's
+        resolved scenario (``scenarios/NAME.toml``) and ``manifest.json`` (seeds)."""
         from jusim.analysis.plots import trajectory_figure
+        from jusim.describe import to_toml, write_parquet  # fields carry unit and description
 
         out.mkdir(parents=True, exist_ok=True)
         paths = [
@@ -85,10 +119,9 @@ class Comparison:
             out / "agencies.parquet",
             out / "system.parquet",
             out / "trajectories.png",
+            out / "manifest.json",
         ]
         self.table.to_csv(paths[0], index=False)
-        from jusim.describe import write_parquet  # fields carry unit and description
-
         write_parquet(self.trajectories(), paths[1])
         write_parquet(self._tables("agency_table"), paths[2])
         write_parquet(self._tables("system_table"), paths[3])
@@ -97,6 +130,17 @@ class Comparison:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
+        paths[5].write_text(json.dumps(self.manifest(), indent=2) + "\n", encoding="utf-8")
+        if self.scenarios:
+            (out / "scenarios").mkdir(exist_ok=True)
+        for name, scenario in self.scenarios.items():
+            path = out / "scenarios" / f"{name}.toml"
+            header = (
+                f"The resolved scenario {name} of a comparison (every value its runs used).\n"
+                f"Written by jusim {self.manifest()['jusim_version']}."
+            )
+            path.write_text(to_toml(scenario.to_dict(), header=header), encoding="utf-8")
+            paths.append(path)
         return paths
 
 
@@ -153,4 +197,10 @@ def compare(
             runs[arm.name].append(run(arm, seed=ss))
             if progress:
                 progress(1)
-    return Comparison(baseline=base.name, table=summarise(runs, base.name), runs=runs, seed=seed)
+    return Comparison(
+        baseline=base.name,
+        table=summarise(runs, base.name),
+        runs=runs,
+        seed=seed,
+        scenarios={a.name: a for a in arms},
+    )

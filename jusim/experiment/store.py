@@ -43,11 +43,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from jusim.safety import SWEEP_MARKER
 from jusim.scenario import ScenarioError
 
 ID_COLUMNS = ("run_id", "point", "replication", "seed", "jusim_version")
 DB_NAME = "results.duckdb"
-MARKER = ".jusim-sweep"
+MARKER = SWEEP_MARKER
 OURS = {
     MARKER,
     "experiment.toml",
