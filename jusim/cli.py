@@ -49,6 +49,26 @@ def _flags_without_type() -> None:
 _flags_without_type()
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        import jusim
+
+        console.print(f"jusim {jusim.__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print jusim's version."
+        ),
+    ] = False,
+) -> None:
+    """jusim: simulate joined-up government and compare policy scenarios with silo behaviour."""
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)

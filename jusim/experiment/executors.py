@@ -82,7 +82,8 @@ class DaskExecutor:
             import distributed
         except ImportError:  # pragma: no cover - depends on the environment
             raise SweepExecutorError(
-                "--scheduler needs Dask distributed: pip install 'jusim[distributed]'"
+                "--scheduler needs Dask distributed: pip install -e '.[distributed]' in the "
+                "jusim folder"
             ) from None
         self._distributed = distributed
         if isinstance(address, distributed.Client):
