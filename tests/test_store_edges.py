@@ -199,23 +199,30 @@ def test_manifest_is_not_rebuilt_when_the_runs_disagree(experiment, original, tm
     damage(out / "manifest.json", 300)
     other = tmp_path / "other.toml"
     other.write_text(experiment.read_text().replace("seed = 5", "seed = 6"))
-    # the sweep of another experiment (another master seed) into the damaged folder
-    result = invoke("sweep", str(other), "--workers", "0", "--out", str(out))
-    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
-    assert "do not match" in text_of(result) and "other seeds" in text_of(result)
-    assert "Traceback" not in result.output
-    # the folder's own copy of the experiment edited: results cannot rebuild it either
+    longer = tmp_path / "longer.toml"  # same points and seeds: only the folder's copies differ
+    longer.write_text(experiment.read_text().replace("horizon = 4", "horizon = 5"))
+    for changed in (other, longer):
+        result = invoke("sweep", str(changed), "--workers", "0", "--out", str(out))
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+        assert "differs from the copies the folder keeps" in text_of(result), result.output
+        assert "Traceback" not in result.output
+    # the folder's own copy of the experiment edited: the runs do not match it
     (out / "experiment.toml").write_text(other.read_text())
     result = invoke("results", str(out))
-    assert result.exit_code == 2 and "do not match" in text_of(result), result.output
+    assert result.exit_code == 2, result.output
+    assert "do not match" in text_of(result) and "other seeds" in text_of(result)
     # other columns than the experiment keeps
     (out / "experiment.toml").write_text(
         experiment.read_text().replace('"mean_trust"', '"mean_understanding"')
     )
     result = invoke("results", str(out))
     assert result.exit_code == 2 and "has columns" in text_of(result), result.output
+    # without the copies, the sweep's experiment is checked against the runs alone
+    (out / "experiment.toml").write_text(experiment.read_text())
+    (out / "base_scenario.toml").unlink()
+    result = invoke("sweep", str(other), "--workers", "0", "--out", str(out))
+    assert result.exit_code == 2 and "other seeds" in text_of(result), result.output
     # nothing to rebuild from
-    (out / "experiment.toml").unlink()
     result = invoke("results", str(out))
     assert result.exit_code == 2 and "cannot be rebuilt" in text_of(result), result.output
     # --force starts the folder afresh for the other experiment

@@ -33,7 +33,7 @@ from jusim.experiment.schema import (
     load_experiment,
     total_runs_check,
 )
-from jusim.experiment.store import Store
+from jusim.experiment.store import Store, StoreError
 from jusim.experiment.worker import run_chunk
 from jusim.metrics import metric_info
 from jusim.scenario import Scenario
@@ -190,6 +190,32 @@ def plan_from_folder(out: str | Path) -> SweepPlan:
     )
 
 
+def _check_kept_copies(store: Store, plan: SweepPlan) -> None:
+    """Before a damaged manifest is rebuilt from ``plan``: the folder's own copies of the
+    experiment and resolved base scenario must give the same hash. The runs alone cannot show a
+    changed base scenario or horizon (same points and seeds, other results)."""
+    from jusim.scenario import ScenarioError
+
+    try:
+        kept = plan_from_folder(store.out).hash
+    except (ScenarioError, OSError):
+        return  # no usable copies: the stored design and runs are checked alone
+    if kept != plan.hash:
+        raise StoreError(
+            [
+                (
+                    str(store.manifest_path),
+                    "(file)",
+                    store.manifest_state(),
+                    "a readable manifest; it cannot be rebuilt from this experiment because it "
+                    "or its base scenario differs from the copies the folder keeps "
+                    "(experiment.toml, base_scenario.toml). Run the sweep into a new --out folder "
+                    "(or add --force to start this one afresh)",
+                )
+            ]
+        )
+
+
 def plan_sweep(experiment: Experiment | str | Path) -> SweepPlan:
     """Validate an experiment completely (schema, base, factor ranges, metrics, design size)."""
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
@@ -290,6 +316,8 @@ def run_sweep(
     later finishes it. ``force`` starts afresh a folder holding another experiment's sweep.
     """
     store = Store(out)
+    if store.damaged_manifest() and not force:
+        _check_kept_copies(store, plan)
     source = Path(plan.experiment.source)
     resuming = store.prepare(
         plan.manifest(), source if source.exists() else None, plan.design_table(), force=force

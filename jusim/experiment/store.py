@@ -24,7 +24,7 @@ whatever state ``results.duckdb`` is in. A chunk that cannot be read is moved to
 (its runs are run again on the next resume), or left out when the folder is read-only. A missing
 or damaged ``manifest.json`` is rebuilt from the experiment (the sweep command's file, or the
 folder's ``experiment.toml`` and ``base_scenario.toml``) only if the stored design and every
-stored run agree with it. A hidden marker ``.jusim-sweep`` is written first, so a folder that a
+stored run agree with it (and ``jusim sweep`` also checks the folder's copies give its hash). A hidden marker ``.jusim-sweep`` is written first, so a folder that a
 killed start left half-prepared is recognised as this sweep's and nothing else is taken over.
 """
 
