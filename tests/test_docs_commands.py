@@ -76,6 +76,8 @@ def shell_commands(text: str) -> list[str]:
             continue
         pending = ""
         for line in body.splitlines():
+            if not pending and info == "" and not line.startswith("$ "):
+                continue  # an untyped block shows output: only its "$ " lines are commands
             line = line.removeprefix("$ ")
             if not pending and not line.startswith("jusim "):
                 continue
