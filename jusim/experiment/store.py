@@ -402,7 +402,7 @@ class Store:
             )
         db = self.out / DB_NAME
         state = _db_state(db)
-        if state is not None and "lock" in state:
+        if state is not None and ("set lock" in state or "Conflicting lock" in state):
             self.notes.append(
                 f"{db} is locked by another program and was left as it is; answered from the "
                 "Parquet chunks directly"
