@@ -17,11 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from jusim.safety import SafeGroup, claim_folder
+from jusim.safety import COMPARE_FILES, RUN_FILES, SafeGroup, claim_folder
 from jusim.scenario import ScenarioError
-
-RUN_FILES = ("outcomes.parquet", "agencies.parquet", "system.parquet")
-COMPARE_FILES = ("comparison.csv", "comparison.parquet", *RUN_FILES, "trajectories.png")
 
 app = typer.Typer(
     cls=SafeGroup,  # no traceback for a user's mistake (jusim/safety.py)
@@ -50,6 +47,26 @@ def _flags_without_type() -> None:
 
 
 _flags_without_type()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        import jusim
+
+        console.print(f"jusim {jusim.__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print jusim's version."
+        ),
+    ] = False,
+) -> None:
+    """jusim: simulate joined-up government and compare policy scenarios with silo behaviour."""
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -19,6 +19,10 @@ Every row carries two kinds of interval (``RECORD_FIELDS``):
   what the parameter uncertainty and chance together allow. ``seed_low``/``seed_high`` is the
   chance-only part: ``effect`` plus and minus 1.96 pooled within-draw standard deviations of the
   paired differences (:func:`jusim.analysis.stats.seed_halfwidth`).
+
+Child ``k`` is ``SeedSequence(seed, spawn_key=(k,))``: :meth:`Comparison.write` records the master
+seed, this rule, the draw of each run and each arm's resolved scenario (before the draw is
+applied), so every run can be reproduced from the output folder.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -117,6 +122,16 @@ COMPARISON_FIELDS = {
 }
 
 
+SEED_RULE = (
+    "replication k of every scenario runs on child k of "
+    "numpy.random.SeedSequence(master_seed).spawn(replications), which is "
+    "numpy.random.SeedSequence(master_seed, spawn_key=(k,)); reproduce one run with "
+    "jusim.run('scenarios/NAME.toml', seed=numpy.random.SeedSequence(master_seed, spawn_key=(k,)))"
+    "; with an ensemble, replications = draws x seeds_per_draw and run k also applies the "
+    "ensemble's draw given in run_seeds (jusim.ensemble.load_ensemble(FILE).apply)"
+)
+
+
 def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
     """The replication seeds shared by every arm."""
     return np.random.SeedSequence(int(seed)).spawn(int(replications))
@@ -134,6 +149,8 @@ class Comparison:
     seeds: int = 0  # seeds per draw
     ensemble: Ensemble | None = None
     note: str = ""  # e.g. that no shipped ensemble exists
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    """The resolved scenario of each arm, by name (written beside the tables)."""
 
     @property
     def draw_ids(self) -> list[int]:
@@ -152,20 +169,53 @@ class Comparison:
         return self._tables("outcome_table")
 
     def _tables(self, method: str) -> pd.DataFrame:
+        """One tidy table over every run: the master seed (``master_seed``) and the
+        replication ``k`` in place of the run's own seed (child ``k``, see SEED_RULE)."""
         draw_ids = self.draw_ids
         frames = []
         for runs in self.runs.values():
             for k, r in enumerate(runs):
                 df = getattr(r, method)()
-                df.insert(2, "replication", k)
+                at = list(df.columns).index("seed") if "seed" in df.columns else 1
+                df = df.drop(columns="seed", errors="ignore")
+                df.insert(at, "master_seed", int(self.seed))
+                df.insert(at + 1, "replication", k)
                 if draw_ids:
-                    df.insert(3, "draw", draw_ids[k])
+                    df.insert(at + 2, "draw", draw_ids[k])
                 frames.append(df)
         return pd.concat(frames, ignore_index=True)
 
+    def manifest(self) -> dict[str, Any]:
+        """What the comparison was: arms, baseline, replications, seeds (``manifest.json``)."""
+        import jusim
+
+        n = len(next(iter(self.runs.values()), []))
+        draw_ids = self.draw_ids
+        return {
+            "command": "jusim compare",
+            "jusim_version": jusim.__version__,
+            "baseline": self.baseline,
+            "scenarios": list(self.runs),
+            "scenario_files": {a: f"scenarios/{a}.toml" for a in self.scenarios},
+            "sources": {a: str(s.source) for a, s in self.scenarios.items()},
+            "replications": n,
+            "draws": int(self.draws),
+            "seeds_per_draw": int(self.seeds) if self.ensemble is not None else n,
+            "ensemble": None if self.ensemble is None else str(self.ensemble.source),
+            "master_seed": int(self.seed),
+            "seed_rule": SEED_RULE,
+            "run_seeds": [
+                {"replication": k, "entropy": int(self.seed), "spawn_key": [k]}
+                | ({"draw": draw_ids[k]} if draw_ids else {})
+                for k in range(n)
+            ],
+        }
+
     def write(self, out: Path) -> list[Path]:
-        """Tidy tables (Parquet), the comparison (CSV) and a trajectory figure (PNG)."""
+        """Tidy tables (Parquet), the comparison (CSV), a trajectory figure (PNG), each arm's
+        resolved scenario (``scenarios/NAME.toml``) and ``manifest.json`` (seeds)."""
         from jusim.analysis.plots import trajectory_figure
+        from jusim.describe import to_toml, write_parquet  # fields carry unit and description
 
         out.mkdir(parents=True, exist_ok=True)
         paths = [
@@ -175,10 +225,9 @@ class Comparison:
             out / "agencies.parquet",
             out / "system.parquet",
             out / "trajectories.png",
+            out / "manifest.json",
         ]
         self.table.to_csv(paths[0], index=False)
-        from jusim.describe import write_parquet  # fields carry unit and description
-
         write_parquet(self.table, paths[1], COMPARISON_FIELDS)
         write_parquet(self.trajectories(), paths[2], DRAW_FIELD)
         write_parquet(self._tables("agency_table"), paths[3], DRAW_FIELD)
@@ -188,6 +237,17 @@ class Comparison:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
+        paths[6].write_text(json.dumps(self.manifest(), indent=2) + "\n", encoding="utf-8")
+        if self.scenarios:
+            (out / "scenarios").mkdir(exist_ok=True)
+        for name, scenario in self.scenarios.items():
+            path = out / "scenarios" / f"{name}.toml"
+            header = (
+                f"The resolved scenario {name} of a comparison (every value its runs used).\n"
+                f"Written by jusim {self.manifest()['jusim_version']}."
+            )
+            path.write_text(to_toml(scenario.to_dict(), header=header), encoding="utf-8")
+            paths.append(path)
         return paths
 
 
@@ -276,4 +336,5 @@ def compare(
         seeds=seeds_per_draw,
         ensemble=ens,
         note=note,
+        scenarios={a.name: a for a in arms},
     )

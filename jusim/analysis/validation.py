@@ -82,7 +82,11 @@ def validate(replications: int = 30, seed: int = 2026, workers: int | None = Non
     n = min(len(todo), workers if workers is not None else os.cpu_count() or 1)
     if n > 1:
         spawn = multiprocessing.get_context("spawn")  # as the sweeps: Mesa and numba want spawn
-        with cf.ProcessPoolExecutor(n, mp_context=spawn) as pool:
+        from jusim.experiment.worker import watch_parent  # no orphans if this one is killed
+
+        with cf.ProcessPoolExecutor(
+            n, mp_context=spawn, initializer=watch_parent, initargs=(os.getpid(),)
+        ) as pool:
             futures = [(f, pool.submit(f, seeds)) for f in todo]
             for family, future in futures:
                 _CACHE[_key(family, seeds)] = list(future.result())
