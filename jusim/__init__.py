@@ -44,7 +44,7 @@ def run_batch(
     chunk: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[RunResult]:
-    """R = ``len(seeds)`` runs of one world stepped together, one ``RunResult`` per run; a
+    """R = ``len(seeds)`` runs of one world in one call, one ``RunResult`` per run; a
     parameter may have one value per run (``params={"context.churn_scale": array_of_R}``). Run
     ``r`` equals ``jusim.run`` of its scenario and seed whatever the batch; see ``jusim.batch``."""
     from jusim.batch import CHUNK

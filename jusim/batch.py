@@ -1,6 +1,6 @@
 """Many runs of one world in one call: ``jusim.run_batch(scenario, seeds, params=None)``.
 
-``run_batch`` advances R runs month by month together and returns one ``RunResult`` per run, in
+``run_batch`` makes R runs of one world in one call and returns one ``RunResult`` per run, in
 order. The runs may differ in seed and in parameter values:
 
 - ``seeds``: R seeds (ints or ``numpy.random.SeedSequence``); run ``r`` draws only from its own
@@ -16,9 +16,9 @@ order. The runs may differ in seed and in parameter values:
   run, e.g. the points of a sweep chunk or the draws of an ensemble), to which ``params`` apply.
 
 One engine: ``jusim.run(scenario, seed)`` is ``run_batch(scenario, [seed])[0]``, and a batch
-steps each of its runs with ``JoinedUpModel.step`` month by month in lockstep, ``chunk`` runs at a
-time (default 100, docs/design-notes.md item 13). Runs of one chunk are alive together, so memory
-grows with ``chunk``, not with R. ``progress(n)`` is called after each chunk with its n runs.
+steps each of its runs with ``JoinedUpModel.step``, ``chunk`` runs at a time (default 100,
+docs/design-notes.md item 13; ``step_chunk`` is the one place a run axis will replace).
+``progress(n)`` is called after each chunk with its n runs.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from jusim.metrics import RunResult
 from jusim.scenario import Scenario, ScenarioError
 
 SOURCE = "jusim.run_batch"
-CHUNK = 100  # runs stepped together (docs/design-notes.md item 13)
+CHUNK = 100  # runs a chunk hands to step_chunk (docs/design-notes.md item 13)
 
 ScenarioLike = Scenario | str | Path
 
@@ -122,26 +122,28 @@ def run_batch(
     results: list[RunResult] = []
     for start in range(0, len(seeds), chunk):
         stop = min(start + chunk, len(seeds))
-        results += step_together(scenarios[start:stop], seeds[start:stop])
+        results += step_chunk(scenarios[start:stop], seeds[start:stop])
         if progress:
             progress(stop - start)
     return results
 
 
-def step_together(
+def step_chunk(
     scenarios: Sequence[Scenario], seeds: Sequence[int | np.random.SeedSequence]
 ) -> list[RunResult]:
-    """Build one model per run and step them all month by month to their horizons."""
+    """The runs of one chunk, each stepped to its horizon with ``JoinedUpModel.step``.
+
+    This is where the run axis of docs/design-notes.md item 12 goes. Until the phases take a run
+    axis, the runs are stepped one after another: stepping them month by month in lockstep gives
+    the same results but was 5-15% slower (each month touches every run's state), and keeps the
+    whole chunk in memory."""
     from jusim.model import JoinedUpModel
 
-    models = [JoinedUpModel(s, seed=seed) for s, seed in zip(scenarios, seeds, strict=True)]
-    try:
-        horizon = max((m.scenario.horizon for m in models), default=0)
-        for _ in range(horizon):
-            for m in models:
-                if m.month < m.scenario.horizon:
-                    m.step()
-        return [m.result() for m in models]
-    finally:
-        for m in models:
-            m.release()
+    results = []
+    for scenario, seed in zip(scenarios, seeds, strict=True):
+        model = JoinedUpModel(scenario, seed=seed)
+        try:
+            results.append(model.run())
+        finally:
+            model.release()
+    return results

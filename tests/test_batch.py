@@ -46,7 +46,7 @@ def test_batch_of_one_is_a_run_alone(short):
 
 
 def test_every_shipped_scenario_in_one_batch_docks_with_the_reference():
-    """All shipped scenarios (different horizons and interventions) stepped together; each equals
+    """All shipped scenarios (different horizons and interventions) in one batch; each equals
     its run alone and the frozen reference engine."""
     scenarios = [jusim.load_scenario(n) for n in SHIPPED]
     got = jusim.run_batch(scenarios, [3] * len(scenarios), chunk=len(scenarios))

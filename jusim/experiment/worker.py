@@ -49,7 +49,7 @@ def run_chunk(ctx: dict[str, Any], runs: list[tuple[int, int, int, int, dict]]) 
             scenario = build_scenario(exp, base, values)
             last_point = point
         scenarios.append(scenario)
-    results = jusim.run_batch(scenarios, [r[3] for r in runs])  # the chunk's runs stepped together
+    results = jusim.run_batch(scenarios, [r[3] for r in runs])  # the chunk is one call
     for (run_id, *_), result in zip(runs, results, strict=True):
         summary = result.summary()
         for m in metrics:
