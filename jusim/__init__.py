@@ -5,13 +5,16 @@ Public API::
     import jusim
     result = jusim.run("rough_sleepers_unit", seed=1)      # RunResult
     jusim.evaluate("silo", seed=1, context__churn_scale=2.0)  # {"attainment__rough_sleeping": ...}
+    jusim.run_batch("silo", seeds=range(100), params={"context.churn_scale": scales})  # 100 runs
     table = jusim.compare(["silo", "rough_sleepers_unit"], replications=30).table
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -30,14 +33,24 @@ def as_scenario(scenario: Scenario | str | Path) -> Scenario:
 
 
 def run(scenario: Scenario | str | Path, seed: int | np.random.SeedSequence = 0) -> RunResult:
-    """Run one scenario (object, file path or shipped name) to its horizon."""
-    from jusim.model import JoinedUpModel
+    """Run one scenario (object, file path or shipped name) to its horizon: a batch of one."""
+    return run_batch(scenario, [seed])[0]
 
-    model = JoinedUpModel(as_scenario(scenario), seed=seed)
-    try:
-        return model.run()
-    finally:
-        model.release()
+
+def run_batch(
+    scenario: Scenario | str | Path | Sequence[Scenario | str | Path],
+    seeds: Sequence[int | np.random.SeedSequence],
+    params: Mapping[str, Any] | None = None,
+    chunk: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[RunResult]:
+    """R = ``len(seeds)`` runs of one world in one call, one ``RunResult`` per run; a
+    parameter may have one value per run (``params={"context.churn_scale": array_of_R}``). Run
+    ``r`` equals ``jusim.run`` of its scenario and seed whatever the batch; see ``jusim.batch``."""
+    from jusim.batch import CHUNK
+    from jusim.batch import run_batch as _run_batch
+
+    return _run_batch(scenario, seeds, params, chunk or CHUNK, progress)
 
 
 def sweep(
@@ -91,5 +104,6 @@ __all__ = [
     "evaluate",
     "load_scenario",
     "run",
+    "run_batch",
     "sweep",
 ]

@@ -30,7 +30,8 @@ DataFrame with one row per (draw, replication) and one column per metric. The de
 ``"none"`` because samplers (EMA Workbench, SALib) set the parameters themselves: an ensemble
 under them would mix the posterior's spread into every point of their design and change what
 their indices mean. Seeds: run ``k = d * replications + s`` uses draw ``d`` and child ``k`` of
-``SeedSequence(seed).spawn(draws * replications)``, as in ``jusim compare``.
+``SeedSequence(seed).spawn(draws * replications)``, as in ``jusim compare``; all runs are one
+``jusim.run_batch``.
 """
 
 from __future__ import annotations
@@ -144,12 +145,10 @@ def evaluate(
     n_draws = 1 if ens is None else len(ens)
     seeds = root.spawn(n_draws * replications) if (ens is not None or replications > 1) else [seed]
     keep = frozenset(_path(k) for k in params)
-    runs, rows = [], []
-    for d in range(n_draws):
-        arm = scenario if ens is None else ens.apply(scenario, d, keep)
-        for s in range(replications):
-            runs.append(jusim.run(arm, seed=seeds[d * replications + s]).summary())
-            rows.append((-1 if ens is None else int(ens.ids[d]), d * replications + s))
+    arms = [scenario if ens is None else ens.apply(scenario, d, keep) for d in range(n_draws)]
+    batch = jusim.run_batch([arms[k // replications] for k in range(len(seeds))], seeds)
+    runs = [result.summary() for result in batch]
+    rows = [(-1 if ens is None else int(ens.ids[k // replications]), k) for k in range(len(seeds))]
     if distribution:
         table = pd.DataFrame([{identifier(k): float(v) for k, v in r.items()} for r in runs])
         table.insert(0, "replication", [k for _, k in rows])

@@ -302,7 +302,8 @@ def compare(
     :class:`~jusim.ensemble.Ensemble`. ``draws``: how many of its draws (default 10);
     ``replications``: seeds per draw (default 3 with an ensemble, 30 without).
     """
-    from jusim import as_scenario, run
+    from jusim import as_scenario, run_batch
+    from jusim.batch import CHUNK
 
     ens, seeds_per_draw, note = design(ensemble, draws, replications)
     base = as_scenario(baseline if baseline is not None else "silo")
@@ -319,14 +320,11 @@ def compare(
     n_draws = 1 if ens is None else len(ens)
     seeds = replication_seeds(seed, n_draws * seeds_per_draw)
     runs: dict[str, list[RunResult]] = {}
+    chunk = max(1, min(CHUNK, len(seeds) // 10))  # at least ten progress ticks an arm
     for arm in arms:
-        runs[arm.name] = []
-        for d in range(n_draws):
-            scenario = arm if ens is None else ens.apply(arm, d)
-            for ss in seeds[d * seeds_per_draw : (d + 1) * seeds_per_draw]:
-                runs[arm.name].append(run(scenario, seed=ss))
-                if progress:
-                    progress(1)
+        draws_of_arm = [arm if ens is None else ens.apply(arm, d) for d in range(n_draws)]
+        scenarios = [draws_of_arm[k // seeds_per_draw] for k in range(len(seeds))]
+        runs[arm.name] = run_batch(scenarios, seeds, chunk=chunk, progress=progress)
     return Comparison(
         baseline=base.name,
         table=summarise(runs, base.name, n_draws),

@@ -3,7 +3,8 @@
 Seeds: replication ``k`` of every design point uses the same child ``k`` of
 ``SeedSequence(master_seed)`` (common random numbers across points). The child is turned into a
 63-bit integer, recorded as ``seed`` on every row, so any run is reproduced exactly with
-``jusim.run(scenario_of_its_point, seed=row.seed)``.
+``jusim.run(scenario_of_its_point, seed=row.seed)``. A chunk's runs are one ``jusim.run_batch``
+in the worker (``jusim/experiment/worker.py``), which gives each run what ``jusim.run`` gives.
 """
 
 from __future__ import annotations

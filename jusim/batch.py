@@ -1,0 +1,149 @@
+"""Many runs of one world in one call: ``jusim.run_batch(scenario, seeds, params=None)``.
+
+``run_batch`` makes R runs of one world in one call and returns one ``RunResult`` per run, in
+order. The runs may differ in seed and in parameter values:
+
+- ``seeds``: R seeds (ints or ``numpy.random.SeedSequence``); run ``r`` draws only from its own
+  generators, made from ``seeds[r]`` by ``jusim.model.child_streams`` exactly as ``jusim.run``
+  makes them, so its result does not depend on the batch's size or on its position in it.
+- ``params``: override paths (``context.churn_scale`` or ``context__churn_scale``, as in
+  ``jusim.evaluate``) to values. A scalar (a number, string or bool, or a 0-d array) applies to
+  every run; a value per run is a numpy array whose first axis has length R, or a list or tuple
+  of length R (a parameter that is itself a list is given per run, as a list of R lists). Each
+  run's scenario is ``jusim.evaluation.scenario_with(scenario, its values)``, validated as for
+  ``jusim.evaluate``; equal values are validated once.
+- ``scenario``: a scenario (object, file or shipped name), or a sequence of R scenarios (one per
+  run, e.g. the points of a sweep chunk or the draws of an ensemble), to which ``params`` apply.
+
+One engine: ``jusim.run(scenario, seed)`` is ``run_batch(scenario, [seed])[0]``, and a batch
+steps each of its runs with ``JoinedUpModel.step``, ``chunk`` runs at a time (default 100,
+docs/design-notes.md item 13; ``step_chunk`` is the one place a run axis will replace).
+``progress(n)`` is called after each chunk with its n runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from jusim.metrics import RunResult
+from jusim.scenario import Scenario, ScenarioError
+
+SOURCE = "jusim.run_batch"
+CHUNK = 100  # runs a chunk hands to step_chunk (docs/design-notes.md item 13)
+
+ScenarioLike = Scenario | str | Path
+
+
+def _per_run(name: str, value: Any, runs: int) -> list[Any] | None:
+    """The parameter's values run by run, or None when one value applies to every run."""
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return None
+        values = list(value)
+    elif isinstance(value, list | tuple):
+        values = list(value)
+    else:
+        return None
+    if len(values) != runs:
+        raise ScenarioError(
+            [
+                (
+                    SOURCE,
+                    f"params.{name}",
+                    f"{len(values)} values",
+                    f"one value for all runs, or one per run ({runs})",
+                )
+            ]
+        )
+    return [v.item() if isinstance(v, np.generic) else v for v in values]
+
+
+def _key(value: Any) -> Any:
+    """A hashable stand-in for a parameter value (lists and dicts nest)."""
+    if isinstance(value, list | tuple):
+        return tuple(_key(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _key(v)) for k, v in value.items()))
+    if isinstance(value, np.ndarray):
+        return ("array", value.shape, value.tobytes())
+    return (type(value).__name__, value)
+
+
+def scenarios_for(
+    scenario: ScenarioLike | Sequence[ScenarioLike],
+    runs: int,
+    params: Mapping[str, Any] | None = None,
+) -> list[Scenario]:
+    """Each run's scenario: ``scenario`` (one, or one per run) with its values of ``params``."""
+    from jusim import as_scenario
+    from jusim.evaluation import scenario_with
+
+    if isinstance(scenario, Scenario | str | Path):
+        bases = [as_scenario(scenario)] * runs
+    else:
+        bases = [as_scenario(s) for s in scenario]
+        if len(bases) != runs:
+            raise ScenarioError(
+                [(SOURCE, "scenario", f"{len(bases)} scenarios", f"one, or one per run ({runs})")]
+            )
+    if not params:
+        return bases
+    shared = {k: v for k, v in params.items() if _per_run(k, v, runs) is None}
+    varying = {k: _per_run(k, v, runs) for k, v in params.items() if k not in shared}
+    made: dict[Any, Scenario] = {}
+    out = []
+    for r, base in enumerate(bases):
+        values = {**shared, **{k: v[r] for k, v in varying.items()}}
+        key = (id(base), tuple((k, _key(v)) for k, v in values.items()))
+        if key not in made:
+            made[key] = scenario_with(base, values)
+        out.append(made[key])
+    return out
+
+
+def run_batch(
+    scenario: ScenarioLike | Sequence[ScenarioLike],
+    seeds: Sequence[int | np.random.SeedSequence],
+    params: Mapping[str, Any] | None = None,
+    chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> list[RunResult]:
+    """R runs of one world (R = ``len(seeds)``), one ``RunResult`` per run in order; see the
+    module docstring for ``seeds``, ``params`` and ``scenario``. Bad parameters raise
+    :class:`jusim.ScenarioError` naming the parameter, the value and what is allowed."""
+    seeds = list(seeds)
+    if chunk < 1:
+        raise ScenarioError([(SOURCE, "chunk", chunk, "a whole number >= 1")])
+    scenarios = scenarios_for(scenario, len(seeds), params)
+    results: list[RunResult] = []
+    for start in range(0, len(seeds), chunk):
+        stop = min(start + chunk, len(seeds))
+        results += step_chunk(scenarios[start:stop], seeds[start:stop])
+        if progress:
+            progress(stop - start)
+    return results
+
+
+def step_chunk(
+    scenarios: Sequence[Scenario], seeds: Sequence[int | np.random.SeedSequence]
+) -> list[RunResult]:
+    """The runs of one chunk, each stepped to its horizon with ``JoinedUpModel.step``.
+
+    This is where the run axis of docs/design-notes.md item 12 goes. Until the phases take a run
+    axis, the runs are stepped one after another: stepping them month by month in lockstep gives
+    the same results but was 5-15% slower (each month touches every run's state), and keeps the
+    whole chunk in memory."""
+    from jusim.model import JoinedUpModel
+
+    results = []
+    for scenario, seed in zip(scenarios, seeds, strict=True):
+        model = JoinedUpModel(scenario, seed=seed)
+        try:
+            results.append(model.run())
+        finally:
+            model.release()
+    return results
