@@ -251,6 +251,9 @@ def _register_plugins() -> None:
         "jusim.experiment.commands",
         "jusim.dashboard.commands",
         "jusim.network_commands",
+        # --- issue 22: jusim explain (and later jusim search) --------------------------------
+        "jusim.analysis.explain_commands",
+        # --- end issue 22 ---------------------------------------------------------------------
     ):
         try:
             mod = importlib.import_module(module)
