@@ -245,6 +245,14 @@ def _touches(g: Group, scenario: Scenario) -> bool:
     return json.dumps(data, sort_keys=True, default=str) != before
 
 
+def players(
+    scenario: Scenario, baseline: Scenario, groups: Sequence[str] | None = None
+) -> list[Group]:
+    """The groups in play: those whose switches change at least one arm."""
+    in_play = [group(k) for k in dict.fromkeys(groups)] if groups else list(GROUPS)
+    return [g for g in in_play if _touches(g, scenario) or _touches(g, baseline)]
+
+
 def shapley_weights(k: int) -> np.ndarray:
     """``w[s]``: weight of a coalition of size ``s`` (not containing the player) in a game of k."""
     return np.array(
