@@ -253,6 +253,7 @@ def _register_plugins() -> None:
         "jusim.network_commands",
         # --- issue 22: jusim explain (and later jusim search) --------------------------------
         "jusim.analysis.explain_commands",
+        "jusim.analysis.search_commands",
         # --- end issue 22 ---------------------------------------------------------------------
     ):
         try:
