@@ -63,7 +63,10 @@ def test_switches_turn_their_mechanism_off():
 
 def test_contributions_add_up_and_total_matches_compare():
     scen, base = short("rough_sleepers_unit"), short("silo")
-    ex = explain(scen, base, replications=3, seed=5, groups=["money", "credit", "trust"])
+    cache: dict = {}
+    ex = explain(
+        scen, base, replications=3, seed=5, groups=["money", "credit", "trust"], cache=cache
+    )
     assert [g.key for g in ex.groups] == ["money", "credit", "trust"]
     assert ex.coalitions == 8 and ex.method == "exact"
     # efficiency, replication by replication
@@ -77,6 +80,10 @@ def test_contributions_add_up_and_total_matches_compare():
     # alone + interaction = contribution
     for g in ("money", "credit", "trust"):
         assert math.isclose(att.loc[g, "alone"] + att.loc[g, "interaction"], att.loc[g, "mean"])
+    # 'lost': the total minus the game with only the pot switched off
+    only_money = explain(scen, base, replications=3, seed=5, groups=["money"], cache=cache)
+    assert only_money.runs == 0  # every run is in the cache
+    np.testing.assert_allclose(ex.lost[:, 0], ex.total - only_money.none)
     # the total is the paired comparison's difference on the same seeds
     cmp = jusim.compare([scen], baseline=base, replications=3, seed=5).table
     row = cmp[(cmp.scenario == scen.name) & (cmp.outcome == "rough_sleeping")].iloc[0]

@@ -18,7 +18,8 @@ reports and ``v(none)`` is what is left of it with every named group off. The Sh
 group is its average marginal contribution over all orders of switching groups on; by construction
 (efficiency) the contributions plus ``v(none)`` add up to the total, replication by replication.
 Each contribution is further split into the group's effect *alone* (``v({g}) - v(none)``) and its
-share of the *interactions* (the rest).
+share of the *interactions* (the rest); the table also gives the *loss if it alone is switched
+off* (``v(all) - v(all but g)``), the one-at-a-time measure of the validation controls.
 
 Groups whose switches change neither arm (a lever the scenario does not use) are dummy players:
 their Shapley value is exactly 0 and they are left out of the game, which does not change the
@@ -283,7 +284,8 @@ class Explanation:
     """Shapley decomposition of ``scenario - baseline`` over mechanism groups.
 
     Arrays are over samples (replications x draws) and metrics (``metrics``: (outcome, measure)):
-    ``total`` and ``none`` (n, M), ``shapley`` and ``alone`` (n, k, M) for the groups in ``groups``.
+    ``total`` and ``none`` (n, M), ``shapley``, ``alone`` and ``lost`` (loss when only that group
+    is off) (n, k, M) for the groups in ``groups``.
     """
 
     scenario: str
@@ -303,6 +305,7 @@ class Explanation:
     none: np.ndarray
     shapley: np.ndarray
     alone: np.ndarray
+    lost: np.ndarray
 
     @property
     def outcomes(self) -> list[str]:
@@ -317,18 +320,19 @@ class Explanation:
     def table(self) -> pd.DataFrame:
         """Tidy rows: one per (outcome, measure, term); terms are the groups, ``none`` (what is
         left with every group off) and ``total``. ``mean``/``ci_low``/``ci_high`` are the
-        contribution; ``alone*`` the group's effect alone; ``interaction`` the rest."""
+        contribution; ``alone*`` the group's effect alone; ``interaction`` the rest; ``lost`` the
+        loss of the total when only this group is switched off."""
         rows = []
         n = self.total.shape[0]
         for m, (outcome, measure) in enumerate(self.metrics):
             terms = [
-                (g.key, g.label, self.shapley[:, i, m], self.alone[:, i, m])
+                (g.key, g.label, self.shapley[:, i, m], self.alone[:, i, m], self.lost[:, i, m])
                 for i, g in enumerate(self.groups)
             ]
-            terms += [(g.key, g.label, np.zeros(n), np.zeros(n)) for g in self.idle]
-            terms += [("none", "with every group off", self.none[:, m], None)]
-            terms += [("total", "total difference", self.total[:, m], None)]
-            for term, label, x, alone in terms:
+            terms += [(g.key, g.label, np.zeros(n), np.zeros(n), np.zeros(n)) for g in self.idle]
+            terms += [("none", "with every group off", self.none[:, m], None, None)]
+            terms += [("total", "total difference", self.total[:, m], None, None)]
+            for term, label, x, alone, lost in terms:
                 rows.append(
                     {
                         "scenario": self.scenario,
@@ -338,6 +342,7 @@ class Explanation:
                         "term": term,
                         "label": label,
                         **_estimates(x, alone),
+                        "lost": float(np.nanmean(lost)) if lost is not None else float("nan"),
                     }
                 )
         return pd.DataFrame(rows)
@@ -442,7 +447,7 @@ def explain(
     else:
         rng = np.random.default_rng(np.random.SeedSequence([int(seed), 22]))
         orders = [rng.permutation(k) for _ in range(permutations)]
-        needed = {0, full} | {1 << i for i in range(k)}
+        needed = {0, full} | {1 << i for i in range(k)} | {full ^ 1 << i for i in range(k)}
         for order in orders:
             mask = 0
             for i in order:
@@ -498,6 +503,7 @@ def explain(
                 mask = nxt
         shapley /= len(orders)
     alone = np.stack([v[1 << i] - v[0] for i in range(k)], axis=1) if k else np.zeros((n, 0, M))
+    lost = np.stack([v[full] - v[full ^ 1 << i] for i in range(k)], axis=1) if k else alone
     return Explanation(
         scenario=scen.name,
         baseline=base.name,
@@ -516,4 +522,5 @@ def explain(
         none=v[0],
         shapley=shapley,
         alone=alone,
+        lost=lost,
     )

@@ -33,6 +33,7 @@ def print_explanation(console: Any, ex: Explanation) -> None:
         Col("mechanism group", kind="name"),
         Col("attainment", short="att", meaning="contribution to the attainment difference"),
         Col("alone", meaning="the group's effect on attainment switched on by itself"),
+        Col("if off", meaning="change in the total when only this group is switched off"),
         Col("£k per case", short="£k/case", meaning="contribution to the cost-per-case difference"),
     ]
     for outcome in ex.outcomes:
@@ -47,6 +48,7 @@ def print_explanation(console: Any, ex: Explanation) -> None:
                     a.label,
                     Est(a["mean"], a.ci_low, a.ci_high, signed=True),
                     num(a.alone, 2, signed=True),
+                    num(-a.lost, 2, signed=True),
                     Est(c["mean"], c.ci_low, c.ci_high, digits=0, signed=True),
                 ]
             )
@@ -64,7 +66,8 @@ def print_explanation(console: Any, ex: Explanation) -> None:
         "A group's contribution is its average marginal effect over every order of switching "
         "the groups on, in both arms alike; contributions plus 'with every group off' add up to "
         f"the total (largest gap over samples {ex.efficiency_gap():.1e}). 'alone' is the group "
-        "switched on by itself; the rest of its contribution is its share of interactions.",
+        "switched on by itself (the rest of its contribution is its share of interactions); "
+        "'if off' the change in the total when only this group is switched off.",
         ex.cost_note() + ".",
     ]
     if idle:
@@ -82,13 +85,15 @@ def markdown(ex: Explanation) -> str:
         att = sub[sub.measure == "attainment"].set_index("term")
         cost = sub[sub.measure == "cost_per_case"].set_index("term")
         out.append(f"**{ex.scenario} − {ex.baseline}, {outcome}** (month {ex.horizon})\n")
-        out.append("| mechanism group | attainment [95% CI] | alone | £k per case [95% CI] |")
-        out.append("|---|---|---|---|")
+        out.append(
+            "| mechanism group | attainment [95% CI] | alone | if off | £k per case [95% CI] |"
+        )
+        out.append("|---|---|---|---|---|")
         for term in att.index:
             a, c = att.loc[term], cost.loc[term]
             out.append(
                 f"| {a.label} | {Est(a['mean'], a.ci_low, a.ci_high, signed=True).lines(False)[0]}"
-                f" | {num(a.alone, 2, signed=True)} | "
+                f" | {num(a.alone, 2, signed=True)} | {num(-a.lost, 2, signed=True)} | "
                 f"{Est(c['mean'], c.ci_low, c.ci_high, digits=0, signed=True).lines(False)[0]} |"
             )
         out.append("")
