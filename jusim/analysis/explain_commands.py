@@ -49,7 +49,8 @@ def explain_cmd(
     ] = False,
 ) -> None:
     """Why does SCENARIO beat the baseline? Shapley contributions of mechanism groups."""
-    from jusim.analysis.explain import GROUP_KEYS, explain
+    import jusim
+    from jusim.analysis.explain import EXACT_MAX, GROUP_KEYS, explain, players
     from jusim.analysis.explain_view import explain_figure, print_explanation
     from jusim.cli import console, err_console, fail, progress_bar
     from jusim.safety import claim_folder
@@ -59,6 +60,15 @@ def explain_cmd(
             raise fail(f"--group {g}: use one of {', '.join(GROUP_KEYS)}")
     if out is not None:
         claim_folder(out, EXPLAIN_FILES, force)
+    try:
+        k = len(players(jusim.as_scenario(scenario), jusim.as_scenario(baseline), group))
+    except ScenarioError as e:
+        raise fail(str(e)) from None
+    combos = 2**k if k <= EXACT_MAX else f"up to {permutations * k + 1}"
+    err_console.print(
+        f"{k} groups in play: {combos} combinations x 2 arms x {replications} replications",
+        highlight=False,
+    )
     with progress_bar() as bar:
         task = bar.add_task("runs", total=None, rate="")
 
