@@ -178,3 +178,13 @@ def test_cli_table_fits_80_columns(tmp_path):
     assert max(len(x) for x in lines) <= 80, res.output
     assert all(x.count("[") == x.count("]") for x in lines)
     assert (out / "explain.csv").is_file() and (out / "explain.png").is_file()
+
+
+def test_the_cache_serves_another_outcome():
+    cache: dict = {}
+    scen, base = short("pooled_budget"), short("silo")
+    explain(scen, base, replications=2, groups=["money"], cache=cache)
+    other = explain(
+        scen, base, outcomes=["early_years"], replications=2, groups=["money"], cache=cache
+    )
+    assert other.runs == 0 and other.outcomes == ["early_years"]

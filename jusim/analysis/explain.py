@@ -399,7 +399,7 @@ def explain(
     exact_max: int = EXACT_MAX,
     progress: Callable[[int, int], None] | None = None,
     run: Callable[[Scenario, np.random.SeedSequence], dict[str, float]] | None = None,
-    cache: dict[Any, np.ndarray] | None = None,
+    cache: dict[Any, list[dict[str, float]]] | None = None,
 ) -> Explanation:
     """Shapley decomposition of ``scenario - baseline`` over mechanism groups (module docstring).
 
@@ -407,8 +407,8 @@ def explain(
     ``groups``: keys of :data:`GROUPS` to put in play (default all); the others stay on.
     ``progress(done, total)`` is called after each run. ``run(scenario, seed) -> summary`` lets a
     faster engine take over (default :func:`jusim.run` and ``RunResult.summary``). ``cache``: a
-    dict shared between calls with the same seed, replications and outcomes (for example several
-    scenarios against one baseline), so that identical runs are not repeated.
+    dict shared between calls (for example several scenarios against one baseline), so that
+    identical runs (same scenario, seed and replications) are not repeated.
     """
     import jusim
     from jusim.analysis.compare import replication_seeds
@@ -459,7 +459,7 @@ def explain(
     seeds = replication_seeds(seed, replications)
     runner = run or (lambda s, ss: jusim.run(s, seed=ss).summary())
     # the unique (scenario, seeds) to run; the cache may already hold some
-    results: dict[Any, np.ndarray] = {} if cache is None else cache
+    results: dict[Any, list[dict[str, float]]] = {} if cache is None else cache
     jobs: dict[Any, Scenario] = {}
     plan: dict[tuple[int, int, int], Any] = {}  # (draw, mask, arm) -> job key
     for d, pair in enumerate(arms):
@@ -467,7 +467,7 @@ def explain(
             off = [players[i] for i in range(k) if not mask >> i & 1]
             for a, arm in enumerate(pair):
                 s = switched(arm, off)
-                key = (int(seed), replications, tuple(metrics), _key(s))
+                key = (int(seed), replications, _key(s))
                 if key not in results:
                     jobs.setdefault(key, s)
                 plan[d, mask, a] = key
@@ -475,19 +475,22 @@ def explain(
     start = time.perf_counter()
     done = 0
     for key, s in jobs.items():
-        rows = []
+        summaries = []
         for ss in seeds:
-            rows.append(_summary_metrics(runner(s, ss), metrics))
+            summaries.append(runner(s, ss))
             done += 1
             if progress:
                 progress(done, total_runs)
-        results[key] = np.stack(rows)  # (replications, M)
+        results[key] = summaries  # every metric kept: another outcome can reuse the runs
     seconds = time.perf_counter() - start
+
+    def values(key: Any) -> np.ndarray:  # (replications, M)
+        return np.stack([_summary_metrics(r, metrics) for r in results[key]])
 
     n = len(arms) * replications
     v = {}
     for mask in masks:
-        per_draw = [results[plan[d, mask, 0]] - results[plan[d, mask, 1]] for d in range(len(arms))]
+        per_draw = [values(plan[d, mask, 0]) - values(plan[d, mask, 1]) for d in range(len(arms))]
         v[mask] = np.concatenate(per_draw)  # (n, M)
     M = len(metrics)
     if orders is None:
