@@ -7,6 +7,7 @@ Public API::
     jusim.evaluate("silo", seed=1, context__churn_scale=2.0)  # {"attainment__rough_sleeping": ...}
     jusim.run_batch("silo", seeds=range(100), params={"context.churn_scale": scales})  # 100 runs
     table = jusim.compare(["silo", "rough_sleepers_unit"], replications=30).table
+    jusim.explain("rough_sleepers_unit", replications=10).table()  # why: mechanism groups
 """
 
 from __future__ import annotations
@@ -93,6 +94,14 @@ def compare(*args, **kwargs):
     return _compare(*args, **kwargs)
 
 
+def explain(*args, **kwargs):
+    """Why a scenario beats its baseline: Shapley values of mechanism groups; see
+    ``jusim.analysis.explain``."""
+    from jusim.analysis.explain import explain as _explain
+
+    return _explain(*args, **kwargs)
+
+
 __all__ = [
     "REGISTRY",
     "RunResult",
@@ -102,6 +111,7 @@ __all__ = [
     "as_scenario",
     "compare",
     "evaluate",
+    "explain",
     "load_scenario",
     "run",
     "run_batch",

@@ -300,6 +300,10 @@ def _register_plugins() -> None:
         "jusim.experiment.commands",
         "jusim.dashboard.commands",
         "jusim.network_commands",
+        # --- issue 22: jusim explain (and later jusim search) --------------------------------
+        "jusim.analysis.explain_commands",
+        "jusim.analysis.search_commands",
+        # --- end issue 22 ---------------------------------------------------------------------
     ):
         try:
             mod = importlib.import_module(module)

@@ -64,7 +64,15 @@ keep_offline()  # before Solara's server starts its telemetry (it loads this mod
 
 # months a second -> the shortest time between frames (ms); "fastest": as fast as they are drawn
 SPEEDS = {"1 / s": 1000, "2 / s": 500, "4 / s": 250, "8 / s": 125, "fastest": 0}
-PANELS = ["Network", "Replications", "Compare A vs B", "Save & export", "Agencies", "Evidence"]
+PANELS = [
+    "Network",
+    "Replications",
+    "Compare A vs B",
+    "Why",
+    "Save & export",
+    "Agencies",
+    "Evidence",
+]
 
 # -- per-tab (per-kernel) UI state -------------------------------------------------------------
 levers: solara.Reactive[Levers | None] = solara.reactive(None)
@@ -326,6 +334,36 @@ def Comparer(session: Session) -> None:
         changed(session)
 
     solara.use_thread(work, dependencies=[compare_job.value], intrusive_cancel=False)
+
+
+@solara.component
+def Explainer(session: Session) -> None:
+    """``jusim explain`` for the current levers against silo, in a thread (``why.py``)."""
+    from jusim.dashboard.why import why_job, why_worker
+
+    def arms() -> tuple[Any, Any, int] | None:
+        with session.lock:
+            if session.arms is None:
+                return None
+            a = session.arms
+            return a.current_scenario, a.silo_scenario, current_levers(session).seed
+
+    def error(text: str) -> None:
+        message.value = text
+
+    work = why_worker(arms, session.cancel, throttled, error)
+    solara.use_thread(work, dependencies=[why_job.value], intrusive_cancel=False)
+
+
+@solara.component
+def WhyTab(session: Session) -> None:
+    from jusim.dashboard.why import WhyPanel
+
+    with session.lock:
+        a = session.arms
+        current, silo = (a.current_scenario, a.silo_scenario) if a is not None else (None, None)
+    lv = current_levers(session)
+    WhyPanel(current, silo, lv.seed, session.cancel.set, lever_set_name(lv))
 
 
 # -- formatting --------------------------------------------------------------------------------
@@ -791,6 +829,8 @@ def Panels(session: Session) -> None:
             ReplicationsPanel(session)
         elif panel.value == "Compare A vs B":
             ComparePanel(session)
+        elif panel.value == "Why":
+            WhyTab(session)
         elif panel.value == "Save & export":
             SaveExportPanel(session)
         elif panel.value == "Agencies":
@@ -808,6 +848,7 @@ def Page() -> None:
         solara.Style(CSS)
         Replicator(session)
         Comparer(session)
+        Explainer(session)
         with solara.Row(gap="0px", classes=["jusim-app"]):
             if not presenter.value:
                 with solara.Column(gap="2px", classes=["jusim-sidebar"]):

@@ -1,0 +1,107 @@
+"""jusim search: robust package search with pymoo (jusim/analysis/search.py)."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+import jusim
+from jusim.analysis.search import load_search, parse_search, search
+from jusim.cli import app
+from jusim.scenario import ScenarioError
+
+SMALL = """
+name = "tiny"
+outcome = "rough_sleeping"
+horizon = 12
+replications = 2
+cost_limit = 30.0
+population = 4
+generations = 2
+
+[[levers]]
+intervention = "pooled_budget"
+fixed = { outcome = "rough_sleeping" }
+settings = { share = [0.02, 0.2] }
+
+[[levers]]
+intervention = "secondees"
+fixed = { outcome = "rough_sleeping", host = "local_authority" }
+settings = { count = [2, 12] }
+"""
+
+
+def write(tmp_path, text: str = SMALL):
+    p = tmp_path / "search.toml"
+    p.write_text(text)
+    return p
+
+
+@pytest.mark.parametrize(
+    "change, field, words",
+    [
+        (("population = 4", "populaton = 4"), "populaton", "unknown field"),
+        (('intervention = "pooled_budget"', 'intervention = "pot"'), "levers.0", "one of"),
+        (("share = [0.02, 0.2]", "share = [0.3, 0.2]"), "levers.0", "low <= high"),
+        (("share = [0.02, 0.2]", "colour = [0, 1]"), "levers.0", "a numeric field"),
+    ],
+)
+def test_schema_errors_name_the_field(tmp_path, change, field, words):
+    p = write(tmp_path, SMALL.replace(*change))
+    with pytest.raises(ScenarioError) as e:
+        load_search(p)
+    assert field in str(e.value) and words in str(e.value) and str(p) in str(e.value)
+
+
+def test_levers_are_checked_against_the_scenario(tmp_path):
+    p = write(tmp_path, SMALL.replace('host = "local_authority"', 'host = "nobody"'))
+    with pytest.raises(ScenarioError, match=r"levers\[1\]"):
+        load_search(p)
+    p = write(
+        tmp_path, SMALL.replace('outcome = "rough_sleeping"\nhorizon', 'outcome = "x"\nhorizon')
+    )
+    with pytest.raises(ScenarioError, match="outcome"):
+        load_search(p)
+    with pytest.raises(ScenarioError, match="objectives"):
+        parse_search({"objectives": ["speed"]}, "x.toml")
+
+
+def test_search_resumes_to_the_same_pareto_set_and_writes_packages(tmp_path):
+    spec = load_search(write(tmp_path))
+    whole = search(spec, tmp_path / "whole")
+
+    class Stop(Exception):
+        pass
+
+    def stop_after_first(gen, total):
+        if gen == 1:
+            raise Stop
+
+    with pytest.raises(Stop):
+        search(spec, tmp_path / "cut", progress=stop_after_first)
+    resumed = search(spec, tmp_path / "cut")
+    assert resumed.resumed_from == 1
+    cols = ["package", "p10_attainment", "cost_per_case", "regret", "extra_spend"]
+    assert whole.pareto[cols].equals(resumed.pareto[cols])
+    assert (whole.pareto.extra_spend <= spec.cost_limit).all()
+    # every package file is a scenario that runs and is the package evaluated
+    files = sorted((tmp_path / "whole" / "packages").glob("*.toml"))
+    assert len(files) == len(whole.pareto) >= 1
+    first = jusim.load_scenario(files[0])
+    kinds = sorted(iv.name for iv in first.interventions)
+    assert kinds == sorted(p.split(" (")[0] for p in whole.pareto.package[0].split(" + "))
+    assert (tmp_path / "whole" / "pareto.png").is_file()
+
+
+def test_cli_refuses_a_foreign_folder_and_a_changed_file(tmp_path):
+    p = write(tmp_path)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep")
+    res = CliRunner().invoke(app, ["search", str(p), "--out", str(tmp_path / "mine")])
+    assert res.exit_code == 2 and "did not write" in res.output
+    out = tmp_path / "s"
+    assert CliRunner().invoke(app, ["search", str(p), "--out", str(out)]).exit_code == 0
+    p.write_text(SMALL.replace("cost_limit = 30.0", "cost_limit = 40.0"))
+    res = CliRunner().invoke(app, ["search", str(p), "--out", str(out)])
+    assert res.exit_code == 2 and "--force" in res.output
+    assert CliRunner().invoke(app, ["search", str(p), "--out", str(out), "--force"]).exit_code == 0
