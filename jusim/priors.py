@@ -68,7 +68,7 @@ class Prior:
 
     def value(self, x: float) -> float | int:
         """A drawn number as the scenario takes it (a whole number for integer priors)."""
-        return int(round(float(x))) if self.integer else float(x)
+        return round(float(x)) if self.integer else float(x)
 
     @property
     def spread(self) -> float:
@@ -128,7 +128,9 @@ def load_priors(path: str | Path | None = None) -> list[Prior]:
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise PriorError(f"{file}: field '<file>' = {str(err)[:200]!r} is not valid: a TOML file")
+        raise PriorError(
+            f"{file}: field '<file>' = {str(err)[:200]!r} is not valid: a TOML file"
+        ) from None
     return [_parse(file, key, table) for key, table in data.items()]
 
 

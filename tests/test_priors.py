@@ -9,7 +9,7 @@ import pytest
 from jusim import load_scenario
 from jusim.evaluation import scenario_with
 from jusim.interventions import REGISTRY
-from jusim.priors import DOCS_FILE, BEGIN, END, PriorError, applicable, docs_table, load_priors
+from jusim.priors import BEGIN, DOCS_FILE, END, PriorError, applicable, docs_table, load_priors
 from jusim.scenario import Parameters, get_path
 
 PRIORS = load_priors()
