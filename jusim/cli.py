@@ -251,6 +251,9 @@ def _register_plugins() -> None:
         "jusim.experiment.commands",
         "jusim.dashboard.commands",
         "jusim.network_commands",
+        # --- issue 21, calibration helper: jusim screen / jusim calibrate ---
+        "jusim.calibration_commands",
+        # --- end issue 21 calibration ---
     ):
         try:
             mod = importlib.import_module(module)
