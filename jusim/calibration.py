@@ -61,6 +61,9 @@ class TargetSpec(StrictModel):
 
     value: float | None = Field(None, ge=-1e9, le=1e9)
     tolerance: float | None = Field(None, gt=0, le=1e9)
+    fit: bool = Field(
+        True, description="false: computed and reported, but not in the distance or the ranking"
+    )
 
 
 class ScreenSpec(StrictModel):
@@ -98,10 +101,20 @@ class CalibrationSpec(StrictModel):
             raise ValueError(f"target {unknown[0]!r} is not one of {sorted(TARGETS)}")
         return v
 
+    @field_validator("targets")
+    @classmethod
+    def _one_fitted(cls, v: dict[str, TargetSpec]) -> dict[str, TargetSpec]:
+        if not any(t.fit for t in v.values()):
+            raise ValueError("at least one target with fit = true")
+        return v
+
     @property
     def folder(self) -> Path:
         base = Path(self.source).parent if self.source != "<memory>" else Path.cwd()
         return (base / self.out).resolve()
+
+    def fitted_targets(self) -> list[str]:
+        return [name for name, t in self.targets.items() if t.fit]
 
     def target_list(self) -> list[Target]:
         out = []
@@ -119,9 +132,18 @@ class CalibrationSpec(StrictModel):
             )
         return out
 
-    def digest(self) -> str:
-        """Hash of everything that changes results (not workers or the scheduler)."""
-        data = self.model_dump(exclude={"workers", "scheduler", "description"})
+    def digest(self, stage: str = "calibrate") -> str:
+        """Hash of what changes a stage's results (never workers, scheduler or description):
+        the screen's runs depend on seed, replications and the screen's design only."""
+        if stage == "screen":
+            data: dict[str, Any] = {
+                "seed": self.seed,
+                "replications": self.replications,
+                "trajectories": self.screen.trajectories,
+                "levels": self.screen.levels,
+            }
+        else:
+            data = self.model_dump(exclude={"workers", "scheduler", "description"})
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -155,13 +177,16 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
 # ---------------------------------------------------------------------------------- folder
 
 
-def prepare_folder(spec: CalibrationSpec, force: bool = False) -> Path:
-    """The output folder: new, or one this same calibration wrote (continued); a folder of another
-    calibration needs ``force`` (its files are then removed); foreign files are refused."""
+def prepare_folder(spec: CalibrationSpec, stage: str = "calibrate", force: bool = False) -> Path:
+    """The output folder for a stage (``screen`` or ``calibrate``): new, or holding this stage's
+    files from the same settings (then continued). Files of the stage from other settings need
+    ``force`` (they are then removed); files jusim did not write are refused."""
     out = spec.folder
     record = out / "spec.json"
+    mine = SCREEN_FILES if stage == "screen" else CALIBRATION_FILES
     if out.exists() and not out.is_dir():
         raise ScenarioError([(spec.source, "out", spec.out, "a folder, not a file")])
+    digests: dict[str, str] = {}
     if out.is_dir():
         present = sorted(p.name for p in out.iterdir())
         foreign = [n for n in present if n not in OUR_FILES]
@@ -169,27 +194,28 @@ def prepare_folder(spec: CalibrationSpec, force: bool = False) -> Path:
             raise ScenarioError(
                 [(spec.source, "out", spec.out, f"a folder jusim wrote; it holds {foreign[:3]}")]
             )
-        if present:
-            same = record.exists() and json.loads(record.read_text())["digest"] == spec.digest()
-            if not same and not force:
+        if record.exists():
+            digests = json.loads(record.read_text()).get("digests", {})
+        ours = [n for n in present if n in mine]
+        if ours and digests.get(stage) != spec.digest(stage):
+            if not force:
                 raise ScenarioError(
                     [
                         (
                             spec.source,
                             "out",
                             spec.out,
-                            "a folder of this calibration; it holds another calibration's "
-                            "results (add --force to replace them, or give a new folder)",
+                            f"a folder for this {stage} stage; it holds results of other settings "
+                            f"({', '.join(ours[:3])}; add --force to replace them, or give a "
+                            "new folder)",
                         )
                     ]
                 )
-            if not same:
-                for n in present:
-                    (out / n).unlink()
+            for n in ours:
+                (out / n).unlink()
     out.mkdir(parents=True, exist_ok=True)
-    record.write_text(
-        json.dumps({"digest": spec.digest(), "spec": spec.model_dump()}, indent=2) + "\n"
-    )
+    digests[stage] = spec.digest(stage)
+    record.write_text(json.dumps({"digests": digests, stage: spec.model_dump()}, indent=2) + "\n")
     return out
 
 
@@ -249,7 +275,7 @@ def screen(spec: CalibrationSpec, force: bool = False, progress=None) -> pd.Data
 
     from jusim.experiment.sensitivity import morris_indices
 
-    out = prepare_folder(spec, force)
+    out = prepare_folder(spec, "screen", force)
     priors, _ = screened_priors()
     d = len(priors)
     problem = {"num_vars": d, "names": [p.path for p in priors], "bounds": [[0.0, 1.0]] * d}
@@ -284,7 +310,8 @@ def screen(spec: CalibrationSpec, force: bool = False, progress=None) -> pd.Data
         tables.append(table)
     indices = pd.concat(tables, ignore_index=True)
     indices.to_csv(out / "screen_indices.csv", index=False)
-    mu = indices[indices["index"] == "mu_star"].pivot(
+    fitted = indices[indices["target"].isin(spec.fitted_targets())]
+    mu = fitted[fitted["index"] == "mu_star"].pivot(
         index="factor", columns="target", values="per_tolerance"
     )
     ranked = pd.DataFrame(
@@ -404,7 +431,7 @@ def calibrate(spec: CalibrationSpec, force: bool = False) -> dict[str, Any]:
     """Run (or continue) the ABC-SMC calibration; write the posterior and diagnostics."""
     import pyabc
 
-    out = prepare_folder(spec, force)
+    out = prepare_folder(spec, "calibrate", force)
     paths = fitted_paths(spec)
     by_path = {p.path: p for p in load_priors()}
     priors = [by_path[p] for p in paths]
@@ -412,7 +439,7 @@ def calibrate(spec: CalibrationSpec, force: bool = False) -> dict[str, Any]:
     names = [t.name for t in targets]
     model = Model(priors, names, spec.seed, spec.replications)
     prior = pyabc.Distribution(**{_name(p.path): _rv(p) for p in priors})
-    distance = Distance({t.name: t.tolerance for t in targets})
+    distance = Distance({t.name: t.tolerance for t in targets if t.name in spec.fitted_targets()})
     abc = pyabc.ABCSMC(
         model,
         prior,
@@ -545,6 +572,7 @@ def write_outputs(spec, out: Path, history, priors, targets, wall: float) -> dic
                 "low95": float(np.quantile(v, 0.025)),
                 "high95": float(np.quantile(v, 0.975)),
                 "share_within_tolerance": float(np.mean(np.abs(v - t.value) <= t.tolerance)),
+                "fitted": t.name in spec.fitted_targets(),
             }
         )
     predictive = pd.DataFrame(prows)

@@ -47,6 +47,7 @@ GOOD = {
         ({"fit": "all"}, "fit", "screen"),
         ({"targets": {"rs_change_36": {"tolerance": 0}}}, "tolerance", "greater than 0"),
         ({"workers": 0}, "workers", "greater than or equal to 1"),
+        ({"targets": {"rs_change_36": {"fit": False}}}, "targets", "at least one target"),
     ],
 )
 def test_bad_calibration_file_names_file_field_value(tmp_path, change, field, allowed):
@@ -81,7 +82,7 @@ def test_out_folder_of_another_calibration_needs_force(tmp_path):
     prepare_folder(spec)  # the same calibration: continued, kept
     assert (out / "posterior.csv").exists()
     other = parse_calibration({**GOOD, "seed": 5}, str(tmp_path / "c.toml"))
-    with pytest.raises(ScenarioError, match="another calibration's results"):
+    with pytest.raises(ScenarioError, match="results of other settings"):
         prepare_folder(other)
     prepare_folder(other, force=True)
     assert not (out / "posterior.csv").exists()
