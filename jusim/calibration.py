@@ -624,3 +624,66 @@ def _predictive_chart(pred, posterior_all, history, targets, path: Path) -> None
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def report(spec: CalibrationSpec, top: int = 12) -> str:
+    """Markdown tables of a finished screen and calibration (for docs/calibration.md)."""
+    out = spec.folder
+    lines = []
+    screen_file = out / "screen.csv"
+    if screen_file.exists():
+        ranked = pd.read_csv(screen_file)
+        names = spec.fitted_targets()
+        lines += [
+            f"**Screening** ({len(pd.read_csv(out / 'screen_runs.csv'))} points: "
+            f"{spec.screen.trajectories} Morris trajectories over {len(ranked)} priors, "
+            f"{spec.screen.levels} levels, quantile space). Largest mu* in tolerances, top {top}:",
+            "",
+            "| rank | factor | largest mu*/tolerance | " + " | ".join(names) + " |",
+            "|---|---|---|" + "---|" * len(names),
+        ]
+        for _, r in ranked.head(top).iterrows():
+            cells = " | ".join(f"{r['mu_star_per_tol__' + n]:.2f}" for n in names)
+            fitted = " (fitted)" if r["selected"] else ""
+            lines.append(
+                f"| {r['rank']} | `{r['factor']}`{fitted} | "
+                f"{r['max_mu_star_per_tolerance']:.2f} | {cells} |"
+            )
+        lines.append("")
+    if (out / "summary.json").exists():
+        s = json.loads((out / "summary.json").read_text())
+        eps = ", ".join(f"{e:.2f}" for e in s["epsilons"])
+        lines += [
+            f"**Calibration**: pyabc {s['pyabc']}, population {s['population']}, "
+            f"{s['generations']} generations (epsilons {eps}), {s['simulations']} particles "
+            f"simulated ({s['replications']} replication(s) of 5 worlds each), "
+            f"{s['sampling_seconds'] / 60:.1f} min of sampling on {spec.workers} worker(s), seed {s['seed']}.",
+            "",
+            "Posterior predictive (fresh runs of "
+            f"{s['predictive_draws']} draws resampled from the final generation, new seeds):",
+            "",
+            "| target | fitted | NAO value ± tolerance | median | 95% range | share within |",
+            "|---|---|---|---|---|---|",
+        ]
+        for _, r in pd.read_csv(out / "predictive.csv").iterrows():
+            lines.append(
+                f"| `{r['target']}` | {'yes' if r['fitted'] else 'no, reported'} | "
+                f"{r['value']:.3g} ± {r['tolerance']:.3g} | {r['median']:.3g} | "
+                f"[{r['low95']:.3g}, {r['high95']:.3g}] | {r['share_within_tolerance']:.0%} |"
+            )
+        lines += [
+            "",
+            "Identification (posterior sd / prior sd; < 0.5 pinned down, < 0.8 narrowed):",
+            "",
+            "| parameter | prior | default | posterior median [95%] | sd ratio | verdict |",
+            "|---|---|---|---|---|---|",
+        ]
+        for _, r in pd.read_csv(out / "identification.csv").iterrows():
+            lines.append(
+                f"| `{r['parameter']}` | {r['prior_low']:.3g}–{r['prior_high']:.3g} | "
+                f"{r['default']:.3g} | {r['posterior_median']:.3g} "
+                f"[{r['posterior_low95']:.3g}, {r['posterior_high95']:.3g}] | "
+                f"{r['sd_ratio']:.2f} | {r['verdict']} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

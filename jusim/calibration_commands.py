@@ -44,13 +44,20 @@ def screen_cmd(
 def calibrate_cmd(
     calibration: Annotated[Path, typer.Argument(help="calibration file (TOML)")],
     force: Annotated[bool, FORCE] = False,
+    report: Annotated[
+        bool, typer.Option("--report", help="print the finished results as markdown; run nothing")
+    ] = False,
 ) -> None:
     """ABC-SMC calibration (pyabc) of the fitted parameters to the targets; resumable."""
     from jusim.calibration import calibrate, load_calibration
+    from jusim.calibration import report as markdown
     from jusim.cli import console, fail
 
     try:
         spec = load_calibration(calibration)
+        if report:
+            print(markdown(spec))
+            return
         summary = calibrate(spec, force)
     except ScenarioError as e:
         raise fail(str(e)) from None

@@ -192,4 +192,7 @@ def test_tiny_calibration_resumes_after_a_kill(tmp_path):
     assert set(ident["parameter"]) == set(summary["fitted"])
     pred = pd.read_csv(out / "predictive.csv")
     assert set(pred["target"]) == {"rs_change_36", "nao_cost_unit"}
+    from jusim.calibration import report
+
+    assert "Posterior predictive" in report(load_calibration(path))
     shutil.rmtree(out)
