@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from jusim.calibration import load_calibration, resample
+from jusim.priors import prior_map
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +50,10 @@ def main() -> None:
     draws, idx = resample(
         posterior[paths], posterior["weight"].to_numpy(float), args.draws, spec.seed
     )
+    priors = prior_map()
+    for path in paths:  # whole-number parameters as the scenario takes them (pyabc draws reals)
+        if priors[path].integer:
+            draws[path] = draws[path].round().astype(int)
     draws.insert(0, "weight", 1.0 / args.draws)
     draws.insert(0, "draw", range(args.draws))
     out = Path(args.out)

@@ -143,7 +143,18 @@ class CalibrationSpec(StrictModel):
                 "levels": self.screen.levels,
             }
         else:
-            data = self.model_dump(exclude={"workers", "scheduler", "description"})
+            # generations, min_epsilon and predictive_draws may change: more generations
+            # continue the same history, fewer stop it where it is
+            data = self.model_dump(
+                exclude={
+                    "workers",
+                    "scheduler",
+                    "description",
+                    "generations",
+                    "min_epsilon",
+                    "predictive_draws",
+                }
+            )
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
