@@ -473,7 +473,11 @@ def calibrate(spec: CalibrationSpec, force: bool = False) -> dict[str, Any]:
     remaining = spec.generations - done
     if remaining > 0 and not (last_eps is not None and last_eps <= spec.min_epsilon):
         np.random.seed(np.random.SeedSequence([spec.seed, done]).generate_state(1)[0])
-        history = abc.run(minimum_epsilon=spec.min_epsilon, max_nr_populations=remaining)
+        try:
+            history = abc.run(minimum_epsilon=spec.min_epsilon, max_nr_populations=remaining)
+        finally:
+            if hasattr(abc.sampler, "shutdown"):  # the Dask client
+                abc.sampler.shutdown()
     wall = time.time() - started
     return write_outputs(spec, out, history, priors, targets, wall)
 

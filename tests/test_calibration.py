@@ -196,3 +196,21 @@ def test_tiny_calibration_resumes_after_a_kill(tmp_path):
 
     assert "Posterior predictive" in report(load_calibration(path))
     shutil.rmtree(out)
+
+
+@pytest.mark.slow
+def test_tiny_calibration_on_a_dask_cluster(tmp_path):
+    from dask.distributed import LocalCluster
+
+    from jusim.calibration import calibrate
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False) as cluster:
+        text = _tiny(tmp_path).read_text()
+        path = tmp_path / "dask.toml"
+        top = f'scheduler = "{cluster.scheduler_address}"\n'
+        path.write_text(text.replace("\n[targets.", f"\n{top}[targets.", 1))
+        spec = load_calibration(path)
+        assert spec.scheduler == cluster.scheduler_address
+        summary = calibrate(spec)
+    assert summary["generations"] == 2
+    assert len(pd.read_csv(tmp_path / "out" / "posterior.csv")) == 10
