@@ -96,3 +96,15 @@ def test_bad_prior_file_names_file_field_value(tmp_path):
 def test_docs_table_is_generated_from_the_file():
     text = DOCS_FILE.read_text(encoding="utf-8")
     assert text.split(BEGIN, 1)[1].split(END, 1)[0].strip() == docs_table().strip()
+
+
+def test_paths_step_into_lists_by_name_or_position_with_clear_errors():
+    from jusim.scenario import ScenarioError
+
+    silo = load_scenario("silo")
+    s = scenario_with(silo, {"outcomes.early_years.client_groups.little_english.fit": 0.5})
+    assert get_path(s.to_dict(), "outcomes.early_years.client_groups.little_english.fit") == 0.5
+    with pytest.raises(ScenarioError, match=r"client_groups.nobody.fit' = 0.5 .*'typical'"):
+        scenario_with(silo, {"outcomes.early_years.client_groups.nobody.fit": 0.5})
+    with pytest.raises(ScenarioError, match=r"spillovers.9.cases' = 1.0 .*from 0 to 1"):
+        scenario_with(silo, {"spillovers.9.cases": 1.0})
