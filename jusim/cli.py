@@ -304,6 +304,9 @@ def _register_plugins() -> None:
         "jusim.analysis.explain_commands",
         "jusim.analysis.search_commands",
         # --- end issue 22 ---------------------------------------------------------------------
+        # --- issue 21, calibration helper: jusim screen / jusim calibrate ---
+        "jusim.calibration_commands",
+        # --- end issue 21 calibration ---
     ):
         try:
             mod = importlib.import_module(module)

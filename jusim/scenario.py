@@ -303,7 +303,9 @@ class Scenario(Strict):
 
         Paths: ``context.X``, ``parameters.MECH.X``, ``horizon``, ``agencies.NAME.X``,
         ``outcomes.NAME.X``, ``interventions.TYPE.X`` (first intervention of that type) or
-        ``interventions[K].X``.
+        ``interventions[K].X``. Inside a list of named tables a part names the entry
+        (``outcomes.early_years.client_groups.shift_workers.fit``); inside other lists, its
+        position (``spillovers.0.cases``).
         """
         data = self.to_dict()
         for path, value in overrides.items():
@@ -704,10 +706,35 @@ def set_path(data: dict[str, Any], path: str, value: Any, source: str = "<overri
     else:
         node, rest = data, parts
     for part in rest[:-1]:
-        node = node.setdefault(part, {})
-        if not isinstance(node, dict):
+        if isinstance(node, list):  # a list of named tables (services, client groups) or rows
+            item = _item(node, part)
+            if item is None:
+                raise ScenarioError([(source, path, value, _items_allowed(node))])
+            node = item
+        else:
+            node = node.setdefault(part, {})
+        if not isinstance(node, dict | list):
             raise ScenarioError([(source, path, value, "a path to a setting")])
+    if not isinstance(node, dict):
+        raise ScenarioError([(source, path, value, "a path to a setting inside a table")])
     node[rest[-1]] = value
+
+
+def _item(items: list, key: str) -> Any:
+    """The list entry a path part names: by its ``name`` field, or by position (``0``, ``1``)."""
+    for x in items:
+        if isinstance(x, dict) and x.get("name") == key:
+            return x
+    if key.isdigit() and int(key) < len(items):
+        return items[int(key)]
+    return None
+
+
+def _items_allowed(items: list) -> str:
+    names = [x["name"] for x in items if isinstance(x, dict) and "name" in x]
+    if names:
+        return f"the name of an entry of this list: {names}"
+    return f"an index of this list from 0 to {len(items) - 1}"
 
 
 def get_path(data: dict[str, Any], path: str) -> Any:
@@ -726,5 +753,10 @@ def get_path(data: dict[str, Any], path: str) -> Any:
     else:
         node, rest = data, parts
     for part in rest:
-        node = node[part]
+        if isinstance(node, list):
+            node = _item(node, part)
+            if node is None:
+                raise KeyError(path)
+        else:
+            node = node[part]
     return node
