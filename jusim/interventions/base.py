@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from jusim.strict import StrictModel
 
@@ -43,6 +43,18 @@ class Intervention(StrictModel):
     summary: ClassVar[str] = ""
     evidence: ClassVar[str] = ""
     explanation: ClassVar[str] = ""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _named_lists(cls, value: Any, info: ValidationInfo) -> Any:
+        """A list of names (agencies, members, grants, groups) is not empty (leave the field out
+        for its default) and names each item once: an empty list would be accepted and ignored."""
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            if not value:
+                raise ValueError(f"at least one name (or leave '{info.field_name}' out)")
+            if len(set(value)) != len(value):
+                raise ValueError("distinct names (each named once)")
+        return value
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.name, **self.model_dump(exclude_none=True)}
@@ -113,20 +125,18 @@ class OutcomePartnership(AgencyIntervention):
     start: StartMonth = 0
     end: EndMonth = None
 
-    @field_validator("members")
-    @classmethod
-    def _members(cls, v: list[str] | None) -> list[str] | None:
-        if v is not None and not v:
-            raise ValueError("at least one member agency (or leave 'members' out)")
-        if v is not None and len(set(v)) != len(v):
-            raise ValueError("distinct member agencies (each named once)")
-        return v
-
     def check(self, scenario: Scenario) -> list[tuple[str, Any, str]]:
         problems: list[tuple[str, Any, str]] = []
         if self.outcome not in scenario.outcome_names:
             problems.append(("outcome", self.outcome, f"one of {scenario.outcome_names}"))
         return problems + super().check(scenario)
+
+    def member_names(self, scenario: Scenario) -> list[str]:
+        """The member agencies' names: ``members``, or the outcome's contributors."""
+        if self.members is not None:
+            return list(self.members)
+        spec = next(o for o in scenario.outcomes if o.name == self.outcome)
+        return list(spec.contributors)
 
     def member_index(self, model: JoinedUpModel) -> np.ndarray:
         o = model.world.outcome_index[self.outcome]

@@ -1,0 +1,126 @@
+"""Issue 23, items 1-3 and 9: no meaningless number, nothing accepted and then ignored, one
+``--force`` rule, and numbers that keep their meaning when printed."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from test_fuzz_input import base_world
+
+import jusim
+from jusim.scenario import ScenarioError, parse_scenario
+
+
+def world(**outcome) -> dict:
+    """The fuzz suite's small world (three agencies of 20 staff, one outcome), six months."""
+    doc = {**base_world(), "horizon": 6}
+    doc["outcomes"][0].update(outcome)
+    return doc
+
+
+def refused(doc: dict, *fragments: str) -> str:
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(doc, "f.toml")
+    text = str(err.value)
+    for f in ("f.toml", *fragments):
+        assert f in text, text
+    return text
+
+
+# ---- item 1: every number finite and meaningful -----------------------------------------------
+@pytest.mark.parametrize("need, target", [(1e-9, 0.0), (0.5, 0.0), (200.0, 199.5)])
+def test_a_target_less_than_one_case_below_the_start_is_refused(need, target):
+    """Attainment divides by (initial need - target): a gap of a fraction of a case made
+    attainments of -10^15."""
+    refused(world(initial_need=need, target=target), "outcomes[0](need).target", "at least 1 case")
+
+
+def test_a_target_one_case_below_the_start_is_accepted_and_finite():
+    s = parse_scenario(world(initial_need=1.0, target=0.0))
+    summary = jusim.run(s, seed=0).summary()
+    assert math.isfinite(summary["attainment.need"])
+    assert abs(summary["attainment.need"]) < 1e3
+
+
+@pytest.mark.parametrize("budget", [0.0, 1e-9])
+def test_cost_per_case_is_undefined_until_a_whole_case_is_resolved(budget):
+    """An agency with no budget resolved 10^-10 cases and printed costs of 10^11 £k per case;
+    cost per case is now undefined (NaN, printed as a dash) until one case is resolved."""
+    doc = world()
+    doc["agencies"][0]["budget"] = budget
+    r = jusim.run(parse_scenario(doc), seed=0)
+    resolved = np.cumsum(r.series["resolved"], axis=0)[:, 0]
+    cost = r.cost_per_outcome()[:, 0]
+    assert resolved[-1] < 1  # the case this test is about
+    assert np.isnan(cost).all()
+    assert math.isnan(r.summary()["cost_per_outcome.need"])
+
+
+def test_cost_per_case_is_defined_once_cases_are_resolved():
+    r = jusim.run("silo", seed=0)
+    cost = r.cost_per_outcome()
+    resolved = np.cumsum(r.series["resolved"], axis=0)
+    assert np.isfinite(cost[resolved >= 1]).all()
+    assert np.isnan(cost[resolved < 1]).all()
+
+
+# ---- item 2: nothing accepted and then ignored ------------------------------------------------
+@pytest.mark.parametrize(
+    "iv, field",
+    [
+        ({"type": "handover", "agencies": []}, "(handover).agencies"),
+        ({"type": "streamlined_reporting", "agencies": []}, "(streamlined_reporting).agencies"),
+        ({"type": "capacity_building", "agencies": []}, "(capacity_building).agencies"),
+        ({"type": "pooled_budget", "outcome": "need", "grants": []}, "(pooled_budget).grants"),
+        ({"type": "community_engagement", "outcome": "need", "groups": []}, ".groups"),
+        ({"type": "secondees", "outcome": "need", "host": "a0", "members": []}, ".members"),
+    ],
+)
+def test_an_empty_list_of_names_is_refused(iv, field):
+    text = refused({**world(), "interventions": [iv]}, field, "at least one name")
+    assert "Value error" not in text
+
+
+@pytest.mark.parametrize(
+    "iv",
+    [
+        {"type": "handover", "agencies": ["a0", "a0"]},
+        {"type": "merger", "agencies": ["a1", "a1"]},
+        {"type": "pooled_budget", "outcome": "need", "grants": ["a1", "a1"]},
+    ],
+)
+def test_a_repeated_name_is_refused(iv):
+    refused({**world(), "interventions": [iv]}, "distinct names")
+
+
+@pytest.mark.parametrize(
+    "iv, field, most",
+    [
+        ({"type": "secondees", "outcome": "need", "host": "a0", "count": 100_000}, "count", 40),
+        ({"type": "secondees", "outcome": "need", "host": "a0", "count": 41}, "count", 40),
+        ({"type": "central_unit", "outcome": "need", "staff": 61}, "staff", 60),
+    ],
+)
+def test_more_secondees_than_the_senders_employ_are_refused(iv, field, most):
+    refused({**world(), "interventions": [iv]}, f".{field}' = {iv[field]}", f"at most {most}")
+
+
+def test_a_small_sender_sends_all_it_has_and_the_others_make_up_the_rest():
+    """Round-robin used to cap a small sender's share silently: 30 asked, fewer posted."""
+    doc = world()
+    doc["agencies"][1]["staff"] = 3
+    doc["interventions"] = [{"type": "secondees", "outcome": "need", "host": "a0", "count": 23}]
+    from jusim.model import JoinedUpModel
+
+    m = JoinedUpModel(parse_scenario(doc), seed=0)
+    m.step()
+    posted = np.flatnonzero(m.roster.post != m.roster.home)
+    assert posted.size == 23
+    assert np.bincount(m.roster.home[posted], minlength=3).tolist() == [0, 3, 20]
+
+
+def test_an_over_long_unit_name_names_the_field_and_the_limit():
+    iv = {"type": "central_unit", "outcome": "need", "unit": "u" * 65}
+    refused({**world(), "interventions": [iv]}, "(central_unit).unit", "at most 64 characters")
