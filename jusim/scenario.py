@@ -406,8 +406,12 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>") -> Scenario:
         )
     data = copy.deepcopy(data)
     data.pop("base", None)
+    if "source" in data:  # set by jusim from the file's path; a user's value would be ignored
+        problems_source = [(source, "source", data.pop("source"), "unknown key (jusim sets it)")]
+    else:
+        problems_source = []
     raw_ivs = data.pop("interventions", []) or []
-    problems: list = []
+    problems: list = problems_source
     if isinstance(raw_ivs, list) and len(raw_ivs) > MAX_INTERVENTIONS:
         problems.append(
             (
@@ -689,6 +693,10 @@ def set_path(data: dict[str, Any], path: str, value: Any, source: str = "<overri
     """Set a dotted path in scenario data (see ``Scenario.with_overrides``)."""
     parts = path.split(".")
     head = parts[0]
+    if head in ("base", "source"):
+        raise ScenarioError(
+            [(source, path, value, "a setting of the scenario, not its 'base' or 'source'")]
+        )
     if head in ("agencies", "outcomes") and len(parts) >= 3:
         items = {x["name"]: x for x in data[head]}
         if parts[1] not in items:

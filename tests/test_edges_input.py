@@ -124,3 +124,52 @@ def test_a_small_sender_sends_all_it_has_and_the_others_make_up_the_rest():
 def test_an_over_long_unit_name_names_the_field_and_the_limit():
     iv = {"type": "central_unit", "outcome": "need", "unit": "u" * 65}
     refused({**world(), "interventions": [iv]}, "(central_unit).unit", "at most 64 characters")
+
+
+@pytest.mark.parametrize("values", [[1, 1.0], [0, -0.0], [0.5, 0.50], [2, 3, 2.0]])
+def test_factor_values_equal_as_numbers_are_refused(values):
+    """[1, 1.0] ran two identical design points."""
+    from jusim.experiment.schema import parse_experiment
+
+    doc = {
+        "name": "x",
+        "base": "silo",
+        "design": {"kind": "grid"},
+        "factors": {"f": {"kind": "lever", "path": "context.churn_scale", "values": values}},
+    }
+    with pytest.raises(ScenarioError, match=r"e.toml: field 'factors.f.values' .* distinct"):
+        parse_experiment(doc, "e.toml")
+
+
+@pytest.mark.parametrize("key", ["source", "base", "base.x"])
+def test_an_override_of_what_is_not_a_setting_is_refused(key):
+    """``overrides = {source = "x"}`` was accepted and ignored."""
+    with pytest.raises(ScenarioError, match=rf"e.toml: field '{key}' = 'x' .*not its 'base'"):
+        jusim.load_scenario("silo").with_overrides({key: "x"}, "e.toml")
+
+
+def test_a_scenario_file_cannot_set_its_own_source():
+    refused({**world(), "source": "elsewhere.toml"}, "field 'source' = 'elsewhere.toml'")
+
+
+# ---- item 3: one --force rule for every command that writes a file ----------------------------
+def test_network_out_overwrites_an_existing_file_only_with_force(tmp_path):
+    from typer.testing import CliRunner
+
+    from jusim.cli import app
+
+    mine = tmp_path / "net.graphml"
+    mine.write_text("mine")
+    args = ["network", "silo", "--month", "0", "--out", str(mine)]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2
+    assert "exists; add --force to overwrite it" in refused.output
+    assert mine.read_text() == "mine"
+    assert CliRunner().invoke(app, [*args, "--force"]).exit_code == 0
+    assert mine.read_text().startswith("<?xml")
+    # several months: every file checked before any run
+    (tmp_path / "net-m1.graphml").write_text("mine")
+    args = ["network", "silo", "-m", "0", "-m", "1", "--out", str(mine)]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2 and "net-m1.graphml: exists" in refused.output
+    assert not (tmp_path / "net-m0.graphml").exists()

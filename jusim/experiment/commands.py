@@ -292,14 +292,18 @@ def sensitivity_cmd(
     workers: Annotated[int | None, typer.Option("--workers", "-w")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address")] = None,
     conf_level: Annotated[float, typer.Option(min=0.5, max=0.999)] = 0.95,
+    force: Annotated[
+        bool, typer.Option("--force", help="overwrite the sensitivity files of an earlier run")
+    ] = False,
 ) -> None:
     """Sobol or Morris indices with confidence intervals, from stored runs (runs missing ones)."""
     from jusim.cli import console
     from jusim.experiment.sensitivity import SensitivityError, analyze_store, bar_chart
+    from jusim.safety import claim_file
 
     if file.is_dir():
         folder = file
-        _open_store(folder)
+        kind = _open_store(folder).manifest()["design"]["kind"]
     else:
         plan = _plan(file)
         kind = plan.experiment.design.kind
@@ -309,6 +313,9 @@ def sensitivity_cmd(
                 '"sobol" or "morris"'
             )
         folder = out or _default_out(plan.experiment.name)
+    for suffix in ("csv", "png") if folder.is_dir() else ():  # earlier results: only with --force
+        claim_file(folder / f"sensitivity-{kind}.{suffix}", force, "sensitivity")
+    if not file.is_dir():
         from jusim.experiment.store import Store
 
         store = Store(folder)

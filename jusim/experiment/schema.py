@@ -82,6 +82,15 @@ class _Strict(StrictModel):
     """Strict, frozen, finite (see ``jusim.strict``)."""
 
 
+def _level_key(x: Any) -> tuple[str, Any]:
+    """A factor level as the run sees it: numbers by value (``1`` is ``1.0``, ``-0.0`` is ``0``)."""
+    if isinstance(x, bool):
+        return ("switch", x)
+    if isinstance(x, int | float):
+        return ("number", float(x))
+    return ("text", x)
+
+
 class FactorSpec(_Strict):
     """One factor to vary: a lever (policy choice) or an uncertainty (context)."""
 
@@ -120,8 +129,8 @@ class FactorSpec(_Strict):
     def _values(cls, v: list | None) -> list | None:
         if v is None:
             return v
-        if len({(type(x), x) for x in v}) != len(v):
-            raise ValueError("values must be distinct")
+        if len({_level_key(x) for x in v}) != len(v):
+            raise ValueError("values must be distinct (1 and 1.0, or 0 and -0.0, are one value)")
         kinds = {
             "switch" if isinstance(x, bool) else "text" if isinstance(x, str) else "number"
             for x in v
