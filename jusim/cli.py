@@ -73,12 +73,6 @@ def progress_bar(transient: bool = True) -> Progress:
     )
 
 
-def _fmt(x, digits: int = 2) -> str:
-    from jusim.tables import num
-
-    return num(x, digits)
-
-
 @app.command("run")
 def run_cmd(
     file: Annotated[str, typer.Argument(help="scenario file or shipped scenario name")],
@@ -97,13 +91,14 @@ def run_cmd(
         result = jusim.run(file, seed=seed)
     except ScenarioError as e:
         raise fail(str(e)) from None
-    from jusim.tables import Col, show
+    from jusim.metrics import metric_info
+    from jusim.tables import Col, quantity, show
 
     show(
         console,
-        f"{result.scenario} (seed {seed})",
-        [Col("metric", kind="name"), Col("value")],
-        [(k, _fmt(v, 3)) for k, v in result.summary().items()],
+        f"{result.scenario} (seed {seed}), at the horizon (month {result.months[-1]})",
+        [Col("metric", kind="name"), Col("value"), Col("unit", kind="text")],
+        [(k, quantity(v), metric_info(k).unit) for k, v in result.summary().items()],
     )
     if out is not None:
         from jusim.describe import write_parquet  # fields carry unit and description

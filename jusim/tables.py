@@ -54,6 +54,80 @@ def num(x: Any, digits: int = 2, signed: bool = False) -> str:
     return text
 
 
+def interval_digits(low: Any, high: Any, digits: int = 2) -> int:
+    """Decimals to print an interval with: ``digits``, or more where ``digits`` would print a
+    bound that matters as zero: for an interval that excludes zero, the bound nearer zero
+    (-0.0006 [-0.00097, -0.00026], not ``0.00 [0.00, 0.00]``); for one that holds zero, the bound
+    further from it. Then that bound shows two significant figures."""
+    try:
+        lo, hi = float(low), float(high)
+    except (TypeError, ValueError):
+        return digits
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return digits
+    bounds = sorted((abs(lo), abs(hi)))
+    ref = bounds[0] if lo * hi > 0 else bounds[1]
+    if ref == 0 or round(ref, digits) != 0:
+        return digits
+    return 1 - math.floor(math.log10(ref))
+
+
+SMALLEST_EFFECT = 0.01
+"""The smallest difference in attainment worth a verdict: 1% of the way from the initial need to
+the target (assumption: below the precision any target is set or monitored with)."""
+
+
+def verdict(diff: Any, low: Any, high: Any, smallest: float = SMALLEST_EFFECT) -> str:
+    """Words for a paired difference with its interval, following the interval and ``smallest``:
+
+    - *better* / *worse*: the whole interval beyond ``smallest`` (up or down);
+    - *negligible*: the whole interval within ``±smallest`` (whether or not it excludes zero);
+    - *better, size unclear* / *worse, size unclear*: the interval excludes zero but reaches
+      into ``±smallest``;
+    - *no clear difference*: the interval holds zero and reaches beyond ``±smallest``;
+    - empty when there is no interval.
+    """
+    try:
+        d, lo, hi = float(diff), float(low), float(high)
+    except (TypeError, ValueError):
+        return ""
+    if not all(math.isfinite(x) for x in (d, lo, hi)):
+        return ""
+    if -smallest < lo and hi < smallest:
+        return "negligible"
+    if lo >= smallest:
+        return "better"
+    if hi <= -smallest:
+        return "worse"
+    if lo > 0:
+        return "better, size unclear"
+    if hi < 0:
+        return "worse, size unclear"
+    return "no clear difference"
+
+
+VERDICT_NOTE = (
+    f"verdict: better or worse when the whole 95% interval lies beyond ±{SMALLEST_EFFECT:g} "
+    f"(the smallest difference counted), negligible when it lies within ±{SMALLEST_EFFECT:g}, "
+    "'size unclear' when it excludes zero but reaches into that band, no clear difference "
+    "otherwise."
+)
+
+
+def quantity(x: Any) -> str:
+    """A single value: 3 decimals below 1, 2 below 100, none above or for a whole number; a
+    value so small that 3 decimals would print zero in 3 significant figures (``6.77e-05``)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if math.isfinite(v) and v != 0 and abs(v) < 0.0005:
+        return sig(v, 3)
+    a = abs(v) if math.isfinite(v) else 0.0
+    whole = v == 0 or (a >= 1 and v.is_integer())  # a count or exactly zero: no decimals
+    return num(v, 0 if whole or a >= 100 else 3 if a < 1 else 2)
+
+
 def sig(x: Any, figures: int = 3) -> str:
     """``x`` to ``figures`` significant figures (booleans as on/off); never ``-0``."""
     if isinstance(x, bool):
@@ -84,23 +158,33 @@ class Est:
     digits: int = 2
     signed: bool = False
 
-    def lines(self, stacked: bool) -> list[str]:
-        v = num(self.value, self.digits, self.signed)
+    def texts(self) -> tuple[str, str | None]:
+        """The estimate and its interval as text (``None``: no interval); decimals as
+        :func:`interval_digits` says, so a resolved difference never prints as zero."""
+        digits = interval_digits(self.low, self.high, self.digits)
+        v = num(self.value, digits, self.signed)
         if self.low is None or (isinstance(self.low, float) and math.isnan(self.low)):
+            return v, None
+        return v, f"[{num(self.low, digits)}, {num(self.high, digits)}]"
+
+    def lines(self, stacked: bool) -> list[str]:
+        v, ci = self.texts()
+        if ci is None:
             return [v]
-        ci = f"[{num(self.low, self.digits)}, {num(self.high, self.digits)}]"
         return [v, ci] if stacked else [f"{v} {ci}"]
 
 
 @dataclass(frozen=True)
 class Col:
     """A column: its header, a short code for narrow layouts (explained in the legend), what it
-    means (legend text) and its kind: ``name`` and ``number`` cells never wrap, ``text`` wraps."""
+    means (legend text), its kind (``name`` and ``number`` cells never wrap, ``text`` wraps) and
+    the unit of its numbers (shown in the legend, or in a units line under the table)."""
 
     header: str
     short: str | None = None
     meaning: str = ""
     kind: Literal["name", "number", "text"] = "number"
+    unit: str = ""
 
 
 Cell = str | int | float | bool | Est | None
@@ -132,7 +216,7 @@ def _overhead(n: int) -> int:
         for _ in range(n):
             t.add_column("x")
         t.add_row(*(["x"] * n))
-        con = Console(file=io.StringIO(), width=10_000)
+        con = Console(file=io.StringIO(), width=10_000, force_terminal=False)  # no escape codes
         con.print(t)
         _OVERHEAD[n] = max(len(ln.rstrip()) for ln in con.file.getvalue().splitlines()) - n
     return _OVERHEAD[n]
@@ -226,10 +310,14 @@ def show(
         for r in rows:
             t.add_row(*[Text("\n".join(_cell_lines(cell, stacked))) for cell in r])
         console.print(t)
-    legend = [(c.short, c.header, c.meaning) for c in cols if layout == "short" and c.short]
-    for code, header, meaning in legend:
-        same = meaning.replace(" ", "_") == header or not meaning
-        print_lines(console, f"{code}: {header}" + ("" if same else f" — {meaning}"), "  ")
+    coded = [c for c in cols if layout == "short" and c.short]
+    for c in coded:
+        same = c.meaning.replace(" ", "_") == c.header or not c.meaning
+        text = f"{c.short}: {c.header}" + ("" if same else f" — {c.meaning}")
+        print_lines(console, text + (f" (unit: {c.unit})" if c.unit else ""), "  ")
+    units = [f"{c.header}: {c.unit}" for c in cols if c.unit and c not in coded]
+    if units:
+        print_lines(console, "units: " + "; ".join(units), "  ")
     for n in notes:
         print_lines(console, n)
     return layout
@@ -337,21 +425,21 @@ def print_comparison(console: Console, result: Any, replications: int, seed: int
         Col("scenario", kind="name"),
         Col("attainment", short="att", meaning="mean attainment at the horizon (1 = target met)"),
         Col(f"difference from {base}", short="diff", meaning=f"paired mean difference from {base}"),
+        Col("verdict", kind="name"),
         Col("cost per case £k", short="£k/case", meaning="cumulative spend per case resolved"),
     ]
     for outcome, sub in df.groupby("outcome", sort=False):
         rows = []
         for r in sub.itertuples():
-            diff: Cell = (
-                "baseline"
-                if r.scenario == base
-                else Est(r.diff, r.diff_ci_low, r.diff_ci_high, signed=True)
-            )
+            is_base = r.scenario == base
             rows.append(
                 [
                     r.scenario,
                     Est(r.mean, r.ci_low, r.ci_high),
-                    diff,
+                    "baseline"
+                    if is_base
+                    else Est(r.diff, r.diff_ci_low, r.diff_ci_high, signed=True),
+                    "" if is_base else verdict(r.diff, r.diff_ci_low, r.diff_ci_high),
                     Est(r.cost_per_outcome, r.cost_ci_low, r.cost_ci_high, digits=0),
                 ]
             )
@@ -364,6 +452,7 @@ def print_comparison(console: Console, result: Any, replications: int, seed: int
         )
         console.print()
     print_lines(console, CI_NOTE)
+    print_lines(console, VERDICT_NOTE)
 
 
 def print_validation(console: Console, effects: Sequence[Any], replications: int, seed: int):
@@ -420,14 +509,31 @@ def print_frame(
     limit: int,
     meanings: dict[str, str] | None = None,
     prefixes: dict[str, str] | None = None,
+    units: dict[str, str] | None = None,
+    err: Console | None = None,
 ) -> None:
     """A data frame (``jusim results``): long headers get short codes and a legend when the
-    table is too wide; numbers to 3 significant figures. ``prefixes`` maps a column to the
-    letter of its code (e.g. ``m`` for metrics); others get ``c``."""
+    table is too wide; numbers to 3 significant figures; ``units`` of columns in the legend.
+    ``prefixes`` maps a column to the letter of its code (e.g. ``m`` for metrics); others get
+    ``c``.
+
+    Piped (``console`` not a terminal, ``err`` given): CSV with a header row on ``console``, full
+    precision, for other tools; the title, the units and the count of rows left out go to
+    ``err``."""
     import pandas as pd
 
+    if err is not None and not console.is_terminal:
+        print_title(err, title)
+        named = [f"{c}: {units[c]}" for c in df.columns if units and units.get(c)]
+        if named:
+            print_lines(err, "units: " + "; ".join(named), "  ")
+        console.file.write(df.head(limit).to_csv(index=False))
+        if len(df) > limit:
+            err.print(f"... {len(df) - limit} more rows (use --limit)", highlight=False)
+        return
     meanings = meanings or {}
     prefixes = prefixes or {}
+    units = units or {}
     counts: dict[str, int] = {}
     cols = []
     for c in df.columns:
@@ -444,6 +550,7 @@ def print_frame(
                 short=short,
                 meaning=meanings.get(name, ""),
                 kind="number" if is_num else "name",
+                unit=units.get(name, ""),
             )
         )
     rows = [list(r) for r in df.head(limit).itertuples(index=False)]

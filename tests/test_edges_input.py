@@ -173,3 +173,60 @@ def test_network_out_overwrites_an_existing_file_only_with_force(tmp_path):
     refused = CliRunner().invoke(app, args)
     assert refused.exit_code == 2 and "net-m1.graphml: exists" in refused.output
     assert not (tmp_path / "net-m0.graphml").exists()
+
+
+# ---- item 9: numbers keep their meaning -------------------------------------------------------
+def test_a_resolved_difference_never_prints_as_zero():
+    from jusim.tables import Est
+
+    assert Est(-0.0006, -0.00097, -0.00026, signed=True).lines(False) == [
+        "-0.00060 [-0.00097, -0.00026]"
+    ]
+    assert Est(0.3, 0.25, 0.35).lines(False) == ["0.30 [0.25, 0.35]"]  # nothing to add
+    assert Est(1.35, 1.28, 1.41, signed=True).lines(False) == ["+1.35 [1.28, 1.41]"]
+
+
+@pytest.mark.parametrize(
+    "diff, low, high, words",
+    [
+        (-0.0006, -0.00097, -0.00026, "negligible"),  # the brief said "tiny" for this one
+        (0.0001, -0.004, 0.004, "negligible"),  # ... and "no clear difference" for this one
+        (0.2, 0.15, 0.25, "better"),
+        (-0.2, -0.25, -0.15, "worse"),
+        (0.02, 0.005, 0.035, "better, size unclear"),
+        (-0.02, -0.035, -0.001, "worse, size unclear"),
+        (0.0, -0.05, 0.05, "no clear difference"),
+        (0.1, float("nan"), float("nan"), ""),
+    ],
+)
+def test_verdicts_follow_the_interval_and_the_smallest_effect(diff, low, high, words):
+    from jusim.tables import verdict
+
+    assert verdict(diff, low, high) == words
+
+
+def test_the_brief_and_the_compare_table_use_one_verdict_rule():
+    import inspect
+
+    import jusim.brief
+    import jusim.tables
+
+    assert "verdict(" in inspect.getsource(jusim.brief._verdict)
+    assert "verdict(" in inspect.getsource(jusim.tables.print_comparison)
+
+
+def test_run_prints_a_unit_for_every_quantity():
+    from typer.testing import CliRunner
+
+    from jusim.cli import app
+    from jusim.metrics import UNKNOWN, metric_info
+
+    result = CliRunner().invoke(app, ["run", "silo"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    rows = {ln.split()[0]: ln for ln in result.stdout.splitlines()[3:] if ln.strip()}
+    summary = jusim.run("silo", seed=0).summary()
+    assert set(rows) == set(summary)
+    for name, line in rows.items():
+        unit = metric_info(name).unit
+        assert unit and unit != UNKNOWN.unit and line.rstrip().endswith(unit), line
+    assert ".000 " not in rows["overhead"] and "£k" in rows["overhead"]

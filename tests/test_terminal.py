@@ -19,6 +19,7 @@ from jusim.tables import Col, Est, choose_layout, num, print_validation, show
 
 NARROW = {"COLUMNS": "80", "NO_COLOR": "1"}
 WIDE = {"COLUMNS": "200", "NO_COLOR": "1"}
+TERMINAL = {**NARROW, "TTY_COMPATIBLE": "1"}  # rich treats the output as a terminal
 
 
 def invoke(*args: str, env=NARROW):
@@ -60,7 +61,9 @@ def test_number_format_has_no_negative_zero():
     assert num(0.006, signed=True) == "+0.01"
     assert num(-0.006, 2) == "-0.01"
     assert num(float("nan")) == "–"
-    assert Est(-0.001, -0.004, 0.002).lines(False) == ["0.00 [0.00, 0.00]"]
+    assert Est(-0.001, -0.04, 0.02).lines(False) == ["0.00 [-0.04, 0.02]"]
+    # an interval whose bounds would all print as zero gets the digits to show them
+    assert Est(-0.001, -0.004, 0.002).lines(False) == ["-0.0010 [-0.0040, 0.0020]"]
 
 
 def test_layout_follows_width():
@@ -190,17 +193,36 @@ def sobol_store(tmp_path_factory) -> Path:
 
 
 def test_results_at_80_columns(sobol_store):
-    result = invoke("results", str(sobol_store), "--limit", "5")
+    result = invoke("results", str(sobol_store), "--limit", "5", env=TERMINAL)
     assert result.exit_code == 0, result.output
     assert_readable(result.stdout)
     # too wide for 80 columns: metric headers become codes explained in a legend
     for m in ("attainment.rough_sleeping", "shared_attainment", "mean_understanding"):
         assert re.search(rf"m\d: {re.escape(m)}", result.stdout), result.stdout
+    # with their units
+    assert "(unit: share of target (1 = met))" in " ".join(result.stdout.split())
     sql = 'SELECT point, avg("attainment.rough_sleeping") AS attainment FROM runs GROUP BY point'
-    result = invoke("results", str(sobol_store), "--sql", sql)
+    result = invoke("results", str(sobol_store), "--sql", sql, env=TERMINAL)
     assert result.exit_code == 0, result.output
     assert_readable(result.stdout)
     assert '"attainment.rough_sleeping"' in result.stdout  # the query is not broken in a name
+
+
+def test_piped_results_are_csv_with_a_header_row(sobol_store):
+    """Piped, a sweep's results were hundreds of records headed 0, 1, ...: now CSV with one
+    header row on stdout (title, units and rows left out on stderr)."""
+    import pandas as pd
+
+    result = invoke("results", str(sobol_store), "--limit", "1000")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split(",")[:3] == ["point", "churn_scale_of_everyone", "secondees_posted"]
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert len(table) == len(lines) - 1 > 10
+    assert "mean per design point" in result.stderr and "units:" in result.stderr
+    short = invoke("results", str(sobol_store), "--limit", "3")
+    assert len(short.stdout.splitlines()) == 4
+    assert "more rows (use --limit)" in short.stderr
 
 
 def test_sensitivity_at_80_columns_warns_when_unresolved(sobol_store):

@@ -181,19 +181,22 @@ def _open_store(folder: Path):
 
 
 def _print_df(df, title: str, limit: int, man: dict | None = None) -> None:
-    from jusim.cli import console
+    from jusim.cli import console, err_console
     from jusim.tables import print_frame
 
     meanings: dict[str, str] = {}
     prefixes: dict[str, str] = {}
+    units: dict[str, str] = {}
     if man is not None:
         for f in man["factors"]:
             meanings[f] = man["labels"].get(f, "")
             prefixes[f] = "f"
         for m in man["metrics"]:
-            meanings[m] = man.get("metric_info", {}).get(m, {}).get("description", "")
+            info = man.get("metric_info", {}).get(m, {})
+            meanings[m] = info.get("description", "")
+            units[m] = info.get("unit", "")
             prefixes[m] = "m"
-    print_frame(console, df, title, limit, meanings, prefixes)
+    print_frame(console, df, title, limit, meanings, prefixes, units, err_console)
 
 
 def results_cmd(
