@@ -22,8 +22,7 @@ import math
 import textwrap
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -333,41 +332,46 @@ def _print_long(console: Console, cols: Sequence[Col], rows: list[list[Cell]]) -
 
 
 # ---- progress ---------------------------------------------------------------------------------
-@contextmanager
-def heartbeat(console: Console, label: str, every: float = 5.0) -> Iterator[None]:
-    """Piped (``console`` not a terminal): a line at the start, one every ``every`` seconds
-    while the block runs, and one at the end; on a terminal, nothing."""
-    if console.is_terminal:
-        yield
-        return
-    t0 = time.perf_counter()
-    stop = threading.Event()
-
-    def beat() -> None:
-        while not stop.wait(every):
-            console.print(f"{label}: running ({time.perf_counter() - t0:.0f} s)", highlight=False)
-
-    console.print(f"{label}: started", highlight=False)
-    thread = threading.Thread(target=beat, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-        console.print(f"{label}: done ({time.perf_counter() - t0:.0f} s)", highlight=False)
-
-
 class LineProgress(Progress):
     """A rich progress bar on a terminal; piped, a plain line on stderr every ``every`` seconds
-    (and at the start and the end), so a log shows the run is alive."""
+    (and at the start and the end), so a log shows the run is alive.
 
-    def __init__(self, *columns: Any, every: float = 5.0, **kwargs: Any) -> None:
+    Piped lines give the count and, once two reports are in, an estimate of the time left from
+    the rate since the first report (start-up such as starting worker processes is not taken
+    for the pace); work done before (:meth:`resume`) counts neither for the pace nor for the
+    bar's own estimate."""
+
+    def __init__(
+        self, *columns: Any, every: float = 5.0, estimate: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*columns, **kwargs)
         self.plain = self.disable
         self.every = every
+        self.estimate = estimate
+        self._line_lock = threading.Lock()
         self._last: dict[TaskID, float] = {}
         self._t0: dict[TaskID, float] = {}
+        self._first: dict[TaskID, tuple[float, float]] = {}  # (time, completed) of 1st report
+
+    def start(self) -> None:
+        super().start()
+        if self.plain:  # a line every ``every`` seconds even while no work finishes
+            self._stop = threading.Event()
+            self._beat = threading.Thread(target=self._beats, daemon=True)
+            self._beat.start()
+
+    def stop(self) -> None:
+        if self.plain and getattr(self, "_beat", None) is not None:
+            self._stop.set()
+            self._beat.join()
+            self._beat = None
+        super().stop()
+
+    def _beats(self) -> None:
+        while not self._stop.wait(self.every / 5):
+            for task_id in list(self._tasks):
+                if not self._tasks[task_id].finished:
+                    self._maybe_line(task_id)
 
     def add_task(self, description: str, *args: Any, **kwargs: Any) -> TaskID:
         task = super().add_task(description, *args, **kwargs)
@@ -376,26 +380,52 @@ class LineProgress(Progress):
             self._line(task)
         return task
 
+    def resume(self, task_id: TaskID, completed: float) -> None:
+        """Set the work already done (an earlier run's) without counting it as progress."""
+        with self._lock:
+            t = self._tasks[task_id]
+            t.completed = completed
+            t._progress.clear()
+        self._t0[task_id] = time.perf_counter()
+        self._first.pop(task_id, None)
+
     def update(self, task_id: TaskID, *args: Any, **kwargs: Any) -> None:
+        before = self._tasks[task_id].completed
         super().update(task_id, *args, **kwargs)
+        if task_id not in self._first and self._tasks[task_id].completed > before:
+            self._first[task_id] = (time.perf_counter(), self._tasks[task_id].completed)
         if self.plain:
             self._maybe_line(task_id)
 
     def advance(self, task_id: TaskID, advance: float = 1) -> None:
         super().advance(task_id, advance)
+        if task_id not in self._first and advance > 0:
+            self._first[task_id] = (time.perf_counter(), self._tasks[task_id].completed)
         if self.plain:
             self._maybe_line(task_id)
 
     def _maybe_line(self, task_id: TaskID) -> None:
+        with self._line_lock:  # the main thread and the beat may both ask
+            t = self._tasks[task_id]
+            now = time.perf_counter()
+            if now - self._last.get(task_id, 0.0) >= self.every or (
+                t.total is not None and t.completed >= t.total and not t.fields.get("_said_done")
+            ):
+                self._last[task_id] = now
+                if t.total is not None and t.completed >= t.total:
+                    t.fields["_said_done"] = True
+                self._line(task_id)
+
+    def seconds_left(self, task_id: TaskID) -> float | None:
+        """Time left at the pace since the first report; None until two reports are in."""
         t = self._tasks[task_id]
-        now = time.perf_counter()
-        if now - self._last.get(task_id, 0.0) >= self.every or (
-            t.total is not None and t.completed >= t.total and not t.fields.get("_said_done")
-        ):
-            self._last[task_id] = now
-            if t.total is not None and t.completed >= t.total:
-                t.fields["_said_done"] = True
-            self._line(task_id)
+        if not self.estimate or task_id not in self._first or t.total is None:
+            return None
+        t1, done1 = self._first[task_id]
+        now, done = time.perf_counter(), t.completed
+        if done <= done1 or now <= t1 or done >= t.total:
+            return None
+        return (t.total - done) * (now - t1) / (done - done1)
 
     def _line(self, task_id: TaskID) -> None:
         t = self._tasks[task_id]
@@ -404,8 +434,8 @@ class LineProgress(Progress):
         done = int(t.completed)
         text = f"{t.description}: {done}" + (f" of {total}" if total is not None else "")
         text += f" ({elapsed:.0f} s"
-        if total and 0 < done < total and elapsed > 0:
-            text += f", about {(total - done) * elapsed / done:.0f} s left"
+        if (left := self.seconds_left(task_id)) is not None:
+            text += f", about {left:.0f} s left"
         text += ")"
         self.console.print(text, highlight=False, soft_wrap=True)
 

@@ -276,24 +276,37 @@ def test_resolution_advice_says_when_and_what_sample_size():
     assert "samples = 1024 (8,192 runs)" in text
 
 
-def test_heartbeat_piped_prints_start_beats_and_end():
+def test_progress_piped_prints_count_beats_and_an_honest_estimate():
+    """Piped: a line at the start, lines while nothing finishes, the count, and a time left
+    from the pace since the first report (start-up and resumed work not counted)."""
     import time
 
-    from jusim.tables import heartbeat
+    from jusim.tables import LineProgress
 
     con = Console(file=io.StringIO(), width=80, force_terminal=False)
-    with heartbeat(con, "work", every=0.05):
-        time.sleep(0.3)
+    with LineProgress(console=con, disable=True, every=0.05) as bar:
+        task = bar.add_task("runs", total=100)
+        bar.resume(task, 40)  # an earlier sweep's runs
+        time.sleep(0.3)  # start-up: no run finishes
+        bar.advance(task, 10)
+        time.sleep(0.2)
+        bar.advance(task, 10)  # 10 runs in 0.2 s: 40 left take about 0.8 s
+        left = bar.seconds_left(task)
+        bar.advance(task, 40)
     lines = con.file.getvalue().splitlines()
-    assert lines[0] == "work: started" and lines[-1].startswith("work: done")
-    assert any(ln.startswith("work: running") for ln in lines[1:-1])
+    assert lines[0] == "runs: 0 of 100 (0 s)"
+    assert sum(ln.startswith("runs: 40 of 100") for ln in lines) >= 2  # beats while waiting
+    assert lines[-1].startswith("runs: 100 of 100")
+    assert left is not None and 0.6 < left < 1.6  # with start-up counted it would be ~2 s
 
 
 def test_validate_command_piped(monkeypatch):
     import jusim.analysis.validation as validation
     from jusim.analysis.validation import Effect
 
-    def fake(replications, seed, workers=None):
+    def fake(replications, seed, workers=None, progress=None):
+        for _ in validation.FAMILIES:
+            progress(1)
         return [Effect("1", "shared minus own attainment", -0.4, -0.45, -0.35, replications, True)]
 
     monkeypatch.setattr(validation, "validate", fake)
@@ -301,5 +314,7 @@ def test_validate_command_piped(monkeypatch):
     assert result.exit_code == 0, result.output
     assert_readable(result.stdout)
     assert "-0.400 [-0.450, -0.350]" in result.stdout
-    assert "validation experiments (3 replications): started" in result.stderr
-    assert "done" in result.stderr and "started" not in result.stdout
+    n = len(validation.FAMILIES)
+    assert f"families of experiments (3 replications): 0 of {n}" in result.stderr
+    assert f"families of experiments (3 replications): {n} of {n}" in result.stderr
+    assert "families" not in result.stdout

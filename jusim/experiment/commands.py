@@ -71,7 +71,7 @@ def _execute(
 
     def on_start(report) -> None:
         state["already"] = report.already
-        bar.update(task, completed=report.already)
+        bar.resume(task, report.already)  # not progress: neither the pace nor the time left
         if report.already:
             err_console.print(f"resuming {out}: {report.already} of {report.total} runs stored")
 
