@@ -230,3 +230,24 @@ def test_run_prints_a_unit_for_every_quantity():
         unit = metric_info(name).unit
         assert unit and unit != UNKNOWN.unit and line.rstrip().endswith(unit), line
     assert ".000 " not in rows["overhead"] and "£k" in rows["overhead"]
+
+
+def test_the_first_sweep_example_asks_a_question_with_a_positive_answer():
+    """experiments/churn_x_secondees.toml: no cell reached 0.067 of the target; now the most
+    secondees meet it even at the highest churn, and none do not (two seeds at the corners)."""
+    from pathlib import Path
+
+    from jusim.experiment.schema import base_scenario, build_scenario, load_experiment
+
+    exp = load_experiment(Path(__file__).parent.parent / "experiments/churn_x_secondees.toml")
+    base = base_scenario(exp)
+    churn = exp.factors["churn_scale"].range[1]
+    fewest, most = exp.factors["secondees"].range
+
+    def attainment(secondees: float) -> float:
+        s = build_scenario(exp, base, {"churn_scale": churn, "secondees": int(secondees)})
+        runs = [jusim.run(s, seed=k).summary()["attainment.rough_sleeping"] for k in range(2)]
+        return float(np.mean(runs))
+
+    assert attainment(most) >= 1.0
+    assert attainment(fewest) < 0.9

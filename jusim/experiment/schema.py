@@ -3,7 +3,7 @@
 An experiment file is TOML::
 
     name = "churn_x_secondees"
-    base = "secondees"            # shipped scenario name, or a path relative to this file
+    base = "rough_sleepers_unit"  # shipped scenario name, or a path relative to this file
     seed = 2026                   # master seed: every run's seed is derived from it
     replications = 4              # runs per design point (common random numbers across points)
     horizon = 60                  # optional: months to simulate (default: the base scenario's)
@@ -24,8 +24,8 @@ An experiment file is TOML::
 
     [factors.secondees]
     kind = "lever"
-    path = "interventions.secondees.count"
-    range = [0, 24]
+    path = "interventions.central_unit.staff"
+    range = [0, 32]
     integer = true                # ... rounded to whole numbers
 
     [factors.shared_targets]      # a switch: adds an intervention when true
