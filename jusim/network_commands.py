@@ -75,8 +75,11 @@ def network_cmd(
     show(console, f"{sc.name}: staff tie network (seed {seed})", cols, rows)
     for k in names:
         meaning = _BETWEENNESS.get(k) or metric_info(k).description if k != "ties" else ""
-        if meaning:
-            print_lines(console, f"{k}: {meaning}", "  ")
+        unit = "cross-agency staff ties" if k == "ties" else metric_info(k).unit
+        if k in _BETWEENNESS:
+            unit = "share (0–1)" if "_share_" in k else "normalised betweenness (0–1)"
+        if meaning or unit:
+            print_lines(console, f"{k}: {meaning or 'count'} (unit: {unit})", "  ")
     for p in written:
         console.print(f"written: {p}", highlight=False, soft_wrap=True)
 

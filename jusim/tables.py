@@ -453,8 +453,18 @@ def print_comparison(console: Console, result: Any, replications: int, seed: int
     base = result.baseline
     cols = [
         Col("scenario", kind="name"),
-        Col("attainment", short="att", meaning="mean attainment at the horizon (1 = target met)"),
-        Col(f"difference from {base}", short="diff", meaning=f"paired mean difference from {base}"),
+        Col(
+            "attainment",
+            short="att",
+            meaning="mean attainment at the horizon (1 = target met)",
+            unit="share of target",
+        ),
+        Col(
+            f"difference from {base}",
+            short="diff",
+            meaning=f"paired mean difference from {base}",
+            unit="share of target",
+        ),
         Col("verdict", kind="name"),
         Col("cost per case £k", short="£k/case", meaning="cumulative spend per case resolved"),
     ]
