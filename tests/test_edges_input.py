@@ -73,7 +73,6 @@ def test_cost_per_case_is_defined_once_cases_are_resolved():
         ({"type": "handover", "agencies": []}, "(handover).agencies"),
         ({"type": "streamlined_reporting", "agencies": []}, "(streamlined_reporting).agencies"),
         ({"type": "capacity_building", "agencies": []}, "(capacity_building).agencies"),
-        ({"type": "pooled_budget", "outcome": "need", "grants": []}, "(pooled_budget).grants"),
         ({"type": "community_engagement", "outcome": "need", "groups": []}, ".groups"),
         ({"type": "secondees", "outcome": "need", "host": "a0", "members": []}, ".members"),
     ],
@@ -81,6 +80,12 @@ def test_cost_per_case_is_defined_once_cases_are_resolved():
 def test_an_empty_list_of_names_is_refused(iv, field):
     text = refused({**world(), "interventions": [iv]}, field, "at least one name")
     assert "Value error" not in text
+
+
+def test_no_grants_may_be_said_with_an_empty_list():
+    """``grants`` left out means none, so ``grants = []`` says the same and is accepted."""
+    iv = {"type": "pooled_budget", "outcome": "need", "grants": []}
+    assert parse_scenario({**world(), "interventions": [iv]}).interventions[0].grants == []
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ import jusim
 from jusim.cli import app
 from jusim.experiment.store import Store
 from jusim.interventions import REGISTRY
+from jusim.interventions.base import EMPTY_MEANS_NONE
 from jusim.scenario import (
     MAX_AGENCIES,
     MAX_BASE_CHAIN,
@@ -408,8 +409,8 @@ def edge_cases(rng: random.Random) -> list[Case]:
         doc = json.loads(json.dumps(world))
         doc["outcomes"][0].update(initial_need=need, target=target)
         add("target within a case of the initial need", doc)
-    for kind, name in NAME_LISTS:  # empty or repeated lists of names
-        for value in ([], [AGENCIES[1], AGENCIES[1]]):
+    for kind, name in NAME_LISTS:  # empty (where that means a no-op) or repeated lists of names
+        for value in ([], [AGENCIES[1], AGENCIES[1]])[name in EMPTY_MEANS_NONE :]:
             body = {**bodies.get(kind, {"type": kind, "outcome": "need"}), name: value}
             add("empty or repeated list of names", {**world, "interventions": [body]})
     for _ in range(10):  # more secondees than the sending agencies employ

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from jusim.scenario import AgencySpec, Scenario
 
 REGISTRY: dict[str, type[Intervention]] = {}
+EMPTY_MEANS_NONE = frozenset({"grants"})
+"""Lists of names whose default (left out) is none, so an empty list means what it says."""
 
 
 def register(cls: type[Intervention]) -> type[Intervention]:
@@ -47,10 +49,11 @@ class Intervention(StrictModel):
     @field_validator("*", mode="after")
     @classmethod
     def _named_lists(cls, value: Any, info: ValidationInfo) -> Any:
-        """A list of names (agencies, members, grants, groups) is not empty (leave the field out
-        for its default) and names each item once: an empty list would be accepted and ignored."""
+        """A list of names (agencies, members, groups) is not empty — leaving it out means every
+        agency or contributor, so an empty list would make the intervention a silent no-op — and
+        names each item once. ``grants`` may be empty: left out it means none, the same."""
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            if not value:
+            if not value and info.field_name not in EMPTY_MEANS_NONE:
                 raise ValueError(f"at least one name (or leave '{info.field_name}' out)")
             if len(set(value)) != len(value):
                 raise ValueError("distinct names (each named once)")
