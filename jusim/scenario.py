@@ -332,6 +332,9 @@ class ScenarioError(ValueError):
             )
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:  # raised in a worker process, it crosses intact
+        return (ScenarioError, (self.problems,))
+
 
 def _show(value: Any) -> str:
     text = repr(value)

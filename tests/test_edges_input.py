@@ -256,3 +256,13 @@ def test_the_first_sweep_example_asks_a_question_with_a_positive_answer():
 
     assert attainment(most) >= 1.0
     assert attainment(fewest) < 0.9
+
+
+def test_a_refusal_raised_in_a_worker_process_crosses_intact():
+    """A ScenarioError pickled by a process pool came back as a crash of the pool."""
+    import pickle
+
+    err = ScenarioError([("f.toml", "field", 3, "allowed")])
+    back = pickle.loads(pickle.dumps(err))
+    assert isinstance(back, ScenarioError) and back.problems == err.problems
+    assert str(back) == str(err)
