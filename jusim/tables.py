@@ -336,10 +336,10 @@ class LineProgress(Progress):
     """A rich progress bar on a terminal; piped, a plain line on stderr every ``every`` seconds
     (and at the start and the end), so a log shows the run is alive.
 
-    Piped lines give the count and, once two reports are in, an estimate of the time left from
-    the rate since the first report (start-up such as starting worker processes is not taken
-    for the pace); work done before (:meth:`resume`) counts neither for the pace nor for the
-    bar's own estimate."""
+    Piped lines give the count and, once a tenth of the work after the first report is done, an
+    estimate of the time left from the pace since the first report (start-up such as starting
+    worker processes is not taken for the pace); work done before (:meth:`resume`) counts
+    neither for the pace nor for the bar's own estimate."""
 
     def __init__(
         self, *columns: Any, every: float = 5.0, estimate: bool = True, **kwargs: Any
@@ -417,13 +417,14 @@ class LineProgress(Progress):
                 self._line(task_id)
 
     def seconds_left(self, task_id: TaskID) -> float | None:
-        """Time left at the pace since the first report; None until two reports are in."""
+        """Time left at the pace since the first report; None until a tenth of the work after
+        the first report is done (a pace over a few early reports was off by 2x)."""
         t = self._tasks[task_id]
         if not self.estimate or task_id not in self._first or t.total is None:
             return None
         t1, done1 = self._first[task_id]
         now, done = time.perf_counter(), t.completed
-        if done <= done1 or now <= t1 or done >= t.total:
+        if done - done1 < max(0.1 * (t.total - done1), 1e-9) or now <= t1 or done >= t.total:
             return None
         return (t.total - done) * (now - t1) / (done - done1)
 
