@@ -252,6 +252,8 @@ def instrumented(timer: PhaseTimer) -> Iterator[None]:
     """Temporarily wrap the engine's mechanism functions and bookkeeping with ``timer``."""
     import jusim.metrics
     import jusim.model
+    import jusim.month
+    import jusim.month.initial
     import jusim.partnership
     import jusim.staff
     from jusim import mechanisms
@@ -275,9 +277,11 @@ def instrumented(timer: PhaseTimer) -> Iterator[None]:
     for kind, cls in REGISTRY.items():
         if "apply" in vars(cls):
             patch(cls, "apply", f"interventions: {kind}.apply")
+    for module in jusim.month.PHASES:  # what is left inside a phase is its own arithmetic
+        patch(module, "run", f"phase {module.__name__.rsplit('.', 1)[1]}: own arithmetic")
     patch(jusim.staff.StaffRoster, "_merge", "ties: merge new ties (StaffRoster._merge)")
-    patch(jusim.model, "build_world", "set-up: build_world")
-    patch(jusim.model, "initial_roster", "set-up: initial_roster")
+    patch(jusim.month.initial, "build_world", "set-up: build_world")
+    patch(jusim.month.initial, "initial_roster", "set-up: initial_roster")
     patch(jusim.model.JoinedUpModel, "__init__", "set-up: JoinedUpModel.__init__ (rest)")
     patch(jusim.model.JoinedUpModel, "release", "release")
     patch(jusim.metrics.Recorder, "record", "record (Recorder.record)")
@@ -303,9 +307,7 @@ def phase_split(sc: Scenario, repeats: int) -> tuple[float, dict[str, float]]:
             jusim.run(sc, k)
             total += time.perf_counter() - t0
     split = {k: v / repeats for k, v in timer.total.items()}
-    split["model.step: other code (not in a mechanism function)"] = total / repeats - sum(
-        split.values()
-    )
+    split["model.step: other code (outside the phases)"] = total / repeats - sum(split.values())
     return total / repeats, split
 
 
@@ -506,8 +508,9 @@ def report(
         "### Where the time of one run goes",
         "",
         "Exclusive wall time per engine function (the mechanism functions, the tie merge, set-up "
-        "and recording wrapped with timers for the measurement; the remainder is the arithmetic "
-        "written inline in `JoinedUpModel.step`). Functions under 0.5% are left out. Default "
+        "and recording wrapped with timers for the measurement; a phase's own arithmetic is the "
+        "time inside `jusim/month/<phase>.run` outside those functions). Functions under 0.5% are "
+        "left out. Default "
         "world, mean of repeated runs:",
         "",
         *split_table(total, split),

@@ -65,14 +65,16 @@ def sweep(
 
 def evaluate(base: Scenario | str | Path, seed: int | np.random.SeedSequence = 0, **params):
     """Run ``base`` with named parameters (override paths, ``.`` or ``__``); the summary metrics
-    with identifier-safe names. See ``jusim.evaluation`` for the names."""
+    with identifier-safe names. ``replications=``, ``ensemble=`` (default ``"none"``), ``draws=``
+    and ``distribution=`` as in ``jusim.evaluation.evaluate``, which documents the names."""
     from jusim.evaluation import evaluate as _evaluate
 
     return _evaluate(base, seed=seed, **params)
 
 
 def compare(*args, **kwargs):
-    """Paired comparison of scenarios against a baseline; see ``jusim.analysis.compare``."""
+    """Paired comparison of scenarios against a baseline, by default over the shipped parameter
+    ensemble (``ensemble="none"``: seeds only); see ``jusim.analysis.compare``."""
     from jusim.analysis.compare import compare as _compare
 
     return _compare(*args, **kwargs)

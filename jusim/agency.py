@@ -16,36 +16,35 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
-    from jusim.model import JoinedUpModel
+    from jusim.month.state import State
 
 
 class Agency(mesa.Agent):
-    """One agency: a view of its row in the model state."""
+    """One agency: a view of its row in the run's state (``model.state``)."""
 
-    model: JoinedUpModel
-
-    def __init__(self, model: JoinedUpModel, index: int) -> None:
+    def __init__(self, model: mesa.Model, index: int) -> None:
         super().__init__(model)
+        self.state: State = model.state
         self.index = index
-        self.name = model.world.agency_names[index]
-        self.kind = model.world.kinds[index]
+        self.name = self.state.world.agency_names[index]
+        self.kind = self.state.world.kinds[index]
 
     @property
     def budget(self) -> float:
-        return float(self.model.budget[self.index])
+        return float(self.state.budget[self.index])
 
     @property
     def shares(self) -> dict[str, float]:
         """Current split of free discretionary resources: own, each outcome, relationships."""
-        labels = ["own", *self.model.world.outcome_names, "relationships"]
-        return dict(zip(labels, map(float, self.model.shares[self.index]), strict=True))
+        labels = ["own", *self.state.world.outcome_names, "relationships"]
+        return dict(zip(labels, map(float, self.state.shares[self.index]), strict=True))
 
     @property
     def own_attainment(self) -> float:
-        return float(self.model.own_att[self.index])
+        return float(self.state.own_att[self.index])
 
     def trust_in(self, other: Agency) -> float:
-        return float(self.model.trust[self.index, other.index])
+        return float(self.state.trust[self.index, other.index])
 
     def __repr__(self) -> str:
         return f"Agency({self.name!r}, kind={self.kind!r})"

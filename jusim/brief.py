@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from jusim.tables import VERDICT_NOTE, Est, verdict
+from jusim.tables import VERDICT_NOTE, Est, num, verdict
 
 # The five source reports (evidence-catalogue §0): file prefix -> (short title, full reference)
 REPORTS = {
@@ -93,14 +93,18 @@ def _svg(fig) -> str:
 
 
 def trajectories_svg(comparison: Any) -> str:
-    """Mean attainment by month with 95% bands (t, over paired replications), one panel per
-    outcome, sized for the width of an A4 page."""
+    """Mean attainment by month with 95% bands (t, over paired replications; over a parameter
+    ensemble, the central 95% range of the runs), one panel per outcome, sized for the width of
+    an A4 page."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from jusim.analysis.stats import band
+    from jusim.analysis.stats import band, range_band
+
+    # over an ensemble: single runs' range over draws x seeds
+    bands = band if getattr(comparison, "ensemble", None) is None else range_band
 
     runs = comparison.runs
     first = next(iter(runs.values()))[0]
@@ -115,7 +119,7 @@ def trajectories_svg(comparison: Any) -> str:
             ax = axes[k // cols, k % cols]
             for name, arm in runs.items():
                 att = np.stack([r.attainment[:, k] for r in arm])
-                m, lo, hi = band(att)
+                m, lo, hi = bands(att)
                 months = np.arange(att.shape[1])
                 style = "--" if name == comparison.baseline else "-"
                 (line,) = ax.plot(months, m, style, lw=1.4, label=name.replace("_", " "))
@@ -155,11 +159,79 @@ def _ci(value: Any, lo: Any, hi: Any, digits: int = 2, signed: bool = False) -> 
     return v if ci is None else f"{v} <span class=ci>{ci}</span>"
 
 
-def _verdict(r: Any) -> str:
-    """The verdict words of ``jusim.tables.verdict`` (one rule for the brief and the tables)."""
+def _verdict(r: Any, ensemble: bool = False) -> str:
+    """The verdict words of ``jusim.tables.verdict`` (one rule for the brief and the tables),
+    on the difference's interval (over an ensemble: the 95% range of the paired differences)."""
     if r.diff is None:
         return ""
-    return verdict(r.diff, r.diff_ci_low, r.diff_ci_high)
+    low, high = (r.low, r.high) if ensemble else (r.diff_ci_low, r.diff_ci_high)
+    return verdict(r.diff, low, high)
+
+
+# interval columns of a comparison row: t intervals of the mean, or 95% ranges over an ensemble
+INTERVALS = {
+    False: {
+        "mean": ("ci_low", "ci_high"),
+        "diff": ("diff_ci_low", "diff_ci_high"),
+        "cost": ("cost_ci_low", "cost_ci_high"),
+        "cost_diff": ("cost_diff_ci_low", "cost_diff_ci_high"),
+    },
+    True: {
+        "mean": ("range_low", "range_high"),
+        "diff": ("low", "high"),
+        "cost": ("cost_range_low", "cost_range_high"),
+        "cost_diff": ("cost_low", "cost_high"),
+    },
+}
+
+
+def _get(r: Any, names: tuple[str, str]) -> tuple[Any, Any]:
+    return getattr(r, names[0]), getattr(r, names[1])
+
+
+def _seed(r: Any, ensemble: Any) -> str:
+    """The chance-only half-width of a difference, shown over an ensemble."""
+    if ensemble is None or r.seed_low is None or np.isnan(r.seed_low):
+        return ""
+    return f" <span class=ci>seed ±{num((r.seed_high - r.seed_low) / 2)}</span>"
+
+
+def _runs_line(comparison: Any, n: int) -> str:
+    if getattr(comparison, "ensemble", None) is None:
+        return f"{n} paired replications per scenario"
+    return (
+        f"{comparison.draws} parameter draws × {comparison.seeds} paired seeds per scenario "
+        f"({html.escape(comparison.ensemble.source)})"
+    )
+
+
+def _intervals_text(comparison: Any, n: int) -> str:
+    """What the brackets mean: with or without a parameter ensemble."""
+    rest = (
+        "in the model's structure (whether these mechanisms are the right ones), or in the evidence "
+        "itself. Model attainment is a comparison between scenarios, not a forecast."
+    )
+    ens = getattr(comparison, "ensemble", None)
+    if ens is None:
+        return (
+            f"<p>The bracketed ranges are 95% confidence intervals over the {n} paired "
+            "replications. They include the model's own chance variation (who leaves, which ties "
+            "form, trust shocks) under these settings. They do <b>not</b> include uncertainty in "
+            "the model's parameters (see <i>jusim sensitivity</i>), " + rest + " A narrow "
+            "interval means the simulation is settled, not the world.</p>"
+        )
+    paths = ", ".join(p.split(".", 1)[1] for p in ens.paths)
+    return (
+        f"<p>The bracketed ranges are where 95% of single runs fall over {comparison.draws} "
+        f"draws of the uncertain parameters ({html.escape(paths)}, from "
+        f"{html.escape(ens.source)}) × {comparison.seeds} seeds each; a difference is "
+        "paired (each run against the baseline's run on the same draw and seed). They include "
+        "what the calibration leaves unknown about those parameters and the model's own chance "
+        "variation (who leaves, which ties form, trust shocks); more runs make them no "
+        "narrower. <i>seed ±</i> is the part from chance alone: the range a difference would "
+        "have if the parameters were known. They do <b>not</b> include uncertainty in "
+        "parameters outside the ensemble (they stay at their defaults), " + rest + "</p>"
+    )
 
 
 def write_brief(
@@ -182,6 +254,8 @@ def write_brief(
             f"{', '.join(o.replace('_', ' ') for o in outcomes)}, and at what cost per case?"
         )
     esc = html.escape
+    ens = getattr(comparison, "ensemble", None)
+    c = INTERVALS[ens is not None]
     rows = []
     for outcome in outcomes:
         sub = comparison.table[comparison.table["outcome"] == outcome]
@@ -192,18 +266,18 @@ def write_brief(
                 "<tr>"
                 + (f"<th rowspan={len(sub)}>{esc(outcome.replace('_', ' '))}</th>" if first else "")
                 + f"<td>{esc(r.scenario.replace('_', ' '))}</td>"
-                + f"<td>{_ci(r.mean, r.ci_low, r.ci_high)}</td>"
+                + f"<td>{_ci(r.mean, *_get(r, c['mean']))}</td>"
                 + (
                     "<td>baseline</td><td></td>"
                     if is_base
-                    else f"<td>{_ci(r.diff, r.diff_ci_low, r.diff_ci_high, signed=True)}</td>"
-                    f"<td>{_verdict(r)}</td>"
+                    else f"<td>{_ci(r.diff, *_get(r, c['diff']), signed=True)}{_seed(r, ens)}"
+                    f"</td><td>{_verdict(r, ens is not None)}</td>"
                 )
-                + f"<td>{_ci(r.cost_per_outcome, r.cost_ci_low, r.cost_ci_high, 0)}</td>"
+                + f"<td>{_ci(r.cost_per_outcome, *_get(r, c['cost']), 0)}</td>"
                 + (
                     "<td></td>"
                     if is_base
-                    else f"<td>{_ci(r.cost_diff, r.cost_diff_ci_low, r.cost_diff_ci_high, 0, True)}</td>"
+                    else f"<td>{_ci(r.cost_diff, *_get(r, c['cost_diff']), 0, True)}</td>"
                 )
                 + "</tr>"
             )
@@ -262,7 +336,7 @@ td.num, .res td:nth-child(n+3) {{ text-align: right; white-space: nowrap; }}
 @media print {{ body {{ zoom: 0.85; }} }}
 </style></head><body>
 <h1>{esc(question)}</h1>
-<p class=small>jusim {esc(jusim.__version__)} · {n} paired replications per scenario (seed
+<p class=small>jusim {esc(jusim.__version__)} · {_runs_line(comparison, n)} (seed
 {comparison.seed}) · horizon {horizon} months · {date.today().isoformat()}</p>
 <h2>Scenarios and their levers</h2>
 <ul>{levers}</ul>
@@ -278,12 +352,7 @@ resolved (£k). Differences are paired: each replication of a scenario runs on t
 numbers as the same replication of the baseline. The verdict follows the difference's interval:
 {esc(VERDICT_NOTE.removeprefix("verdict: "))}</p>
 <h2>What the intervals do and do not include</h2>
-<p>The bracketed ranges are 95% confidence intervals over the {n} paired replications. They
-include the model's own chance variation (who leaves, which ties form, trust shocks) under these
-settings. They do <b>not</b> include uncertainty in the model's parameters (see
-<i>jusim sensitivity</i>), in its structure (whether these mechanisms are the right ones), or in
-the evidence itself; a narrow interval means the simulation is settled, not the world. Model
-attainment is a comparison between scenarios, not a forecast.</p>
+{_intervals_text(comparison, n)}
 <h2>The evidence the interventions and mechanisms rest on</h2>
 <ul class=ev>{ev_items}</ul>
 <p class=small>Sources: {sources}. Mechanisms without a cited source are stated assumptions

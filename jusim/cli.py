@@ -17,11 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from jusim.safety import SafeGroup, claim_folder
+from jusim.safety import COMPARE_FILES, RUN_FILES, SafeGroup, claim_folder
 from jusim.scenario import ScenarioError
-
-RUN_FILES = ("outcomes.parquet", "agencies.parquet", "system.parquet")
-COMPARE_FILES = ("comparison.csv", *RUN_FILES, "trajectories.png")
 
 app = typer.Typer(
     cls=SafeGroup,  # no traceback for a user's mistake (jusim/safety.py)
@@ -50,6 +47,26 @@ def _flags_without_type() -> None:
 
 
 _flags_without_type()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        import jusim
+
+        console.print(f"jusim {jusim.__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print jusim's version."
+        ),
+    ] = False,
+) -> None:
+    """jusim: simulate joined-up government and compare policy scenarios with silo behaviour."""
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -120,8 +137,23 @@ def compare_cmd(
         typer.Argument(help="scenario files or names (default: every shipped scenario)"),
     ] = None,
     baseline: Annotated[str, typer.Option(help="baseline scenario")] = "silo",
-    replications: Annotated[int, typer.Option(min=2, help="paired replications per arm")] = 30,
+    replications: Annotated[
+        int | None,
+        typer.Option(
+            min=2, help="paired seeds per parameter draw (default: 3 with an ensemble, 30 without)"
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(min=0, help="master seed")] = 0,
+    ensemble: Annotated[
+        str,
+        typer.Option(
+            help="parameter draws: default (the shipped posterior ensemble), none (one parameter "
+            "set, chance only) or an ensemble CSV file"
+        ),
+    ] = "default",
+    draws: Annotated[
+        int | None, typer.Option(min=1, help="ensemble draws to run (default: 10)")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="folder for tables and a figure")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON records")] = False,
     force: Annotated[
@@ -134,10 +166,12 @@ def compare_cmd(
         str | None, typer.Option(help="the question the brief answers (default: generated)")
     ] = None,
 ) -> None:
-    """Compare scenarios with the baseline on the same seeds: attainment, difference, cost."""
+    """Compare scenarios with the baseline on the same parameter draws and seeds: attainment,
+    difference, cost."""
     import time
 
     from jusim.analysis.compare import compare
+    from jusim.ensemble import design
     from jusim.scenario import scenario_dir
 
     if out is not None:
@@ -157,9 +191,11 @@ def compare_cmd(
 
         arms = [as_scenario(f) for f in files]
         base = as_scenario(baseline)
+        ens, replications, note = design(ensemble, draws, replications)
     except ScenarioError as e:
         raise fail(str(e)) from None
-    total = replications * (1 + sum(a.name != base.name for a in arms))
+    n_draws = 1 if ens is None else len(ens)
+    total = n_draws * replications * (1 + sum(a.name != base.name for a in arms))
     start = time.perf_counter()
     with progress_bar() as bar:
         task = bar.add_task("runs", total=total, rate="")
@@ -171,13 +207,21 @@ def compare_cmd(
 
         try:
             result = compare(
-                arms, baseline=base, replications=replications, seed=seed, progress=tick
+                arms,
+                baseline=base,
+                replications=replications,
+                seed=seed,
+                progress=tick,
+                ensemble=ens,
             )
         except ValueError as e:
             raise fail(str(e)) from None
+    result.note = result.note or note
     if as_json:
         json.dump(result.records(), sys.stdout, indent=2)
         sys.stdout.write("\n")
+        if result.note:
+            err_console.print(f"note: {escape(result.note)}", highlight=False)
     else:
         _print_comparison(result, replications, seed)
     if out is not None:
@@ -194,9 +238,14 @@ def compare_cmd(
 
 
 def _print_comparison(result, replications: int, seed: int) -> None:
-    from jusim.tables import print_comparison
+    from jusim.tables import print_comparison, print_ensemble_comparison, print_lines
 
-    print_comparison(console, result, replications, seed)
+    if result.ensemble is not None:
+        print_ensemble_comparison(console, result, seed)
+    else:
+        print_comparison(console, result, replications, seed)
+    if result.note:
+        print_lines(console, f"Note: {result.note}.")
 
 
 @app.command("scenarios")

@@ -179,7 +179,8 @@ def describe_manifest(man: dict[str, Any], stored: int | None = None) -> str:
         "Every Parquet field of a metric carries its unit and description in its metadata "
         "(`pyarrow.parquet.read_schema(path).field(name).metadata`).",
         "",
-        "Read without jusim: `duckdb results.duckdb` then `SELECT * FROM runs`, or "
-        "`pandas.read_parquet('chunks')`.",
+        "Read without jusim, from inside this folder: `duckdb results.duckdb` then "
+        "`SELECT * FROM runs` (its views name the files relative to this folder, so a copy "
+        "works anywhere), or `pandas.read_parquet('chunks')`.",
     ]
     return "\n".join(out) + "\n"

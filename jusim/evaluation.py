@@ -20,6 +20,17 @@ Metric names come back identifier-safe: the dots of ``attainment.rough_sleeping`
 ``attainment__rough_sleeping`` (:func:`jusim.metrics.identifier`). With ``replications`` > 1 the
 metrics are means over that many runs on seeds spawned from ``seed`` (the same seeds for every
 parameter setting: common random numbers, as in ``jusim compare``).
+
+``ensemble`` (default ``"none"``) runs each of ``draws`` parameter draws (default 10) of an
+ensemble (``"default"``: the shipped posterior; or a file, see :mod:`jusim.ensemble`) on
+``replications`` seeds each, and returns means over all draws x seeds; ``params`` are applied
+first and win over the draw for the paths they set, and the draw's other paths apply to the
+scenario as it then is. With ``distribution=True`` it returns the runs themselves instead: a
+DataFrame with one row per (draw, replication) and one column per metric. The default stays
+``"none"`` because samplers (EMA Workbench, SALib) set the parameters themselves: an ensemble
+under them would mix the posterior's spread into every point of their design and change what
+their indices mean. Seeds: run ``k = d * replications + s`` uses draw ``d`` and child ``k`` of
+``SeedSequence(seed).spawn(draws * replications)``, as in ``jusim compare``.
 """
 
 from __future__ import annotations
@@ -28,7 +39,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
+from jusim.ensemble import Ensemble, design
 from jusim.metrics import identifier
 from jusim.scenario import Scenario, ScenarioError
 
@@ -105,11 +118,14 @@ def evaluate(
     base: Scenario | str | Path,
     seed: int | np.random.SeedSequence = 0,
     replications: int = 1,
+    ensemble: str | Path | Ensemble | None = "none",
+    draws: int | None = None,
+    distribution: bool = False,
     **params: Any,
-) -> dict[str, float]:
+) -> dict[str, float] | pd.DataFrame:
     """Run ``base`` with ``params`` applied; the summary metrics with identifier-safe names.
 
-    See the module docstring for the parameter names. Bad names or values raise
+    See the module docstring for the parameter names and ``ensemble``. Bad names or values raise
     :class:`jusim.ScenarioError` naming the parameter, the value and what is allowed.
     """
     import jusim
@@ -117,12 +133,27 @@ def evaluate(
     scenario = scenario_with(jusim.as_scenario(base), params)
     if replications < 1:
         raise ScenarioError([(SOURCE, "replications", replications, "a whole number >= 1")])
-    if replications == 1:
+    ens, _, _ = design(ensemble, draws, replications)
+    if ens is None and replications == 1 and not distribution:
         summary = jusim.run(scenario, seed=seed).summary()
         return {identifier(k): float(v) for k, v in summary.items()}
     if isinstance(seed, np.random.SeedSequence):  # a copy: spawning must not change the caller's
         root = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
     else:
         root = np.random.SeedSequence(int(seed))
-    runs = [jusim.run(scenario, seed=s).summary() for s in root.spawn(replications)]
+    n_draws = 1 if ens is None else len(ens)
+    seeds = root.spawn(n_draws * replications) if (ens is not None or replications > 1) else [seed]
+    keep = frozenset(_path(k) for k in params)
+    runs, rows = [], []
+    for d in range(n_draws):
+        arm = scenario if ens is None else ens.apply(scenario, d, keep)
+        for s in range(replications):
+            runs.append(jusim.run(arm, seed=seeds[d * replications + s]).summary())
+            rows.append((-1 if ens is None else int(ens.ids[d]), d * replications + s))
+    if distribution:
+        table = pd.DataFrame([{identifier(k): float(v) for k, v in r.items()} for r in runs])
+        table.insert(0, "replication", [k for _, k in rows])
+        if ens is not None:
+            table.insert(0, "draw", [d for d, _ in rows])
+        return table
     return {identifier(k): float(np.nanmean([r[k] for r in runs])) for k in runs[0]}

@@ -22,7 +22,7 @@ from jusim.network import MEASURES as NETWORK_MEASURES
 from jusim.network import measures, possible_pairs
 
 if TYPE_CHECKING:
-    from jusim.model import JoinedUpModel
+    from jusim.month.state import State
 
 
 # value columns of the tidy tables (besides scenario, seed, month and the row's name)
@@ -48,8 +48,12 @@ MIN_RESOLVED = 1.0
 fraction of a case (an agency with no budget resolves 10^-10 cases) is no cost per case."""
 
 
-def _pair_mean(matrix: np.ndarray, mask: np.ndarray) -> float:
-    return float(matrix[mask].mean()) if mask.any() else float("nan")
+def _pair_mean(matrix: np.ndarray, flat: np.ndarray) -> float:
+    """Mean of ``matrix`` over the cells at flat indices ``flat`` (the same value, in the same
+    order of summation, as ``matrix[mask].mean()`` for the mask they index)."""
+    if flat.size == 0:
+        return float("nan")
+    return float(np.add.reduce(matrix.ravel().take(flat)) / flat.size)
 
 
 @dataclass
@@ -158,7 +162,7 @@ class Recorder:
     """Preallocated per-month arrays; cheap enough to leave on in sweeps."""
 
     def __init__(self, horizon: int, n_outcomes: int, n_agencies: int, n_groups: int = 1) -> None:
-        self._pairs: np.ndarray | None = None  # agency pairs sharing an outcome
+        self._pairs: np.ndarray | None = None  # flat indices of agency pairs sharing an outcome
         t = horizon + 1
         self.s: dict[str, np.ndarray] = {
             "need": np.zeros((t, n_outcomes)),
@@ -196,37 +200,39 @@ class Recorder:
             self.s[k] = np.zeros(t)
         self._possible: float | None = None  # cross-agency pairs of staff (headcounts are fixed)
 
-    def _relations(self, model: JoinedUpModel, m: int) -> None:
+    def _relations(self, model: State, m: int) -> None:
+        s = self.s
         if self._pairs is None:
             inv = model.world.involved.astype(float)
-            self._pairs = (inv.T @ inv) > 0
-            np.fill_diagonal(self._pairs, False)
-        mask = self._pairs
-        self.s["mean_trust"][m] = _pair_mean(model.trust, mask)
-        self.s["mean_understanding"][m] = _pair_mean(model.understanding, mask)
-        self.s["mean_contact"][m] = _pair_mean(model.contact, mask)
-        self.s["shifting"][m] = model.shifting
-        self.s["shifted_cost"][m] = model.shifted_cost
-        self.s["participation"][m] = model.participation
-        self.s["tie_density"][m] = model.roster.tie_density()
+            mask = (inv.T @ inv) > 0
+            np.fill_diagonal(mask, False)
+            self._pairs = np.flatnonzero(mask)
+        pairs = self._pairs
+        s["mean_trust"][m] = _pair_mean(model.trust, pairs)
+        s["mean_understanding"][m] = _pair_mean(model.understanding, pairs)
+        s["mean_contact"][m] = _pair_mean(model.contact, pairs)
+        s["shifting"][m] = model.shifting
+        s["shifted_cost"][m] = model.shifted_cost
+        s["participation"][m] = model.participation
+        s["tie_density"][m] = model.roster.tie_density()
         if self._possible is None:
             self._possible = possible_pairs(model.roster)
         for k, v in zip(NETWORK_MEASURES, measures(model.roster, self._possible), strict=True):
-            self.s[k][m] = v
-        self.s["need"][m] = model.need
-        self.s["client_need"][m] = model.client_need
-        self.s["awareness"][m] = model.awareness
-        self.s["operating_cost"][m] = model.operating_cost
+            s[k][m] = v
+        s["need"][m] = model.need
+        s["client_need"][m] = model.client_need
+        s["awareness"][m] = model.awareness
+        s["operating_cost"][m] = model.operating_cost
         if m > 0:
-            self.s["client_resolved"][m] = model.client_resolved
-        self.s["own_attainment"][m] = model.own_att
-        self.s["budget"][m] = model.budget
-        self.s["defence"][m] = model.defence
+            s["client_resolved"][m] = model.client_resolved
+        s["own_attainment"][m] = model.own_att
+        s["budget"][m] = model.budget
+        s["defence"][m] = model.defence
 
-    def record_initial(self, model: JoinedUpModel) -> None:
+    def record_initial(self, model: State) -> None:
         self._relations(model, 0)
 
-    def record(self, model: JoinedUpModel, **values: Any) -> None:
+    def record(self, model: State, **values: Any) -> None:
         m = model.month
         self._relations(model, m)
         for key in (
@@ -242,13 +248,14 @@ class Recorder:
             self.s[key][m] = values[key]
         self.s["unspent"][m] = values["allocated"] - values["spent"]
         pt = model.partnerships
-        self.s["partnerships"][m] = pt.n_live()
-        if pt.live.any():
-            self.s["partnership_value"][m] = float(pt.value[pt.live].mean())
-        self.s["partnerships_started"][m] = pt.count - int(pt.by_intervention.sum())
+        if pt.count:  # (none formed yet: 0 live, value NaN, 0 started, as initialised)
+            self.s["partnerships"][m] = pt.n_live()
+            if pt.live.any():
+                self.s["partnership_value"][m] = float(pt.value[pt.live].mean())
+            self.s["partnerships_started"][m] = pt.count - int(pt.by_intervention.sum())
         self.s["failure_loss"][m] = model.scrutiny.lost()
 
-    def result(self, model: JoinedUpModel) -> RunResult:
+    def result(self, model: State) -> RunResult:
         w = model.world
         t = model.month + 1
         return RunResult(

@@ -1,9 +1,11 @@
-"""JoinedUpModel: one step is one month, a fixed order of phases, each calling mechanisms.
+"""JoinedUpModel: one step is one month, a fixed schedule of phases over the run's state.
 
-Phases: (1) rules — each intervention sets this month's rules; (2) churn; (3) resources —
+The phases are modules of ``jusim/month/`` (docs/odd.md, section 3): (0) budget; (1) rules — each
+intervention sets this month's rules; (2) churn; (3) resources — platforms, partnership demand,
 overhead, pooled and seconded commitments; (4) decision — agencies split what is left;
-(5) production — joint and own outputs, need stocks; (6) relationships — contact, ties, trust,
-understanding; (7) learning; (8) record.
+(5) production — joint and own outputs, clients and need; (6) relationships — contact, ties,
+trust, understanding; (7) learning; (8) record. The run's state is a ``jusim.month.State``
+(``model.state``); the model shows its fields as attributes (``model.trust``).
 
 Randomness: a ``numpy.random.SeedSequence`` from the seed gives one child for ``model.rng`` (Mesa's
 generator) and one per mechanism stream (world, churn, ties, trust, events, handover), so runs of
@@ -13,41 +15,32 @@ agree (common random numbers).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import fields
+from typing import Any
 
 import mesa
 import numpy as np
 
 from jusim.agency import Agency
-from jusim.mechanisms import (
-    accountability,
-    churn,
-    clients,
-    contact,
-    decision,
-    defensive,
-    divisions,
-    formality,
-    funding,
-    mainstreaming,
-    mobility,
-    overhead,
-    own_targets,
-    platforms,
-    practice,
-    production,
-    scrutiny,
-    services,
-    spillover,
-    ties,
-    trust,
-    understanding,
-)
-from jusim.mechanisms import capacity as workload
 from jusim.metrics import Recorder, RunResult
-from jusim.partnership import Partnerships
+from jusim.month import (
+    budget,
+    churn,
+    decision,
+    learning,
+    production,
+    record,
+    relationships,
+    resources,
+    rules,
+)
+from jusim.month.initial import initial_state
+from jusim.month.state import Flows, Rules, State
 from jusim.scenario import Scenario
-from jusim.world import build_world, initial_roster
+
+__all__ = ["JoinedUpModel", "Rules", "child_streams", "seed_sequence"]
+
+_STATE_FIELDS = frozenset(f.name for f in fields(State))
 
 STREAMS = (
     "model",
@@ -82,434 +75,48 @@ def child_streams(seed: int | np.random.SeedSequence) -> dict[str, np.random.Gen
     }
 
 
-@dataclass
-class Rules:
-    """This month's rules of the game, set afresh by the interventions every month."""
-
-    shared_target: np.ndarray  # (O, A) weight of the outcome in the agency's accountability
-    sponsor: np.ndarray  # (O, A) sponsor priority felt by each agency
-    pool_share: np.ndarray  # (O, A) share of discretionary budget pooled for the outcome
-    membership: np.ndarray  # (O, A) bool: sits on the outcome's partnership
-    focused: np.ndarray  # (O, A) £k/month of seconded staff salaries spent on the outcome
-    focused_input: np.ndarray  # (O, A) what that seconded time is worth as input (focus x)
-    funded: np.ndarray  # (O, A) bool: the outcome's pot pays for this agency's work
-    practice: np.ndarray  # (O, A) exposure to a unit's ways of working (it practises them)
-    succession: np.ndarray  # (O, A) monthly adoption added by a succession plan
-    alignment: np.ndarray  # (A,) pull of divisions' openness toward the agency's (commitment)
-    reorganisation: np.ndarray  # (A,) £k/month spent reorganising (merger), paid like overhead
-    extra_churn: np.ndarray  # (A,) extra monthly leaving hazard (merger disruption)
-    service_share: np.ndarray | None = None  # (S,) share of joint input per type of provision
-    # clients (mechanisms/clients.py), set to zeros by the model each month:
-    outreach: np.ndarray | None = None  # (O, G) outreach adapting services to each client group
-    publicity: np.ndarray | None = None  # (O, G) visibility of the service to each group
-    client_list: np.ndarray | None = None  # (O,) 0-1: agencies share a client list
-    single_point: np.ndarray | None = None  # (O,) 0-1: one point of access for clients
-    # (A,) senior/administrative time demanded this month by partnership seats, meetings,
-    # consultations and reports, in months of partnership administration at admin capacity 1
-    admin_demand: np.ndarray | None = None
-    # platforms (mechanisms/platforms.py), set by the model each month:
-    platform: np.ndarray | None = None  # (A,) whose platform each agency's transactions use
-    recharge: np.ndarray | None = None  # (A,) share of saved fixed cost a user pays its host
-    migration: np.ndarray | None = None  # (A,) £k/month of migration cost charged this month
-    training: np.ndarray | None = None  # (A, A) extra contact from joint training
-    handover: np.ndarray | None = None  # (A,) handover quality (world value unless raised)
-    good_practice: np.ndarray | None = None  # (O, A) share of the gap to the best partner learnt
-    buy_in: np.ndarray | None = None  # (O, A) members' ownership of their partnership (0–1)
-    leak: np.ndarray | None = None  # (A,) share of partners' trust lost by a scheduled leak
-    narrow_lift: np.ndarray | None = None  # (A,) rise in measured own attainment per case shifted
-    capacity_boost: np.ndarray | None = None  # (A,) admin-months a month added (capacity building)
-    report_factor: np.ndarray | None = None  # (A,) reporting demand relative to normal (1)
-    budget_charge: np.ndarray | None = None  # (A,) £k charged to (< 0: granted to) each budget
-    learning_boost: np.ndarray | None = None  # (O, A) extra speed of learning (feedback)
-    # scrutiny (mechanisms/scrutiny.py), set by consensus_to_operate:
-    dispensation: np.ndarray | None = None  # (O, A) share of the penalty for failure waived
-    detection: np.ndarray | None = None  # (O,) months failing before wind-up (inf: never)
-
-    @classmethod
-    def empty(cls, n_outcomes: int, n_agencies: int) -> Rules:
-        z = np.zeros((n_outcomes, n_agencies))
-        rules = cls(
-            *(z.copy(), z.copy(), z.copy(), z.astype(bool), z.copy(), z.copy()),
-            funded=z.astype(bool),
-            practice=z.copy(),
-            succession=z.copy(),
-            alignment=np.zeros(n_agencies),
-            reorganisation=np.zeros(n_agencies),
-            extra_churn=np.zeros(n_agencies),
-        )
-        rules.admin_demand = np.zeros(n_agencies)
-        rules.leak = np.zeros(n_agencies)
-        rules.narrow_lift = np.zeros(n_agencies)
-        rules.capacity_boost = np.zeros(n_agencies)
-        rules.report_factor = np.ones(n_agencies)
-        rules.budget_charge = np.zeros(n_agencies)
-        rules.learning_boost = z.copy()
-        rules.dispensation = z.copy()
-        rules.detection = np.full(n_outcomes, np.inf)
-        return rules
-
-
 class JoinedUpModel(mesa.Model):
     """Agencies, staff and outcomes of one scenario, stepped month by month."""
 
     def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence = 0) -> None:
-        self.streams = child_streams(seed)
-        super().__init__(rng=self.streams["model"])
-        self.scenario = scenario
-        self.seed = seed
-        self.params = scenario.parameters
-        self.world = w = build_world(scenario)
-        self.roster = initial_roster(w, scenario, self.streams["world"])
-        a, o = w.n_agencies, w.n_outcomes
-        self.month = 0
-        self.rules = Rules.empty(o, a)
-        self.budget = w.budget0.copy()
-        self.trust = np.full((a, a), self.params.trust.initial)
-        np.fill_diagonal(self.trust, 1.0)
-        self.understanding = np.full((a, a), self.params.understanding.initial)
-        np.fill_diagonal(self.understanding, 1.0)
-        self.experience = np.full((o, a), self.params.decision.initial_experience)
-        self.need = w.need0.copy()
-        self.client_need = w.need0[:, None] * w.group_share  # (O, G) need by client group
-        self.awareness = w.group_awareness.copy()  # (O, G)
-        self.client_resolved = np.zeros_like(self.client_need)  # (O, G) last month
-        self.operating_cost = w.platform_cost.copy()  # (A,) £k/month on platforms
-        self.platform_params = platforms.realised(self.params.platforms, self.streams["platforms"])
-        # steady effort before month 0 is unknown: start the pipeline empty
-        self.pipeline = np.zeros((len(w.service_outcome), 2))  # per type of provision
-        self.own_att = np.ones(a)
-        self.own_z = np.zeros(a)  # log productivity of own business (own_targets.py)
-        self.defence = np.zeros(a)  # defensiveness after leaks (defensive.py)
-        self.spill_cases, self.spill_cost = spillover.channels(scenario, w)
-        self.shifting = np.zeros(a)  # share of hard cases pushed out (spillover.py)
-        self.shifted_cost = np.zeros(a)  # £k charged to each payer by others' shifting
-        self.participation = np.ones(a)  # share of partnership demand met (capacity.py)
-        self.shares: np.ndarray | None = None
-        self.inputs = np.zeros((o, a))  # work in each outcome role last month, £k
-        self.mainstreamed = np.zeros((o, a))  # adopted share of a unit's ways of working
-        self.practised_gain = np.zeros(o)  # integration gain when a unit last practised there
-        self.division, self.division_agency = divisions.assign(w.staff, w.divisions)
-        self.division_base = divisions.base_openness(w.openness, w.divisions, w.division_spread)
-        self.contact = np.zeros((a, a))
-        self.relationship = ties.relationship_strength(self.roster, self.params.ties)
-        for k in range(a):
+        streams = child_streams(seed)
+        super().__init__(rng=streams["model"])
+        self.state = s = initial_state(scenario, seed, streams)
+        for k in range(s.world.n_agencies):
             Agency(self, k)
-        self.partnerships = Partnerships(a)
-        self.credit = np.zeros((o, a))  # last month's credit for each outcome (partnering)
-        self.scrutiny = scrutiny.Record()  # own partnerships judged, failed, money spent
-        self.interventions = list(scenario.interventions)
-        self.intervention_state = [iv.setup(self) for iv in self.interventions]
-        self.hazard = np.minimum(1.0, w.churn * scenario.context.churn_scale)  # monthly, per agency
-        self.recorder = Recorder(scenario.horizon, o, a, w.group_share.shape[1])
-        self.recorder.record_initial(self)
+        s.interventions = list(scenario.interventions)
+        s.intervention_state = [iv.setup(s) for iv in s.interventions]
+        s.recorder = Recorder(
+            scenario.horizon, s.world.n_outcomes, s.world.n_agencies, s.world.group_share.shape[1]
+        )
+        s.recorder.record_initial(s)
 
-    # -- one month ----------------------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        """The run's state fields read as the model's own (``model.trust``, ``model.rules``)."""
+        if name == "state":
+            raise AttributeError(name)
+        return getattr(self.state, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Writing a state field (``model.trust = ...``) writes the run's state, which the phases
+        read; anything else is the model's own attribute."""
+        if name in _STATE_FIELDS and "state" in self.__dict__:
+            setattr(self.state, name, value)
+        else:
+            super().__setattr__(name, value)
+
     def step(self) -> None:
-        w, p, m = self.world, self.params, self.month
-        self.budget = w.budget0 * (1.0 + self.scenario.context.budget_change) ** (m / 12.0)
-        extra_inflow, self.shifted_cost = spillover.flows(
-            self.shifting, self.spill_cases, self.spill_cost
-        )
-        self.budget = np.maximum(self.budget - self.shifted_cost, 0.0)  # others' cases, our bill
-
-        # (1) rules
-        self.rules = Rules.empty(w.n_outcomes, w.n_agencies)
-        self.rules.service_share = w.service_share.copy()
-        self.rules.outreach = np.zeros_like(w.group_share)
-        self.rules.publicity = np.zeros_like(w.group_share)
-        self.rules.client_list = np.zeros(w.n_outcomes)
-        self.rules.single_point = np.zeros(w.n_outcomes)
-        pt = self.partnerships
-        pt.begin_month()
-        self.rules.platform = np.arange(w.n_agencies)
-        self.rules.recharge = np.zeros(w.n_agencies)
-        self.rules.migration = np.zeros(w.n_agencies)
-        self.rules.training = np.zeros((w.n_agencies, w.n_agencies))
-        self.rules.handover = w.handover.copy()
-        self.rules.good_practice = np.zeros((w.n_outcomes, w.n_agencies))
-        for iv, state in zip(self.interventions, self.intervention_state, strict=True):
-            iv.apply(self, state)
-        pt.end_interventions()
-        pt.form_and_leave(
-            self.month,
-            self.credit,
-            w.discretionary_share * self.budget,
-            p.overhead.senior + p.overhead.admin / w.admin_capacity,  # price a seat is judged at
-            self.understanding,
-            w,
-            p.partnership,
-            self.streams["partnering"],
-            scrutiny.expected_cost(self.scrutiny, self.rules.dispensation, p.scrutiny),
-        )
-        r = self.rules
-        r.membership = pt.membership(w.n_outcomes)
-        r.buy_in = pt.buy_in_by_outcome(w.n_outcomes)
-        demand = pt.month_demand(self.understanding, p.partnership, p.formality)  # admin-months
-        formal = pt.formal_pairs() if pt.formal.any() else None
-        # platforms: what agencies no longer pay for a shared platform, less migration costs
-        paid, own = platforms.operating_costs(
-            w.platform_cost, r.platform, r.recharge, self.platform_params, self.own_att
-        )
-        self.operating_cost = paid + r.migration
-        self.budget = np.maximum(self.budget + own - self.operating_cost, 0.0)
-        demand = demand * workload.reporting_scale(r.report_factor, p.capacity)[None, :]
-        r.admin_demand += demand.sum(axis=0) + workload.consultations(
-            r.membership, r.report_factor, p.capacity, self.streams["admin"]
-        )
-
-        # (2) churn
-        leavers = churn.apply_churn(
-            self.roster,
-            np.minimum(1.0, self.hazard + r.extra_churn),
-            r.handover,
-            p.churn,
-            self.streams["churn"],
-            self.streams["handover"],
-        )
-        if p.mobility.share > 0:  # movers keep friendly contacts in their old agency
-            mobility.move_staff(
-                self.roster,
-                np.flatnonzero(self.roster.tenure == 0),
-                p.mobility,
-                self.streams["mobility"],
-            )
-
-        # (3) resources: overhead first, then commitments the agency no longer controls
-        self.budget = np.maximum(self.budget - r.budget_charge, 0.0)
-        disc = w.discretionary_share * self.budget
-        drawn, self.participation = workload.service(
-            r.admin_demand,
-            workload.capacity(w.admin_capacity, w.staff, r.capacity_boost, p.capacity),
-            p.capacity,
-        )
-        seat_cost = overhead.overhead(demand, p.overhead)  # (P, A) £k of senior time
-        ovh = pt.by_outcome(seat_cost, w.n_outcomes)
-        ovh_total = ovh.sum(axis=0) + r.reorganisation
-        pooled = r.pool_share * disc[None, :]
-        focused = r.focused.copy()
-        room = np.maximum(disc - ovh_total, 0.0)
-        committed = (pooled + focused).sum(axis=0)
-        fit = np.where(committed > room, room / np.maximum(committed, 1e-12), 1.0)
-        pooled *= fit
-        focused *= fit
-        focused_input = r.focused_input * fit
-        free = np.maximum(room - (pooled + focused).sum(axis=0), 0.0)  # no rounding below zero
-        core = (
-            self.budget - disc - np.minimum(np.maximum(ovh_total - disc, 0.0), self.budget - disc)
-        )
-        lost = np.minimum(overhead.core_loss(drawn, p.overhead), core)  # staff off the front line
-        core = core - lost
-        total = demand.sum(axis=0)
-        lost_by = demand * np.where(total > 0, lost / np.where(total > 0, total, 1.0), 0.0)
-        pt.cost = (seat_cost + lost_by).sum(axis=1)
-        ovh = ovh + pt.by_outcome(lost_by, w.n_outcomes)
-        ovh_paid = np.minimum(ovh_total, self.budget) + lost
-
-        # (4) decision
-        own_credit, joint_credit = accountability.credit(
-            w.accountability,
-            self.own_att,
-            w.involved,
-            mainstreaming.carried_target(r.shared_target, self.mainstreamed, p.mainstreaming),
-            r.sponsor,
-            p.accountability,
-        )
-        target_shift = spillover.target_shifting(
-            own_credit,
-            r.narrow_lift,
-            w.accountability,
-            r.shared_target,
-            r.pool_share,
-            self.spill_cases,
-            p.spillover,
-        )
-        self.shifting = decision.adapt(self.shifting, target_shift, p.decision)
-        openness = defensive.openness(w.openness, self.defence)
-        # ownership: members engaged in their partnership value its outcome more (buy-in)
-        joint_credit = joint_credit + p.partnership.ownership * r.buy_in * w.involved
-        self.credit = joint_credit
-        target = decision.target_shares(
-            own_credit,
-            joint_credit * defensive.effort_factor(self.defence, p.defensive)[None, :],
-            w.roles,
-            self.trust,
-            mainstreaming.familiarity(self.experience, self.mainstreamed, p.mainstreaming),
-            w.risk_aversion,
-            openness,
-            p.decision,
-        )
-        self.shares = (
-            target if self.shares is None else decision.adapt(self.shares, target, p.decision)
-        )
-        own_in = core + self.shares[:, 0] * free
-        joint = (self.shares[:, 1:-1] * free[:, None]).T
-        rel = self.shares[:, -1] * free
-
-        # (5) production
-        pot = funding.pot_spending(pooled.sum(axis=1), r.funded, w.roles, p.funding)
-        inputs = joint + focused_input + pot
-        self.inputs = inputs  # (O, A) work in each role this month, £k (for analysis)
-        effective = production.joint_input(inputs, w.roles, p.production.complementarity)
-        kappa = production.coordination(
-            self.trust, self.understanding, w.roles, p.production.coordination_floor
-        )
-        integration = pt.deliver(w.roles, w.admin_capacity, p.partnership)
-        scrutiny.judge(  # what each own partnership delivered against what its seats cost
-            self.scrutiny,
-            pt,
-            self.credit,
-            (seat_cost + lost_by) / np.maximum(disc, 1e-9)[None, :],
-            r.detection,
-            p.partnership.cost_weight,
-        )
-        # adopted methods keep part of a wound-up unit's integration (mechanisms/mainstreaming.py)
-        self.practised_gain = mainstreaming.practised_gain(
-            self.practised_gain, r.practice, integration
-        )
-        integration = np.maximum(
-            integration,
-            mainstreaming.methods_kept(
-                self.practised_gain, self.mainstreamed, w.roles, p.mainstreaming
-            ),
-        )
-        capacity = services.capacity(
-            kappa,
-            effective * (1.0 + integration),
-            w.service_outcome,
-            r.service_share,
-            w.service_cost,
-            w.service_joined_up,
-            inputs.sum(axis=1),
-        )
-        self.pipeline, arriving = services.advance(
-            self.pipeline, capacity, w.service_lag, w.service_outcome, w.n_outcomes
-        )
-        before = self.need
-        uptake = clients.take_up(
-            self.awareness,
-            w.group_fit,
-            r.outreach,
-            np.maximum(r.client_list, r.single_point),
-            w.bounce,
-        )
-        group_need = self.client_need
-        self.client_need, self.client_resolved = clients.update_need(
-            group_need,
-            uptake,
-            w.group_share,
-            w.inflow + extra_inflow,
-            w.exit_rate,
-            arriving,
-            w.half_saturation,
-        )
-        self.awareness = clients.update_awareness(
-            self.awareness,
-            w.group_awareness,
-            r.publicity,
-            self.client_resolved,
-            group_need,
-            p.clients,
-        )
-        self.need, resolved = self.client_need.sum(axis=1), self.client_resolved.sum(axis=1)
-        self.own_z = own_targets.productivity_step(self.own_z, p.own_targets, self.streams["own"])
-        self.own_att = spillover.measured(
-            own_targets.attainment(own_in, w.own_target, self.own_z, p.own_targets),
-            r.narrow_lift,
-            self.shifting,
-        )
-
-        # (6) relationships
-        safe = np.where(disc > 0, disc, 1.0)
-        effort = np.where(disc > 0, (joint + pooled + focused) / safe, 0.0)
-        staff_share = np.where(disc > 0, (joint + focused) / safe, 0.0)
-        roster = self.roster
-        posted = roster.post != roster.home
-        postings = np.bincount(
-            roster.home[posted] * w.n_agencies + roster.post[posted],
-            minlength=w.n_agencies**2,
-        ).reshape(w.n_agencies, w.n_agencies)
-        self.contact = contact.contact_intensity(
-            staff_share,
-            np.where(disc > 0, rel / safe, 0.0),
-            w.involved,
-            pt.members[pt.live] * self.participation[None, :],
-            postings,
-            p.contact,
-        )
-        self.contact = self.contact + r.training  # joint training (interventions/joint_training)
-        self.contact = defensive.sharing(self.contact, self.defence, p.defensive)
-        if formal is not None:  # a written agreement obliges members to meet and consult
-            self.contact = self.contact + formality.obliged_contact(formal, p.formality)
-        rng = self.streams["ties"]
-        with roster.batch():  # referral acts on last month's ties; new ones merge at the end
-            ties.form_by_contact(roster, self.contact, p.ties, rng)
-            ties.form_by_posting(roster, p.ties, rng)
-            own_open = divisions.staff_openness(
-                openness,
-                w.openness,
-                self.division_base,
-                self.division_agency,
-                r.alignment,
-                self.division,
-                roster.home,
-            )
-            ties.form_by_referral(roster, openness, p.ties, rng, own_open)
-        keep = divisions.keeping_in_touch(own_open, openness[roster.home])
-        ties.maintain(roster, self.contact, p.ties, rng, keep)
-        self.relationship = ties.relationship_strength(roster, p.ties)
-        learned = trust.learn_trust(
-            self.trust,
-            effort,
-            w.involved,
-            self.contact,
-            self.relationship,
-            p.trust,
-            self.streams["trust"],
-        )
-        leaks = np.maximum(trust.draw_leaks(w.n_agencies, p.trust, self.streams["trust"]), r.leak)
-        self.trust = trust.apply_leaks(learned, leaks)
-        self.defence = defensive.update(self.defence, leaks, w.involved, p.defensive)
-        if formal is not None:  # informal trust above what the agreement secures erodes
-            self.trust = formality.crowd_out(self.trust, formal, p.formality)
-        self.understanding = understanding.update_understanding(
-            self.understanding, self.contact, self.relationship, p.understanding
-        )
-        self.mainstreamed = mainstreaming.adopt(
-            self.mainstreamed,
-            r.practice,
-            r.succession,
-            self.contact,
-            postings,
-            self.hazard,
-            p.mainstreaming,
-        )
-
-        # (7) learning: progress relative to the pace the target needs
-        progress = (before - self.need) / np.maximum(before, 1e-9) / w.required_rate
-        learned = decision.learn(self.experience, progress, w.involved, p.decision)
-        step = (1.0 + r.learning_boost) * (learned - self.experience)  # feedback speeds it
-        self.experience = np.clip(self.experience + step, 0.0, 1.0)
-        self.experience = practice.spread(self.experience, r.good_practice, w.involved)
-
-        pt.age_one_month(p.partnership.drift)
-
-        # (8) record
-        spend = joint.sum(axis=1) + focused.sum(axis=1) + pooled.sum(axis=1) + ovh.sum(axis=1)
-        spent = (
-            own_in.sum() + joint.sum() + rel.sum() + pooled.sum() + focused.sum() + ovh_paid.sum()
-        )
-        self.month += 1
-        self.recorder.record(
-            self,
-            resolved=resolved,
-            spend=spend,
-            kappa=kappa,
-            joint_share=np.where(disc > 0, effort.sum(axis=0), 0.0),
-            overhead=ovh_paid,
-            leavers=leavers,
-            allocated=self.budget.sum(),
-            spent=spent,
-        )
+        """One month: the phases of docs/odd.md section 3, in order."""
+        s, f = self.state, Flows()
+        budget.run(s, f)
+        rules.run(s, f)
+        churn.run(s, f)
+        resources.run(s, f)
+        decision.run(s, f)
+        production.run(s, f)
+        relationships.run(s, f)
+        learning.run(s, f)
+        record.run(s, f)
 
     def run(self) -> RunResult:
         for _ in range(self.scenario.horizon - self.month):
@@ -517,7 +124,7 @@ class JoinedUpModel(mesa.Model):
         return self.result()
 
     def result(self) -> RunResult:
-        return self.recorder.result(self)
+        return self.recorder.result(self.state)
 
     def release(self) -> None:
         """Drop Mesa 3.3.1's class-level references so a finished model can be freed."""

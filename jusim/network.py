@@ -33,7 +33,7 @@ from numba import njit
 if TYPE_CHECKING:
     import networkx as nx
 
-    from jusim.model import JoinedUpModel
+    from jusim.month.state import RunView
     from jusim.scenario import Scenario
     from jusim.staff import StaffRoster
 
@@ -100,7 +100,7 @@ def measures(roster: StaffRoster, pairs: float | None = None) -> tuple[float, fl
 
 
 # ---- the graph --------------------------------------------------------------------------------
-def graph(model: JoinedUpModel) -> nx.Graph:
+def graph(model: RunView) -> nx.Graph:
     """The staff network of ``model`` at its current month.
 
     Nodes are staff (0..N-1), with ``agency`` (home agency), ``kind`` (its kind, e.g.

@@ -167,8 +167,11 @@ class Partnerships:
     def begin_month(self) -> None:
         """Before the interventions act: nobody has convened anything yet this month, and the
         leads of intervention partnerships are appointed afresh (by ``accountable_lead``)."""
-        self.mandated[:] = False
         self._latest = {}
+        self.selection = None  # set afresh by ``selective_collaboration``
+        if not self.count:  # none formed yet: nothing to reset
+            return
+        self.mandated[:] = False
         rows = self.by_intervention
         self.members[rows] = self.charter[rows]  # who joins this month is decided afresh
         self.formal[rows] = False  # set afresh by ``formal_agreement``
@@ -176,27 +179,29 @@ class Partnerships:
         self.lead[self.by_intervention] = -1
         self.clout[self.by_intervention] = 0.0
         self.delivery[rows] = 1.0  # set afresh by ``strategic_forum``
-        self.selection = None  # and by ``selective_collaboration``
 
     def wind_up(self, rows) -> None:
         self.live[rows] = False
 
     def end_interventions(self) -> None:
         """After the interventions act: their partnerships that nobody convened are wound up."""
-        self.wind_up(self.live & self.by_intervention & ~self.mandated)
+        if self.count:
+            self.wind_up(self.live & self.by_intervention & ~self.mandated)
 
     # -- what the live ones mean this month --------------------------------------------------
     def membership(self, n_outcomes: int) -> np.ndarray:
         """(O, A) bool: the agency sits on a live partnership on the outcome."""
         out = np.zeros((n_outcomes, self.n_agencies), bool)
-        live = self.live
-        np.logical_or.at(out, self.outcome[live], self.members[live])
+        if self.count:
+            live = self.live
+            np.logical_or.at(out, self.outcome[live], self.members[live])
         return out
 
     def by_outcome(self, values: np.ndarray, n_outcomes: int) -> np.ndarray:
         """(O, A) sum over live partnerships of a (P, A) quantity, by outcome."""
         out = np.zeros((n_outcomes, self.n_agencies))
-        np.add.at(out, self.outcome[self.live], values[self.live])
+        if self.count:
+            np.add.at(out, self.outcome[self.live], values[self.live])
         return out
 
     def links(self) -> np.ndarray:
@@ -373,5 +378,7 @@ class Partnerships:
         self.setup[again] = self.age[again] + relaunch
 
     def age_one_month(self, drift: float) -> None:
+        if not self.count:
+            return
         self.age = self.age + self.live
         self.relevance = np.where(self.live, self.relevance * (1.0 - drift), self.relevance)

@@ -102,15 +102,47 @@ class SafeGroup(TyperGroup):
             raise typer.Exit(INTERNAL_ERROR) from None
 
 
+RUN_FILES = ("outcomes.parquet", "agencies.parquet", "system.parquet")
+"""What ``jusim run --out`` writes."""
+COMPARE_FILES = (
+    "comparison.csv",
+    "comparison.parquet",
+    *RUN_FILES,
+    "trajectories.png",
+    "manifest.json",
+    "scenarios",
+)
+"""What ``jusim compare --out`` writes (``scenarios/``: each arm's resolved scenario)."""
+OUTPUT_MARKER = ".jusim-output"
+"""A hidden file in every ``--out`` folder of ``run`` and ``compare``: jusim wrote this folder."""
+SWEEP_MARKER = ".jusim-sweep"  # jusim/experiment/store.py writes it first in a sweep's folder
+
+
 def _entries(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if not p.name.startswith(".tmp-"))
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if not p.name.startswith(".tmp-") and p.name != OUTPUT_MARKER
+    )
+
+
+def written_by_jusim(folder: Path) -> bool:
+    """A folder jusim wrote: a sweep's or an earlier ``--out`` (its hidden marker), or one that
+    holds nothing but the files ``run`` or ``compare`` write (from before the marker)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    names = {p.name for p in folder.iterdir()}
+    if names & {OUTPUT_MARKER, SWEEP_MARKER}:
+        return True
+    return bool(names) and names <= set(COMPARE_FILES)
 
 
 def claim_folder(out: Path, ours: Iterable[str], force: bool, what: str = "--out") -> Path:
     """Check ``out`` may receive the files named ``ours`` and create it; raise OutputError.
 
     A new or empty folder is fine; a folder holding only files of these names (an earlier run's)
-    needs ``force``; a file, or a folder holding anything else, is refused.
+    needs ``force``; a file, or a folder holding anything else, is refused. Sub-folders jusim
+    wrote (``results/rsu`` of an earlier ``jusim run``) are its own and stay as they are.
     """
     ours = set(ours)
     try:
@@ -119,8 +151,8 @@ def claim_folder(out: Path, ours: Iterable[str], force: bool, what: str = "--out
                 f"{what} {out}: is a file; give a folder (a new one, or one jusim wrote)"
             )
         if out.is_dir():
-            present = _entries(out)
-            foreign = [n for n in present if n not in ours]
+            present = [n for n in _entries(out) if n in ours]
+            foreign = [n for n in _entries(out) if n not in ours and not written_by_jusim(out / n)]
             if foreign:
                 raise OutputError(
                     f"{what} {out}: this folder holds files jusim did not write "
@@ -133,6 +165,7 @@ def claim_folder(out: Path, ours: Iterable[str], force: bool, what: str = "--out
                     "add --force to overwrite them, or give a new folder"
                 )
         out.mkdir(parents=True, exist_ok=True)
+        (out / OUTPUT_MARKER).touch()
     except OSError as err:
         raise OutputError(f"{what} {out}: cannot be used ({describe_os_error(err)})") from None
     except ValueError as err:  # e.g. a NUL character in the path

@@ -352,6 +352,7 @@ class LineProgress(Progress):
         self._last: dict[TaskID, float] = {}
         self._t0: dict[TaskID, float] = {}
         self._first: dict[TaskID, tuple[float, float]] = {}  # (time, completed) of 1st report
+        self._reports: dict[TaskID, int] = {}  # reports of progress since the first
 
     def start(self) -> None:
         super().start()
@@ -388,19 +389,22 @@ class LineProgress(Progress):
             t._progress.clear()
         self._t0[task_id] = time.perf_counter()
         self._first.pop(task_id, None)
+        self._reports.pop(task_id, None)
 
     def update(self, task_id: TaskID, *args: Any, **kwargs: Any) -> None:
         before = self._tasks[task_id].completed
         super().update(task_id, *args, **kwargs)
-        if task_id not in self._first and self._tasks[task_id].completed > before:
-            self._first[task_id] = (time.perf_counter(), self._tasks[task_id].completed)
-        if self.plain:
-            self._maybe_line(task_id)
+        self._report(task_id, self._tasks[task_id].completed - before)
 
     def advance(self, task_id: TaskID, advance: float = 1) -> None:
         super().advance(task_id, advance)
-        if task_id not in self._first and advance > 0:
+        self._report(task_id, advance)
+
+    def _report(self, task_id: TaskID, progress: float) -> None:
+        if progress > 0 and task_id not in self._first:
             self._first[task_id] = (time.perf_counter(), self._tasks[task_id].completed)
+        elif progress > 0:
+            self._reports[task_id] = self._reports.get(task_id, 0) + 1
         if self.plain:
             self._maybe_line(task_id)
 
@@ -418,13 +422,15 @@ class LineProgress(Progress):
 
     def seconds_left(self, task_id: TaskID) -> float | None:
         """Time left at the pace since the first report; None until a tenth of the work after
-        the first report is done (a pace over a few early reports was off by 2x)."""
+        the first report is done or five more reports are in (a pace over one or two early
+        reports of a chunked sweep was off by 2x)."""
         t = self._tasks[task_id]
         if not self.estimate or task_id not in self._first or t.total is None:
             return None
         t1, done1 = self._first[task_id]
         now, done = time.perf_counter(), t.completed
-        if done - done1 < max(0.1 * (t.total - done1), 1e-9) or now <= t1 or done >= t.total:
+        enough = done - done1 >= 0.1 * (t.total - done1) or self._reports.get(task_id, 0) >= 5
+        if done <= done1 or not enough or now <= t1 or done >= t.total:
             return None
         return (t.total - done) * (now - t1) / (done - done1)
 
@@ -494,6 +500,58 @@ def print_comparison(console: Console, result: Any, replications: int, seed: int
         console.print()
     print_lines(console, CI_NOTE)
     print_lines(console, VERDICT_NOTE)
+
+
+def range_note(draws: int, seeds: int, ensemble: str) -> str:
+    """What the brackets and the seed column mean in a comparison over a parameter ensemble."""
+    return (
+        f"[low, high]: the central 95% range over {draws} parameter draws x {seeds} seeds "
+        f"({ensemble}): where single runs (differences: paired runs, same draw and seed) fall "
+        "when both the uncertain parameters and chance vary; more runs do not narrow it. "
+        "seed ±: the part from chance alone, 1.96 pooled within-draw standard deviations of "
+        "the paired differences (the range if the parameters were known)."
+    )
+
+
+def print_ensemble_comparison(console: Console, result: Any, seed: int) -> None:
+    """``jusim compare`` over a parameter ensemble: attainment and cost with their 95% ranges,
+    the paired difference with its full 95% range and its chance-only half-width."""
+    df = result.table
+    base = result.baseline
+    cols = [
+        Col("scenario", kind="name"),
+        Col("attainment", short="att", meaning="mean attainment at the horizon [95% range]"),
+        Col(
+            f"difference from {base}",
+            short="diff",
+            meaning=f"mean paired difference from {base} [95% range]",
+        ),
+        Col("seed ±", short="seed", meaning="half-width of the difference's chance-only range"),
+        Col("cost per case £k", short="£k/case", meaning="spend per case resolved [95% range]"),
+    ]
+    for outcome, sub in df.groupby("outcome", sort=False):
+        rows = []
+        for r in sub.itertuples():
+            is_base = r.scenario == base
+            half = (r.seed_high - r.seed_low) / 2 if not is_base else None
+            rows.append(
+                [
+                    r.scenario,
+                    Est(r.mean, r.range_low, r.range_high),
+                    "baseline" if is_base else Est(r.effect, r.low, r.high, signed=True),
+                    "" if is_base else f"±{num(half)}",
+                    Est(r.cost_per_outcome, r.cost_range_low, r.cost_range_high, digits=0),
+                ]
+            )
+        show(
+            console,
+            f"{outcome}: attainment at the horizon (1 = target met), {result.draws} parameter "
+            f"draws x {result.seeds} paired seeds, seed {seed}",
+            cols,
+            rows,
+        )
+        console.print()
+    print_lines(console, range_note(result.draws, result.seeds, result.ensemble.label))
 
 
 def print_validation(console: Console, effects: Sequence[Any], replications: int, seed: int):

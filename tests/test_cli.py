@@ -143,6 +143,8 @@ def test_compare_writes_tables_and_figure(pair, tmp_path):
         str(silo),
         "--replications",
         "2",
+        "--ensemble",
+        "none",  # two runs per arm whether or not a parameter ensemble ships
         "--out",
         str(out),
     )

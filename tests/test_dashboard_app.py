@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 
 import ipyvuetify as v
 import solara
@@ -119,7 +120,7 @@ def test_guarded_handler_never_raises():
 
 def _cli(monkeypatch, calls):
     monkeypatch.setattr(
-        commands, "serve", lambda host, port, scenario: calls.append((host, port, scenario))
+        commands, "serve", lambda host, port, scenario, sock: calls.append((host, port, scenario))
     )
     monkeypatch.setattr(commands.os, "_exit", lambda code: calls.append(("exit", code)))
     cli = typer.Typer()
@@ -131,11 +132,14 @@ def _cli(monkeypatch, calls):
 def test_dashboard_command_binds_loopback_by_default(monkeypatch):
     calls: list = []
     cli = _cli(monkeypatch, calls)
-    result = CliRunner().invoke(cli, ["dashboard", "sponsorship", "--port", "9001"])
+    with socket.socket() as s:  # a free port
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = CliRunner().invoke(cli, ["dashboard", "sponsorship", "--port", str(port)])
     assert result.exit_code == 0, result.output
-    assert calls[0] == ("127.0.0.1", 9001, "sponsorship")
+    assert calls[0] == ("127.0.0.1", port, "sponsorship")
     assert calls[1] == ("exit", 0)  # nothing left running once the server stops
-    CliRunner().invoke(cli, ["dashboard", "--host", "0.0.0.0"])
+    CliRunner().invoke(cli, ["dashboard", "--host", "0.0.0.0", "--port", "0"])
     assert calls[2][0] == "0.0.0.0"
 
 

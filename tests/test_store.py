@@ -81,8 +81,10 @@ def test_chunk_schema(store: Store) -> None:
 
 
 def test_views(store: Store) -> None:
+    """results.duckdb read with plain DuckDB, paths relative to the folder (file_search_path)."""
     con = duckdb.connect(str(store.out / "results.duckdb"), read_only=True)
     try:
+        con.execute(f"SET file_search_path = '{store.out.as_posix()}'")
         views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
         assert {"runs", "parameters", "metrics", "design", "outcomes", "system"} <= views
         runs = con.execute("SELECT * FROM runs ORDER BY run_id").df()

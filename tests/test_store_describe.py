@@ -89,6 +89,7 @@ def test_duckdb_file_is_in_the_oldest_declared_format(store):
             "SELECT tags FROM duckdb_databases() WHERE database_name = 'results'"
         ).fetchone()[0]
         assert tags["storage_version"] == "v1.0.0+", tags
+        con.execute(f"SET file_search_path = '{out.as_posix()}'")  # views: relative paths
         assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 8
     finally:
         con.close()

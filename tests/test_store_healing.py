@@ -258,15 +258,17 @@ def test_internal_error_is_one_line_and_a_report(monkeypatch) -> None:
     report.unlink()
 
 
-def test_unreadable_manifest_is_a_clean_error(experiment, tmp_path) -> None:
+def test_unreadable_manifest_is_a_clean_error_or_rebuilt(experiment, tmp_path) -> None:
+    """Without the folder's copy of the base scenario, results cannot rebuild the manifest and
+    says so in one line; the sweep command (which has the experiment) rebuilds it."""
     out = tmp_path / "out"
     assert invoke("sweep", str(experiment), "--workers", "0", "--out", str(out)).exit_code == 0
     (out / "manifest.json").write_text('{"hash": ')
-    for args in (
-        ("results", str(out)),
-        ("sweep", str(experiment), "--workers", "0", "--out", str(out)),
-    ):
-        clean_failure(invoke(*args), "manifest.json", "valid JSON")
+    (out / "base_scenario.toml").unlink()
+    clean_failure(invoke("results", str(out)), "manifest.json", "cannot be rebuilt")
+    result = invoke("sweep", str(experiment), "--workers", "0", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "manifest.json was damaged; rebuilt" in " ".join(result.output.split())
 
 
 def test_damaged_design_is_rewritten_when_the_sweep_is_resumed(experiment, reference, tmp_path):

@@ -91,7 +91,11 @@ def validate(
     n = min(len(todo), workers if workers is not None else os.cpu_count() or 1)
     if n > 1:
         spawn = multiprocessing.get_context("spawn")  # as the sweeps: Mesa and numba want spawn
-        with cf.ProcessPoolExecutor(n, mp_context=spawn) as pool:
+        from jusim.experiment.worker import watch_parent  # no orphans if this one is killed
+
+        with cf.ProcessPoolExecutor(
+            n, mp_context=spawn, initializer=watch_parent, initargs=(os.getpid(),)
+        ) as pool:
             futures = {pool.submit(f, seeds): f for f in todo}
             for future in cf.as_completed(futures):
                 _CACHE[_key(futures[future], seeds)] = list(future.result())

@@ -284,8 +284,10 @@ def Replicator(session: Session) -> None:
         if bands is not None:
             with session.lock:
                 session.bands = bands
-            notice.value = f"Bands from {bands.n} of {bands.requested} replications" + (
-                " (cancelled)." if bands.cancelled else "."
+            notice.value = (
+                f"Bands from {bands.n} of {bands.requested} replications"
+                + (" (cancelled)." if bands.cancelled else ".")
+                + (f" They run over parameter draws: {bands.ensemble}." if bands.ensemble else "")
             )
         else:
             notice.value = "Replications cancelled."

@@ -7,7 +7,8 @@ a newly registered intervention gets controls without dashboard code.
 
 The two arms — the current levers and silo behaviour (the same world and context with no
 intervention) — are stepped side by side on the same seed (``Arms``); ``run_replications`` draws
-interval bands on shared replication seeds. Everything that can go wrong with a lever setting or a
+interval bands on shared replication seeds and, when a parameter ensemble is given (by default the
+shipped one, if the package has one), on its draws. Everything that can go wrong with a lever setting or a
 file raises ``jusim.ScenarioError`` with a readable message.
 """
 
@@ -27,7 +28,7 @@ import pandas as pd
 from annotated_types import Ge, Gt, Le, Lt
 
 from jusim.analysis.compare import replication_seeds
-from jusim.analysis.stats import band, paired_diff_ci
+from jusim.analysis.stats import band, paired_diff_ci, range_band
 from jusim.interventions import REGISTRY
 from jusim.metrics import RunResult
 from jusim.scenario import Scenario, ScenarioError, load_scenario
@@ -427,13 +428,17 @@ def agency_frame(model: Any) -> pd.DataFrame:
 # -- replications ------------------------------------------------------------------------------
 @dataclass
 class Bands:
-    """Mean and 95% interval of need per month, per arm and outcome, over paired replications."""
+    """Mean and 95% interval of need per month, per arm and outcome, over paired replications.
+
+    Without an ensemble the interval is the t interval of the mean; with one (``ensemble`` names
+    it) it is the central 95% range of single runs over the parameter draws and seeds."""
 
     n: int
     requested: int
     outcomes: list[str]
     need: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # arm -> (mean, lo, hi), (T, O)
     headlines: dict[str, dict[str, float]]  # arm -> mean headline numbers at the horizon
+    ensemble: str = ""  # the ensemble's label; empty: one parameter set
 
     @property
     def cancelled(self) -> bool:
@@ -447,19 +452,30 @@ def run_replications(
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    ensemble: Any = "default",
 ) -> Bands | None:
     """Run both arms on ``n`` shared replication seeds; stop early if ``cancelled()``.
 
-    Returns None if cancelled before any replication finished.
+    ``ensemble`` (see ``jusim.ensemble.resolve_ensemble``; "none" for seeds only): replication
+    ``k`` of both arms runs draw ``k mod D`` of ``D = min(n, 10, draws in the file)`` draws and
+    seed ``k``, so the arms stay paired by (draw, seed). Returns None if cancelled before any
+    replication finished.
     """
     import jusim
+    from jusim.ensemble import DEFAULT_DRAWS, resolve_ensemble
 
+    ens, _ = resolve_ensemble(ensemble)
+    if ens is not None:
+        ens = ens.select(min(n, DEFAULT_DRAWS, ens.total))
     runs: dict[str, list[RunResult]] = {"current": [], "silo": []}
     for k, ss in enumerate(replication_seeds(seed, n)):
         if cancelled is not None and cancelled():
             break
-        runs["current"].append(jusim.run(current, seed=ss))
-        runs["silo"].append(jusim.run(silo, seed=ss))
+        cur, sil = current, silo
+        if ens is not None:
+            cur, sil = ens.apply(current, k % len(ens)), ens.apply(silo, k % len(ens))
+        runs["current"].append(jusim.run(cur, seed=ss))
+        runs["silo"].append(jusim.run(sil, seed=ss))
         if progress is not None:
             progress(k + 1, n)
     done = len(runs["silo"])
@@ -469,12 +485,13 @@ def run_replications(
     heads = {}
     for arm, results in runs.items():
         stack = np.stack([r.series["need"] for r in results])  # (n, T, O)
-        mean, lo, hi = band(stack.reshape(done, -1))
+        mean, lo, hi = (band if ens is None else range_band)(stack.reshape(done, -1))
         shape = stack.shape[1:]
         need[arm] = (mean.reshape(shape), lo.reshape(shape), hi.reshape(shape))
         hs = [headline(r) for r in results]
         heads[arm] = {k: float(np.nanmean([h[k] for h in hs])) for k in HEADLINES}
-    return Bands(done, n, list(runs["silo"][0].outcomes), need, heads)
+    label = "" if ens is None else ens.label
+    return Bands(done, n, list(runs["silo"][0].outcomes), need, heads, label)
 
 
 def comparison_measures(result: RunResult) -> dict[str, float]:

@@ -169,6 +169,8 @@ def _open_store(folder: Path):
     from jusim.experiment.store import Store
 
     store = Store(folder)
+    if store.damaged_manifest():
+        _restore_manifest(store)
     if not store.exists():
         raise fail(
             f"{folder}: not a sweep output folder (no manifest.json); run 'jusim sweep' first"
@@ -178,6 +180,26 @@ def _open_store(folder: Path):
     except ScenarioError as e:
         raise fail(str(e)) from None
     return store
+
+
+def _restore_manifest(store) -> None:
+    """Rebuild a damaged manifest from the experiment and base scenario kept in the folder,
+    if the stored design and runs agree with them; else a one-line error."""
+    from jusim.experiment.runner import plan_from_folder
+
+    origin = "experiment.toml and base_scenario.toml in the folder"
+    try:
+        plan = plan_from_folder(store.out)
+    except ScenarioError as e:
+        raise fail(
+            f"{store.manifest_path}: missing or damaged ({store.manifest_state()}) and it cannot "
+            f"be rebuilt from {origin} ({str(e).splitlines()[0][:160]}); run the same 'jusim "
+            "sweep' command again to rebuild it"
+        ) from None
+    try:
+        store.restore_manifest(plan.manifest(), plan.design_table(), origin)
+    except ScenarioError as e:
+        raise fail(str(e)) from None
 
 
 def _print_df(df, title: str, limit: int, man: dict | None = None) -> None:

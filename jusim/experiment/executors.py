@@ -18,14 +18,19 @@ class SweepExecutorError(RuntimeError):
 
 
 class LocalExecutor:
-    """``ProcessPoolExecutor`` with the spawn start method (Mesa forces spawn)."""
+    """``ProcessPoolExecutor`` with the spawn start method (Mesa forces spawn); its workers exit
+    when this process is gone, even killed with SIGKILL (``worker.watch_parent``)."""
 
     def __init__(self, workers: int, max_tasks_per_child: int | None = 200) -> None:
         self.workers = workers
+        from jusim.experiment.worker import watch_parent
+
         self.pool = cf.ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             max_tasks_per_child=max_tasks_per_child,
+            initializer=watch_parent,  # workers exit when this process is killed
+            initargs=(os.getpid(),),
         )
         self.description = f"{workers} local worker process{'es' if workers != 1 else ''}"
 
@@ -77,7 +82,8 @@ class DaskExecutor:
             import distributed
         except ImportError:  # pragma: no cover - depends on the environment
             raise SweepExecutorError(
-                "--scheduler needs Dask distributed: pip install 'jusim[distributed]'"
+                "--scheduler needs Dask distributed: pip install -e '.[distributed]' in the "
+                "jusim folder"
             ) from None
         self._distributed = distributed
         if isinstance(address, distributed.Client):

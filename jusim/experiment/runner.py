@@ -33,7 +33,7 @@ from jusim.experiment.schema import (
     load_experiment,
     total_runs_check,
 )
-from jusim.experiment.store import Store
+from jusim.experiment.store import Store, StoreError
 from jusim.experiment.worker import run_chunk
 from jusim.metrics import metric_info
 from jusim.scenario import Scenario
@@ -169,6 +169,53 @@ class SweepPlan:
         }
 
 
+def plan_from_folder(out: str | Path) -> SweepPlan:
+    """The plan of the sweep stored in ``out``, from the copies it keeps beside the runs: the
+    experiment file (``experiment.toml``) and the resolved base scenario
+    (``base_scenario.toml``, which already holds the experiment's fixed interventions,
+    overrides and horizon). Used to rebuild a damaged ``manifest.json``."""
+    from jusim.scenario import load_scenario
+
+    out = Path(out)
+    exp = load_experiment(out / "experiment.toml")
+    base = load_scenario(out / "base_scenario.toml")
+    design = make_design(exp.factors, exp.design, exp.seed)
+    return SweepPlan(
+        experiment=exp,
+        base=base,
+        design=design,
+        metrics=check_metrics(exp, base),
+        hash=experiment_hash(exp, base),
+        seeds=run_seeds(exp.seed, exp.replications),
+    )
+
+
+def _check_kept_copies(store: Store, plan: SweepPlan) -> None:
+    """Before a damaged manifest is rebuilt from ``plan``: the folder's own copies of the
+    experiment and resolved base scenario must give the same hash. The runs alone cannot show a
+    changed base scenario or horizon (same points and seeds, other results)."""
+    from jusim.scenario import ScenarioError
+
+    try:
+        kept = plan_from_folder(store.out).hash
+    except (ScenarioError, OSError):
+        return  # no usable copies: the stored design and runs are checked alone
+    if kept != plan.hash:
+        raise StoreError(
+            [
+                (
+                    str(store.manifest_path),
+                    "(file)",
+                    store.manifest_state(),
+                    "a readable manifest; it cannot be rebuilt from this experiment because it "
+                    "or its base scenario differs from the copies the folder keeps "
+                    "(experiment.toml, base_scenario.toml). Run the sweep into a new --out folder "
+                    "(or add --force to start this one afresh)",
+                )
+            ]
+        )
+
+
 def plan_sweep(experiment: Experiment | str | Path) -> SweepPlan:
     """Validate an experiment completely (schema, base, factor ranges, metrics, design size)."""
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
@@ -269,6 +316,8 @@ def run_sweep(
     later finishes it. ``force`` starts afresh a folder holding another experiment's sweep.
     """
     store = Store(out)
+    if store.damaged_manifest() and not force:
+        _check_kept_copies(store, plan)
     source = Path(plan.experiment.source)
     resuming = store.prepare(
         plan.manifest(), source if source.exists() else None, plan.design_table(), force=force

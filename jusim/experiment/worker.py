@@ -1,11 +1,15 @@
 """Code that runs inside worker processes (local or Dask): run a chunk of runs, return plain data.
 
 Each worker keeps the parsed experiment and base scenario in a cache keyed by the experiment
-hash, so a task only carries a small context dict and its list of runs.
+hash, so a task only carries a small context dict and its list of runs. Local workers watch the
+process that started them (:func:`watch_parent`) and exit when it is gone.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from typing import Any
 
 import numpy as np
@@ -13,6 +17,23 @@ import numpy as np
 from jusim.metrics import OUTCOME_COLUMNS, SYSTEM_COLUMNS
 
 _CACHE: dict[str, tuple[Any, Any]] = {}
+
+PARENT_POLL = 0.5
+"""Seconds between a worker's checks that the process that started it is alive."""
+
+
+def watch_parent(parent: int, interval: float = PARENT_POLL) -> None:
+    """Initializer of local worker processes: exit as soon as ``parent`` (the sweep's process)
+    is gone. A parent killed with SIGKILL cannot stop its workers; without this they would run
+    on (each with a few hundred MB) and keep the resource tracker alive. An orphan is adopted by
+    another process, so its parent id changes: a daemon thread polls ``os.getppid()``."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)  # nothing to clean up: a chunk counts once its file is written by the parent
+
+    threading.Thread(target=watch, name="jusim-watch-parent", daemon=True).start()
 
 
 def _context(ctx: dict[str, Any]) -> tuple[Any, Any]:

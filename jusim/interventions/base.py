@@ -10,6 +10,9 @@ Hooks, called by the model:
 - ``check(scenario)``: cross-reference problems as (field, value, allowed);
 - ``setup(model) -> state``: once, at month 0; per-run state lives in the returned dict;
 - ``apply(model, state)``: every month, to set this month's rules (``model.rules``).
+
+``model`` is the run as an intervention sees it, ``jusim.month.state.RunView`` (the run's
+``State``): interventions do not import the model class.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from jusim.strict import StrictModel
 
 if TYPE_CHECKING:
-    from jusim.model import JoinedUpModel
+    from jusim.month.state import RunView
     from jusim.scenario import AgencySpec, Scenario
 
 REGISTRY: dict[str, type[Intervention]] = {}
@@ -68,10 +71,10 @@ class Intervention(StrictModel):
     def check(self, scenario: Scenario) -> list[tuple[str, Any, str]]:
         return []
 
-    def setup(self, model: JoinedUpModel) -> dict[str, Any]:
+    def setup(self, model: RunView) -> dict[str, Any]:
         return {}
 
-    def apply(self, model: JoinedUpModel, state: dict[str, Any]) -> None:
+    def apply(self, model: RunView, state: dict[str, Any]) -> None:
         raise NotImplementedError
 
 
@@ -109,7 +112,7 @@ class AgencyIntervention(Intervention):
         return month >= getattr(self, "start", 0) and (end is None or month < end)
 
     @staticmethod
-    def index(model: JoinedUpModel, names: list[str] | None, default=None) -> np.ndarray:
+    def index(model: RunView, names: list[str] | None, default=None) -> np.ndarray:
         """Indices of agencies ``names``; if None, ``default`` (an index array) or every agency."""
         if names is None:
             return np.arange(model.world.n_agencies) if default is None else default
@@ -141,14 +144,14 @@ class OutcomePartnership(AgencyIntervention):
         spec = next(o for o in scenario.outcomes if o.name == self.outcome)
         return list(spec.contributors)
 
-    def member_index(self, model: JoinedUpModel) -> np.ndarray:
+    def member_index(self, model: RunView) -> np.ndarray:
         o = model.world.outcome_index[self.outcome]
         if self.members is None:
             return np.flatnonzero(model.world.roles[o] > 0)
         return self.index(model, self.members)
 
 
-def charge(model: JoinedUpModel, o: int, members: np.ndarray, cost: float) -> None:
+def charge(model: RunView, o: int, members: np.ndarray, cost: float) -> None:
     """Charge ``cost`` £k/month of running costs for outcome ``o`` to ``members``, in proportion
     to their role weights (equally if none has a role): money spent on the outcome that adds no
     production input (it is booked like seconded salaries, ``rules.focused``)."""
@@ -159,14 +162,14 @@ def charge(model: JoinedUpModel, o: int, members: np.ndarray, cost: float) -> No
     model.rules.focused[o, members] += cost * w
 
 
-def convene(model: JoinedUpModel, o: int, members) -> int:
+def convene(model: RunView, o: int, members) -> int:
     """Keep the intervention partnership of ``members`` on outcome ``o`` live this month (formed
     at the first call); return its index in ``model.partnerships``. Call it every active month:
     a partnership its interventions no longer convene is wound up."""
     return model.partnerships.convene(o, members, model.month, model.params.partnership.setup)
 
 
-def join(model: JoinedUpModel, o: int, agencies) -> None:
+def join(model: RunView, o: int, agencies) -> None:
     """This month, ``agencies`` also sit on the partnership last convened on outcome ``o``
     (grantees report to the pooled budget's partnership); if none was convened, they convene
     one of their own."""

@@ -91,7 +91,10 @@ def consultations(
 ) -> np.ndarray:
     """(A,) admin-months a month of consultations and requests that arrive at random, in
     proportion to the seats each agency holds (one Poisson draw per agency a month)."""
-    asked = rng.poisson(params.consultations * membership.sum(axis=0) * report_factor)
+    seats = membership.sum(axis=0)
+    if not seats.any():  # no seats: every rate is 0, and a Poisson draw at 0 uses no random number
+        return np.zeros(seats.shape)
+    asked = rng.poisson(params.consultations * seats * report_factor)
     return params.consultation * asked
 
 

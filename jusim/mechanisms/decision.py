@@ -75,8 +75,12 @@ def target_shares(
     joint = rel_role * joint_credit * reliance(trust, roles) * (1.0 - risk)
     best = np.where(involved, joint, 0.0).max(axis=0)
     relationships = openness * params.relationship_value * best
-    values = np.column_stack([own_credit, joint.T, relationships])
-    allowed = np.column_stack([np.ones_like(own_credit, bool), involved.T, involved.any(axis=0)])
+    # columns: own targets, each outcome, relationship work (column-major, as column_stack gives:
+    # the memory order decides the order of later sums, so it is kept for identical results)
+    values = np.empty((own_credit.size, joint.shape[0] + 2), order="F")
+    values[:, 0], values[:, 1:-1], values[:, -1] = own_credit, joint.T, relationships
+    allowed = np.ones(values.shape, bool, order="F")
+    allowed[:, 1:-1], allowed[:, -1] = involved.T, involved.any(axis=0)
     z = np.where(allowed, values / params.temperature, -np.inf)
     z -= z.max(axis=1, keepdims=True)
     e = np.exp(z)

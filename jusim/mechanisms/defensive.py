@@ -59,11 +59,13 @@ def update(
     leaks: (A,) share of trust each agency lost by leaking this month (> 0 = it leaked).
     involved: (O, A) bool, agency has a role in the outcome.
     """
+    nxt = defence * (1.0 - params.recovery)
+    if not (leaks > 0).any():  # no leak this month: recovery only
+        return nxt
     inv = involved.astype(np.float64)
     shares = (inv.T @ inv) > 0
     np.fill_diagonal(shares, False)
     injured = (shares & (leaks > 0)[None, :]).any(axis=1)
-    nxt = defence * (1.0 - params.recovery)
     return np.where(injured, nxt + params.jump * (1.0 - nxt), nxt)
 
 

@@ -57,6 +57,8 @@ def pot_spending(
     pot: (O,) money in each outcome's pot this month. funded: (O, A) bool, agencies the pot pays.
     roles: (O, A) role weights (0 where the agency has no role).
     """
+    if not pot.any():  # no pooled money this month: every role receives nothing
+        return np.zeros(roles.shape)
     everyone = roles / np.maximum(roles.sum(axis=1, keepdims=True), 1e-12)
     paid = np.where(funded, roles, 0.0)
     total = paid.sum(axis=1, keepdims=True)

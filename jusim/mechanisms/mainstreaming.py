@@ -105,6 +105,8 @@ def adopt(
     contact: (A, A) contact this month. postings: (A, A) staff of row agency posted to column.
     hazard: (A,) monthly leaving hazard.
     """
+    if not mainstreamed.any() and not (practice > 0).any():  # nothing to adopt, nothing to lose
+        return np.zeros(mainstreamed.shape)
     practising = (practice > 0).astype(np.float64)
     c = practising @ contact  # [o, a]: contact of a with practising agencies (zero diagonal)
     n = practising @ postings.T  # [o, a]: a's staff posted to practising agencies
@@ -137,6 +139,8 @@ def familiarity(
 def practised_gain(last: np.ndarray, practice: np.ndarray, gain: np.ndarray) -> np.ndarray:
     """(O,) integration gain of each outcome's partnerships in the last month a unit practised
     its ways of working there (``last`` where none practises this month)."""
+    if not (practice > 0).any():  # nobody practises anywhere this month
+        return last
     return np.where((practice > 0).any(axis=1), gain, last)
 
 
@@ -148,6 +152,8 @@ def methods_kept(
 ) -> np.ndarray:
     """(O,) integration gain the contributors' adopted methods keep: ``methods * m_bar * G``,
     with ``m_bar`` the role-weighted mean adopted share (roles: (O, A) weights)."""
+    if not mainstreamed.any():  # nothing adopted: nothing kept
+        return np.zeros(roles.shape[0])
     total = roles.sum(axis=1)
     m_bar = (roles * mainstreamed).sum(axis=1) / np.where(total > 0, total, 1.0)
     return params.methods * m_bar * last_gain

@@ -89,6 +89,8 @@ def operating_costs(
     standalone = fixed + volume
     moved = platform != np.arange(standalone.size)
     paid = standalone.copy()
+    if not moved.any():  # everyone on its own platform (the common case): nothing to share
+        return paid, standalone
     user_pays = np.where(moved, (1 + params.integration) * volume + recharge * fixed, 0.0)
     paid[moved] = user_pays[moved]
     hosts = np.unique(platform[moved])

@@ -21,7 +21,7 @@ import numpy as np
 
 def spread(experience: np.ndarray, uptake: np.ndarray, involved: np.ndarray) -> np.ndarray:
     """Experience (O, A) after a month of learning from the best experience of any initiative."""
-    if not involved.any():
+    if not involved.any() or not uptake.any():  # (no uptake: experience + 0 is experience)
         return experience
     best = experience[involved].max()
     return experience + uptake * np.maximum(best - experience, 0.0)

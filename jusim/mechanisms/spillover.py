@@ -81,6 +81,8 @@ def target_shifting(
     params: SpilloverParams,
 ) -> np.ndarray:
     """(A,) share of hard cases each agency would push out this month."""
+    if not (lift > 0).any():  # no narrow target: nobody has a reason to shift
+        return np.zeros(lift.shape)
     total = cases.sum(axis=0)
     share = np.where(total > 0, cases / np.where(total > 0, total, 1.0), 0.0)
     stake = (

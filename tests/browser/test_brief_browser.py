@@ -48,6 +48,10 @@ def brief(tmp_path_factory) -> Path:
             files[0],
             "--replications",
             "3",
+            "--ensemble",  # the longer text: ranges over parameter draws (a test ensemble)
+            str(Path(__file__).parents[1] / "data" / "ensemble_small.csv"),
+            "--draws",
+            "2",
             "--brief",
             str(out),
             "--question",
@@ -66,7 +70,8 @@ def test_brief_is_self_contained_and_complete(brief):
     assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", text)  # report titles, not file names
     for needle in (
         "Joining Up to Improve Public Services",
-        "95% confidence intervals",
+        "95% of single runs",
+        "seed ±",
         "do <b>not</b> include",
         "£k per case",
         "<svg",

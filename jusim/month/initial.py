@@ -1,0 +1,71 @@
+"""The run's state at month 0 (docs/odd.md, section 5: initialization)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from jusim.mechanisms import divisions, platforms, scrutiny, spillover, ties
+from jusim.month.state import Rules, State
+from jusim.partnership import Partnerships
+from jusim.scenario import Scenario
+from jusim.world import build_world, initial_roster
+
+
+def initial_state(scenario: Scenario, seed: Any, streams: dict[str, np.random.Generator]) -> State:
+    """The state at month 0 (section 5 of docs/odd.md), before interventions set up."""
+    p = scenario.parameters
+    w = build_world(scenario)
+    roster = initial_roster(w, scenario, streams["world"])
+    a, o = w.n_agencies, w.n_outcomes
+    trust = np.full((a, a), p.trust.initial)
+    np.fill_diagonal(trust, 1.0)
+    understanding = np.full((a, a), p.understanding.initial)
+    np.fill_diagonal(understanding, 1.0)
+    client_need = w.need0[:, None] * w.group_share
+    division, division_agency = divisions.assign(w.staff, w.divisions)
+    spill_cases, spill_cost = spillover.channels(scenario, w)
+    return State(
+        scenario=scenario,
+        seed=seed,
+        streams=streams,
+        world=w,
+        roster=roster,
+        params=p,
+        rules=Rules.empty(o, a),
+        month=0,
+        budget=w.budget0.copy(),
+        trust=trust,
+        understanding=understanding,
+        experience=np.full((o, a), p.decision.initial_experience),
+        need=w.need0.copy(),
+        client_need=client_need,
+        awareness=w.group_awareness.copy(),
+        client_resolved=np.zeros_like(client_need),
+        operating_cost=w.platform_cost.copy(),
+        platform_params=platforms.realised(p.platforms, streams["platforms"]),
+        # steady effort before month 0 is unknown: start the pipeline empty
+        pipeline=np.zeros((len(w.service_outcome), 2)),
+        own_att=np.ones(a),
+        own_z=np.zeros(a),
+        defence=np.zeros(a),
+        spill_cases=spill_cases,
+        spill_cost=spill_cost,
+        shifting=np.zeros(a),
+        shifted_cost=np.zeros(a),
+        participation=np.ones(a),
+        shares=None,
+        inputs=np.zeros((o, a)),
+        mainstreamed=np.zeros((o, a)),
+        practised_gain=np.zeros(o),
+        division=division,
+        division_agency=division_agency,
+        division_base=divisions.base_openness(w.openness, w.divisions, w.division_spread),
+        contact=np.zeros((a, a)),
+        relationship=ties.relationship_strength(roster, p.ties),
+        partnerships=Partnerships(a),
+        credit=np.zeros((o, a)),
+        scrutiny=scrutiny.Record(),
+        hazard=np.minimum(1.0, w.churn * scenario.context.churn_scale),
+    )
