@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from jusim.tables import num
+from jusim.tables import VERDICT_NOTE, Est, num, verdict
 
 # The five source reports (evidence-catalogue §0): file prefix -> (short title, full reference)
 REPORTS = {
@@ -155,23 +155,17 @@ def _levers(scenario: Any) -> str:
 def _ci(value: Any, lo: Any, hi: Any, digits: int = 2, signed: bool = False) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "–"
-    return (
-        f"{num(value, digits, signed)} <span class=ci>[{num(lo, digits)}, {num(hi, digits)}]</span>"
-    )
+    v, ci = Est(value, lo, hi, digits, signed).texts()
+    return v if ci is None else f"{v} <span class=ci>{ci}</span>"
 
 
 def _verdict(r: Any, ensemble: bool = False) -> str:
-    """Better or worse when the interval excludes zero (over an ensemble: the 95% range of the
-    paired differences); "tiny" when it does but the difference is below the 0.01 the table
-    shows."""
-    low, high = (r.low, r.high) if ensemble else (r.diff_ci_low, r.diff_ci_high)
-    if r.diff is None or np.isnan(low):
+    """The verdict words of ``jusim.tables.verdict`` (one rule for the brief and the tables),
+    on the difference's interval (over an ensemble: the 95% range of the paired differences)."""
+    if r.diff is None:
         return ""
-    if low > 0 or high < 0:
-        if abs(r.diff) < 0.005:
-            return "tiny"
-        return "better" if r.diff > 0 else "worse"
-    return "no clear difference"
+    low, high = (r.low, r.high) if ensemble else (r.diff_ci_low, r.diff_ci_high)
+    return verdict(r.diff, low, high)
 
 
 # interval columns of a comparison row: t intervals of the mean, or 95% ranges over an ensemble
@@ -350,12 +344,13 @@ td.num, .res td:nth-child(n+3) {{ text-align: right; white-space: nowrap; }}
 <div class=fig>{trajectories_svg(comparison)}</div>
 <h2>At the horizon: difference from {esc(base.replace("_", " "))} and cost per case</h2>
 <table class=res><tr><th>outcome</th><th>scenario</th><th>attainment</th>
-<th>difference</th><th></th><th>£k per case resolved</th><th>cost difference</th></tr>
+<th>difference</th><th>verdict</th><th>£k per case resolved</th><th>cost difference</th></tr>
 {"".join(rows)}</table>
 <p class=small>Attainment: progress against the outcome's target (1 = target met, 0 = no
 progress). Cost per case resolved: cumulative spending on the outcome over cumulative cases
 resolved (£k). Differences are paired: each replication of a scenario runs on the same random
-numbers as the same replication of the baseline.</p>
+numbers as the same replication of the baseline. The verdict follows the difference's interval:
+{esc(VERDICT_NOTE.removeprefix("verdict: "))}</p>
 <h2>What the intervals do and do not include</h2>
 {_intervals_text(comparison, n)}
 <h2>The evidence the interventions and mechanisms rest on</h2>

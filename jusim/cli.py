@@ -74,8 +74,11 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def progress_bar(transient: bool = True) -> Progress:
-    """A bar on a terminal; piped, a plain line on stderr every few seconds."""
+def progress_bar(transient: bool = True, estimate: bool = True) -> Progress:
+    """A bar on a terminal; piped, a plain line on stderr every few seconds. ``estimate``:
+    show the time left (for work in units of about equal size)."""
+    from rich.progress import TimeElapsedColumn
+
     from jusim.tables import LineProgress
 
     return LineProgress(
@@ -83,17 +86,12 @@ def progress_bar(transient: bool = True) -> Progress:
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"),
-        TimeRemainingColumn(),
+        TimeRemainingColumn() if estimate else TimeElapsedColumn(),
         console=err_console,
         transient=transient,
         disable=not err_console.is_terminal,
+        estimate=estimate,
     )
-
-
-def _fmt(x, digits: int = 2) -> str:
-    from jusim.tables import num
-
-    return num(x, digits)
 
 
 @app.command("run")
@@ -114,13 +112,14 @@ def run_cmd(
         result = jusim.run(file, seed=seed)
     except ScenarioError as e:
         raise fail(str(e)) from None
-    from jusim.tables import Col, show
+    from jusim.metrics import metric_info
+    from jusim.tables import Col, quantity, show
 
     show(
         console,
-        f"{result.scenario} (seed {seed})",
-        [Col("metric", kind="name"), Col("value")],
-        [(k, _fmt(v, 3)) for k, v in result.summary().items()],
+        f"{result.scenario} (seed {seed}), at the horizon (month {result.months[-1]})",
+        [Col("metric", kind="name"), Col("value"), Col("unit", kind="text")],
+        [(k, quantity(v), metric_info(k).unit) for k, v in result.summary().items()],
     )
     if out is not None:
         from jusim.describe import write_parquet  # fields carry unit and description
@@ -278,14 +277,19 @@ def validate_cmd(
     ] = None,
 ) -> None:
     """Check the stylized facts from the evidence: effect sizes with 95% intervals."""
-    from jusim.analysis.validation import validate
-    from jusim.tables import heartbeat
+    from jusim.analysis.validation import FAMILIES, validate
 
-    with (
-        heartbeat(err_console, f"validation experiments ({replications} replications)"),
-        err_console.status("running the validation experiments..."),
-    ):
-        effects = validate(replications=replications, seed=seed, workers=workers)
+    # families differ in size (a few runs to hundreds), so no time estimate: counts and elapsed
+    with progress_bar(transient=True, estimate=False) as bar:
+        task = bar.add_task(
+            f"families of experiments ({replications} replications)", total=len(FAMILIES), rate=""
+        )
+        effects = validate(
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            progress=lambda n: bar.advance(task, n),
+        )
     if as_json:
         json.dump([e.as_dict() for e in effects], sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -43,6 +43,11 @@ SYSTEM_COLUMNS = (
 )
 
 
+MIN_RESOLVED = 1.0
+"""Cases resolved (cumulative) below which cost per case is undefined: spend over a
+fraction of a case (an agency with no budget resolves 10^-10 cases) is no cost per case."""
+
+
 def _pair_mean(matrix: np.ndarray, flat: np.ndarray) -> float:
     """Mean of ``matrix`` over the cells at flat indices ``flat`` (the same value, in the same
     order of summation, as ``matrix[mask].mean()`` for the mask they index)."""
@@ -79,11 +84,12 @@ class RunResult:
         return (self.need0 - self.series["need"]) / (self.need0 - self.target)
 
     def cost_per_outcome(self) -> np.ndarray:
-        """(months, O) cumulative spend over cumulative cases resolved (£k per case)."""
+        """(months, O) cumulative spend over cumulative cases resolved (£k per case); undefined
+        (NaN, printed as a dash) until at least ``MIN_RESOLVED`` case has been resolved."""
         spend = np.cumsum(self.series["spend"], axis=0)
         resolved = np.cumsum(self.series["resolved"], axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(resolved > 0, spend / resolved, np.nan)
+            return np.where(resolved >= MIN_RESOLVED, spend / resolved, np.nan)
 
     def outcome_table(self) -> pd.DataFrame:
         """Tidy: one row per (month, outcome)."""

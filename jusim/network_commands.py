@@ -28,6 +28,9 @@ def network_cmd(
             "--betweenness", help="also betweenness of secondees and boundary spanners (slower)"
         ),
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="overwrite existing GraphML files at --out")
+    ] = False,
 ) -> None:
     """The staff tie network at chosen months: measures, and GraphML for Gephi or networkx."""
     import jusim
@@ -40,33 +43,43 @@ def network_cmd(
         networks_at,
         write_graphml,
     )
+    from jusim.safety import claim_file
     from jusim.tables import Col, print_lines, show
 
+    if out is not None and out.suffix.lower() != ".graphml":
+        raise fail(f"--out {out}: give a file name ending in .graphml")
     try:
         sc = jusim.as_scenario(scenario)
-        months = month or [sc.horizon]
+        months = list(dict.fromkeys(month or [sc.horizon]))
+        paths = {
+            m: out if len(months) == 1 else out.with_name(f"{out.stem}-m{m}{out.suffix}")
+            for m in months
+            if out is not None
+        }
+        for path in paths.values():  # before any run: an existing file only with --force
+            claim_file(path, force, "--out")
         graphs = networks_at(sc, months, seed)
     except ScenarioError as e:
         raise fail(str(e)) from None
-    if out is not None and out.suffix.lower() != ".graphml":
-        raise fail(f"--out {out}: give a file name ending in .graphml")
     values: dict[int, dict[str, float]] = {}
     written = []
     for m, g in graphs.items():
         values[m] = {"ties": g.number_of_edges(), **graph_measures(g)}
         if betweenness:
             values[m].update(betweenness_by_role(g))
-        if out is not None:
-            path = out if len(graphs) == 1 else out.with_name(f"{out.stem}-m{m}{out.suffix}")
-            written.append(write_graphml(g, path))
+        if m in paths:
+            written.append(write_graphml(g, paths[m]))
     names = ["ties", *MEASURES] + ([*_BETWEENNESS] if betweenness else [])
     rows = [[k, *[values[m][k] for m in graphs]] for k in names]
     cols = [Col("measure", kind="name"), *[Col(f"month {m}") for m in graphs]]
     show(console, f"{sc.name}: staff tie network (seed {seed})", cols, rows)
     for k in names:
         meaning = _BETWEENNESS.get(k) or metric_info(k).description if k != "ties" else ""
-        if meaning:
-            print_lines(console, f"{k}: {meaning}", "  ")
+        unit = "cross-agency staff ties" if k == "ties" else metric_info(k).unit
+        if k in _BETWEENNESS:
+            unit = "share (0–1)" if "_share_" in k else "normalised betweenness (0–1)"
+        if meaning or unit:
+            print_lines(console, f"{k}: {meaning or 'count'} (unit: {unit})", "  ")
     for p in written:
         console.print(f"written: {p}", highlight=False, soft_wrap=True)
 

@@ -62,6 +62,9 @@ MAX_NESTING = 20
 MAX_BASE_CHAIN = 16
 """Files in a ``base`` chain."""
 MAX_FILE_BYTES = 1_000_000
+MIN_TARGET_GAP = 1.0
+"""Cases an outcome's target must lie below its initial need: attainment divides by the gap, so a
+gap of a fraction of a case would turn a change of one case into an attainment of thousands."""
 
 
 class Strict(StrictModel):
@@ -331,6 +334,9 @@ class ScenarioError(ValueError):
             )
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:  # raised in a worker process, it crosses intact
+        return (ScenarioError, (self.problems,))
+
 
 def _show(value: Any) -> str:
     text = repr(value)
@@ -381,7 +387,7 @@ def _problems(err: ValidationError, data: Any, file: str) -> list:
         elif e["type"] == "missing":
             allowed = "required field is missing"
         else:
-            allowed = e["msg"]
+            allowed = e["msg"].removeprefix("Value error, ")
         out.append(
             (
                 file,
@@ -408,8 +414,12 @@ def parse_scenario(data: dict[str, Any], source: str = "<memory>", owned: bool =
         )
     data = data if owned else copy.deepcopy(data)
     data.pop("base", None)
+    if "source" in data:  # set by jusim from the file's path; a user's value would be ignored
+        problems_source = [(source, "source", data.pop("source"), "unknown key (jusim sets it)")]
+    else:
+        problems_source = []
     raw_ivs = data.pop("interventions", []) or []
-    problems: list = []
+    problems: list = problems_source
     if isinstance(raw_ivs, list) and len(raw_ivs) > MAX_INTERVENTIONS:
         problems.append(
             (
@@ -474,13 +484,14 @@ def _cross_check(s: Scenario, ivs: list, source: str) -> list:
                         f"an agency of this scenario: {names}",
                     )
                 )
-        if o.target >= o.initial_need:
+        if o.target > o.initial_need - MIN_TARGET_GAP:
             problems.append(
                 (
                     source,
                     f"outcomes[{k}]({o.name}).target",
                     o.target,
-                    f"a need level below initial_need ({o.initial_need})",
+                    f"a need level at least {MIN_TARGET_GAP:g} case below initial_need "
+                    f"({o.initial_need:g}), so attainment has a meaningful scale",
                 )
             )
     for k, ch in enumerate(s.spillovers):
@@ -500,7 +511,15 @@ def _cross_check(s: Scenario, ivs: list, source: str) -> list:
     # agencies that interventions add must not take a name already in use
     taken = set(names)
     for k, iv in enumerate(ivs):
-        for a in iv.new_agencies(s):
+        try:
+            added = iv.new_agencies(s)
+        except ValidationError as err:  # a field of the agency it adds (its name) is not valid
+            for _, fld, val, allowed in _problems(err, {}, source):
+                problems.append(
+                    (source, f"interventions[{k}]({iv.name}) adds agency {fld}", val, allowed)
+                )
+            continue
+        for a in added:
             if a.name in taken and a.name not in names:
                 problems.append(
                     (
@@ -682,6 +701,10 @@ def set_path(data: dict[str, Any], path: str, value: Any, source: str = "<overri
     """Set a dotted path in scenario data (see ``Scenario.with_overrides``)."""
     parts = path.split(".")
     head = parts[0]
+    if head in ("base", "source"):
+        raise ScenarioError(
+            [(source, path, value, "a setting of the scenario, not its 'base' or 'source'")]
+        )
     if head in ("agencies", "outcomes") and len(parts) >= 3:
         items = {x["name"]: x for x in data[head]}
         if parts[1] not in items:

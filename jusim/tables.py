@@ -22,8 +22,7 @@ import math
 import textwrap
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -52,6 +51,80 @@ def num(x: Any, digits: int = 2, signed: bool = False) -> str:
     if float(text) == 0:  # rounds to zero: drop the sign (no "-0.00")
         text = f"{0:.{digits}f}"
     return text
+
+
+def interval_digits(low: Any, high: Any, digits: int = 2) -> int:
+    """Decimals to print an interval with: ``digits``, or more where ``digits`` would print a
+    bound that matters as zero: for an interval that excludes zero, the bound nearer zero
+    (-0.0006 [-0.00097, -0.00026], not ``0.00 [0.00, 0.00]``); for one that holds zero, the bound
+    further from it. Then that bound shows two significant figures."""
+    try:
+        lo, hi = float(low), float(high)
+    except (TypeError, ValueError):
+        return digits
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return digits
+    bounds = sorted((abs(lo), abs(hi)))
+    ref = bounds[0] if lo * hi > 0 else bounds[1]
+    if ref == 0 or round(ref, digits) != 0:
+        return digits
+    return 1 - math.floor(math.log10(ref))
+
+
+SMALLEST_EFFECT = 0.01
+"""The smallest difference in attainment worth a verdict: 1% of the way from the initial need to
+the target (assumption: below the precision any target is set or monitored with)."""
+
+
+def verdict(diff: Any, low: Any, high: Any, smallest: float = SMALLEST_EFFECT) -> str:
+    """Words for a paired difference with its interval, following the interval and ``smallest``:
+
+    - *better* / *worse*: the whole interval beyond ``smallest`` (up or down);
+    - *negligible*: the whole interval within ``±smallest`` (whether or not it excludes zero);
+    - *better, size unclear* / *worse, size unclear*: the interval excludes zero but reaches
+      into ``±smallest``;
+    - *no clear difference*: the interval holds zero and reaches beyond ``±smallest``;
+    - empty when there is no interval.
+    """
+    try:
+        d, lo, hi = float(diff), float(low), float(high)
+    except (TypeError, ValueError):
+        return ""
+    if not all(math.isfinite(x) for x in (d, lo, hi)):
+        return ""
+    if -smallest < lo and hi < smallest:
+        return "negligible"
+    if lo >= smallest:
+        return "better"
+    if hi <= -smallest:
+        return "worse"
+    if lo > 0:
+        return "better, size unclear"
+    if hi < 0:
+        return "worse, size unclear"
+    return "no clear difference"
+
+
+VERDICT_NOTE = (
+    f"verdict: better or worse when the whole 95% interval lies beyond ±{SMALLEST_EFFECT:g} "
+    f"(the smallest difference counted), negligible when it lies within ±{SMALLEST_EFFECT:g}, "
+    "'size unclear' when it excludes zero but reaches into that band, no clear difference "
+    "otherwise."
+)
+
+
+def quantity(x: Any) -> str:
+    """A single value: 3 decimals below 1, 2 below 100, none above or for a whole number; a
+    value so small that 3 decimals would print zero in 3 significant figures (``6.77e-05``)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if math.isfinite(v) and v != 0 and abs(v) < 0.0005:
+        return sig(v, 3)
+    a = abs(v) if math.isfinite(v) else 0.0
+    whole = v == 0 or (a >= 1 and v.is_integer())  # a count or exactly zero: no decimals
+    return num(v, 0 if whole or a >= 100 else 3 if a < 1 else 2)
 
 
 def sig(x: Any, figures: int = 3) -> str:
@@ -84,23 +157,33 @@ class Est:
     digits: int = 2
     signed: bool = False
 
-    def lines(self, stacked: bool) -> list[str]:
-        v = num(self.value, self.digits, self.signed)
+    def texts(self) -> tuple[str, str | None]:
+        """The estimate and its interval as text (``None``: no interval); decimals as
+        :func:`interval_digits` says, so a resolved difference never prints as zero."""
+        digits = interval_digits(self.low, self.high, self.digits)
+        v = num(self.value, digits, self.signed)
         if self.low is None or (isinstance(self.low, float) and math.isnan(self.low)):
+            return v, None
+        return v, f"[{num(self.low, digits)}, {num(self.high, digits)}]"
+
+    def lines(self, stacked: bool) -> list[str]:
+        v, ci = self.texts()
+        if ci is None:
             return [v]
-        ci = f"[{num(self.low, self.digits)}, {num(self.high, self.digits)}]"
         return [v, ci] if stacked else [f"{v} {ci}"]
 
 
 @dataclass(frozen=True)
 class Col:
     """A column: its header, a short code for narrow layouts (explained in the legend), what it
-    means (legend text) and its kind: ``name`` and ``number`` cells never wrap, ``text`` wraps."""
+    means (legend text), its kind (``name`` and ``number`` cells never wrap, ``text`` wraps) and
+    the unit of its numbers (shown in the legend, or in a units line under the table)."""
 
     header: str
     short: str | None = None
     meaning: str = ""
     kind: Literal["name", "number", "text"] = "number"
+    unit: str = ""
 
 
 Cell = str | int | float | bool | Est | None
@@ -132,7 +215,7 @@ def _overhead(n: int) -> int:
         for _ in range(n):
             t.add_column("x")
         t.add_row(*(["x"] * n))
-        con = Console(file=io.StringIO(), width=10_000)
+        con = Console(file=io.StringIO(), width=10_000, force_terminal=False)  # no escape codes
         con.print(t)
         _OVERHEAD[n] = max(len(ln.rstrip()) for ln in con.file.getvalue().splitlines()) - n
     return _OVERHEAD[n]
@@ -226,10 +309,14 @@ def show(
         for r in rows:
             t.add_row(*[Text("\n".join(_cell_lines(cell, stacked))) for cell in r])
         console.print(t)
-    legend = [(c.short, c.header, c.meaning) for c in cols if layout == "short" and c.short]
-    for code, header, meaning in legend:
-        same = meaning.replace(" ", "_") == header or not meaning
-        print_lines(console, f"{code}: {header}" + ("" if same else f" — {meaning}"), "  ")
+    coded = [c for c in cols if layout == "short" and c.short]
+    for c in coded:
+        same = c.meaning.replace(" ", "_") == c.header or not c.meaning
+        text = f"{c.short}: {c.header}" + ("" if same else f" — {c.meaning}")
+        print_lines(console, text + (f" (unit: {c.unit})" if c.unit else ""), "  ")
+    units = [f"{c.header}: {c.unit}" for c in cols if c.unit and c not in coded]
+    if units:
+        print_lines(console, "units: " + "; ".join(units), "  ")
     for n in notes:
         print_lines(console, n)
     return layout
@@ -245,48 +332,47 @@ def _print_long(console: Console, cols: Sequence[Col], rows: list[list[Cell]]) -
 
 
 # ---- progress ---------------------------------------------------------------------------------
-@contextmanager
-def heartbeat(console: Console, label: str, every: float = 5.0) -> Iterator[None]:
-    """Piped (``console`` not a terminal): a line at the start, one every ``every`` seconds
-    while the block runs, and one at the end; on a terminal, nothing."""
-    if console.is_terminal:
-        yield
-        return
-    t0 = time.perf_counter()
-    stop = threading.Event()
-
-    def beat() -> None:
-        while not stop.wait(every):
-            console.print(f"{label}: running ({time.perf_counter() - t0:.0f} s)", highlight=False)
-
-    console.print(f"{label}: started", highlight=False)
-    thread = threading.Thread(target=beat, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-        console.print(f"{label}: done ({time.perf_counter() - t0:.0f} s)", highlight=False)
-
-
 class LineProgress(Progress):
     """A rich progress bar on a terminal; piped, a plain line on stderr every ``every`` seconds
     (and at the start and the end), so a log shows the run is alive.
 
-    The time left is estimated from the pace since the first item finished, not since the start:
-    the first item carries one-off costs (loading or compiling the engine's kernels), and counting
-    them as the pace of every item promised "about 4279 s left" for a job of a few seconds. Like
-    rich's own bar, it gives no estimate until a second item has finished.
-    """
+    Piped lines give the count and, once a tenth of the work after the first report is done, an
+    estimate of the time left from the pace since the first report (start-up such as starting
+    worker processes is not taken for the pace); work done before (:meth:`resume`) counts
+    neither for the pace nor for the bar's own estimate."""
 
-    def __init__(self, *columns: Any, every: float = 5.0, **kwargs: Any) -> None:
+    def __init__(
+        self, *columns: Any, every: float = 5.0, estimate: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*columns, **kwargs)
         self.plain = self.disable
         self.every = every
+        self.estimate = estimate
+        self._line_lock = threading.Lock()
         self._last: dict[TaskID, float] = {}
         self._t0: dict[TaskID, float] = {}
-        self._first: dict[TaskID, tuple[float, int]] = {}  # when items first finished, how many
+        self._first: dict[TaskID, tuple[float, float]] = {}  # (time, completed) of 1st report
+        self._reports: dict[TaskID, int] = {}  # reports of progress since the first
+
+    def start(self) -> None:
+        super().start()
+        if self.plain:  # a line every ``every`` seconds even while no work finishes
+            self._stop = threading.Event()
+            self._beat = threading.Thread(target=self._beats, daemon=True)
+            self._beat.start()
+
+    def stop(self) -> None:
+        if self.plain and getattr(self, "_beat", None) is not None:
+            self._stop.set()
+            self._beat.join()
+            self._beat = None
+        super().stop()
+
+    def _beats(self) -> None:
+        while not self._stop.wait(self.every / 5):
+            for task_id in list(self._tasks):
+                if not self._tasks[task_id].finished:
+                    self._maybe_line(task_id)
 
     def add_task(self, description: str, *args: Any, **kwargs: Any) -> TaskID:
         task = super().add_task(description, *args, **kwargs)
@@ -295,28 +381,58 @@ class LineProgress(Progress):
             self._line(task)
         return task
 
+    def resume(self, task_id: TaskID, completed: float) -> None:
+        """Set the work already done (an earlier run's) without counting it as progress."""
+        with self._lock:
+            t = self._tasks[task_id]
+            t.completed = completed
+            t._progress.clear()
+        self._t0[task_id] = time.perf_counter()
+        self._first.pop(task_id, None)
+        self._reports.pop(task_id, None)
+
     def update(self, task_id: TaskID, *args: Any, **kwargs: Any) -> None:
+        before = self._tasks[task_id].completed
         super().update(task_id, *args, **kwargs)
-        if self.plain:
-            self._maybe_line(task_id)
+        self._report(task_id, self._tasks[task_id].completed - before)
 
     def advance(self, task_id: TaskID, advance: float = 1) -> None:
         super().advance(task_id, advance)
+        self._report(task_id, advance)
+
+    def _report(self, task_id: TaskID, progress: float) -> None:
+        if progress > 0 and task_id not in self._first:
+            self._first[task_id] = (time.perf_counter(), self._tasks[task_id].completed)
+        elif progress > 0:
+            self._reports[task_id] = self._reports.get(task_id, 0) + 1
         if self.plain:
             self._maybe_line(task_id)
 
     def _maybe_line(self, task_id: TaskID) -> None:
+        with self._line_lock:  # the main thread and the beat may both ask
+            t = self._tasks[task_id]
+            now = time.perf_counter()
+            if now - self._last.get(task_id, 0.0) >= self.every or (
+                t.total is not None and t.completed >= t.total and not t.fields.get("_said_done")
+            ):
+                self._last[task_id] = now
+                if t.total is not None and t.completed >= t.total:
+                    t.fields["_said_done"] = True
+                self._line(task_id)
+
+    def seconds_left(self, task_id: TaskID) -> float | None:
+        """Time left at the pace since the first report; None until a tenth of the work after
+        the first report is done or five more reports are in (a pace over one or two early
+        reports of a chunked sweep was off by 2x)."""
         t = self._tasks[task_id]
-        now = time.perf_counter()
-        if task_id not in self._first and t.completed > 0:
-            self._first[task_id] = (now, int(t.completed))
-        if now - self._last.get(task_id, 0.0) >= self.every or (
-            t.total is not None and t.completed >= t.total and not t.fields.get("_said_done")
-        ):
-            self._last[task_id] = now
-            if t.total is not None and t.completed >= t.total:
-                t.fields["_said_done"] = True
-            self._line(task_id)
+        if not self.estimate or task_id not in self._first or t.total is None:
+            return None
+        t1, done1 = self._first[task_id]
+        now, done = time.perf_counter(), t.completed
+        enough = done - done1 >= 0.1 * (t.total - done1) or self._reports.get(task_id, 0) >= 5
+        if done <= done1 or not enough or now <= t1 or done >= t.total:
+            return None
+        return (t.total - done) * (now - t1) / (done - done1)
 
     def _line(self, task_id: TaskID) -> None:
         t = self._tasks[task_id]
@@ -325,20 +441,10 @@ class LineProgress(Progress):
         done = int(t.completed)
         text = f"{t.description}: {done}" + (f" of {total}" if total is not None else "")
         text += f" ({elapsed:.0f} s"
-        left = self.seconds_left(task_id, done, total)
-        if left is not None:
+        if (left := self.seconds_left(task_id)) is not None:
             text += f", about {left:.0f} s left"
         text += ")"
         self.console.print(text, highlight=False, soft_wrap=True)
-
-    def seconds_left(self, task_id: TaskID, done: int, total: int | None) -> float | None:
-        """Time left at the pace since the first item finished (None before a second one)."""
-        first = self._first.get(task_id)
-        if not total or first is None or not first[1] < done < total:
-            return None
-        t1, done1 = first
-        pace = (time.perf_counter() - t1) / (done - done1)
-        return (total - done) * pace
 
 
 # ---- the commands' tables ---------------------------------------------------------------------
@@ -354,23 +460,33 @@ def print_comparison(console: Console, result: Any, replications: int, seed: int
     base = result.baseline
     cols = [
         Col("scenario", kind="name"),
-        Col("attainment", short="att", meaning="mean attainment at the horizon (1 = target met)"),
-        Col(f"difference from {base}", short="diff", meaning=f"paired mean difference from {base}"),
+        Col(
+            "attainment",
+            short="att",
+            meaning="mean attainment at the horizon (1 = target met)",
+            unit="share of target",
+        ),
+        Col(
+            f"difference from {base}",
+            short="diff",
+            meaning=f"paired mean difference from {base}",
+            unit="share of target",
+        ),
+        Col("verdict", kind="name"),
         Col("cost per case £k", short="£k/case", meaning="cumulative spend per case resolved"),
     ]
     for outcome, sub in df.groupby("outcome", sort=False):
         rows = []
         for r in sub.itertuples():
-            diff: Cell = (
-                "baseline"
-                if r.scenario == base
-                else Est(r.diff, r.diff_ci_low, r.diff_ci_high, signed=True)
-            )
+            is_base = r.scenario == base
             rows.append(
                 [
                     r.scenario,
                     Est(r.mean, r.ci_low, r.ci_high),
-                    diff,
+                    "baseline"
+                    if is_base
+                    else Est(r.diff, r.diff_ci_low, r.diff_ci_high, signed=True),
+                    "" if is_base else verdict(r.diff, r.diff_ci_low, r.diff_ci_high),
                     Est(r.cost_per_outcome, r.cost_ci_low, r.cost_ci_high, digits=0),
                 ]
             )
@@ -383,6 +499,7 @@ def print_comparison(console: Console, result: Any, replications: int, seed: int
         )
         console.print()
     print_lines(console, CI_NOTE)
+    print_lines(console, VERDICT_NOTE)
 
 
 def range_note(draws: int, seeds: int, ensemble: str) -> str:
@@ -491,14 +608,31 @@ def print_frame(
     limit: int,
     meanings: dict[str, str] | None = None,
     prefixes: dict[str, str] | None = None,
+    units: dict[str, str] | None = None,
+    err: Console | None = None,
 ) -> None:
     """A data frame (``jusim results``): long headers get short codes and a legend when the
-    table is too wide; numbers to 3 significant figures. ``prefixes`` maps a column to the
-    letter of its code (e.g. ``m`` for metrics); others get ``c``."""
+    table is too wide; numbers to 3 significant figures; ``units`` of columns in the legend.
+    ``prefixes`` maps a column to the letter of its code (e.g. ``m`` for metrics); others get
+    ``c``.
+
+    Piped (``console`` not a terminal, ``err`` given): CSV with a header row on ``console``, full
+    precision, for other tools; the title, the units and the count of rows left out go to
+    ``err``."""
     import pandas as pd
 
+    if err is not None and not console.is_terminal:
+        print_title(err, title)
+        named = [f"{c}: {units[c]}" for c in df.columns if units and units.get(c)]
+        if named:
+            print_lines(err, "units: " + "; ".join(named), "  ")
+        console.file.write(df.head(limit).to_csv(index=False))
+        if len(df) > limit:
+            err.print(f"... {len(df) - limit} more rows (use --limit)", highlight=False)
+        return
     meanings = meanings or {}
     prefixes = prefixes or {}
+    units = units or {}
     counts: dict[str, int] = {}
     cols = []
     for c in df.columns:
@@ -515,6 +649,7 @@ def print_frame(
                 short=short,
                 meaning=meanings.get(name, ""),
                 kind="number" if is_num else "name",
+                unit=units.get(name, ""),
             )
         )
     rows = [list(r) for r in df.head(limit).itertuples(index=False)]

@@ -30,6 +30,7 @@ import jusim
 from jusim.cli import app
 from jusim.experiment.store import Store
 from jusim.interventions import REGISTRY
+from jusim.interventions.base import EMPTY_MEANS_NONE
 from jusim.scenario import (
     MAX_AGENCIES,
     MAX_BASE_CHAIN,
@@ -369,6 +370,8 @@ def scenario_cases(rng: random.Random) -> list[Case]:
             path, t, lo, hi = rng.choice(TARGETS)
             if path[-1] in ("target", "initial_need", "horizon", "start", "end", "deadline"):
                 continue  # tied to other fields (target < initial need, end > start)
+            if path[0] == "interventions" and path[-1] in ("count", "staff"):
+                continue  # tied to the senders' staff (edge_cases tests the limit)
             lo_ = lo if lo is not None else 0.0
             hi_ = hi if hi is not None else 1000.0
             if t is int:
@@ -379,6 +382,75 @@ def scenario_cases(rng: random.Random) -> list[Case]:
                     value = lo + 1e-6
             doc = with_value(doc, path, value)
         good("valid (values within bounds)", doc)
+    return cases + edge_cases(rng)
+
+
+NAME_LISTS = [
+    (kind, name)
+    for kind in sorted(REGISTRY)
+    for name, info in REGISTRY[kind].model_fields.items()
+    if list[str] in (info.annotation, *typing.get_args(info.annotation))
+]
+"""(intervention, field) of every list of names an intervention takes (issue 23)."""
+
+
+def edge_cases(rng: random.Random) -> list[Case]:
+    """Issue 23: inputs that ran with meaningless numbers or were accepted and then ignored."""
+    cases: list[Case] = []
+    world = base_world()
+    bodies = {b["type"]: b for b in INTERVENTIONS}
+
+    def add(klass: str, doc: dict[str, Any], good: bool = False) -> None:
+        cases.append(Case("scenario", klass, good, dumps(doc)))
+
+    for _ in range(12):  # attainment divides by initial need - target
+        need = rng.choice([1e-9, 0.3, 0.99, 200.0])
+        target = 0.0 if need < 1 else need - rng.choice([0.5, 1e-6, 0.999])
+        doc = json.loads(json.dumps(world))
+        doc["outcomes"][0].update(initial_need=need, target=target)
+        add("target within a case of the initial need", doc)
+    for kind, name in NAME_LISTS:  # empty (where that means a no-op) or repeated lists of names
+        for value in ([], [AGENCIES[1], AGENCIES[1]])[name in EMPTY_MEANS_NONE :]:
+            body = {**bodies.get(kind, {"type": kind, "outcome": "need"}), name: value}
+            add("empty or repeated list of names", {**world, "interventions": [body]})
+    for _ in range(10):  # more secondees than the sending agencies employ
+        doc = json.loads(json.dumps(world))
+        if rng.random() < 0.5:
+            body = {"type": "secondees", "outcome": "need", "host": "a0"}
+            body["count"] = rng.choice([41, 1000, 100_000])
+        else:
+            body = {"type": "central_unit", "outcome": "need", "unit": "u0"}
+            body["staff"] = rng.choice([61, 5000, 100_000])
+        doc["interventions"] = [body]
+        add("more staff asked than the senders employ", doc)
+    for _ in range(8):  # over-long names, in every place a name goes
+        long = "n" * rng.choice([65, 300, 5000])
+        doc = json.loads(json.dumps(world))
+        where = rng.randrange(3)
+        if where == 0:
+            doc["interventions"] = [{"type": "central_unit", "outcome": "need", "unit": long}]
+        elif where == 1:
+            doc["agencies"][2]["name"] = long
+            doc["outcomes"][0]["contributors"] = {"a0": 1.0, "a1": 0.5}
+        else:
+            doc["outcomes"][0]["name"] = long
+        add("over-long name", doc)
+    for value in ("elsewhere.toml", "", 3):  # a key jusim sets itself
+        add("a key jusim sets itself", {**world, "source": value})
+    for k in range(12):  # valid worlds at the edges: every number printed is finite or a dash
+        doc = json.loads(json.dumps(world))
+        r = k % 4
+        if r == 0:
+            doc["agencies"][rng.randrange(3)]["budget"] = rng.choice([0.0, 1e-9])
+        elif r == 1:
+            for a in doc["agencies"]:
+                a["budget"] = 0.0
+        elif r == 2:
+            for a in doc["agencies"]:
+                a["staff"] = 0
+        else:
+            doc["outcomes"][0].update(initial_need=1.0, target=0.0, inflow=rng.choice([0, 1e6]))
+        add("valid world at the edges", doc, good=True)
     return cases
 
 
@@ -646,6 +718,22 @@ def experiment_cases(rng: random.Random) -> list[Case]:
             )
         ]
         add("bad interventions", d)
+    for k in range(12):  # issue 23: accepted and then ignored
+        d = exp()
+        r = k % 4
+        if r == 0:
+            values = rng.choice([[1, 1.0], [0, -0.0], [0.5, 2, 0.50], [2.0, 3, 2]])
+            d["factors"]["f0"] = {"kind": "lever", "path": "context.churn_scale", "values": values}
+            add("factor values equal as numbers", d)
+        elif r == 1:
+            d["overrides"] = {rng.choice(["source", "base"]): rng.choice(["x", "world.toml"])}
+            add("override of what is not a setting", d)
+        elif r == 2:
+            d["overrides"] = {"interventions.secondees.count": rng.choice([41, 100_000])}
+            add("more staff asked than the senders employ", d)
+        else:
+            d["overrides"] = {"interventions.secondees.members": rng.choice([[], ["a1", "a1"]])}
+            add("empty or repeated list of names", d)
     # --out policies
     for k in range(12):
         add(
@@ -767,11 +855,29 @@ def test_no_traceback_and_no_silent_acceptance(outcomes: list[Outcome]) -> None:
             f"{k:<{width}}  {c['cases']:>5}  {c['refused cleanly'] + c['accepted']:>5}  "
             f"{c['tracebacks']:>10}  {c['silently accepted']:>17}  {other:>5}"
         )
+    codes = Counter(o.exit_code for o in outcomes)
+    print(f"{len(outcomes)} inputs; exit codes: {dict(sorted(codes.items()))}")
+    assert 70 not in codes  # no internal error from any input
     detail = [
         f"{why}: {o.case.kind}/{o.case.klass} {o.path} exit {o.exit_code}: {o.output[-600:]}"
         for why, o in problems[:5]
     ]
     assert not problems, "\n".join(detail)
+
+
+def test_valid_worlds_at_the_edges_print_only_meaningful_numbers(outcomes: list[Outcome]) -> None:
+    """Issue 23: zero budgets or staff, a target one case below the start: every number printed
+    is finite; what is undefined (a cost per case with no case resolved) is a dash."""
+    edge = [o for o in outcomes if o.case.klass == "valid world at the edges"]
+    assert len(edge) >= 10
+    for o in edge:
+        assert o.exit_code == 0, o.output
+        rows = [ln.split() for ln in o.output.splitlines()[3:] if ln.strip()]
+        assert rows and all(len(r) >= 2 for r in rows), o.output
+        for r in rows:
+            value = r[1]
+            assert value == "–" or math.isfinite(float(value)), (o.path, r)
+            assert not (r[0].startswith("cost_per_outcome") and value != "–" and float(value) > 1e9)
 
 
 def _rebuild(folder: Path, exp: dict[str, Any], row: Any) -> jusim.Scenario:
@@ -868,6 +974,12 @@ def test_bad_command_lines(
             )
         else:
             lines.append(["sensitivity", rng.choice([str(store), bad, str(experiment)])])
+    graph = tmp_path / "mine.graphml"  # issue 23: every writer has the same --force rule
+    graph.write_text("mine")
+    for _ in range(4):
+        lines.append(["network", "silo", "-m", rng.choice(["0", "1"]), "--out", str(graph)])
+    (Path(store) / "sensitivity-grid.csv").write_text("mine")
+    lines.append(["sensitivity", str(store)])
     runner = CliRunner()
     problems = []
     for args in lines:
@@ -876,4 +988,6 @@ def test_bad_command_lines(
         if crashed or "Traceback" in result.output or "internal error" in result.output:
             problems.append((args[:4], result.output[-300:]))
     assert afile.read_text() == "mine"
+    assert graph.read_text() == "mine"
+    assert (Path(store) / "sensitivity-grid.csv").read_text() == "mine"
     assert not problems, problems[:3]

@@ -175,19 +175,16 @@ def test_secondees_form_ties_with_the_host(world):
 
 
 def test_secondees_with_no_senders(world):
-    s = with_iv(
-        world,
-        type="secondees",
-        outcome=RS,
-        host="local_authority",
-        members=["local_authority"],
-        count=3,
-    ).with_overrides({"horizon": 3})
-    try:
-        res = jusim.run(s, 0)
-    except jusim.ScenarioError:
-        return  # rejected with a clear message is fine too
-    assert res.series["need"].shape[0] == 4
+    """Secondees from nobody (the only member hosts them) are refused, not quietly dropped."""
+    with pytest.raises(jusim.ScenarioError, match=r"count' = 3 .*at most 0, the staff of"):
+        with_iv(
+            world,
+            type="secondees",
+            outcome=RS,
+            host="local_authority",
+            members=["local_authority"],
+            count=3,
+        )
 
 
 # ------------------------------------------------------------------------ shared targets

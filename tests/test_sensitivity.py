@@ -143,6 +143,19 @@ def test_cli_sensitivity(morris_store: Path) -> None:
     assert set(written["metric"]) == {"mean_trust"}
 
 
+def test_cli_sensitivity_overwrites_its_files_only_with_force(morris_store: Path) -> None:
+    out = morris_store / "out"
+    args = ["sensitivity", str(out), "-m", "mean_trust"]
+    assert CliRunner().invoke(app, [*args, "--force"]).exit_code == 0
+    (out / "sensitivity-morris.csv").write_text("mine")
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2
+    assert "sensitivity-morris.csv: exists; add --force" in " ".join(refused.output.split())
+    assert (out / "sensitivity-morris.csv").read_text() == "mine"
+    assert CliRunner().invoke(app, [*args, "--force"]).exit_code == 0
+    assert (out / "sensitivity-morris.csv").read_text() != "mine"
+
+
 def test_cli_sensitivity_rejects_grid_design(tmp_path: Path) -> None:
     file = tmp_path / "grid.toml"
     file.write_text(MORRIS.replace('kind = "morris"\nsamples = 2', 'kind = "grid"'))

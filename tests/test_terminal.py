@@ -19,6 +19,7 @@ from jusim.tables import Col, Est, choose_layout, num, print_validation, show
 
 NARROW = {"COLUMNS": "80", "NO_COLOR": "1"}
 WIDE = {"COLUMNS": "200", "NO_COLOR": "1"}
+TERMINAL = {**NARROW, "TTY_COMPATIBLE": "1"}  # rich treats the output as a terminal
 
 
 def invoke(*args: str, env=NARROW):
@@ -60,7 +61,9 @@ def test_number_format_has_no_negative_zero():
     assert num(0.006, signed=True) == "+0.01"
     assert num(-0.006, 2) == "-0.01"
     assert num(float("nan")) == "–"
-    assert Est(-0.001, -0.004, 0.002).lines(False) == ["0.00 [0.00, 0.00]"]
+    assert Est(-0.001, -0.04, 0.02).lines(False) == ["0.00 [-0.04, 0.02]"]
+    # an interval whose bounds would all print as zero gets the digits to show them
+    assert Est(-0.001, -0.004, 0.002).lines(False) == ["-0.0010 [-0.0040, 0.0020]"]
 
 
 def test_layout_follows_width():
@@ -190,17 +193,36 @@ def sobol_store(tmp_path_factory) -> Path:
 
 
 def test_results_at_80_columns(sobol_store):
-    result = invoke("results", str(sobol_store), "--limit", "5")
+    result = invoke("results", str(sobol_store), "--limit", "5", env=TERMINAL)
     assert result.exit_code == 0, result.output
     assert_readable(result.stdout)
     # too wide for 80 columns: metric headers become codes explained in a legend
     for m in ("attainment.rough_sleeping", "shared_attainment", "mean_understanding"):
         assert re.search(rf"m\d: {re.escape(m)}", result.stdout), result.stdout
+    # with their units
+    assert "(unit: share of target (1 = met))" in " ".join(result.stdout.split())
     sql = 'SELECT point, avg("attainment.rough_sleeping") AS attainment FROM runs GROUP BY point'
-    result = invoke("results", str(sobol_store), "--sql", sql)
+    result = invoke("results", str(sobol_store), "--sql", sql, env=TERMINAL)
     assert result.exit_code == 0, result.output
     assert_readable(result.stdout)
     assert '"attainment.rough_sleeping"' in result.stdout  # the query is not broken in a name
+
+
+def test_piped_results_are_csv_with_a_header_row(sobol_store):
+    """Piped, a sweep's results were hundreds of records headed 0, 1, ...: now CSV with one
+    header row on stdout (title, units and rows left out on stderr)."""
+    import pandas as pd
+
+    result = invoke("results", str(sobol_store), "--limit", "1000")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split(",")[:3] == ["point", "churn_scale_of_everyone", "secondees_posted"]
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert len(table) == len(lines) - 1 > 10
+    assert "mean per design point" in result.stderr and "units:" in result.stderr
+    short = invoke("results", str(sobol_store), "--limit", "3")
+    assert len(short.stdout.splitlines()) == 4
+    assert "more rows (use --limit)" in short.stderr
 
 
 def test_sensitivity_at_80_columns_warns_when_unresolved(sobol_store):
@@ -254,24 +276,37 @@ def test_resolution_advice_says_when_and_what_sample_size():
     assert "samples = 1024 (8,192 runs)" in text
 
 
-def test_heartbeat_piped_prints_start_beats_and_end():
+def test_progress_piped_prints_count_beats_and_an_honest_estimate():
+    """Piped: a line at the start, lines while nothing finishes, the count, and a time left
+    from the pace since the first report (start-up and resumed work not counted)."""
     import time
 
-    from jusim.tables import heartbeat
+    from jusim.tables import LineProgress
 
     con = Console(file=io.StringIO(), width=80, force_terminal=False)
-    with heartbeat(con, "work", every=0.05):
-        time.sleep(0.3)
+    with LineProgress(console=con, disable=True, every=0.05) as bar:
+        task = bar.add_task("runs", total=100)
+        bar.resume(task, 40)  # an earlier sweep's runs
+        time.sleep(0.3)  # start-up: no run finishes
+        bar.advance(task, 10)
+        time.sleep(0.2)
+        bar.advance(task, 10)  # 10 runs in 0.2 s: 40 left take about 0.8 s
+        left = bar.seconds_left(task)
+        bar.advance(task, 40)
     lines = con.file.getvalue().splitlines()
-    assert lines[0] == "work: started" and lines[-1].startswith("work: done")
-    assert any(ln.startswith("work: running") for ln in lines[1:-1])
+    assert lines[0] == "runs: 0 of 100 (0 s)"
+    assert sum(ln.startswith("runs: 40 of 100") for ln in lines) >= 2  # beats while waiting
+    assert lines[-1].startswith("runs: 100 of 100")
+    assert left is not None and 0.6 < left < 1.6  # with start-up counted it would be ~2 s
 
 
 def test_validate_command_piped(monkeypatch):
     import jusim.analysis.validation as validation
     from jusim.analysis.validation import Effect
 
-    def fake(replications, seed, workers=None):
+    def fake(replications, seed, workers=None, progress=None):
+        for _ in validation.FAMILIES:
+            progress(1)
         return [Effect("1", "shared minus own attainment", -0.4, -0.45, -0.35, replications, True)]
 
     monkeypatch.setattr(validation, "validate", fake)
@@ -279,5 +314,7 @@ def test_validate_command_piped(monkeypatch):
     assert result.exit_code == 0, result.output
     assert_readable(result.stdout)
     assert "-0.400 [-0.450, -0.350]" in result.stdout
-    assert "validation experiments (3 replications): started" in result.stderr
-    assert "done" in result.stderr and "started" not in result.stdout
+    n = len(validation.FAMILIES)
+    assert f"families of experiments (3 replications): 0 of {n}" in result.stderr
+    assert f"families of experiments (3 replications): {n} of {n}" in result.stderr
+    assert "families" not in result.stdout

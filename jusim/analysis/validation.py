@@ -19,6 +19,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,15 +71,23 @@ def secondees_added(scenario: Scenario, count: int = 12) -> Scenario:
     return scenario.with_interventions([iv.to_dict() for iv in scenario.interventions] + [extra])
 
 
-def validate(replications: int = 30, seed: int = 2026, workers: int | None = None) -> list[Effect]:
+def validate(
+    replications: int = 30,
+    seed: int = 2026,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Effect]:
     """Run every family of pattern experiments; return effect sizes with 95% intervals.
 
     Families run side by side in ``workers`` processes (default: one per core, at most one per
     family; 1 runs them here). Every run is a pure function of its seed, so the effects are the
-    same for any number of workers.
+    same for any number of workers. ``progress(1)`` is called as each family finishes (there are
+    ``len(FAMILIES)``).
     """
     seeds = replication_seeds(seed, replications)
     todo = [f for f in FAMILIES if _key(f, seeds) not in _CACHE]
+    tick = progress or (lambda n: None)
+    tick(len(FAMILIES) - len(todo))  # already computed in this process
     n = min(len(todo), workers if workers is not None else os.cpu_count() or 1)
     if n > 1:
         spawn = multiprocessing.get_context("spawn")  # as the sweeps: Mesa and numba want spawn
@@ -87,9 +96,14 @@ def validate(replications: int = 30, seed: int = 2026, workers: int | None = Non
         with cf.ProcessPoolExecutor(
             n, mp_context=spawn, initializer=watch_parent, initargs=(os.getpid(),)
         ) as pool:
-            futures = [(f, pool.submit(f, seeds)) for f in todo]
-            for family, future in futures:
-                _CACHE[_key(family, seeds)] = list(future.result())
+            futures = {pool.submit(f, seeds): f for f in todo}
+            for future in cf.as_completed(futures):
+                _CACHE[_key(futures[future], seeds)] = list(future.result())
+                tick(1)
+    for family in todo:
+        if _key(family, seeds) not in _CACHE:
+            family_effects(family, seeds)
+            tick(1)
     return [e for family in FAMILIES for e in family_effects(family, seeds)]
 
 

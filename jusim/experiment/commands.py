@@ -71,7 +71,7 @@ def _execute(
 
     def on_start(report) -> None:
         state["already"] = report.already
-        bar.update(task, completed=report.already)
+        bar.resume(task, report.already)  # not progress: neither the pace nor the time left
         if report.already:
             err_console.print(f"resuming {out}: {report.already} of {report.total} runs stored")
 
@@ -203,19 +203,22 @@ def _restore_manifest(store) -> None:
 
 
 def _print_df(df, title: str, limit: int, man: dict | None = None) -> None:
-    from jusim.cli import console
+    from jusim.cli import console, err_console
     from jusim.tables import print_frame
 
     meanings: dict[str, str] = {}
     prefixes: dict[str, str] = {}
+    units: dict[str, str] = {}
     if man is not None:
         for f in man["factors"]:
             meanings[f] = man["labels"].get(f, "")
             prefixes[f] = "f"
         for m in man["metrics"]:
-            meanings[m] = man.get("metric_info", {}).get(m, {}).get("description", "")
+            info = man.get("metric_info", {}).get(m, {})
+            meanings[m] = info.get("description", "")
+            units[m] = info.get("unit", "")
             prefixes[m] = "m"
-    print_frame(console, df, title, limit, meanings, prefixes)
+    print_frame(console, df, title, limit, meanings, prefixes, units, err_console)
 
 
 def results_cmd(
@@ -314,14 +317,18 @@ def sensitivity_cmd(
     workers: Annotated[int | None, typer.Option("--workers", "-w")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address")] = None,
     conf_level: Annotated[float, typer.Option(min=0.5, max=0.999)] = 0.95,
+    force: Annotated[
+        bool, typer.Option("--force", help="overwrite the sensitivity files of an earlier run")
+    ] = False,
 ) -> None:
     """Sobol or Morris indices with confidence intervals, from stored runs (runs missing ones)."""
     from jusim.cli import console
     from jusim.experiment.sensitivity import SensitivityError, analyze_store, bar_chart
+    from jusim.safety import claim_file
 
     if file.is_dir():
         folder = file
-        _open_store(folder)
+        kind = _open_store(folder).manifest()["design"]["kind"]
     else:
         plan = _plan(file)
         kind = plan.experiment.design.kind
@@ -331,6 +338,9 @@ def sensitivity_cmd(
                 '"sobol" or "morris"'
             )
         folder = out or _default_out(plan.experiment.name)
+    for suffix in ("csv", "png") if folder.is_dir() else ():  # earlier results: only with --force
+        claim_file(folder / f"sensitivity-{kind}.{suffix}", force, "sensitivity")
+    if not file.is_dir():
         from jusim.experiment.store import Store
 
         store = Store(folder)

@@ -3,7 +3,7 @@
 An experiment file is TOML::
 
     name = "churn_x_secondees"
-    base = "secondees"            # shipped scenario name, or a path relative to this file
+    base = "rough_sleepers_unit"  # shipped scenario name, or a path relative to this file
     seed = 2026                   # master seed: every run's seed is derived from it
     replications = 4              # runs per design point (common random numbers across points)
     horizon = 60                  # optional: months to simulate (default: the base scenario's)
@@ -24,8 +24,8 @@ An experiment file is TOML::
 
     [factors.secondees]
     kind = "lever"
-    path = "interventions.secondees.count"
-    range = [0, 24]
+    path = "interventions.central_unit.staff"
+    range = [0, 32]
     integer = true                # ... rounded to whole numbers
 
     [factors.shared_targets]      # a switch: adds an intervention when true
@@ -82,6 +82,15 @@ class _Strict(StrictModel):
     """Strict, frozen, finite (see ``jusim.strict``)."""
 
 
+def _level_key(x: Any) -> tuple[str, Any]:
+    """A factor level as the run sees it: numbers by value (``1`` is ``1.0``, ``-0.0`` is ``0``)."""
+    if isinstance(x, bool):
+        return ("switch", x)
+    if isinstance(x, int | float):
+        return ("number", float(x))
+    return ("text", x)
+
+
 class FactorSpec(_Strict):
     """One factor to vary: a lever (policy choice) or an uncertainty (context)."""
 
@@ -120,8 +129,8 @@ class FactorSpec(_Strict):
     def _values(cls, v: list | None) -> list | None:
         if v is None:
             return v
-        if len({(type(x), x) for x in v}) != len(v):
-            raise ValueError("values must be distinct")
+        if len({_level_key(x) for x in v}) != len(v):
+            raise ValueError("values must be distinct (1 and 1.0, or 0 and -0.0, are one value)")
         kinds = {
             "switch" if isinstance(x, bool) else "text" if isinstance(x, str) else "number"
             for x in v

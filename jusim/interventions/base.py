@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from jusim.strict import StrictModel
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from jusim.scenario import AgencySpec, Scenario
 
 REGISTRY: dict[str, type[Intervention]] = {}
+EMPTY_MEANS_NONE = frozenset({"grants"})
+"""Lists of names whose default (left out) is none, so an empty list means what it says."""
 
 
 def register(cls: type[Intervention]) -> type[Intervention]:
@@ -46,6 +48,19 @@ class Intervention(StrictModel):
     summary: ClassVar[str] = ""
     evidence: ClassVar[str] = ""
     explanation: ClassVar[str] = ""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _named_lists(cls, value: Any, info: ValidationInfo) -> Any:
+        """A list of names (agencies, members, groups) is not empty — leaving it out means every
+        agency or contributor, so an empty list would make the intervention a silent no-op — and
+        names each item once. ``grants`` may be empty: left out it means none, the same."""
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            if not value and info.field_name not in EMPTY_MEANS_NONE:
+                raise ValueError(f"at least one name (or leave '{info.field_name}' out)")
+            if len(set(value)) != len(value):
+                raise ValueError("distinct names (each named once)")
+        return value
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.name, **self.model_dump(exclude_none=True)}
@@ -116,20 +131,18 @@ class OutcomePartnership(AgencyIntervention):
     start: StartMonth = 0
     end: EndMonth = None
 
-    @field_validator("members")
-    @classmethod
-    def _members(cls, v: list[str] | None) -> list[str] | None:
-        if v is not None and not v:
-            raise ValueError("at least one member agency (or leave 'members' out)")
-        if v is not None and len(set(v)) != len(v):
-            raise ValueError("distinct member agencies (each named once)")
-        return v
-
     def check(self, scenario: Scenario) -> list[tuple[str, Any, str]]:
         problems: list[tuple[str, Any, str]] = []
         if self.outcome not in scenario.outcome_names:
             problems.append(("outcome", self.outcome, f"one of {scenario.outcome_names}"))
         return problems + super().check(scenario)
+
+    def member_names(self, scenario: Scenario) -> list[str]:
+        """The member agencies' names: ``members``, or the outcome's contributors."""
+        if self.members is not None:
+            return list(self.members)
+        spec = next(o for o in scenario.outcomes if o.name == self.outcome)
+        return list(spec.contributors)
 
     def member_index(self, model: RunView) -> np.ndarray:
         o = model.world.outcome_index[self.outcome]

@@ -31,8 +31,9 @@ from pydantic import Field
 
 from jusim.interventions.base import OutcomePartnership, register
 from jusim.interventions.pooled_budget import check_grants, grant, grant_index, pool
-from jusim.interventions.secondees import choose_staff, focus_effort
+from jusim.interventions.secondees import capacity_problems, choose_staff, focus_effort
 from jusim.interventions.shared_targets import share_target
+from jusim.scenario import NAME
 
 
 @register
@@ -46,7 +47,7 @@ class CentralUnit(OutcomePartnership):
         "knit the members' staff together. The RSU case: rough sleeping fell 62% in three years."
     )
 
-    unit: str = Field("central_unit", pattern=r"^[a-z][a-z0-9_]*$", description="the unit's name")
+    unit: str = Field("central_unit", pattern=NAME, max_length=64, description="the unit's name")
     pooled_share: float = Field(0.15, ge=0, le=1, description="share of members' budgets pooled")
     target_weight: float = Field(1.0, ge=0, le=5, description="weight of the shared target")
     staff: int = Field(12, ge=0, le=100_000, description="secondees staffing the unit")
@@ -82,6 +83,9 @@ class CentralUnit(OutcomePartnership):
         problems = super().check(scenario)
         if self.unit in scenario.agency_names:
             problems.append(("unit", self.unit, "a name not already used by an agency"))
+        if not problems:
+            senders = [a for a in self.member_names(scenario) if a != self.unit]
+            problems += capacity_problems(scenario, senders, self.staff, "staff")
         return problems + check_grants(scenario, self.grants or [])
 
     def member_index(self, model) -> np.ndarray:

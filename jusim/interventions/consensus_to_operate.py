@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from jusim.interventions.base import AgencyIntervention, EndMonth, StartMonth, register
 
@@ -74,15 +74,6 @@ class ConsensusToOperate(AgencyIntervention):
     )
     start: StartMonth = 0
     end: EndMonth = None
-
-    @field_validator("agencies")
-    @classmethod
-    def _agencies(cls, v: list[str] | None) -> list[str] | None:
-        if v is not None and not v:
-            raise ValueError("at least one agency (or leave 'agencies' out)")
-        if v is not None and len(set(v)) != len(v):
-            raise ValueError("distinct agencies (each named once)")
-        return v
 
     def check(self, scenario) -> list[tuple[str, Any, str]]:
         problems: list[tuple[str, Any, str]] = []

@@ -24,17 +24,34 @@ from jusim.interventions.base import OutcomePartnership, register
 
 
 def choose_staff(model, senders: np.ndarray, count: int) -> np.ndarray:
-    """Pick ``count`` staff not already posted, round-robin over ``senders``, at random."""
+    """Pick ``count`` staff not already posted, round-robin over ``senders``, at random; a sender
+    with too few staff sends all it has and the others make up the rest (``check`` refuses more
+    than the senders employ, see ``capacity_problems``)."""
     roster, rng = model.roster, model.streams["events"]
     if len(senders) == 0 or count == 0:
         return np.empty(0, np.int64)
-    per = np.bincount(np.arange(count) % max(len(senders), 1), minlength=len(senders))
-    chosen = []
-    for sender, n in zip(senders, per, strict=True):
-        pool = np.flatnonzero((roster.home == sender) & (roster.post == roster.home))
-        if n and pool.size:
-            chosen.append(rng.choice(pool, size=min(n, pool.size), replace=False))
+    pools = [np.flatnonzero((roster.home == s) & (roster.post == roster.home)) for s in senders]
+    room = np.array([p.size for p in pools], dtype=np.int64)
+    per = np.zeros(len(senders), dtype=np.int64)
+    left = count
+    while left > 0 and (open_ := np.flatnonzero(per < room)).size:
+        share = np.bincount(np.arange(left) % open_.size, minlength=open_.size)
+        add = np.minimum(share, room[open_] - per[open_])
+        per[open_] += add
+        left -= int(add.sum())
+    chosen = [rng.choice(p, size=n, replace=False) for p, n in zip(pools, per, strict=True) if n]
     return np.concatenate(chosen) if chosen else np.empty(0, np.int64)
+
+
+def capacity_problems(scenario, senders: list[str], count: int, field: str) -> list:
+    """``count`` staff asked of ``senders`` (agency names) that employ fewer: refused rather than
+    quietly capped."""
+    staff = {a.name: a.staff for a in scenario.agencies}
+    available = sum(staff.get(n, 0) for n in senders)
+    if count <= available:
+        return []
+    who = ", ".join(senders) or "none"
+    return [(field, count, f"at most {available:,}, the staff of the sending agencies ({who})")]
 
 
 def focus_effort(model, o: int, slots: np.ndarray, focus: float) -> None:
@@ -73,6 +90,9 @@ class Secondees(OutcomePartnership):
         names = scenario.agency_names
         if self.host not in names:
             problems.append(("host", self.host, f"an agency of this scenario: {names}"))
+        if not problems:
+            senders = [a for a in self.member_names(scenario) if a != self.host]
+            problems += capacity_problems(scenario, senders, self.count, "count")
         return problems
 
     def senders(self, model) -> np.ndarray:
