@@ -419,3 +419,19 @@ ORIGINS.update(facts_scrutiny.ORIGINS)
 from jusim.analysis import facts_settings  # noqa: E402
 
 SECOND_FAMILIES = [facts_settings.effects]
+
+
+def unexpected_verdicts(rows: list[Effect], below_sesoi: set[str]) -> list[str]:
+    """Rows whose verdict differs from the one documented: every row holds except those in
+    ``below_sesoi`` (measures of headline rows whose effect is smaller than their SESOI)."""
+    out = []
+    for e in rows:
+        short = e.measure in below_sesoi
+        if short and (e.sesoi is None or e.holds):
+            out.append(f"documented as below its SESOI but holds or has none: {e.measure}")
+        elif not short and not e.holds:
+            out.append(
+                f"({e.pattern}) {e.measure}: {e.mean:.4g} [{e.ci_low:.4g}, {e.ci_high:.4g}] "
+                f"{e.claim or 'direction'} does not hold"
+            )
+    return out
