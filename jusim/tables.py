@@ -560,6 +560,7 @@ def print_validation(console: Console, effects: Sequence[Any], replications: int
         Col("pattern", kind="name"),
         Col("measure", kind="text"),
         Col("mean [95% CI]", short="mean", meaning="effect size with its 95% interval"),
+        Col("claim", kind="name", meaning="where the interval must lie: beyond the SESOI"),
         Col("holds", kind="name"),
     ]
     rows = [
@@ -567,6 +568,7 @@ def print_validation(console: Console, effects: Sequence[Any], replications: int
             e.pattern + (" control" if e.control else ""),
             e.measure,
             Est(e.mean, e.ci_low, e.ci_high, digits=3),
+            getattr(e, "claim", "") or "direction",
             "yes" if e.holds else "NO",
         ]
         for e in effects
@@ -579,6 +581,8 @@ def print_validation(console: Console, effects: Sequence[Any], replications: int
         notes=[
             "A control row measures the same effect with the fact's mechanism switched off; "
             "'holds' there means the fact goes away, as it should.",
+            "A row with a claim holds only if its interval lies beyond its smallest effect of "
+            "interest (SESOI); docs/validation.md gives each SESOI's reason.",
             CI_NOTE,
         ],
     )

@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from jusim.analysis.claims import ATTAINMENT, Origin, above, below, tenth
 from jusim.analysis.facts_partnerships import formation_world
 from jusim.scenario import Scenario
 
@@ -70,8 +71,11 @@ def _effect(*args, **kwargs) -> Effect:
     return effect(*args, **kwargs)
 
 
-def _check(sign: int, control: bool):
-    """holds: the effect is shown in direction ``sign`` (a fact row) or is not (a control)."""
+def _check(sign: int, control: bool, sesoi=None):
+    """holds: the effect is shown in direction ``sign`` (a fact row) or is not (a control); a
+    fact row with a ``sesoi`` must lie beyond it."""
+    if sesoi is not None and not control:
+        return above(sesoi) if sign > 0 else below(sesoi)
 
     def holds(lo: float, hi: float) -> bool:
         shown = lo > 0 if sign > 0 else hi < 0
@@ -85,6 +89,10 @@ SELECTIVE = {"type": "selective_collaboration"}
 SCREENS_OFF = {**SELECTIVE, "screen": 0.0, "min_gain": 0.0, "first_members": 100}
 WORTH = 0.02  # value added worth keeping (the review intervention's default threshold)
 EARLY, END = 36, 120
+SUCCESS = tenth(0.81, "share of partnerships adding >= 0.02 at month 120 without screening")
+VALUE = tenth(0.053, "mean value added per partnership at month 120 without screening")
+COUNT_EARLY = tenth(8.0, "live partnerships at month 36 without screening")
+COUNT_END = tenth(21.7, "live partnerships at month 120 without screening")
 
 
 def _formation_runs(scenario: Scenario, seeds) -> np.ndarray:
@@ -121,7 +129,7 @@ def selective_effects(seeds) -> list[Effect]:
                 f"{label}selective minus none: share of partnerships adding >= {WORTH} "
                 f"at month {END}",
                 d[:, 0],
-                _check(+1, control),
+                _check(+1, control, SUCCESS),
                 control,
             )
         )
@@ -131,19 +139,19 @@ def selective_effects(seeds) -> list[Effect]:
                     "I20",
                     f"selective minus none: mean value added per partnership, month {END}",
                     d[:, 1],
-                    _check(+1, False),
+                    _check(+1, False, VALUE),
                 ),
                 _effect(
                     "I20",
                     f"selective minus none: live partnerships at month {EARLY}",
                     d[:, 2],
-                    _check(-1, False),
+                    _check(-1, False, COUNT_EARLY),
                 ),
                 _effect(
                     "I20",
                     f"selective minus none: live partnerships at month {END}",
                     d[:, 3],
-                    _check(-1, False),
+                    _check(-1, False, COUNT_END),
                 ),
             ]
     return rows
@@ -154,6 +162,7 @@ AGENDA = "rough_sleeping"
 FORUM = {"type": "strategic_forum", "outcome": AGENDA}
 DELIVERY = {"type": "partnership", "outcome": AGENDA}
 NO_MEETINGS = {"parameters.contact.meetings": 0.0}
+UNDERSTANDING = tenth(0.316, "mean understanding between partners under silo")
 
 
 def _forum_runs(scenario: Scenario, seeds) -> np.ndarray:
@@ -169,9 +178,9 @@ def _forum_runs(scenario: Scenario, seeds) -> np.ndarray:
 
 
 def forum_effects(seeds) -> list[Effect]:
-    from jusim import load_scenario
+    from jusim.analysis.draws import base_world
 
-    silo = load_scenario("silo")
+    silo = base_world("silo")
     none = _forum_runs(silo, seeds)
     forum = _forum_runs(silo.with_interventions([FORUM]), seeds) - none
     delivery = _forum_runs(silo.with_interventions([DELIVERY]), seeds) - none
@@ -188,13 +197,13 @@ def forum_effects(seeds) -> list[Effect]:
             "I23",
             "forum minus none: mean understanding between partners",
             forum[:, 1],
-            _check(+1, False),
+            _check(+1, False, UNDERSTANDING),
         ),
         _effect(
             "I23",
             f"delivery partnership's gain minus the forum's |change|: {AGENDA} attainment",
             delivery[:, 2] - np.abs(forum[:, 2]),
-            _check(+1, False),
+            _check(+1, False, ATTAINMENT),
         ),
         _effect(
             "I23",
@@ -210,6 +219,11 @@ def forum_effects(seeds) -> list[Effect]:
 CENTRAL = ("central_department",)
 LOCAL = ("local_authority", "health_body", "police")  # the local statutory partners
 SHARED_ROLE = 0.1  # role given to a public body in an outcome it had none in (control world)
+LOCAL_LEVELS = (  # SESOIs: a tenth of the local pairs' level under silo
+    tenth(0.052, "contact between local partners"),
+    tenth(0.42, "understanding between local partners"),
+    tenth(0.019, "tie strength per member of staff between local partners"),
+)
 
 
 def placed_like_local(scenario: Scenario) -> Scenario:
@@ -260,15 +274,17 @@ def _join_up_gaps(scenario: Scenario, seeds) -> np.ndarray:
 
 
 def local_central_effects(seeds) -> list[Effect]:
-    from jusim import load_scenario
+    from jusim.analysis.draws import base_world
 
-    silo = load_scenario("silo")
+    silo = base_world("silo")
     fact = _join_up_gaps(silo, seeds)
     off = _join_up_gaps(placed_like_local(silo), seeds)
     names = ("contact", "shared understanding", "staff tie strength per member of staff")
     rows = [
-        _effect("9", f"silo: local pairs minus central pairs, {n}", fact[:, k], _check(+1, False))
-        for k, n in enumerate(names)
+        _effect(
+            "9", f"silo: local pairs minus central pairs, {n}", fact[:, k], _check(+1, False, x)
+        )
+        for k, (n, x) in enumerate(zip(names, LOCAL_LEVELS, strict=True))
     ]
     rows += [
         _effect(
@@ -296,4 +312,24 @@ PATTERNS: dict[str, str] = {
     "I23": "a strategic forum of every agency builds relationships but adds clutter (overhead) "
     "and moves outcomes less than a delivery partnership: mostly symbolic "
     "(001_04a1019f119c8ec4.txt ¶148–160, ¶187–188)",
+}
+
+ORIGINS: dict[str, Origin] = {
+    "I20": Origin(
+        "emergent",
+        "selection.py screens on promised gain at formation (selective_collaboration.min_gain) "
+        "and starts small (first_members); no rule sets the success rate or value at month "
+        "120, after drift and re-joining",
+    ),
+    "I23": Origin(
+        "assumed",
+        "strategic_forum.py: seats cost as in any partnership, meetings add contact, and it "
+        "delivers only strategic_forum.delivery of a delivery partnership's joint production "
+        "(001 ¶156-159)",
+    ),
+    "9": Origin(
+        "emergent",
+        "nothing reads an agency's kind: the gap comes from the default world's shared clients, "
+        "accountability and churn acting through contact, ties and understanding",
+    ),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jusim.analysis.claims import ATTAINMENT, RELATIVE, Origin, Sesoi, above, below, tenth
 from jusim.scenario import Scenario
 
 if TYPE_CHECKING:  # validation.py imports this module at its end to register the family
@@ -70,10 +71,10 @@ class _Summaries:
 def fact_silo(seeds) -> list[Effect]:
     """Fact 1: under silo, shared-outcome attainment is below own-target attainment (outcome
     against outcome: need against target vs own output against own target)."""
-    from jusim import load_scenario
+    from jusim.analysis.draws import base_world
 
     s = _Summaries()
-    silo_s = load_scenario("silo")
+    silo_s = base_world("silo")
     silo = _runs(silo_s, seeds)
     shared = _runs(every_outcome_shared(silo_s), seeds)
     no_credit = _runs(silo_s.with_overrides(NO_DEPARTMENTAL_CREDIT), seeds)
@@ -86,7 +87,7 @@ def fact_silo(seeds) -> list[Effect]:
             "1",
             "silo: shared-outcome minus own-target attainment",
             gap(silo),
-            lambda lo, hi: hi < 0,
+            below(ATTAINMENT),
         ),
         _effect(
             "1",
@@ -96,7 +97,7 @@ def fact_silo(seeds) -> list[Effect]:
                 s(a, "own_attainment") - s(b, "own_attainment")
                 for a, b in zip(shared, silo, strict=True)
             ],
-            lambda lo, hi: hi < 0,
+            below(ATTAINMENT),
         ),
         _effect(
             "1",
@@ -119,6 +120,10 @@ def fact_silo(seeds) -> list[Effect]:
 SHOCK_AT = 24  # month of the leak in fact 14
 SHOCK_BY = "local_authority"
 SWITCH = 0.10  # a "switch" to defensive behaviour: contact with partners falls by over a tenth
+SWITCHED = Sesoi(
+    SWITCH, "a switch to defensive behaviour: contact falls by over a tenth (002 Fig 5)"
+)
+TRUST = tenth(0.47, "mean trust before the leak (shared-targets world, month 25)")
 
 
 def with_leak(scenario: Scenario, at: int = SHOCK_AT, by: str = SHOCK_BY) -> Scenario:
@@ -130,9 +135,9 @@ def fact_trust_shock(seeds) -> list[Effect]:
     """Fact 14: a leak causes a discrete fall in trust and a switch to defensive behaviour (less
     sharing, less joint effort), with slow recovery. World: the shared-targets scenario (joint
     work worth defending); the local authority leaks in month 24; paired with no leak."""
-    from jusim import load_scenario
+    from jusim.analysis.draws import base_world
 
-    world = load_scenario("shared_targets")
+    world = base_world("shared_targets")
     calm, leak = _runs(world, seeds), _runs(with_leak(world), seeds)
     off_s = world.with_overrides({"parameters.defensive.jump": 0.0})
     calm_off, leak_off = _runs(off_s, seeds), _runs(with_leak(off_s), seeds)
@@ -163,25 +168,25 @@ def fact_trust_shock(seeds) -> list[Effect]:
             "14",
             f"leak minus none: mean trust, month {SHOCK_AT + 1}",
             trust_gap(SHOCK_AT + 1),
-            lambda lo, hi: hi < 0,
+            below(TRUST),
         ),
         _effect(
             "14",
             f"leak minus none: partners' contact, year after, relative (switch: < -{SWITCH:g})",
             sharing(on),
-            lambda lo, hi: hi < -SWITCH,
+            below(SWITCHED),
         ),
         _effect(
             "14",
             "leak minus none: injured parties' joint effort, year after, relative",
             effort(on),
-            lambda lo, hi: hi < 0,
+            below(RELATIVE),
         ),
         _effect(
             "14",
             f"leak minus none: mean trust two years on (month {SHOCK_AT + 24})",
             trust_gap(SHOCK_AT + 24),
-            lambda lo, hi: hi < 0,
+            below(TRUST),
         ),
         _effect(
             "14",
@@ -195,6 +200,8 @@ def fact_trust_shock(seeds) -> list[Effect]:
 
 NARROW_AGENCY = "education_department"  # schools judged on league tables (002 ¶16)
 LANDS_IN = "youth_offending"  # where its exclusions land (the scenario's spillover channel)
+LANDED = tenth(5970, "youth-offending need at the horizon under silo (cases)")
+SHIFTED = tenth(658, "cost the narrow target shifts over the run (£k)")
 
 
 def added(scenario: Scenario, *interventions: dict) -> Scenario:
@@ -208,9 +215,9 @@ def fact_cost_shifting(seeds) -> list[Effect]:
     cases and costs onto others; a joint target on the outcome the cases land in, or a pooled
     budget for it, reduces the shifting. Control: with no spillover channel there is nowhere to
     push cases, and the narrow target shifts nothing."""
-    from jusim import load_scenario
+    from jusim.analysis.draws import base_world
 
-    silo_s = load_scenario("silo")
+    silo_s = base_world("silo")
     narrow = {"type": "narrow_target", "agency": NARROW_AGENCY}
     joint = {"type": "shared_targets", "outcome": LANDS_IN, "members": [NARROW_AGENCY]}
     pooled = {"type": "pooled_budget", "outcome": LANDS_IN, "share": 0.1}
@@ -244,25 +251,25 @@ def fact_cost_shifting(seeds) -> list[Effect]:
             "15",
             f"narrow target minus silo: {NARROW_AGENCY} measured own attainment",
             diff("narrow", "silo", own),
-            lambda lo, hi: lo > 0,
+            above(ATTAINMENT),
         ),
         _effect(
             "15",
             f"narrow target minus silo: {LANDS_IN} need at the horizon (cases)",
             diff("narrow", "silo", need),
-            lambda lo, hi: lo > 0,
+            above(LANDED),
         ),
         _effect(
             "15",
             f"joint target on {LANDS_IN} with the narrow one, minus narrow alone: cost shifted",
             diff("narrow+joint", "narrow", shifted),
-            lambda lo, hi: hi < 0,
+            below(SHIFTED),
         ),
         _effect(
             "15",
             f"pooled budget for {LANDS_IN} with the narrow target, minus narrow alone: cost shifted",
             diff("narrow+pooled", "narrow", shifted),
-            lambda lo, hi: hi < 0,
+            below(SHIFTED),
         ),
         _effect(
             "15",
@@ -275,6 +282,7 @@ def fact_cost_shifting(seeds) -> list[Effect]:
 
 
 SMALL = "homelessness_charity"  # a small partner: 22 staff, admin capacity 0.3
+PARTICIPATION = tenth(0.61, "the charity's participation with one seat")
 
 
 def more_seats(scenario: Scenario, agency: str = SMALL) -> Scenario:
@@ -293,9 +301,9 @@ def fact_overload(seeds) -> list[Effect]:
     and its core-service output fall, because demand exceeds its administrative capacity;
     capacity building and streamlined reporting soften it. Control: the same partner with ample
     capacity does not ration."""
-    from jusim import load_scenario
+    from jusim.analysis.draws import base_world
 
-    one = load_scenario("pooled_budget")  # one seat: the rough-sleeping pot
+    one = base_world("pooled_budget")  # one seat: the rough-sleeping pot
     ample = one.with_overrides({f"agencies.{SMALL}.admin_capacity": 10.0})
     three = more_seats(one)
     arms = {
@@ -329,13 +337,13 @@ def fact_overload(seeds) -> list[Effect]:
             "8",
             f"three seats minus one: {SMALL} participation",
             diff("three", "one", part),
-            lambda lo, hi: hi < 0,
+            below(PARTICIPATION),
         ),
         _effect(
             "8",
             f"three seats minus one: {SMALL} core output (own attainment)",
             diff("three", "one", core),
-            lambda lo, hi: hi < 0,
+            below(ATTAINMENT),
         ),
         _effect(
             "8",
@@ -347,7 +355,7 @@ def fact_overload(seeds) -> list[Effect]:
             "8",
             "three seats, capacity building minus none: participation",
             diff("built", "three", part),
-            lambda lo, hi: lo > 0,
+            above(PARTICIPATION),
         ),
         _effect(
             "8",
@@ -359,7 +367,7 @@ def fact_overload(seeds) -> list[Effect]:
             "8",
             "three seats, streamlined reporting minus none: participation",
             diff("streamlined", "three", part),
-            lambda lo, hi: lo > 0,
+            above(PARTICIPATION),
         ),
         _effect(
             "8",
@@ -378,6 +386,8 @@ INVESTOR = "housing_department"  # the department that would lead the investment
 # police, the local authority) and is credited to nobody (003 "Better together").
 CREDITED = (1.0, 0.5, 0.25)
 YEARS_3 = 36  # months over which investment is measured (runs stop there)
+INVESTED = tenth(0.021, "the investor's joint share at full credit, months 1-36")
+JOINT = tenth(0.027, "contributors' joint share under silo, months 1-36")
 
 
 def credited(scenario: Scenario, share: float, weight: float = 1.0) -> Scenario:
@@ -399,9 +409,9 @@ def fact_attribution(seeds) -> list[Effect]:
     credited to it; shared credit (a cross-cutting target for every contributor) raises the
     contributors' investment. Control: with no accountability pressure, credit earns nothing, and
     neither the dilution nor the shared target moves investment."""
-    from jusim import load_scenario
+    from jusim.analysis.draws import base_world
 
-    silo_s = load_scenario("silo").with_overrides({"horizon": YEARS_3})  # months 1-36 measured
+    silo_s = base_world("silo").with_overrides({"horizon": YEARS_3})  # months 1-36 measured
     shared = {"type": "shared_targets", "outcome": ATTRIBUTION_OUTCOME}
     nobody = silo_s.with_overrides(
         {f"agencies.{a}.accountability": 0.0 for a in silo_s.agency_names}
@@ -436,26 +446,26 @@ def fact_attribution(seeds) -> list[Effect]:
             "5",
             f"{INVESTOR} credited {half:g} of the outcome minus {full:g}: its joint share",
             diff("half", "full", inv),
-            lambda lo, hi: hi < 0,
+            below(INVESTED),
         ),
         _effect(
             "5",
             f"{INVESTOR} credited {quarter:g} of the outcome minus {half:g}: its joint share",
             diff("quarter", "half", inv),
-            lambda lo, hi: hi < 0,
+            below(INVESTED),
         ),
         _effect(
             "5",
             f"shared credit (every contributor) minus {INVESTOR} credited {quarter:g}: "
             "contributors' joint share",
             diff("shared", "quarter"),
-            lambda lo, hi: lo > 0,
+            above(JOINT),
         ),
         _effect(
             "5",
             "shared target minus silo: contributors' joint share",
             diff("shared", "silo"),
-            lambda lo, hi: lo > 0,
+            above(JOINT),
         ),
         _effect(
             "5",
@@ -481,9 +491,9 @@ def reward_grant(seeds) -> list[Effect]:
     `reward_grant` on rough sleeping (defaults: £26m, review at month 36) minus none: the
     contributors' joint share before the review. Control: with no accountability pressure the
     promised grant earns no credit, and commitment does not rise."""
-    from jusim import load_scenario
+    from jusim.analysis.draws import base_world
 
-    silo_s = load_scenario("silo").with_overrides({"horizon": YEARS_3})
+    silo_s = base_world("silo").with_overrides({"horizon": YEARS_3})
     nobody = silo_s.with_overrides(
         {f"agencies.{a}.accountability": 0.0 for a in silo_s.agency_names}
     )
@@ -503,7 +513,7 @@ def reward_grant(seeds) -> list[Effect]:
             "I11",
             f"reward grant minus none: contributors' joint share, months 1-{YEARS_3}",
             diff(silo_s),
-            lambda lo, hi: lo > 0,
+            above(JOINT),
         ),
         _effect(
             "I11",
@@ -516,6 +526,8 @@ def reward_grant(seeds) -> list[Effect]:
 
 
 FEEDBACK_MONTHS = 24  # the first two years, while partners are still learning what works
+FAILING = tenth(0.052, "contributors' joint share, shared-targets world, months 1-24")
+SUCCEEDING = tenth(0.163, "contributors' joint share, unit package, months 1-24")
 
 
 def performance_feedback(seeds) -> list[Effect]:
@@ -524,11 +536,11 @@ def performance_feedback(seeds) -> list[Effect]:
     is cut sooner where it is failing (the shared-targets world: rough sleeping far off its
     pace) and raised sooner where it succeeds (the rough-sleepers-unit package). Control: with
     no learning from progress (`decision.learning_rate = 0`) feedback changes nothing."""
-    from jusim import load_scenario
+    from jusim.analysis.draws import base_world
 
     short = {"horizon": FEEDBACK_MONTHS}
-    failing = load_scenario("shared_targets").with_overrides(short)
-    succeeding = load_scenario("rough_sleepers_unit").with_overrides(short)
+    failing = base_world("shared_targets").with_overrides(short)
+    succeeding = base_world("rough_sleepers_unit").with_overrides(short)
     still = failing.with_overrides({"parameters.decision.learning_rate": 0.0})
     feedback = {"type": "performance_feedback", "outcome": ATTRIBUTION_OUTCOME}
     o = failing.outcome_names.index(ATTRIBUTION_OUTCOME)
@@ -547,13 +559,13 @@ def performance_feedback(seeds) -> list[Effect]:
             "I24",
             f"failing joint work (shared targets): feedback minus none, joint share, {months}",
             diff(failing),
-            lambda lo, hi: hi < 0,
+            below(FAILING),
         ),
         _effect(
             "I24",
             f"succeeding joint work (unit package): feedback minus none, joint share, {months}",
             diff(succeeding),
-            lambda lo, hi: lo > 0,
+            above(SUCCEEDING),
         ),
         _effect(
             "I24",
@@ -604,4 +616,45 @@ PATTERNS: dict[str, str] = {
     "fall because demand exceeds its administrative capacity; capacity building and "
     "streamlined reporting soften it (001_04a1019f119c8ec4.txt ¶106–107, ¶141; "
     "002_5677c7bae92002df.txt ¶22)",
+}
+
+ORIGINS: dict[str, Origin] = {
+    "1": Origin(
+        "assumed",
+        "own_targets.py: an agency's own target is what its core budget buys at month 0 "
+        "(agencies' own_target), so own attainment sits near 1 by construction, against the RSU's "
+        "two-thirds cut; decision.py credits own business (accountability.own_weight)",
+    ),
+    "14": Origin(
+        "assumed",
+        "trust.py: a leak multiplies partners' trust in the leaker by 1 - trust.shock_size (x0.7); "
+        "defensive.py: contact and joint effort fall by sharing_cut, effort_cut x defensiveness "
+        "(jump 0.6, recovery 0.04 a month; 001 ¶104-105)",
+    ),
+    "15": Origin(
+        "assumed",
+        "spillover.py: a narrow target relabels pushed-out cases as own attainment and moves them "
+        "to the channel's outcome; joint targets and pools raise the stake term (pressure x "
+        "shared target + spillover.pool_weight), which is what removes the shifting (002 ¶16)",
+    ),
+    "8": Origin(
+        "assumed",
+        "capacity.py: demand beyond admin capacity lowers participation and draws "
+        "capacity.stretch of the excess from core output (001 ¶106-107)",
+    ),
+    "5": Origin(
+        "assumed",
+        "decision.py: the value an agency sees in an outcome is its credit x role; crediting it "
+        "a share of the target scales that credit (003 'Better together')",
+    ),
+    "I11": Origin(
+        "assumed",
+        "reward_grant.py: the grant makes the outcome a shared target of its members "
+        "(reward_grant.weight): credit by rule (002 ¶24)",
+    ),
+    "I24": Origin(
+        "assumed",
+        "performance_feedback.py: members' experience follows observed progress 1 + boost times "
+        "as fast (002 ¶15, ¶23)",
+    ),
 }

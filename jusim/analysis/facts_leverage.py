@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from jusim.analysis.claims import Origin, Sesoi, above, below, tenth
 from jusim.scenario import Scenario
 
 if TYPE_CHECKING:  # validation imports this module to register it
@@ -52,6 +53,7 @@ OUTCOME = "rough_sleeping"
 UNIT_MEMBERS = ["housing_department", "homelessness_charity", "police"]
 PARTNERS = ["local_authority", "nhs_trust"]  # the partners 002 ¶9 names
 MARKEDLY = 0.5  # "markedly weaker": less than half the influence on a funded partner
+WEAKER = Sesoi(1 - MARKEDLY, "markedly weaker: less than half the influence (002 ¶9)")
 # the channels by which funding sways a partner: the pot's money, the grant's terms, and the
 # unit's ways of working that a funded partner practises and adopts (mainstreaming credit)
 FUNDING_OFF = {
@@ -105,10 +107,10 @@ def _influence_ratios(base: Scenario, seeds) -> tuple[np.ndarray, np.ndarray]:
 
 
 def leverage_effects(seeds) -> list[Effect]:
-    from jusim import load_scenario
+    from jusim.analysis.draws import base_world
     from jusim.analysis.validation import _effect
 
-    base = load_scenario("silo")
+    base = base_world("silo")
     effects = []
     for control, scenario in ((False, base), (True, base.with_overrides(FUNDING_OFF))):
         label = (
@@ -123,7 +125,7 @@ def leverage_effects(seeds) -> list[Effect]:
                     "10",
                     f"unit's influence on {what}: unfunded / funded partners{label}",
                     values,
-                    (lambda lo, hi: lo > MARKEDLY) if control else (lambda lo, hi: hi < MARKEDLY),
+                    (lambda lo, hi: lo > MARKEDLY) if control else below(WEAKER, at=1.0),
                     control=control,
                 )
             )
@@ -131,6 +133,7 @@ def leverage_effects(seeds) -> list[Effect]:
 
 
 WIND_UP, LATER = 36, 72  # month the unit ends; month the decay is measured
+GAIN = Sesoi(0.1, "a tenth of the unit's gain at wind-up (002 Fig 5: changes of about a tenth)")
 
 
 def _wound_up(base: Scenario, succession: bool) -> Scenario:
@@ -156,10 +159,10 @@ def _share_lost(runs, silo) -> np.ndarray:
 
 
 def mainstreaming_effects(seeds) -> list[Effect]:
-    from jusim import load_scenario
+    from jusim.analysis.draws import base_world
     from jusim.analysis.validation import _effect, _runs
 
-    base = load_scenario("silo").with_overrides({"horizon": LATER})
+    base = base_world("silo").with_overrides({"horizon": LATER})
     silo = _runs(base, seeds)  # no unit, no practice to adopt: the same with mainstreaming off
     effects = []
     for control in (False, True):
@@ -174,7 +177,7 @@ def mainstreaming_effects(seeds) -> list[Effect]:
                     "13",
                     f"unit wound up at {WIND_UP}: share of its gain lost by month {LATER}",
                     none,
-                    lambda lo, hi: lo > 0,
+                    above(GAIN),
                 )
             )
         effects.append(
@@ -182,7 +185,7 @@ def mainstreaming_effects(seeds) -> list[Effect]:
                 "13",
                 f"succession plan minus none: share of the gain lost by month {LATER}{label}",
                 plan - none,
-                (lambda lo, hi: hi >= 0) if control else (lambda lo, hi: hi < 0),
+                (lambda lo, hi: hi >= 0) if control else below(GAIN),
                 control=control,
             )
         )
@@ -190,12 +193,13 @@ def mainstreaming_effects(seeds) -> list[Effect]:
 
 
 DIVISIONS, SPREAD, DIVISIONS_HORIZON = 4, 0.3, 48
+SPREAD_OF_INTEREST = tenth(0.52, "partners' mean tie quality with a division")
 
 
 def _divided(spread: float, commitment: bool) -> Scenario:
-    from jusim import load_scenario
+    from jusim.analysis.draws import base_world
 
-    s = load_scenario("rough_sleepers_unit")
+    s = base_world("rough_sleepers_unit")
     divided = [a.name for a in s.agencies if a.kind != "voluntary"]  # departments, public bodies
     overrides: dict = {"horizon": DIVISIONS_HORIZON}
     for a in divided:
@@ -251,12 +255,12 @@ def division_effects(seeds) -> list[Effect]:
     alike = np.array([_excess_spread(_divided(0.0, False), s) for s in seeds])
     what = "SD of partners' tie quality across an agency's divisions, beyond chance"
     return [
-        _effect("4", f"divisions differ in openness: {what}", divided, lambda lo, hi: lo > 0),
+        _effect("4", f"divisions differ in openness: {what}", divided, above(SPREAD_OF_INTEREST)),
         _effect(
             "4",
             f"corporate commitment minus none: {what}",
             committed - divided,
-            lambda lo, hi: hi < 0,
+            below(SPREAD_OF_INTEREST),
         ),
         _effect("4", f"with corporate commitment: {what}", committed, lambda lo, hi: lo > 0),
         _effect(
@@ -282,4 +286,23 @@ PATTERNS: dict[str, str] = {
     "mainstreamed its methods through a succession plan (002_5677c7bae92002df.txt ¶14, ¶24)",
     "4": "partners' experience of one agency differs across its divisions; a corporate commitment "
     "reduces the variation but does not remove it (001_04a1019f119c8ec4.txt ¶77, ¶81)",
+}
+
+ORIGINS: dict[str, Origin] = {
+    "10": Origin(
+        "assumed",
+        "funding.py: a pot pays only the agencies it funds (funding.untied_share 0) and a grant "
+        "carries the funder's target (funding.grant_conditions 1), written from 002 ¶9",
+    ),
+    "13": Origin(
+        "assumed",
+        "mainstreaming.py: adopted methods keep mainstreaming.methods x m of the integration gain "
+        "and mainstreaming.credit x m of priority after wind-up; a succession plan adds adoption "
+        "(002 ¶14, ¶24); the decay itself is the pot ending",
+    ),
+    "4": Origin(
+        "assumed",
+        "divisions.py: divisions' openness is spread by division_spread, and a corporate "
+        "commitment moves it only part of the way back (alignment < 1), from 001 ¶77, ¶81",
+    ),
 }

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from jusim.analysis.claims import Origin, above, below, tenth
 from jusim.scenario import Scenario
 
 if TYPE_CHECKING:  # validation.py imports this module at its end to register the family
@@ -64,9 +65,9 @@ NO_DETECTION = {**CONSENSUS, "detection": 0}
 
 def scrutiny_world(visibility: float, penalty: float = PENALTY) -> Scenario:
     """Silo with agencies forming partnerships of their own, under public scrutiny."""
-    from jusim import load_scenario
+    from jusim.analysis.draws import base_world
 
-    return load_scenario("silo").with_overrides(
+    return base_world("silo").with_overrides(
         {
             **FORMATION,
             "parameters.scrutiny.visibility": visibility,
@@ -93,6 +94,9 @@ def outcomes_of(scenario: Scenario, seeds) -> np.ndarray:
 
 
 STARTS, LOST, ATTAINMENT = 0, 1, 2
+STARTS_LOW = tenth(17.3, "partnerships started in 10 years at low visibility")
+STARTS_HIGH = tenth(11.7, "partnerships started in 10 years at high visibility")
+LOST_HIGH = tenth(70.5, "£m lost on failing partnerships at high visibility")
 
 
 def effects(seeds) -> list[Effect]:
@@ -108,19 +112,19 @@ def effects(seeds) -> list[Effect]:
             "6",
             f"high ({HIGH}) minus low ({LOW}) visibility: partnerships started in 10 years",
             high[:, STARTS] - low[:, STARTS],
-            lambda lo, hi: hi < 0,
+            below(STARTS_LOW),
         ),
         _effect(
             "6",
             "high scrutiny, consensus to operate minus none: partnerships started",
             consensus[:, STARTS] - high[:, STARTS],
-            lambda lo, hi: lo > 0,
+            above(STARTS_HIGH),
         ),
         _effect(
             "6",
             "high scrutiny, consensus minus none: £m lost on failing partnerships",
             consensus[:, LOST] - high[:, LOST],
-            lambda lo, hi: hi < 0,
+            below(LOST_HIGH),
         ),
         _effect(
             "6",
@@ -163,4 +167,13 @@ PATTERNS: dict[str, str] = {
     "collaborations start; a consensus to operate (freedom to fail with early detection) raises "
     "starts without large losses (003_741bbb3ed11f1208.txt 'Collaboration and control'; "
     "004_405daa82f731071c.txt Ch2 §5, §7)",
+}
+
+ORIGINS: dict[str, Origin] = {
+    "6": Origin(
+        "assumed",
+        "scrutiny.py: the expected penalty (scrutiny.visibility x penalty) is subtracted from "
+        "the benefit of proposing a partnership, and consensus_to_operate waives it and winds "
+        "failing ones up after its detection months (003 'Collaboration and control')",
+    ),
 }
