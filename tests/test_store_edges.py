@@ -306,7 +306,7 @@ def test_compare_out_records_resolved_scenarios_and_seeds(small_file, tmp_path):
     out = tmp_path / "cmp"
     result = invoke(
         "compare", str(arm), "--baseline", str(base), "--replications", "2", "--seed", "7",
-        "--out", str(out),
+        "--out", str(out), "--ensemble", "none",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     man = json.loads((out / "manifest.json").read_text())
@@ -323,6 +323,36 @@ def test_compare_out_records_resolved_scenarios_and_seeds(small_file, tmp_path):
     assert stored["need"].tolist() == again.outcome_table()["need"].tolist()
     other = table[(table.scenario == "arm") & (table.replication == 0)]
     assert other["need"].tolist() != stored["need"].tolist()  # the seeds differ between runs
+
+
+def test_compare_out_over_the_ensemble_records_each_runs_draw(small_file, tmp_path):
+    """With the shipped ensemble, run k's draw is in the manifest, and the recorded scenario,
+    that draw and child k of the master seed reproduce the run exactly."""
+    import numpy as np
+
+    import jusim
+    from jusim.ensemble import resolve_ensemble
+
+    arm = small_file("arm", "[context]\nchurn_scale = 1.5\n", horizon=6)
+    out = tmp_path / "cmp"
+    result = invoke(
+        "compare", str(arm), "--draws", "2", "--replications", "2", "--seed", "7",
+        "--out", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["draws"] == 2 and man["seeds_per_draw"] == 2 and man["replications"] == 4
+    k = 3
+    draw = man["run_seeds"][k]["draw"]
+    ens, _ = resolve_ensemble("default")
+    assert ens is not None
+    row = int(np.flatnonzero(ens.ids == draw)[0])
+    scenario = ens.apply(jusim.load_scenario(out / "scenarios" / "arm.toml"), row)
+    again = jusim.run(scenario, seed=np.random.SeedSequence(7, spawn_key=(k,)))
+    table = pd.read_parquet(out / "outcomes.parquet")
+    stored = table[(table.scenario == "arm") & (table.replication == k)]
+    assert set(stored["draw"]) == {draw}
+    assert stored["need"].tolist() == again.outcome_table()["need"].tolist()
 
 
 def test_out_folder_beside_jusims_earlier_outputs(small_file, tmp_path):

@@ -196,6 +196,18 @@ def test_cli_sweep_and_results(reference, tmp_path) -> None:
     "path", sorted((REPO / "experiments").glob("*.toml")), ids=lambda p: p.stem
 )
 def test_shipped_experiments_are_valid(path: Path) -> None:
+    """Every shipped experiment file loads with its own command's loader (sweeps, the
+    calibration files of ``jusim calibrate`` and the search file of ``jusim search``)."""
+    if path.stem.startswith("calibration"):
+        from jusim.calibration import load_calibration
+
+        assert load_calibration(path).fit
+        return
+    if path.stem == "search":
+        from jusim.analysis.search import load_search
+
+        load_search(path)
+        return
     plan = plan_sweep(path)
     assert plan.total_runs >= 20
     assert plan.experiment.factors

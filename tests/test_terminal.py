@@ -85,7 +85,9 @@ def test_layout_follows_width():
 
 
 def test_compare_at_80_columns_piped(pair):
-    result = invoke("compare", *pair, "--baseline", pair[0], "--replications", "2")
+    result = invoke(
+        "compare", *pair, "--baseline", pair[0], "--replications", "2", "--ensemble", "none"
+    )
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert_readable(out)
