@@ -520,13 +520,25 @@ def print_ensemble_comparison(console: Console, result: Any, seed: int) -> None:
     base = result.baseline
     cols = [
         Col("scenario", kind="name"),
-        Col("attainment", short="att", meaning="mean attainment at the horizon [95% range]"),
+        Col(
+            "attainment",
+            short="att",
+            meaning="mean attainment at the horizon [95% range]",
+            unit="share of target",
+        ),
         Col(
             f"difference from {base}",
             short="diff",
             meaning=f"mean paired difference from {base} [95% range]",
+            unit="share of target",
         ),
-        Col("seed ±", short="seed", meaning="half-width of the difference's chance-only range"),
+        Col(
+            "seed ±",
+            short="seed",
+            meaning="half-width of the difference's chance-only range",
+            unit="share of target",
+        ),
+        Col("verdict", kind="name"),
         Col("cost per case £k", short="£k/case", meaning="spend per case resolved [95% range]"),
     ]
     for outcome, sub in df.groupby("outcome", sort=False):
@@ -539,7 +551,8 @@ def print_ensemble_comparison(console: Console, result: Any, seed: int) -> None:
                     r.scenario,
                     Est(r.mean, r.range_low, r.range_high),
                     "baseline" if is_base else Est(r.effect, r.low, r.high, signed=True),
-                    "" if is_base else f"±{num(half)}",
+                    "" if is_base else f"±{num(half, interval_digits(half, half))}",
+                    "" if is_base else verdict(r.effect, r.low, r.high),
                     Est(r.cost_per_outcome, r.cost_range_low, r.cost_range_high, digits=0),
                 ]
             )
@@ -552,6 +565,7 @@ def print_ensemble_comparison(console: Console, result: Any, seed: int) -> None:
         )
         console.print()
     print_lines(console, range_note(result.draws, result.seeds, result.ensemble.label))
+    print_lines(console, VERDICT_NOTE)
 
 
 def print_validation(console: Console, effects: Sequence[Any], replications: int, seed: int):
