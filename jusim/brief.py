@@ -487,7 +487,8 @@ def why_html(explanations: Sequence[Any]) -> str:
         with plt.rc_context({"font.size": 7, "svg.fonttype": "none", "font.family": "sans-serif"}):
             fig = explain_figure(ex)
             fig.set_size_inches(4.6, 0.3 * (len(ex.groups) + 2) + 0.9)
-            figs.append(f"<div>{_svg(fig)}</div>")
+            name = html.escape(ex.scenario.replace("_", " "))
+            figs.append(f"<div><b>{name}</b>{_svg(fig)}</div>")
             plt.close(fig)
     costs = "; ".join(
         f"{html.escape(ex.scenario)}: {html.escape(ex.cost_note())}" for ex in explanations
@@ -495,7 +496,8 @@ def why_html(explanations: Sequence[Any]) -> str:
     return (
         "<h2>Why it works: shares of the difference by mechanism group</h2>"
         f"<div class=why>{''.join(figs)}</div>"
-        "<p class=small>Shapley contributions (95% intervals over the paired replications): each "
+        "<p class=small>Shapley contributions (95% intervals over the paired replications, on "
+        "the model's default parameters, not the ensemble): each "
         "group's average effect over every order of switching the groups on; with what is left "
         f"when every group is off they add up to the total. {costs}.</p>"
     )
@@ -581,7 +583,7 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 0.3mm 1.2mm; text-align: left;
 .ci {{ color: #555; font-size: 7.5pt; }}
 .fig svg {{ width: 100%; height: auto; }}
 .why {{ display: flex; flex-wrap: wrap; gap: 2mm; }}
-.why div {{ flex: 1 1 45%; }} .why svg {{ width: 100%; height: auto; }}
+.why div {{ flex: 0 1 32%; font-size: 7.5pt; }} .why svg {{ width: 100%; height: auto; }}
 .small {{ font-size: 6.8pt; color: #333; }}
 .levers {{ font-size: 7pt; columns: 2; column-gap: 5mm; }}
 .levers li {{ break-inside: avoid; }}
