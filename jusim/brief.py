@@ -589,7 +589,7 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 0.3mm 1.2mm; text-align: left;
 .levers li {{ break-inside: avoid; }}
 @media print {{ body {{ zoom: 0.85; max-width: none; }} }}
 .ev {{ font-size: 6.5pt; line-height: 1.15; columns: 3; column-gap: 4mm; padding-left: 3mm; }}
-.ev li {{ break-inside: avoid; }}
+.ev li, tr {{ break-inside: avoid; }}
 </style></head><body>
 <h1>{esc(question)}</h1>
 <p class=small>jusim {esc(jusim.__version__)} · {_runs_line(comparison, n)} (seed
