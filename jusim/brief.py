@@ -21,11 +21,13 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from jusim.tables import VERDICT_NOTE, Est, num, verdict
+from jusim.tables import SMALLEST_EFFECT, VERDICT_NOTE, Est, num, sig, verdict
 
 # The five source reports (evidence-catalogue §0): file prefix -> (short title, full reference)
 REPORTS = {
@@ -113,7 +115,7 @@ def trajectories_svg(comparison: Any) -> str:
     rows = -(-n // cols)
     with plt.rc_context({"font.size": 8, "svg.fonttype": "none", "font.family": "sans-serif"}):
         fig, axes = plt.subplots(
-            rows, cols, figsize=(7.0, 1.8 * rows), squeeze=False, constrained_layout=True
+            rows, cols, figsize=(7.0, 1.45 * rows + 0.3), squeeze=False, constrained_layout=True
         )
         for k, outcome in enumerate(first.outcomes):
             ax = axes[k // cols, k % cols]
@@ -128,28 +130,225 @@ def trajectories_svg(comparison: Any) -> str:
             ax.set_title(outcome.replace("_", " "), fontsize=9)
             ax.set_xlabel("month")
             if k % cols == 0:
-                ax.set_ylabel("attainment (1 = target met)")
+                ax.set_ylabel("attainment")
             ax.grid(alpha=0.2)
         for k in range(n, rows * cols):
             axes[k // cols, k % cols].axis("off")
         handles, labels = axes[0, 0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 4))
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 6))
         svg = _svg(fig)
         plt.close(fig)
     return svg
 
 
+def money_words(k: float, signed: bool = False) -> str:
+    """An amount in £k as a reader says it: £850k, £12.3m, £1.20bn."""
+    sign = ("+" if k > 0 else "−" if k < 0 else "") if signed else ("−" if k < 0 else "")
+    a = abs(float(k))
+    if a >= 1e6:
+        return f"{sign}£{a / 1e6:.2f}bn"
+    if a >= 1e3:
+        return f"{sign}£{a / 1e3:.3g}m" if a < 1e5 else f"{sign}£{a / 1e3:,.0f}m"
+    return f"{sign}£{a:.3g}k"
+
+
+_ASIDE = re.compile(r"\s*\([^()]*(?:assumption|default|name|¶|§|\[\[|\d{3} )[^()]*\)")
+
+
+def _lever_words(description: str, value: Any) -> str:
+    """One setting in words from its field's description: asides (assumptions, defaults,
+    citations) and explanations after a colon or semicolon are cut; a money description
+    (``£k/month of X``) puts its unit on the value; a share between 0 and 1 reads as a
+    percentage."""
+    text = _ASIDE.sub("", description).strip()
+    text = re.split(r"[:;]\s", text, maxsplit=1)[0].strip().rstrip(".")
+    money = re.match(r"£k(/month)?\s+(?:of\s+)?(.*)", text)
+    if isinstance(value, bool):
+        shown = "yes" if value else "no"
+    elif isinstance(value, list):
+        shown = ", ".join(str(v).replace("_", " ") for v in value) or "none"
+    elif isinstance(value, str):
+        shown = value.replace("_", " ") or "none"
+    elif money:
+        text = money.group(2) or "cost"
+        shown = money_words(value) + (" a month" if money.group(1) else "")
+    elif text.startswith("share") and isinstance(value, float) and 0 <= value <= 1:
+        shown = f"{sig(value * 100)}%"
+    else:
+        shown = f"{value:,}" if isinstance(value, int) else sig(value)
+    return f"{text}: {shown}"
+
+
+def describe_intervention(iv: Any) -> str:
+    """What an intervention sets, in words: its registered name, then each setting as its
+    field's description and value (fields left at an empty default such as month 0 or none are
+    left out). One general rule for every registered intervention (field descriptions are in
+    the intervention's class)."""
+    fields = type(iv).model_fields
+    parts = []
+    data = iv.to_dict()
+    head = iv.name.replace("_", " ")
+    if isinstance(data.get("outcome"), str):  # the shared outcome field: "on rough sleeping"
+        head += f" on {data.pop('outcome').replace('_', ' ')}"
+    for key, value in data.items():
+        if key == "type" or key not in fields:
+            continue
+        default = fields[key].default
+        if not default and value == default and default is not None:
+            continue  # month 0, no extra cost...: nothing set
+        parts.append(_lever_words(fields[key].description or key.replace("_", " "), value))
+    return head + (": " + "; ".join(parts) if parts else "")
+
+
 def _levers(scenario: Any) -> str:
-    """Each intervention with its settings (what it does is in the evidence list below)."""
+    """Each intervention with its settings in words."""
     if not scenario.interventions:
         return "no intervention"
     items = []
     for iv in scenario.interventions:
-        d = iv.to_dict()
-        kind = d.pop("type")
-        settings = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in d.items())
-        items.append(f"<b>{html.escape(kind.replace('_', ' '))}</b> ({html.escape(settings)})")
+        head, _, rest = describe_intervention(iv).partition(": ")
+        items.append(f"<b>{html.escape(head)}</b> ({html.escape(rest)})")
     return "; ".join(items)
+
+
+FAR_FROM_TARGET = 0.5
+"""Attainment below which a package that does better than the baseline is flagged as still far
+from its target: less than halfway from the starting need to the target (a reading aid, not a
+model parameter)."""
+
+RELATIONSHIPS = ("mean_trust", "tie_density")
+"""The relationships the README promises, at the horizon (``RunResult`` system series)."""
+
+
+def _interval(d: np.ndarray, ensemble: bool) -> tuple[float, float, float]:
+    """Mean and interval of paired differences, as the comparison's table has them: over an
+    ensemble the central 95% range of the pairs, else the t interval of the mean."""
+    from jusim.analysis.stats import mean_ci, spread
+
+    return spread(d) if ensemble else mean_ci(d)
+
+
+def bottom_line(comparison: Any) -> pd.DataFrame:
+    """The brief's bottom line, one row per (scenario, measure), paired run by run against the
+    baseline at the horizon (month ``horizon``):
+
+    - ``fewer`` (one row per outcome): cases of need fewer than under the baseline (baseline
+      need minus the scenario's), with ``verdict`` and the attainment difference (``diff``,
+      ``diff_low``, ``diff_high``) of the comparison's table;
+    - ``spend``: spending on all outcomes over the whole run, minus the baseline's (£k);
+    - ``mean_trust``, ``tie_density``: trust between partners and cross-agency staff ties per
+      member of staff, minus the baseline's.
+
+    ``value``/``low``/``high``: the mean and the interval of the paired differences (over an
+    ensemble their central 95% range over draws x seeds, else the t interval of the mean, the
+    same as the table's); ``level`` and ``base_level``: the scenario's and the baseline's mean.
+    """
+    ens = getattr(comparison, "ensemble", None) is not None
+    base = comparison.baseline
+    runs = comparison.runs
+    table = comparison.table.set_index(["scenario", "outcome"])
+    low_col, high_col = INTERVALS[ens]["diff"]
+
+    def series(name: str, arm: str, f) -> np.ndarray:
+        return np.array([f(r.series[name]) for r in runs[arm]], dtype=float)
+
+    rows = []
+    for arm in runs:
+        if arm == base:
+            continue
+        for k, outcome in enumerate(runs[arm][0].outcomes):
+            a = series("need", arm, lambda x, k=k: x[-1, k])
+            b = series("need", base, lambda x, k=k: x[-1, k])
+            t = table.loc[(arm, outcome)]
+            rows.append(
+                dict(
+                    scenario=arm,
+                    measure="fewer",
+                    outcome=outcome,
+                    **dict(zip(("value", "low", "high"), _interval(b - a, ens), strict=True)),
+                    level=float(a.mean()),
+                    base_level=float(b.mean()),
+                    attainment=float(t["mean"]),
+                    diff=float(t["diff"]),
+                    diff_low=float(t[low_col]),
+                    diff_high=float(t[high_col]),
+                    verdict=verdict(t["diff"], t[low_col], t[high_col]),
+                )
+            )
+        measures = [("spend", lambda x: x.sum())] + [(m, lambda x: x[-1]) for m in RELATIONSHIPS]
+        for name, f in measures:
+            a, b = series(name, arm, f), series(name, base, f)
+            rows.append(
+                dict(
+                    scenario=arm,
+                    measure=name,
+                    outcome="",
+                    **dict(zip(("value", "low", "high"), _interval(a - b, ens), strict=True)),
+                    level=float(a.mean()),
+                    base_level=float(b.mean()),
+                )
+            )
+    return pd.DataFrame(rows)
+
+
+def _cases(x: float) -> str:
+    return f"{abs(x):,.0f}" if abs(x) >= 10 else f"{abs(x):.2g}"
+
+
+def _range(low: float, high: float, fmt) -> str:
+    return f"<span class=ci>[{fmt(low)} to {fmt(high)}]</span>"
+
+
+def _signed_cases(x: float) -> str:
+    return ("−" if x < 0 else "") + _cases(x)
+
+
+def bottom_line_html(line: pd.DataFrame, horizon: int) -> str:
+    """Plain words per package: what it does to each outcome by the horizon (cases of need, with
+    the verdict on attainment), what it spends in total, trust and ties; warnings where a better
+    package is still far from its target."""
+    esc = html.escape
+    items, warnings = [], []
+    for arm, sub in line.groupby("scenario", sort=False):
+        name = arm.replace("_", " ")
+        said, quiet = [], []
+        for r in sub[sub.measure == "fewer"].itertuples():
+            what = r.outcome.replace("_", " ")
+            if r.verdict == "negligible":
+                quiet.append(what)
+                continue
+            more = "fewer" if r.value >= 0 else "more"
+            said.append(
+                f"<b>{_cases(r.value)} {more}</b> cases of {esc(what)} "
+                f"{_range(r.low, r.high, _signed_cases)} "
+                f"(<i>{esc(r.verdict)}</i>, attainment {num(r.attainment)} vs "
+                f"{num(r.attainment - r.diff)})"
+            )
+            if r.verdict.startswith("better") and r.attainment < FAR_FROM_TARGET:
+                warnings.append(
+                    f"<span class=warn>⚠&nbsp;{esc(r.verdict)} on {esc(what)}, but attainment "
+                    f"{num(r.attainment)} is still far from the target (1) at month {horizon}"
+                    "</span>"
+                )
+        if quiet:
+            said.append(f"no change worth counting on {esc(', '.join(quiet))}")
+        m = sub.set_index("measure")
+        spend = m.loc["spend"]
+        money = (
+            f"spends <b>{money_words(spend.value, signed=True)}</b> in total "
+            f"{_range(spend.low, spend.high, lambda x: money_words(x, signed=True))}"
+        )
+        rel = "; ".join(
+            f"{label} {num(m.loc[k].level)} vs {num(m.loc[k].base_level)} "
+            f"{_range(m.loc[k].low, m.loc[k].high, lambda x: num(x, signed=True))}"
+            for k, label in (("mean_trust", "trust"), ("tie_density", "ties per member of staff"))
+        )
+        items.append(
+            f"<li><b>{esc(name)}</b>: {'; '.join(said)}; {money}. "
+            f"<span class=lev>Relationships: {rel}.</span> {'. '.join(warnings)}</li>"
+        )
+        warnings = []
+    return f"<ul class=bl>{''.join(items)}</ul>"
 
 
 def _ci(value: Any, lo: Any, hi: Any, digits: int = 2, signed: bool = False) -> str:
@@ -234,13 +433,85 @@ def _intervals_text(comparison: Any, n: int) -> str:
     )
 
 
+def _results_table(comparison: Any, outcomes: list[str]) -> str:
+    """One row per scenario, one column per outcome: the attainment at the horizon or its
+    difference from the baseline (interval, verdict, chance-only part over an ensemble), and the
+    cost per case resolved (interval, difference)."""
+    esc = html.escape
+    base = comparison.baseline
+    ens = getattr(comparison, "ensemble", None)
+    c = INTERVALS[ens is not None]
+    t = comparison.table.set_index(["scenario", "outcome"])
+    head = "".join(f"<th>{esc(o.replace('_', ' '))}</th>" for o in outcomes)
+    rows = []
+    for arm in comparison.runs:
+        cells = []
+        for o in outcomes:
+            r = SimpleNamespace(**t.loc[(arm, o)].to_dict())  # attributes, as a table row
+            if arm == base:
+                first = _ci(r.mean, *_get(r, c["mean"]))
+                cost = (
+                    f"<i>baseline</i> · £k/case {_ci(r.cost_per_outcome, *_get(r, c['cost']), 0)}"
+                )
+            else:
+                word = _verdict(r, ens is not None)
+                first = (
+                    # within the smallest effect counted: the word says it (numbers in the CSV)
+                    f"<span class=ci>within ±{SMALLEST_EFFECT:g}</span>"
+                    if word == "negligible"
+                    else f"{_ci(r.diff, *_get(r, c['diff']), signed=True)}{_seed(r, ens)}"
+                )
+                cost = (
+                    f"<i>{word}</i> · £k/case {_ci(r.cost_per_outcome, *_get(r, c['cost']), 0)} "
+                    f"({_ci(r.cost_diff, None, None, 0, True)})"
+                )
+            cells.append(f"<td>{first}<br><span class=cost>{cost}</span></td>")
+        rows.append(f"<tr><th>{esc(arm.replace('_', ' '))}</th>{''.join(cells)}</tr>")
+    return f"<table class=res><tr><th>scenario</th>{head}</tr>{''.join(rows)}</table>"
+
+
+def why_html(explanations: Sequence[Any]) -> str:
+    """The "why" charts of ``jusim explain`` results (one per explanation, first outcome), with
+    what they cost; empty without any."""
+    if not explanations:
+        return ""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from jusim.analysis.explain_view import explain_figure
+
+    figs = []
+    for ex in explanations:
+        with plt.rc_context({"font.size": 7, "svg.fonttype": "none", "font.family": "sans-serif"}):
+            fig = explain_figure(ex)
+            fig.set_size_inches(4.6, 0.3 * (len(ex.groups) + 2) + 0.9)
+            name = html.escape(ex.scenario.replace("_", " "))
+            figs.append(f"<div><b>{name}</b>{_svg(fig)}</div>")
+            plt.close(fig)
+    costs = "; ".join(
+        f"{html.escape(ex.scenario)}: {html.escape(ex.cost_note())}" for ex in explanations
+    )
+    return (
+        "<h2>Why it works: shares of the difference by mechanism group</h2>"
+        f"<div class=why>{''.join(figs)}</div>"
+        "<p class=small>Shapley contributions (95% intervals over the paired replications, on "
+        "the model's default parameters, not the ensemble): each "
+        "group's average effect over every order of switching the groups on; with what is left "
+        f"when every group is off they add up to the total. {costs}.</p>"
+    )
+
+
 def write_brief(
     comparison: Any,
     scenarios: Sequence[Any],
     path: str | Path,
     question: str | None = None,
+    explanations: Sequence[Any] = (),
 ) -> Path:
-    """Write the brief for ``comparison`` (of ``scenarios``, the baseline among them)."""
+    """Write the brief for ``comparison`` (of ``scenarios``, the baseline among them);
+    ``explanations``: ``jusim explain`` results whose charts the brief shows."""
     import jusim
 
     base = comparison.baseline
@@ -254,34 +525,8 @@ def write_brief(
             f"{', '.join(o.replace('_', ' ') for o in outcomes)}, and at what cost per case?"
         )
     esc = html.escape
-    ens = getattr(comparison, "ensemble", None)
-    c = INTERVALS[ens is not None]
-    rows = []
-    for outcome in outcomes:
-        sub = comparison.table[comparison.table["outcome"] == outcome]
-        first = True
-        for r in sub.itertuples():
-            is_base = r.scenario == base
-            rows.append(
-                "<tr>"
-                + (f"<th rowspan={len(sub)}>{esc(outcome.replace('_', ' '))}</th>" if first else "")
-                + f"<td>{esc(r.scenario.replace('_', ' '))}</td>"
-                + f"<td>{_ci(r.mean, *_get(r, c['mean']))}</td>"
-                + (
-                    "<td>baseline</td><td></td>"
-                    if is_base
-                    else f"<td>{_ci(r.diff, *_get(r, c['diff']), signed=True)}{_seed(r, ens)}"
-                    f"</td><td>{_verdict(r, ens is not None)}</td>"
-                )
-                + f"<td>{_ci(r.cost_per_outcome, *_get(r, c['cost']), 0)}</td>"
-                + (
-                    "<td></td>"
-                    if is_base
-                    else f"<td>{_ci(r.cost_diff, *_get(r, c['cost_diff']), 0, True)}</td>"
-                )
-                + "</tr>"
-            )
-            first = False
+    horizon = len(next(iter(comparison.runs.values()))[0].months) - 1
+    line = bottom_line(comparison)
     levers = "".join(
         f"<li><b>{esc(s.name.replace('_', ' '))}</b>{' (baseline)' if s.name == base else ''}: "
         f"{esc(s.description)} <span class=lev>Levers: {_levers(s)}.</span></li>"
@@ -295,9 +540,9 @@ def write_brief(
         for k in used
     ]
     ev_items = "".join(
-        f"<li><b>{esc(name)}</b>{f' ({esc(summary.rstrip(chr(46)))})' if summary else ''}: "
+        f"<li><b>{esc(name)}</b>: "
         f"{'; '.join(esc(t) for t in titles) or 'assumption (no source cited)'}</li>"
-        for name, summary, titles in evidence
+        for name, _, titles in evidence
     )
     # the mechanisms, one line per report (however many mechanisms there are)
     by_report: dict[str, list[str]] = {}
@@ -310,53 +555,69 @@ def write_brief(
         for title, names in by_report.items()
     )
     sources = "; ".join(esc(full) for _, full in REPORTS.values())
-    horizon = len(next(iter(comparison.runs.values()))[0].months) - 1
+    rng = (
+        "95% range over parameter draws × seeds"
+        if getattr(comparison, "ensemble", None) is not None
+        else "95% confidence interval"
+    )
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>Brief: {esc(question)}</title>
 <style>
-@page {{ size: A4; margin: 11mm 12mm; }}
-body {{ font: 9pt/1.3 "DejaVu Sans", Arial, sans-serif; color: #111; max-width: 186mm;
+@page {{ size: A4; margin: 8mm 10mm; }}
+body {{ font: 8pt/1.22 "DejaVu Sans", Arial, sans-serif; color: #111; max-width: 188mm;
        margin: 0 auto; }}
-h1 {{ font-size: 12.5pt; margin: 0 0 1mm; }}
-h2 {{ font-size: 10pt; margin: 2.5mm 0 1mm; border-bottom: 1px solid #999; }}
-p, ul {{ margin: 1mm 0; }}
-ul {{ padding-left: 5mm; }}
-.lev {{ color: #333; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 8pt; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 0.3mm 1.5mm; text-align: left;
+h1 {{ font-size: 12pt; margin: 0 0 1mm; }}
+h2 {{ font-size: 9.5pt; margin: 2mm 0 0.8mm; border-bottom: 1px solid #999; }}
+p, ul {{ margin: 0.8mm 0; }}
+ul {{ padding-left: 4.5mm; }}
+.lev, .cost {{ color: #333; }}
+.bl {{ background: #f3f6fa; padding: 1mm 2mm 1mm 6mm; border-left: 2px solid #2b6ca3; }}
+.bl li {{ margin: 0.4mm 0; }}
+.warn {{ color: #8a3b00; font-weight: bold; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 7.5pt; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 0.3mm 1.2mm; text-align: left;
           vertical-align: top; }}
-td.num, .res td:nth-child(n+3) {{ text-align: right; white-space: nowrap; }}
-.ci {{ color: #555; font-size: 8pt; }}
+.res td {{ white-space: nowrap; }}
+.ci {{ color: #555; font-size: 7.5pt; }}
 .fig svg {{ width: 100%; height: auto; }}
-.small {{ font-size: 7.5pt; color: #333; }}
-.ev {{ font-size: 7.5pt; columns: 2; column-gap: 6mm; padding-left: 4mm; }}
-.ev li {{ break-inside: avoid; }}
-@media print {{ body {{ zoom: 0.85; }} }}
+.why {{ display: flex; flex-wrap: wrap; gap: 2mm; }}
+.why div {{ flex: 0 1 32%; font-size: 7.5pt; }} .why svg {{ width: 100%; height: auto; }}
+.small {{ font-size: 6.8pt; color: #333; }}
+.levers {{ font-size: 7pt; columns: 2; column-gap: 5mm; }}
+.levers li {{ break-inside: avoid; }}
+@media print {{ body {{ zoom: 0.85; max-width: none; }} }}
+.ev {{ font-size: 6.5pt; line-height: 1.15; columns: 3; column-gap: 4mm; padding-left: 3mm; }}
+.ev li, tr {{ break-inside: avoid; }}
 </style></head><body>
 <h1>{esc(question)}</h1>
 <p class=small>jusim {esc(jusim.__version__)} · {_runs_line(comparison, n)} (seed
 {comparison.seed}) · horizon {horizon} months · {date.today().isoformat()}</p>
+<h2>Bottom line at month {horizon}, against {esc(base.replace("_", " "))}</h2>
+{bottom_line_html(line, horizon)}
+<p class=small>Cases: need left at month {horizon} (people or cases not yet resolved),
+baseline minus package. Spending: on all outcomes over {horizon} months, package minus baseline.
+Trust (0–1) between agencies sharing an outcome; cross-agency staff ties per member of staff.
+Brackets: the {rng}; the verdict is on attainment (below).</p>
 <h2>Scenarios and their levers</h2>
-<ul>{levers}</ul>
-<h2>Outcomes over time (mean and 95% band)</h2>
+<ul class=levers>{levers}</ul>
+<h2>Outcomes over time: attainment (1 = target met), mean and 95% band</h2>
 <div class=fig>{trajectories_svg(comparison)}</div>
-<h2>At the horizon: difference from {esc(base.replace("_", " "))} and cost per case</h2>
-<table class=res><tr><th>outcome</th><th>scenario</th><th>attainment</th>
-<th>difference</th><th>verdict</th><th>£k per case resolved</th><th>cost difference</th></tr>
-{"".join(rows)}</table>
+<h2>At the horizon: attainment, difference from {esc(base.replace("_", " "))}, cost per case</h2>
+{_results_table(comparison, outcomes)}
 <p class=small>Attainment: progress against the outcome's target (1 = target met, 0 = no
-progress). Cost per case resolved: cumulative spending on the outcome over cumulative cases
-resolved (£k). Differences are paired: each replication of a scenario runs on the same random
-numbers as the same replication of the baseline. The verdict follows the difference's interval:
+progress); a difference is paired (each run against the baseline's run on the same random
+numbers). £k/case: cumulative spending on the outcome over cumulative cases resolved, with its
+difference from the baseline in brackets. The verdict follows the difference's interval:
 {esc(VERDICT_NOTE.removeprefix("verdict: "))}</p>
+{why_html(explanations)}
 <h2>What the intervals do and do not include</h2>
-{_intervals_text(comparison, n)}
+<div class=small>{_intervals_text(comparison, n)}</div>
 <h2>The evidence the interventions and mechanisms rest on</h2>
 <ul class=ev>{ev_items}</ul>
-<p class=small>Sources: {sources}. Mechanisms without a cited source are stated assumptions
-(see the model's ODD+D description).</p>
+<p class=small>Sources: {sources}. Mechanisms without a cited source are stated
+assumptions (see the model's ODD+D description).</p>
 </body></html>
 """
     path = Path(path)

@@ -165,6 +165,18 @@ def compare_cmd(
     question: Annotated[
         str | None, typer.Option(help="the question the brief answers (default: generated)")
     ] = None,
+    brief_explain: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--brief-explain",
+            help="a compared scenario whose 'why' chart the brief shows (jusim explain against "
+            "the baseline; repeat for several). Costly: up to 2^8 x 2 x --explain-replications "
+            "runs each",
+        ),
+    ] = None,
+    explain_replications: Annotated[
+        int, typer.Option(min=2, help="paired replications per coalition for --brief-explain")
+    ] = 3,
 ) -> None:
     """Compare scenarios with the baseline on the same parameter draws and seeds: attainment,
     difference, cost."""
@@ -194,6 +206,12 @@ def compare_cmd(
         ens, replications, note = design(ensemble, draws, replications)
     except ScenarioError as e:
         raise fail(str(e)) from None
+    names = [a.name for a in arms if a.name != base.name]
+    for name in brief_explain or []:
+        if brief is None:
+            raise fail("--brief-explain: also give --brief FILE.html (the chart is for the brief)")
+        if name not in names:
+            raise fail(f"--brief-explain {name}: use one of the compared scenarios {names}")
     n_draws = 1 if ens is None else len(ens)
     total = n_draws * replications * (1 + sum(a.name != base.name for a in arms))
     start = time.perf_counter()
@@ -233,8 +251,33 @@ def compare_cmd(
         from jusim.brief import write_brief
 
         shown = [base, *[a for a in arms if a.name != base.name]]
-        path = write_brief(result, shown, brief, question)
+        explanations = _brief_explanations(
+            [a for a in shown if a.name in (brief_explain or [])], base, explain_replications, seed
+        )
+        path = write_brief(result, shown, brief, question, explanations)
         (console if not as_json else err_console).print(f"brief: {path}", soft_wrap=True)
+
+
+def _brief_explanations(scenarios: list, base, replications: int, seed: int) -> list:
+    """``jusim explain`` of each scenario against the baseline (one seed, no ensemble draws),
+    for the brief's "why" charts; runs shared between scenarios are run once."""
+    from jusim.analysis.explain import explain
+
+    out: list = []
+    cache: dict = {}
+    for scenario in scenarios:
+        with progress_bar() as bar:
+            task = bar.add_task(f"why: {scenario.name}", total=None, rate="")
+
+            def tick(done: int, total: int, task=task, bar=bar) -> None:
+                bar.update(task, completed=done, total=total)
+
+            ex = explain(
+                scenario, base, replications=replications, seed=seed, progress=tick, cache=cache
+            )
+        err_console.print(f"why {scenario.name}: {ex.cost_note()}", highlight=False)
+        out.append(ex)
+    return out
 
 
 def _print_comparison(result, replications: int, seed: int) -> None:

@@ -1,6 +1,6 @@
 """The one-page brief (jusim compare --brief) opens in headless Chromium with no network request,
-shows what a senior reader needs, and prints on one A4 page. Saves a screenshot (to
-JUSIM_SCREENSHOTS, or a temporary folder)."""
+shows what a senior reader needs, and prints five scenarios (and the baseline) on one A4 page.
+Saves a screenshot (to JUSIM_SCREENSHOTS, or a temporary folder)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,14 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+SCENARIOS = (
+    "silo",
+    "rough_sleepers_unit",
+    "secondees",
+    "pooled_budget",
+    "shared_targets",
+    "sponsorship",
+)
 SHOTS = Path(os.environ.get("JUSIM_SCREENSHOTS") or tempfile.mkdtemp(prefix="jusim-shots-"))
 pytestmark = pytest.mark.browser
 
@@ -34,7 +42,7 @@ pytestmark = pytest.mark.browser
 def brief(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("brief")
     files = []
-    for name in ("silo", "rough_sleepers_unit"):
+    for name in SCENARIOS:
         p = folder / f"{name}.toml"
         p.write_text(f'base = "{(scenario_dir() / f"{name}.toml").as_posix()}"\nhorizon = 18\n')
         files.append(str(p))
@@ -43,11 +51,11 @@ def brief(tmp_path_factory) -> Path:
         app,
         [
             "compare",
-            files[1],
+            *files[1:],
             "--baseline",
             files[0],
             "--replications",
-            "3",
+            "2",
             "--ensemble",  # the longer text: ranges over parameter draws (a test ensemble)
             str(Path(__file__).parents[1] / "data" / "ensemble_small.csv"),
             "--draws",
@@ -73,10 +81,14 @@ def test_brief_is_self_contained_and_complete(brief):
         "95% of single runs",
         "seed ±",
         "do <b>not</b> include",
-        "£k per case",
+        "£k/case",
         "<svg",
-        "central unit",
-        "pooled share 0.1",
+        "Bottom line at month 18",
+        "cases of rough sleeping",
+        "in total",
+        "Relationships: trust",
+        "central unit on rough sleeping",
+        "budgets pooled: 10%",
     ):
         assert needle in text, needle
 
@@ -99,11 +111,11 @@ def test_brief_renders_in_chromium_on_one_a4_page(brief):
             assert requests == [brief.as_uri()], requests
             # the figure rendered: one panel title per outcome, and the results table
             assert page.locator("svg").count() == 1
-            assert page.locator("table.res tr").count() == 1 + 3 * 2
+            assert page.locator("table.res tr").count() == 1 + len(SCENARIOS)
             page.screenshot(path=str(SHOTS / "brief.png"), full_page=True)
             pdf = page.pdf(format="A4", print_background=True)
             pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
-            assert pages == 1, f"the brief prints on {pages} A4 pages"
+            assert pages == 1, f"the brief of {len(SCENARIOS)} scenarios prints on {pages} A4 pages"
             print(f"brief rendered in {elapsed:.2f} s; screenshot {SHOTS / 'brief.png'}")
         finally:
             browser.close()
