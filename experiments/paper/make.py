@@ -33,7 +33,7 @@ class Size:
     """How much each script runs: ``full`` for the paper, ``small`` for the reproducibility test."""
 
     name: str
-    replications: int  # paired replications of the comparison
+    replications: int  # paired seeds per parameter draw in the comparison
     explain_replications: int
     explain_groups: tuple[str, ...] | None  # None: all eight
     horizon: int | None  # None: the scenarios' own
@@ -41,11 +41,12 @@ class Size:
     search_generations: int | None
     search_replications: int | None
     seed: int = 0
+    draws: int = 20  # draws of the shipped posterior ensemble in the comparison
 
 
 SIZES = {
-    "full": Size("full", 30, 8, None, None, None, None, None),
-    "small": Size("small", 2, 2, ("money", "credit"), 12, 4, 1, 2),
+    "full": Size("full", 3, 8, None, None, None, None, None, draws=20),
+    "small": Size("small", 2, 2, ("money", "credit"), 12, 4, 1, 2, draws=2),
 }
 
 
