@@ -115,7 +115,7 @@ def trajectories_svg(comparison: Any) -> str:
     rows = -(-n // cols)
     with plt.rc_context({"font.size": 8, "svg.fonttype": "none", "font.family": "sans-serif"}):
         fig, axes = plt.subplots(
-            rows, cols, figsize=(7.0, 1.45 * rows + 0.3), squeeze=False, constrained_layout=True
+            rows, cols, figsize=(7.0, 1.2 * rows + 0.3), squeeze=False, constrained_layout=True
         )
         for k, outcome in enumerate(first.outcomes):
             ax = axes[k // cols, k % cols]
@@ -587,7 +587,7 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 0.3mm 1.2mm; text-align: left;
 .small {{ font-size: 6.8pt; color: #333; }}
 .levers {{ font-size: 7pt; columns: 2; column-gap: 5mm; }}
 .levers li {{ break-inside: avoid; }}
-@media print {{ body {{ zoom: 0.85; max-width: none; }} }}
+@media print {{ body {{ zoom: 0.82; max-width: none; }} }}
 .ev {{ font-size: 6.5pt; line-height: 1.15; columns: 3; column-gap: 4mm; padding-left: 3mm; }}
 .ev li, tr {{ break-inside: avoid; }}
 </style></head><body>
