@@ -20,6 +20,7 @@ from jusim.experiment.executors import DaskExecutor, make_executor
 from jusim.experiment.runner import plan_sweep, run_seeds, run_sweep
 from jusim.experiment.schema import build_scenario
 from jusim.experiment.store import Store, StoreError
+from jusim.scenario import ScenarioError
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -211,3 +212,12 @@ def test_shipped_experiments_are_valid(path: Path) -> None:
     plan = plan_sweep(path)
     assert plan.total_runs >= 20
     assert plan.experiment.factors
+
+
+@pytest.mark.parametrize(("stem", "command"), [("calibration", "calibrate"), ("search", "search")])
+def test_sweep_of_another_commands_file_names_that_command(stem: str, command: str) -> None:
+    """`jusim sweep` on a shipped calibration or search file says which command it is for."""
+    path = REPO / "experiments" / f"{stem}.toml"
+    with pytest.raises(ScenarioError) as err:
+        plan_sweep(path)
+    assert f"jusim {command} {path}" in str(err.value)

@@ -583,7 +583,22 @@ def load_experiment(path: str | Path) -> Experiment:
     p = Path(path)
     if p.is_dir():
         raise ScenarioError([(str(p), "(file)", str(p), "an experiment TOML file, not a folder")])
-    return parse_experiment(read_experiment_toml(p), source=str(p))
+    data = read_experiment_toml(p)
+    if "design" not in data:  # another command's file: say which, not which fields it lacks
+        for keys, command in ((("fit", "targets"), "calibrate"), (("levers",), "search")):
+            if any(k in data for k in keys):
+                raise ScenarioError(
+                    [
+                        (
+                            str(p),
+                            "(file)",
+                            f"a {command} file (it has '{next(k for k in keys if k in data)}')",
+                            f"an experiment (sweep) file with a design table; run `jusim {command} "
+                            f"{p}` for this one",
+                        )
+                    ]
+                )
+    return parse_experiment(data, source=str(p))
 
 
 def total_runs_check(exp: Experiment, n_points: int) -> None:
