@@ -237,14 +237,15 @@ class Comparison:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-        paths[6].write_text(json.dumps(self.manifest(), indent=2) + "\n", encoding="utf-8")
+        manifest = self.manifest()
+        paths[6].write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         if self.scenarios:
             (out / "scenarios").mkdir(exist_ok=True)
         for name, scenario in self.scenarios.items():
             path = out / "scenarios" / f"{name}.toml"
             header = (
                 f"The resolved scenario {name} of a comparison (every value its runs used).\n"
-                f"Written by jusim {self.manifest()['jusim_version']}."
+                f"Written by jusim {manifest['jusim_version']}."
             )
             path.write_text(to_toml(scenario.to_dict(), header=header), encoding="utf-8")
             paths.append(path)
