@@ -15,9 +15,9 @@ order. The runs may differ in seed and in parameter values:
 - ``scenario``: a scenario (object, file or shipped name), or a sequence of R scenarios (one per
   run, e.g. the points of a sweep chunk or the draws of an ensemble), to which ``params`` apply.
 
-One engine: ``jusim.run(scenario, seed)`` is ``run_batch(scenario, [seed])[0]``, and a batch
-steps each of its runs with ``JoinedUpModel.step``, ``chunk`` runs at a time (default 100,
-docs/design-notes.md item 13; ``step_chunk`` is the one place a run axis will replace).
+One engine: ``jusim.run(scenario, seed)`` is ``run_batch(scenario, [seed])[0]``; a batch steps
+``chunk`` runs at a time (default 100) month by month together, the phases taking all of them at
+once along a run axis (``step_chunk``; ``jusim/month/runs.py``; docs/design-notes.md items 13-14).
 ``progress(n)`` is called after each chunk with its n runs.
 """
 
@@ -128,22 +128,48 @@ def run_batch(
     return results
 
 
+def _shape_key(model: Any) -> tuple[Any, ...]:
+    """Runs with equal keys can be stepped together along a run axis: one horizon, the same
+    shapes of world, and the same value of every parameter that is a table rather than a number
+    (``jusim/month/runs.py``); numbers may differ run by run."""
+    s = model.state
+    tables = []
+    for group, values in s.params:
+        for name, value in values:
+            if not isinstance(value, int | float | bool):
+                tables.append((group, name, _key(value)))
+    shapes = tuple(
+        (name, value.shape)
+        for name, value in vars(s.world).items()
+        if isinstance(value, np.ndarray)
+    )
+    return (s.scenario.horizon - s.month, shapes, tuple(tables))
+
+
 def step_chunk(
     scenarios: Sequence[Scenario], seeds: Sequence[int | np.random.SeedSequence]
 ) -> list[RunResult]:
-    """The runs of one chunk, each stepped to its horizon with ``JoinedUpModel.step``.
-
-    This is where the run axis of docs/design-notes.md item 12 goes. Until the phases take a run
-    axis, the runs are stepped one after another: stepping them month by month in lockstep gives
-    the same results but was 5-15% slower (each month touches every run's state), and keeps the
-    whole chunk in memory."""
+    """The runs of one chunk, stepped to their horizon month by month together (``jusim.month.step``
+    over a ``Runs``, docs/design-notes.md item 14), in groups whose shapes and parameter tables
+    agree; each run's result is what it is alone."""
+    from jusim import month
     from jusim.model import JoinedUpModel
+    from jusim.month.runs import Runs
 
-    results = []
-    for scenario, seed in zip(scenarios, seeds, strict=True):
-        model = JoinedUpModel(scenario, seed=seed)
-        try:
-            results.append(model.run())
-        finally:
+    models = [JoinedUpModel(sc, seed=seed) for sc, seed in zip(scenarios, seeds, strict=True)]
+    try:
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for i, model in enumerate(models):
+            groups.setdefault(_shape_key(model), []).append(i)
+        results: list[RunResult | None] = [None] * len(models)
+        for (months, *_), members in groups.items():
+            runs = Runs([models[i].state for i in members])
+            for _ in range(months):
+                month.step(runs)
+                runs = runs.next_month()
+            for i in members:
+                results[i] = models[i].result()
+        return results  # type: ignore[return-value]
+    finally:
+        for model in models:
             model.release()
-    return results

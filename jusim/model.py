@@ -21,21 +21,12 @@ from typing import Any
 import mesa
 import numpy as np
 
+from jusim import month
 from jusim.agency import Agency
 from jusim.metrics import Recorder, RunResult
-from jusim.month import (
-    budget,
-    churn,
-    decision,
-    learning,
-    production,
-    record,
-    relationships,
-    resources,
-    rules,
-)
 from jusim.month.initial import initial_state
-from jusim.month.state import Flows, Rules, State
+from jusim.month.runs import Runs
+from jusim.month.state import Rules, State
 from jusim.scenario import Scenario
 
 __all__ = ["JoinedUpModel", "Rules", "child_streams", "seed_sequence"]
@@ -106,17 +97,8 @@ class JoinedUpModel(mesa.Model):
             super().__setattr__(name, value)
 
     def step(self) -> None:
-        """One month: the phases of docs/odd.md section 3, in order."""
-        s, f = self.state, Flows()
-        budget.run(s, f)
-        rules.run(s, f)
-        churn.run(s, f)
-        resources.run(s, f)
-        decision.run(s, f)
-        production.run(s, f)
-        relationships.run(s, f)
-        learning.run(s, f)
-        record.run(s, f)
+        """One month: the phases of docs/odd.md section 3, in order (``jusim.month.step``)."""
+        month.step(Runs.of(self.state))
 
     def run(self) -> RunResult:
         for _ in range(self.scenario.horizon - self.month):

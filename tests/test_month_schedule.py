@@ -1,7 +1,8 @@
-"""The month's schedule: ``JoinedUpModel.step`` and docs/odd.md section 3 list the same phases.
+"""The month's schedule: ``jusim.month.step`` and docs/odd.md section 3 list the same phases.
 
-Also: each phase is a module of ``jusim/month/`` with one ``run(state, flows)``, ``step`` stays a
-short schedule, and no intervention imports the model class (they see the run as a ``RunView``).
+Also: each phase is a module of ``jusim/month/`` with one ``run(runs)``, ``step`` stays a short
+schedule that ``JoinedUpModel.step`` calls for a run alone, and no intervention imports the model
+class (they see the run as a ``RunView``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def odd_phases() -> list[str]:
 
 
 def step_phases() -> list[str]:
-    tree = ast.parse(textwrap.dedent(inspect.getsource(JoinedUpModel.step)))
+    tree = ast.parse(textwrap.dedent(inspect.getsource(jusim.month.step)))
     calls = [
         node.func.value.id
         for node in ast.walk(tree)
@@ -49,12 +50,12 @@ def test_each_phase_is_a_module_with_one_entry_point():
     for module in jusim.month.PHASES:
         assert Path(module.__file__).parent == ROOT / "jusim" / "month"
         params = list(inspect.signature(module.run).parameters)
-        assert params == ["s", "f"], module.__name__
+        assert params == ["runs"], module.__name__
         assert module.__doc__ and len(module.__doc__) > 40, f"{module.__name__}: say what it does"
 
 
 def test_step_is_a_short_schedule():
-    lines = inspect.getsource(JoinedUpModel.step).strip().splitlines()
+    lines = inspect.getsource(jusim.month.step).strip().splitlines()
     assert len(lines) <= 40
 
 

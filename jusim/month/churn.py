@@ -8,10 +8,11 @@ import numpy as np
 
 from jusim.mechanisms import churn as leaving
 from jusim.mechanisms import mobility
+from jusim.month.runs import Runs
 from jusim.month.state import Flows, State
 
 
-def run(s: State, f: Flows) -> None:
+def run_one(s: State, f: Flows) -> None:
     p, r, roster = s.params, s.rules, s.roster
     f.leavers = leaving.apply_churn(
         roster,
@@ -25,3 +26,7 @@ def run(s: State, f: Flows) -> None:
         mobility.move_staff(
             roster, np.flatnonzero(roster.tenure == 0), p.mobility, s.streams["mobility"]
         )
+
+
+def run(runs: Runs) -> None:
+    runs.each(run_one)

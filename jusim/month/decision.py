@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from jusim.mechanisms import accountability, defensive, mainstreaming, spillover
 from jusim.mechanisms import decision as deciding
+from jusim.month.runs import Runs
 from jusim.month.state import Flows, State
 
 
-def run(s: State, f: Flows) -> None:
+def run_one(s: State, f: Flows) -> None:
     w, p, r = s.world, s.params, s.rules
     own_credit, joint_credit = accountability.credit(
         w.accountability,
@@ -51,3 +52,7 @@ def run(s: State, f: Flows) -> None:
     f.own_in = f.core + s.shares[:, 0] * f.free
     f.joint = (s.shares[:, 1:-1] * f.free[:, None]).T
     f.rel = s.shares[:, -1] * f.free
+
+
+def run(runs: Runs) -> None:
+    runs.each(run_one)

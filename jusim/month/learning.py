@@ -7,10 +7,11 @@ from __future__ import annotations
 import numpy as np
 
 from jusim.mechanisms import decision, practice
+from jusim.month.runs import Runs
 from jusim.month.state import Flows, State
 
 
-def run(s: State, f: Flows) -> None:
+def run_one(s: State, f: Flows) -> None:
     w, p, r = s.world, s.params, s.rules
     before = f.need_before
     progress = (before - s.need) / np.maximum(before, 1e-9) / w.required_rate
@@ -19,3 +20,7 @@ def run(s: State, f: Flows) -> None:
     s.experience = np.clip(s.experience + step, 0.0, 1.0)
     s.experience = practice.spread(s.experience, r.good_practice, w.involved)
     s.partnerships.age_one_month(p.partnership.drift)
+
+
+def run(runs: Runs) -> None:
+    runs.each(run_one)

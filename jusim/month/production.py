@@ -23,6 +23,7 @@ from jusim.mechanisms import (
     spillover,
 )
 from jusim.mechanisms import production as producing
+from jusim.month.runs import Runs
 from jusim.month.state import Flows, State
 
 
@@ -84,7 +85,7 @@ def serve_clients(s: State, f: Flows, arriving: np.ndarray) -> None:
     s.need, f.resolved = s.client_need.sum(axis=1), s.client_resolved.sum(axis=1)
 
 
-def run(s: State, f: Flows) -> None:
+def run_one(s: State, f: Flows) -> None:
     w, p = s.world, s.params
     capacity = joint_capacity(s, f)
     s.pipeline, arriving = services.advance(
@@ -98,3 +99,7 @@ def run(s: State, f: Flows) -> None:
         s.rules.narrow_lift,
         s.shifting,
     )
+
+
+def run(runs: Runs) -> None:
+    runs.each(run_one)

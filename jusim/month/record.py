@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from jusim.month.runs import Runs
 from jusim.month.state import Flows, State
 
 
-def run(s: State, f: Flows) -> None:
+def run_one(s: State, f: Flows) -> None:
     joint, pooled, focused, ovh_paid = f.joint, f.pooled, f.focused, f.overhead_paid
     spend = joint.sum(axis=1) + focused.sum(axis=1) + pooled.sum(axis=1) + f.overhead.sum(axis=1)
     spent = (
@@ -26,3 +27,7 @@ def run(s: State, f: Flows) -> None:
         allocated=s.budget.sum(),
         spent=spent,
     )
+
+
+def run(runs: Runs) -> None:
+    runs.each(run_one)

@@ -23,6 +23,7 @@ from jusim.mechanisms import (
     trust,
     understanding,
 )
+from jusim.month.runs import Runs
 from jusim.month.state import Flows, State
 
 
@@ -77,7 +78,7 @@ def staff_ties(s: State, f: Flows) -> None:
     s.relationship = ties.relationship_strength(roster, p.ties)
 
 
-def run(s: State, f: Flows) -> None:
+def run_one(s: State, f: Flows) -> None:
     w, p, r = s.world, s.params, s.rules
     posts = postings(s)
     s.contact = month_contact(s, f, posts)
@@ -96,3 +97,7 @@ def run(s: State, f: Flows) -> None:
     s.mainstreamed = mainstreaming.adopt(
         s.mainstreamed, r.practice, r.succession, s.contact, posts, s.hazard, p.mainstreaming
     )
+
+
+def run(runs: Runs) -> None:
+    runs.each(run_one)

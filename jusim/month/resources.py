@@ -15,6 +15,7 @@ import numpy as np
 
 from jusim.mechanisms import capacity as workload
 from jusim.mechanisms import overhead, platforms
+from jusim.month.runs import Runs
 from jusim.month.state import Flows, State
 
 
@@ -52,7 +53,7 @@ def commitments(s: State, f: Flows, room: np.ndarray) -> None:
     f.free = np.maximum(room - (pooled + focused).sum(axis=0), 0.0)  # no rounding below zero
 
 
-def run(s: State, f: Flows) -> None:
+def run_one(s: State, f: Flows) -> None:
     w, p, r, pt = s.world, s.params, s.rules, s.partnerships
     admin_demand(s, f)
     platform_costs(s)
@@ -77,3 +78,7 @@ def run(s: State, f: Flows) -> None:
     pt.cost = (f.seat_cost + f.lost_by).sum(axis=1)
     f.overhead = ovh + pt.by_outcome(f.lost_by, w.n_outcomes)
     f.overhead_paid = np.minimum(ovh_total, budget) + lost
+
+
+def run(runs: Runs) -> None:
+    runs.each(run_one)

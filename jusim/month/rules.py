@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from jusim.mechanisms import scrutiny
+from jusim.month.runs import Runs
 from jusim.month.state import Flows, Rules, State
 
 
@@ -32,7 +33,7 @@ def fresh_rules(s: State) -> Rules:
     return r
 
 
-def run(s: State, f: Flows) -> None:
+def run_one(s: State, f: Flows) -> None:
     w, p, pt = s.world, s.params, s.partnerships
     if s.blank_rules is None:
         s.blank_rules = fresh_rules(s)
@@ -54,3 +55,7 @@ def run(s: State, f: Flows) -> None:
     )
     s.rules.membership = pt.membership(w.n_outcomes)
     s.rules.buy_in = pt.buy_in_by_outcome(w.n_outcomes)
+
+
+def run(runs: Runs) -> None:
+    runs.each(run_one)

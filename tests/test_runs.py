@@ -1,0 +1,42 @@
+"""The run axis (``jusim/month/runs.py``): parameters per run line up with the run axis, and the
+gathered parameters are plain numbers when the runs agree."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from jusim.model import JoinedUpModel
+from jusim.month.runs import PerRun, Runs
+
+
+def test_per_run_values_line_up_with_the_leading_axis():
+    v = np.array([1.0, 2.0, 3.0]).view(PerRun)
+    x = np.arange(3 * 2 * 2, dtype=float).reshape(3, 2, 2)
+    for got in (v * x, x * v, np.multiply(x, v)):
+        assert type(got) is np.ndarray
+        np.testing.assert_array_equal(got, x * np.array([1.0, 2.0, 3.0])[:, None, None])
+    np.testing.assert_array_equal(
+        np.where(x > 4, v, 0.0), np.where(x > 4, [[[1.0]], [[2.0]], [[3.0]]], 0.0)
+    )
+    np.testing.assert_array_equal(np.clip(x, 0.0, v), np.minimum(x, [[[1.0]], [[2.0]], [[3.0]]]))
+    assert isinstance(np.exp(v), PerRun) and isinstance(v * 2.0, PerRun)
+    with pytest.raises(TypeError, match="cannot decide an `if`"):
+        bool(v > 1)
+
+
+def test_params_are_numbers_when_runs_agree_and_per_run_when_not(short_world):
+    a = JoinedUpModel(short_world, 0)
+    b = JoinedUpModel(short_world.with_overrides({"parameters.trust.tolerance": 0.123}), 1)
+    c = JoinedUpModel(short_world, 2)
+    try:
+        runs = Runs([a.state, b.state, c.state])
+        assert runs.params.decision.temperature == a.state.params.decision.temperature
+        assert not isinstance(runs.params.decision.temperature, np.ndarray)
+        tol = runs.params.trust.tolerance
+        assert isinstance(tol, PerRun) and tol[1] == 0.123 and tol[0] == tol[2] != 0.123
+        assert runs.stack("trust").shape == (3, *a.state.trust.shape)
+        assert Runs.of(a.state).stack("trust").base is a.state.trust  # a run alone: no copy
+    finally:
+        for m in (a, b, c):
+            m.release()
