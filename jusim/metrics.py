@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from jusim.network import MEASURES as NETWORK_MEASURES
-from jusim.network import measures, possible_pairs
+from jusim.network import measures, measures_runs, possible_pairs
+from jusim.staff import Rosters
 
 if TYPE_CHECKING:
     from jusim.month.state import State
@@ -41,6 +42,17 @@ SYSTEM_COLUMNS = (
     "top5_tie_share",
     "tie_components",
 )
+
+
+TIE_SERIES = ("tie_density", *NETWORK_MEASURES)
+
+
+def tie_series(rosters: Rosters, possible: np.ndarray) -> np.ndarray:
+    """(R, 4) each run's tie measures now, in the order of ``TIE_SERIES``: ties per member of
+    staff (``StaffRoster.tie_density``) and the network measures (``network.measures``) over
+    ``possible`` (R,) cross-agency pairs of staff; one compiled pass over every run's ties."""
+    density = 2.0 * np.diff(rosters.tie_off) / np.maximum(np.diff(rosters.staff_off), 1)
+    return np.concatenate([density[:, None], measures_runs(rosters, possible)], axis=1)
 
 
 MIN_RESOLVED = 1.0

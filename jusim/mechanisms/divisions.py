@@ -26,6 +26,7 @@ scenario (assumptions: the sources give no numbers of divisions or the size of t
 from __future__ import annotations
 
 import numpy as np
+from numba import njit, vectorize
 
 
 def assign(staff: np.ndarray, divisions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -70,22 +71,49 @@ def staff_openness(
     alignment: np.ndarray,
     division: np.ndarray,
     home: np.ndarray,
+    staff_off: np.ndarray | None = None,
+    division_off: np.ndarray | None = None,
 ) -> np.ndarray:
     """(N,) each person's openness this month: the agency's current openness (``agency_now``,
     which defensiveness may lower) plus their division's offset from the agency's usual level
-    (``agency_base``), narrowed by any commitment; exactly the agency's without divisions."""
-    offset = openness(base, agency_base, division_agency, alignment) - agency_base[division_agency]
-    return np.clip(agency_now[home] + offset[division], 0.0, 1.0)
+    (``agency_base``), narrowed by any commitment; exactly the agency's without divisions.
+
+    R runs at once: the agency arrays are (R, A); divisions (``base``, ``division_agency``) and
+    staff (``division``, ``home``) are concatenated run after run, indices each run's own, with
+    ``division_off`` and ``staff_off`` (R + 1,) where each run's begin."""
+    now = np.asarray(agency_now, np.float64)
+    a = now.shape[-1]
+    now = now.reshape(-1, a)
+    if staff_off is None or division_off is None:
+        staff_off, division_off = np.array([0, home.size]), np.array([0, base.size])
+    agency_base = np.asarray(agency_base, np.float64).reshape(-1)
+    agency = division_agency + np.repeat(np.arange(now.shape[0]) * a, np.diff(division_off))
+    offset = openness(base, agency_base, agency, np.asarray(alignment).reshape(-1))
+    offset = offset - agency_base[agency]
+    return _staff_openness(staff_off, home, division, division_off, now, offset)
+
+
+@njit(cache=True)
+def _staff_openness(staff_off, home, division, division_off, now, offset):  # pragma: no cover
+    """clip(now[r, home] + offset[division], 0, 1) for each person of each run r."""
+    out = np.empty(home.size)
+    for r in range(staff_off.size - 1):
+        d0 = division_off[r]
+        for s in range(staff_off[r], staff_off[r + 1]):
+            v = now[r, home[s]] + offset[d0 + division[s]]
+            out[s] = 0.0 if v < 0.0 else (1.0 if v > 1.0 else v)
+    return out
 
 
 def keeping_in_touch(staff_openness: np.ndarray, agency_openness: np.ndarray) -> np.ndarray:
     """(N,) each person's chance of keeping in touch relative to their agency's norm: their
     division's openness over the agency's (1 for everyone in an agency without divisions)."""
-    return np.where(
-        agency_openness > 0,
-        staff_openness / np.where(agency_openness > 0, agency_openness, 1.0),
-        1.0,
-    )
+    return _keeping_in_touch(staff_openness, agency_openness)
+
+
+@vectorize(["float64(float64, float64)"], cache=True)
+def _keeping_in_touch(staff, agency):  # pragma: no cover - compiled
+    return staff / agency if agency > 0 else 1.0
 
 
 def tie_quality(

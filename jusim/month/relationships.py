@@ -25,15 +25,18 @@ from jusim.mechanisms import (
 )
 from jusim.month.runs import Runs
 from jusim.month.state import Flows, State
+from jusim.staff import Rosters, offsets
 
 
-def postings(s: State) -> np.ndarray:
-    """(A, A) staff of each home agency working in each other agency."""
-    roster, a = s.roster, s.world.n_agencies
-    posted = roster.post != roster.home
+def postings(runs: Runs) -> np.ndarray:
+    """(R, A, A) staff of each home agency working in each other agency, for every run."""
+    a, n = runs.world.n_agencies, runs.n
+    rosters = Rosters.of([s.roster for s in runs.states])
+    posted = rosters.post != rosters.home
     if not posted.any():
-        return np.zeros((a, a), np.int64)
-    return np.bincount(roster.home[posted] * a + roster.post[posted], minlength=a**2).reshape(a, a)
+        return np.zeros((n, a, a), np.int64)
+    cell = (rosters.staff_run * a + rosters.home) * a + rosters.post
+    return np.bincount(cell[posted], minlength=n * a * a).reshape(n, a, a)
 
 
 def month_contact(s: State, f: Flows, posts: np.ndarray) -> np.ndarray:
@@ -57,32 +60,54 @@ def month_contact(s: State, f: Flows, posts: np.ndarray) -> np.ndarray:
     return c
 
 
-def staff_ties(s: State, f: Flows) -> None:
-    """Tie formation (merged once at the end of the batch), maintenance and relationship."""
-    w, p, roster, rng, openness = s.world, s.params, s.roster, s.streams["ties"], f.openness
-    with roster.batch():  # referral acts on last month's ties; new ones merge at the end
-        ties.form_by_contact(roster, s.contact, p.ties, rng)
-        ties.form_by_posting(roster, p.ties, rng)
-        own_open = divisions.staff_openness(
-            openness,
-            w.openness,
-            s.division_base,
-            s.division_agency,
-            s.rules.alignment,
-            s.division,
-            roster.home,
+def staff_ties(runs: Runs, contact: np.ndarray, openness: np.ndarray) -> np.ndarray:
+    """Tie formation (merged once at the end of the batch), maintenance and relationship, for all
+    runs at once: ``contact`` (R, A, A) and agencies' ``openness`` (R, A) this month; returns
+    (and stores) the (R, A, A) relationship strength."""
+    p, rngs = runs.params.ties, runs.streams("ties")
+    rosters = Rosters.of([s.roster for s in runs.states])
+    base, agency, division, division_off, at_home = _divisions(runs, rosters)
+    own_open = divisions.staff_openness(
+        openness,
+        runs.stack_world("openness"),
+        base,
+        agency,
+        runs.stack_rules("alignment"),
+        division,
+        rosters.home,
+        rosters.staff_off,
+        division_off,
+    )
+    with rosters.batch():  # referral acts on last month's ties; new ones merge at the end
+        ties.form_by_contact(rosters, contact, p, rngs)
+        ties.form_by_posting(rosters, p, rngs)
+        ties.form_by_referral(rosters, openness, p, rngs, own_open)
+    keep = divisions.keeping_in_touch(own_open, openness.reshape(-1)[at_home])
+    ties.maintain(rosters, contact, p, rngs, keep)
+    rosters.scatter()
+    relationship = ties.relationship_strength(rosters, p)
+    runs.put("relationship", relationship)
+    return relationship
+
+
+def _divisions(runs: Runs, rosters: Rosters) -> tuple[np.ndarray, ...]:
+    """The runs' divisions side by side (fixed from month 0, so gathered once per ``Rosters``):
+    base openness, agency and offsets of the divisions, each person's division, and each
+    person's (run, home agency) as an index into (R, A) arrays."""
+    if "divisions" not in rosters.cache:
+        states = runs.states
+        rosters.cache["divisions"] = (
+            np.concatenate([s.division_base for s in states]),
+            np.concatenate([s.division_agency for s in states]),
+            np.concatenate([s.division for s in states]),
+            offsets([s.division_base.size for s in states]),
+            rosters.staff_run * runs.world.n_agencies + rosters.home,
         )
-        ties.form_by_referral(roster, openness, p.ties, rng, own_open)
-    keep = divisions.keeping_in_touch(own_open, openness[roster.home])
-    ties.maintain(roster, s.contact, p.ties, rng, keep)
-    s.relationship = ties.relationship_strength(roster, p.ties)
+    return rosters.cache["divisions"]  # type: ignore[return-value]
 
 
-def run_one(s: State, f: Flows) -> None:
+def run_one(s: State, f: Flows, posts: np.ndarray) -> None:
     w, p, r = s.world, s.params, s.rules
-    posts = postings(s)
-    s.contact = month_contact(s, f, posts)
-    staff_ties(s, f)
     learned = trust.learn_trust(
         s.trust, f.effort, w.involved, s.contact, s.relationship, p.trust, s.streams["trust"]
     )
@@ -100,4 +125,9 @@ def run_one(s: State, f: Flows) -> None:
 
 
 def run(runs: Runs) -> None:
-    runs.each(run_one)
+    posts = postings(runs)
+    for (s, f), p in zip(runs, posts, strict=True):
+        s.contact = month_contact(s, f, p)
+    staff_ties(runs, runs.stack("contact"), runs.stack_flow("openness"))
+    for (s, f), p in zip(runs, posts, strict=True):
+        run_one(s, f, p)
