@@ -170,7 +170,7 @@ class Rosters:
                 roster._batch = self
         self._staff = [(r.home, r.post, r.tenure) for r in self.rosters]
         self._gather_ties()
-        self.cache: dict[str, object] = {}
+        self.cache: dict[Any, object] = {}
         self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None = None
 
     @classmethod
@@ -208,9 +208,18 @@ class Rosters:
             self.cache["staff_run"] = np.repeat(np.arange(self.n), np.diff(self.staff_off))
         return self.cache["staff_run"]  # type: ignore[return-value]
 
-    def per_staff(self, value: np.ndarray) -> np.ndarray:
-        """(N,) a value per run (R,), repeated for each member of that run's staff."""
-        return np.asarray(value)[self.staff_run]
+    def per_run(self, params: Any, names: tuple[str, ...]) -> np.ndarray:
+        """(R, k) parameters ``names`` of a group (a number or one value per run each), a row
+        per run, gathered once per batch and group."""
+        key = (id(params), names)
+        hit = self.cache.get(key)
+        if hit is not None and hit[0] is params:  # type: ignore[index]
+            return hit[1]  # type: ignore[index]
+        table = np.empty((self.n, len(names)))
+        for c, name in enumerate(names):
+            table[:, c] = getattr(params, name)
+        self.cache[key] = (params, table)
+        return table
 
     @property
     def n_ties(self) -> np.ndarray:

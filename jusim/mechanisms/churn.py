@@ -60,7 +60,6 @@ def apply_churn(
     for r in range(b.n):
         rngs[r].random(out=leave_u[s[r] : s[r + 1]])
         keep_rngs[r].random(out=keep_u[t[r] : t[r + 1]])
-    strength = params.handover_strength
     n_left, b.tie_off, b.tie_i, b.tie_j, b.tie_w = _churn(
         b.staff_off,
         b.home,
@@ -71,7 +70,7 @@ def apply_churn(
         b.tie_w,
         np.asarray(hazard, dtype=np.float64).reshape(b.n, -1),
         np.asarray(handover, dtype=np.float64).reshape(b.n, -1),
-        np.full(b.n, float(strength)) if np.ndim(strength) == 0 else np.asarray(strength, float),
+        b.per_run(params, ("handover_strength",)),
         leave_u,
         keep_u,
     )
@@ -116,7 +115,7 @@ def _churn(
                     p *= handover[r, home[b]]
                 if keep_u[k] >= p:
                     continue
-                w *= strength[r]
+                w *= strength[r, 0]
             out_i[c], out_j[c], out_w[c] = ti[k], tj[k], w
             c += 1
         out_off[r + 1] = c

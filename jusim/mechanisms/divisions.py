@@ -59,8 +59,13 @@ def openness(
     alignment: np.ndarray,
 ) -> np.ndarray:
     """(D,) this month's division openness: a commitment pulls divisions toward the agency's."""
-    pull = alignment[division_agency]
-    return base + pull * (agency_openness[division_agency] - base)
+    return _pulled(base, agency_openness[division_agency], alignment[division_agency])
+
+
+@njit(cache=True)
+def _pulled(base, agency_openness, pull):  # pragma: no cover - compiled
+    """A division's openness pulled the share ``pull`` of the way to its agency's."""
+    return base + pull * (agency_openness - base)
 
 
 def staff_openness(
@@ -81,26 +86,37 @@ def staff_openness(
     R runs at once: the agency arrays are (R, A); divisions (``base``, ``division_agency``) and
     staff (``division``, ``home``) are concatenated run after run, indices each run's own, with
     ``division_off`` and ``staff_off`` (R + 1,) where each run's begin."""
-    now = np.asarray(agency_now, np.float64)
-    a = now.shape[-1]
-    now = now.reshape(-1, a)
     if staff_off is None or division_off is None:
         staff_off, division_off = np.array([0, home.size]), np.array([0, base.size])
-    agency_base = np.asarray(agency_base, np.float64).reshape(-1)
-    agency = division_agency + np.repeat(np.arange(now.shape[0]) * a, np.diff(division_off))
-    offset = openness(base, agency_base, agency, np.asarray(alignment).reshape(-1))
-    offset = offset - agency_base[agency]
-    return _staff_openness(staff_off, home, division, division_off, now, offset)
+    a = np.shape(agency_now)[-1]
+    return _staff_openness(
+        staff_off,
+        home,
+        division,
+        division_off,
+        division_agency,
+        base,
+        np.asarray(agency_now, np.float64).reshape(-1, a),
+        np.asarray(agency_base, np.float64).reshape(-1, a),
+        np.asarray(alignment, np.float64).reshape(-1, a),
+    )
 
 
 @njit(cache=True)
-def _staff_openness(staff_off, home, division, division_off, now, offset):  # pragma: no cover
-    """clip(now[r, home] + offset[division], 0, 1) for each person of each run r."""
+def _staff_openness(
+    staff_off, home, division, division_off, division_agency, base, now, usual, alignment
+):  # pragma: no cover - compiled
+    """clip(now[r, home] + offset[division], 0, 1) for each person of each run r, where a
+    division's offset is its ``openness`` less its agency's usual openness."""
     out = np.empty(home.size)
     for r in range(staff_off.size - 1):
-        d0 = division_off[r]
+        d0, d1 = division_off[r], division_off[r + 1]
+        offset = np.empty(d1 - d0)
+        for d in range(d0, d1):
+            a = division_agency[d]
+            offset[d - d0] = _pulled(base[d], usual[r, a], alignment[r, a]) - usual[r, a]
         for s in range(staff_off[r], staff_off[r + 1]):
-            v = now[r, home[s]] + offset[d0 + division[s]]
+            v = now[r, home[s]] + offset[division[s]]
             out[s] = 0.0 if v < 0.0 else (1.0 if v > 1.0 else v)
     return out
 

@@ -61,9 +61,19 @@ class TieParams(Params):
 # one call, and each run draws only from its own generator, the same numbers in the same order.
 
 
-def _each(value: float | np.ndarray, n: int) -> np.ndarray:
-    """(R,) a parameter's value for each run (a number, or one per run)."""
-    return np.full(n, float(value)) if np.ndim(value) == 0 else np.asarray(value, np.float64)
+# the parameters as columns of a (R, 9) table, one row per run (``Rosters.per_run``)
+COLUMNS = (
+    "formation",
+    "posting",
+    "referral",
+    "initial_strength",
+    "contact_base",
+    "contact_scale",
+    "refresh",
+    "decay",
+    "min_strength",
+)
+FORMATION, POSTING, REFERRAL, INITIAL, BASE, SCALE, REFRESH, DECAY, FLOOR = range(len(COLUMNS))
 
 
 def _add(
@@ -76,14 +86,22 @@ def _add(
         target.add_ties(run, i, j, w)
 
 
-def _draw(rngs: list, sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+def _draw(rngs: list, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Uniforms, ``sizes[r]`` from run r's generator (none drawn where 0), concatenated."""
     off = offsets(sizes)
+    if len(rngs) == 1:
+        return (rngs[0].random(sizes[0]) if sizes[0] else np.empty(0)), off
     u = np.empty(int(off[-1]))
     for g, a, b in zip(rngs, off[:-1].tolist(), off[1:].tolist(), strict=True):
         if b > a:
             g.random(out=u[a:b])
     return u, off
+
+
+def _ends(b: Rosters, k: int) -> list[int]:
+    """``k`` times each run's number of ties."""
+    t = b.tie_off.tolist()
+    return [k * (t[r + 1] - t[r]) for r in range(b.n)]
 
 
 @cache
@@ -108,26 +126,25 @@ def form_by_contact(
     a_idx, b_idx = _pairs(b.n_agencies)
     if a_idx.size == 0:
         return
-    cum = _cumulative_rates(
-        contact[None] if one else contact, counts, a_idx, b_idx, _each(params.formation, b.n)
-    )
+    values = b.per_run(params, COLUMNS)
+    cum = _cumulative_rates(contact[None] if one else contact, counts, a_idx, b_idx, values)
     n = [int(g.poisson(total)) for g, total in zip(rngs, cum[:, -1], strict=True)]
     if not any(n):
         return
     u, u_off = _draw(rngs, [3 * k for k in n])
     run, i, j = _contact_pairs(cum, a_idx, b_idx, b.staff_off, order, start, counts, u, u_off)
-    _add(roster, run, i, j, _each(params.initial_strength, b.n)[run])
+    _add(roster, run, i, j, values[run, INITIAL])
 
 
 @njit(cache=True)
-def _cumulative_rates(contact, counts, a_idx, b_idx, formation):  # pragma: no cover - compiled
+def _cumulative_rates(contact, counts, a_idx, b_idx, values):  # pragma: no cover - compiled
     """(R, P) running total of each run's monthly tie-formation rate over agency pairs (a < b)."""
     cum = np.empty((contact.shape[0], a_idx.size), np.float64)
     for r in range(contact.shape[0]):
         total = 0.0
         for p in range(a_idx.size):
             a, b = a_idx[p], b_idx[p]
-            total += formation[r] * contact[r, a, b] * min(counts[r, a], counts[r, b])
+            total += values[r, FORMATION] * contact[r, a, b] * min(counts[r, a], counts[r, b])
             cum[r, p] = total
     return cum
 
@@ -160,13 +177,13 @@ def form_by_posting(roster: StaffRoster | Rosters, params: TieParams, rng: Gener
     if not posted.any():
         return
     seen = np.concatenate([[0], np.cumsum(posted)])[b.staff_off]
-    lam = _each(params.posting, b.n)
+    values = b.per_run(params, COLUMNS)
     k = np.zeros(int(seen[-1]), np.int64)  # ties each secondee forms, run after run
     draws = []
     for r, g in enumerate(rngs):
         first, stop = int(seen[r]), int(seen[r + 1])
         if stop > first:
-            k[first:stop] = g.poisson(lam[r], size=stop - first)
+            k[first:stop] = g.poisson(values[r, POSTING], size=stop - first)
             m = int(k[first:stop].sum())
             if m:
                 draws.append(g.random(m))
@@ -174,7 +191,7 @@ def form_by_posting(roster: StaffRoster | Rosters, params: TieParams, rng: Gener
         return
     u = np.concatenate(draws)
     run, src, dst = _posting_pairs(b.staff_off, b.home, b.post, posted, k, u, b.n_agencies)
-    _add(roster, run, src, dst, _each(params.initial_strength, b.n)[run])
+    _add(roster, run, src, dst, values[run, INITIAL])
 
 
 @njit(cache=True)
@@ -233,21 +250,20 @@ def form_by_referral(
         own = opn[b.home] if one else opn[b.staff_run, b.home]
     else:
         own = np.asarray(staff_openness, np.float64)
-    chance = own * (
-        params.referral if np.ndim(params.referral) == 0 else b.per_staff(params.referral)
-    )
-    u, _ = _draw(rngs, (4 * b.n_ties).tolist())
-    run, x, z = _referrals(b.staff_off, b.tie_off, b.tie_i, b.tie_j, b.tie_w, chance, u)
-    _add(roster, run, x, z, _each(params.initial_strength, b.n)[run])
+    values = b.per_run(params, COLUMNS)
+    u, _ = _draw(rngs, _ends(b, 4))
+    run, x, z = _referrals(b.staff_off, b.tie_off, b.tie_i, b.tie_j, b.tie_w, own, values, u)
+    _add(roster, run, x, z, values[run, INITIAL])
 
 
 @njit(cache=True)
-def _referrals(staff_off, tie_off, ti, tj, tw, chance, u):  # pragma: no cover - compiled
+def _referrals(staff_off, tie_off, ti, tj, tw, own, values, u):  # pragma: no cover - compiled
     """Introductions along ties: pairs (x, z) where x's contact y introduced x to y's contact z.
 
     Run r's T ties have 4T uniforms u (from ``4 * tie_off[r]``): each tie has two ends
-    e = (x, y); end e fires if ``u[e] < chance[x] * w`` (chance per person), and then y picks z
-    among all their contacts with ``u[2T + e]`` (z == x is a lost introduction).
+    e = (x, y); end e fires if ``u[e] < chance[x] * w`` (chance per person: their openness
+    ``own[x]`` times ``referral``), and then y picks z among all their contacts with
+    ``u[2T + e]`` (z == x is a lost introduction).
     """
     size = 2 * ti.size
     runs, xs, zs = np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.int64)
@@ -256,12 +272,12 @@ def _referrals(staff_off, tie_off, ti, tj, tw, chance, u):  # pragma: no cover -
     for r in range(staff_off.size - 1):
         s0, n = staff_off[r], staff_off[r + 1] - staff_off[r]
         t0, t = tie_off[r], tie_off[r + 1] - tie_off[r]
-        u0 = 4 * t0
+        u0, referral = 4 * t0, values[r, REFERRAL]
         m = 0
         for e in range(2 * t):
             k = t0 + e % t
             x = ti[k] if e < t else tj[k]
-            if u[u0 + e] < chance[s0 + x] * tw[k]:
+            if u[u0 + e] < own[s0 + x] * referral * tw[k]:
                 fired[m] = e
                 m += 1
         if m == 0:
@@ -305,8 +321,7 @@ def maintain(
     b, rngs, one = as_runs(roster, rng)
     if b.tie_off[-1] == 0:
         return
-    u, _ = _draw(rngs, b.n_ties.tolist())
-    n = b.n
+    u, _ = _draw(rngs, _ends(b, 1))
     b.tie_off, b.tie_i, b.tie_j, b.tie_w = _maintain(
         b.staff_off,
         b.tie_off,
@@ -316,11 +331,7 @@ def maintain(
         b.home,
         b.post,
         contact[None] if one else contact,
-        _each(params.contact_base, n),
-        _each(params.contact_scale, n),
-        _each(params.refresh, n),
-        _each(params.decay, n),
-        _each(params.min_strength, n),
+        b.per_run(params, COLUMNS),
         u,
         np.ones(b.home.size) if keep is None else np.asarray(keep, dtype=np.float64),
     )
@@ -330,7 +341,7 @@ def maintain(
 
 @njit(cache=True)
 def _maintain(
-    staff_off, tie_off, ti, tj, tw, home, post, contact, base, scale, refresh, decay, floor, u, keep
+    staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, keep
 ):  # pragma: no cover
     """Ends sharing a post, or meeting (``u < (base + scale * contact[a, b]) * keep_i * keep_j``),
     refresh; others decay (each run with its own parameters and contact)."""
@@ -339,14 +350,16 @@ def _maintain(
     c = 0
     for r in range(tie_off.size - 1):
         s0 = staff_off[r]
+        base, scale = values[r, BASE], values[r, SCALE]
+        refresh, decay, floor = values[r, REFRESH], values[r, DECAY], values[r, FLOOR]
         for k in range(tie_off[r], tie_off[r + 1]):
             i, j, w = ti[k], tj[k], tw[k]
             si, sj = s0 + i, s0 + j
-            met = post[si] == post[sj] or u[k] < (
-                base[r] + scale[r] * contact[r, home[si], home[sj]]
-            ) * (keep[si] * keep[sj])
-            w = w + refresh[r] * (1.0 - w) if met else w * (1.0 - decay[r])
-            if w >= floor[r]:
+            met = post[si] == post[sj] or u[k] < (base + scale * contact[r, home[si], home[sj]]) * (
+                keep[si] * keep[sj]
+            )
+            w = w + refresh * (1.0 - w) if met else w * (1.0 - decay)
+            if w >= floor:
                 out_i[c], out_j[c], out_w[c] = i, j, w
                 c += 1
         out_off[r + 1] = c

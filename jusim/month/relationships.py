@@ -66,10 +66,10 @@ def staff_ties(runs: Runs, contact: np.ndarray, openness: np.ndarray) -> np.ndar
     (and stores) the (R, A, A) relationship strength."""
     p, rngs = runs.params.ties, runs.streams("ties")
     rosters = Rosters.of([s.roster for s in runs.states])
-    base, agency, division, division_off, at_home = _divisions(runs, rosters)
+    base, agency, division, division_off, at_home, usual = _divisions(runs, rosters)
     own_open = divisions.staff_openness(
         openness,
-        runs.stack_world("openness"),
+        usual,
         base,
         agency,
         runs.stack_rules("alignment"),
@@ -92,8 +92,8 @@ def staff_ties(runs: Runs, contact: np.ndarray, openness: np.ndarray) -> np.ndar
 
 def _divisions(runs: Runs, rosters: Rosters) -> tuple[np.ndarray, ...]:
     """The runs' divisions side by side (fixed from month 0, so gathered once per ``Rosters``):
-    base openness, agency and offsets of the divisions, each person's division, and each
-    person's (run, home agency) as an index into (R, A) arrays."""
+    base openness, agency and offsets of the divisions, each person's division, each person's
+    (run, home agency) as an index into (R, A) arrays, and agencies' usual openness."""
     if "divisions" not in rosters.cache:
         states = runs.states
         rosters.cache["divisions"] = (
@@ -102,6 +102,7 @@ def _divisions(runs: Runs, rosters: Rosters) -> tuple[np.ndarray, ...]:
             np.concatenate([s.division for s in states]),
             offsets([s.division_base.size for s in states]),
             rosters.staff_run * runs.world.n_agencies + rosters.home,
+            runs.stack_world("openness"),
         )
     return rosters.cache["divisions"]  # type: ignore[return-value]
 
