@@ -3,8 +3,7 @@
 contacts there (``mechanisms/mobility.py``, 7.7a).
 
 All runs at once: the runs' rosters side by side (``staff.Rosters``) go through one compiled
-kernel, each run drawing from its own generators; movers are drawn run by run (their draws depend
-on the run's own leavers), only in runs where mobility is on."""
+kernel per mechanism, each run drawing from its own generators."""
 
 from __future__ import annotations
 
@@ -26,11 +25,12 @@ def run(runs: Runs) -> None:
         runs.streams("churn"),
         runs.streams("handover"),
     )
+    if np.any(runs.params.mobility.share > 0):  # movers keep friendly contacts in their old agency
+        mobility.move_staff(
+            rosters,
+            np.flatnonzero(rosters.tenure == 0),
+            runs.params.mobility,
+            runs.streams("mobility"),
+        )
     rosters.scatter()
-    for s, f, n in zip(runs.states, runs.flows, leavers.tolist(), strict=True):
-        f.leavers = n
-        if s.params.mobility.share > 0:  # movers keep friendly contacts in their old agency
-            roster = s.roster
-            mobility.move_staff(
-                roster, np.flatnonzero(roster.tenure == 0), s.params.mobility, s.streams["mobility"]
-            )
+    runs.put_flow("leavers", leavers.tolist())
