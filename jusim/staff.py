@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -115,7 +116,7 @@ class StaffRoster:
 
 def offsets(sizes: Sequence[int]) -> np.ndarray:
     """(R + 1,) start of each run's block in arrays concatenated run after run (last: total)."""
-    return np.cumsum([0, *sizes], dtype=np.int64)
+    return np.fromiter(accumulate(sizes, initial=0), np.int64, len(sizes) + 1)
 
 
 def as_runs(
@@ -126,6 +127,13 @@ def as_runs(
     if isinstance(roster, StaffRoster):
         return Rosters.of([roster]), [rng], True  # type: ignore[list-item]
     return roster, list(rng), False  # type: ignore[arg-type]
+
+
+def rows(values: np.ndarray, n: int) -> np.ndarray:
+    """(R, A) float values of each run's agencies (an (A,) array for a run alone)."""
+    if isinstance(values, np.ndarray) and values.ndim == 2 and values.dtype == np.float64:
+        return values
+    return np.asarray(values, np.float64).reshape(n, -1)
 
 
 def _cat(parts: list[np.ndarray]) -> np.ndarray:
@@ -211,14 +219,13 @@ class Rosters:
     def per_run(self, params: Any, names: tuple[str, ...]) -> np.ndarray:
         """(R, k) parameters ``names`` of a group (a number or one value per run each), a row
         per run, gathered once per batch and group."""
-        key = (id(params), names)
-        hit = self.cache.get(key)
+        hit = self.cache.get(names)
         if hit is not None and hit[0] is params:  # type: ignore[index]
             return hit[1]  # type: ignore[index]
         table = np.empty((self.n, len(names)))
         for c, name in enumerate(names):
             table[:, c] = getattr(params, name)
-        self.cache[key] = (params, table)
+        self.cache[names] = (params, table)
         return table
 
     @property

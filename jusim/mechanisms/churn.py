@@ -22,7 +22,7 @@ from numba import njit
 from pydantic import Field
 
 from jusim.params import Params
-from jusim.staff import Rosters, StaffRoster, as_runs
+from jusim.staff import Rosters, StaffRoster, as_runs, rows
 
 
 class ChurnParams(Params):
@@ -55,11 +55,14 @@ def apply_churn(
     """
     b, rngs, one = as_runs(roster, rng)
     keep_rngs = rngs if handover_rng is None else as_runs(roster, handover_rng)[1]
-    leave_u, keep_u = np.empty(b.home.size), np.empty(int(b.tie_off[-1]))
-    s, t = b.staff_off.tolist(), b.tie_off.tolist()
-    for r in range(b.n):
-        rngs[r].random(out=leave_u[s[r] : s[r + 1]])
-        keep_rngs[r].random(out=keep_u[t[r] : t[r + 1]])
+    if one:
+        leave_u, keep_u = rngs[0].random(b.home.size), keep_rngs[0].random(b.tie_w.size)
+    else:
+        leave_u, keep_u = np.empty(b.home.size), np.empty(int(b.tie_off[-1]))
+        s, t = b.staff_off.tolist(), b.tie_off.tolist()
+        for r in range(b.n):
+            rngs[r].random(out=leave_u[s[r] : s[r + 1]])
+            keep_rngs[r].random(out=keep_u[t[r] : t[r + 1]])
     n_left, b.tie_off, b.tie_i, b.tie_j, b.tie_w = _churn(
         b.staff_off,
         b.home,
@@ -68,8 +71,8 @@ def apply_churn(
         b.tie_i,
         b.tie_j,
         b.tie_w,
-        np.asarray(hazard, dtype=np.float64).reshape(b.n, -1),
-        np.asarray(handover, dtype=np.float64).reshape(b.n, -1),
+        rows(hazard, b.n),
+        rows(handover, b.n),
         b.per_run(params, ("handover_strength",)),
         leave_u,
         keep_u,

@@ -26,7 +26,9 @@ scenario (assumptions: the sources give no numbers of divisions or the size of t
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, vectorize
+from numba import njit
+
+from jusim.staff import rows
 
 
 def assign(staff: np.ndarray, divisions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -88,7 +90,7 @@ def staff_openness(
     ``division_off`` and ``staff_off`` (R + 1,) where each run's begin."""
     if staff_off is None or division_off is None:
         staff_off, division_off = np.array([0, home.size]), np.array([0, base.size])
-    a = np.shape(agency_now)[-1]
+    n = staff_off.size - 1
     return _staff_openness(
         staff_off,
         home,
@@ -96,9 +98,9 @@ def staff_openness(
         division_off,
         division_agency,
         base,
-        np.asarray(agency_now, np.float64).reshape(-1, a),
-        np.asarray(agency_base, np.float64).reshape(-1, a),
-        np.asarray(alignment, np.float64).reshape(-1, a),
+        rows(agency_now, n),
+        rows(agency_base, n),
+        rows(alignment, n),
     )
 
 
@@ -124,12 +126,18 @@ def _staff_openness(
 def keeping_in_touch(staff_openness: np.ndarray, agency_openness: np.ndarray) -> np.ndarray:
     """(N,) each person's chance of keeping in touch relative to their agency's norm: their
     division's openness over the agency's (1 for everyone in an agency without divisions)."""
-    return _keeping_in_touch(staff_openness, agency_openness)
+    own = np.asarray(staff_openness, np.float64)
+    return _keeping_in_touch(own.ravel(), np.asarray(agency_openness, np.float64).ravel()).reshape(
+        own.shape
+    )
 
 
-@vectorize(["float64(float64, float64)"], cache=True)
-def _keeping_in_touch(staff, agency):  # pragma: no cover - compiled
-    return staff / agency if agency > 0 else 1.0
+@njit(cache=True)
+def _keeping_in_touch(own, agency):  # pragma: no cover - compiled
+    out = np.empty(own.size)
+    for s in range(own.size):
+        out[s] = own[s] / agency[s] if agency[s] > 0 else 1.0
+    return out
 
 
 def tie_quality(

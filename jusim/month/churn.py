@@ -25,7 +25,8 @@ def run(runs: Runs) -> None:
         runs.streams("churn"),
         runs.streams("handover"),
     )
-    if np.any(runs.params.mobility.share > 0):  # movers keep friendly contacts in their old agency
+    share = runs.params.mobility.share  # movers keep friendly contacts in their old agency
+    if (np.asarray(share) > 0).any() if isinstance(share, np.ndarray) else share > 0:
         mobility.move_staff(
             rosters,
             np.flatnonzero(rosters.tenure == 0),
