@@ -128,11 +128,10 @@ def run_batch(
     return results
 
 
-def _shape_key(model: Any) -> tuple[Any, ...]:
+def _shape_key(s: Any) -> tuple[Any, ...]:
     """Runs with equal keys can be stepped together along a run axis: one horizon, the same
     shapes of world, and the same value of every parameter that is a table rather than a number
     (``jusim/month/runs.py``); numbers may differ run by run."""
-    s = model.state
     tables = []
     for group, values in s.params:
         for name, value in values:
@@ -153,23 +152,19 @@ def step_chunk(
     over a ``Runs``, docs/design-notes.md item 14), in groups whose shapes and parameter tables
     agree; each run's result is what it is alone."""
     from jusim import month
-    from jusim.model import JoinedUpModel
+    from jusim.model import new_run
     from jusim.month.runs import Runs
 
-    models = [JoinedUpModel(sc, seed=seed) for sc, seed in zip(scenarios, seeds, strict=True)]
-    try:
-        groups: dict[tuple[Any, ...], list[int]] = {}
-        for i, model in enumerate(models):
-            groups.setdefault(_shape_key(model), []).append(i)
-        results: list[RunResult | None] = [None] * len(models)
-        for (months, *_), members in groups.items():
-            runs = Runs([models[i].state for i in members])
-            for _ in range(months):
-                month.step(runs)
-                runs = runs.next_month()
-            for i in members:
-                results[i] = models[i].result()
-        return results  # type: ignore[return-value]
-    finally:
-        for model in models:
-            model.release()
+    states = [new_run(sc, seed) for sc, seed in zip(scenarios, seeds, strict=True)]
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, state in enumerate(states):
+        groups.setdefault(_shape_key(state), []).append(i)
+    results: list[RunResult | None] = [None] * len(states)
+    for (months, *_), members in groups.items():
+        runs = Runs([states[i] for i in members])
+        for _ in range(months):
+            month.step(runs)
+            runs = runs.next_month()
+        for i in members:
+            results[i] = states[i].recorder.result(states[i])
+    return results  # type: ignore[return-value]
