@@ -93,3 +93,19 @@ def test_a_value_per_run_must_have_one_per_run(short):
         jusim.run_batch(short, [1, 2, 3], params={"context.churn_scale": [1.0, 2.0]})
     with pytest.raises(jusim.ScenarioError, match="one per run"):
         jusim.run_batch([short, short], [1, 2, 3])
+
+
+def test_numbers_per_run_make_the_same_scenarios_as_validating_each(short):
+    """Per-run numbers take a fast path (each table validated alone): the scenarios equal those
+    validated whole, and a bad value still names its field and what is allowed."""
+    from jusim.batch import scenarios_for
+
+    gains = [0.01, 0.02, 0.03]
+    made = scenarios_for(short, 3, {"parameters.trust.gain": gains, "context.churn_scale": 1.5})
+    for got, gain in zip(made, gains, strict=True):
+        whole = scenario_with(short, {"parameters.trust.gain": gain, "context.churn_scale": 1.5})
+        assert got.to_dict() == whole.to_dict()
+    with pytest.raises(jusim.ScenarioError, match=r"parameters\.trust\.gain.*-5.*greater than"):
+        scenarios_for(short, 2, {"parameters.trust.gain": [0.1, -5.0]})
+    with pytest.raises(jusim.ScenarioError, match=r"parameters\.trust\.nosuch.*unknown key"):
+        scenarios_for(short, 2, {"parameters.trust.nosuch": [0.1, 0.2]})
