@@ -82,15 +82,10 @@ class _Group:
 
     def __init__(self, groups: list[Any]) -> None:
         self._groups = groups
-        self._cache: dict[str, Any] = {}
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Any:  # (first read only: then an attribute)
         if name.startswith("_"):
             raise AttributeError(name)
-        try:
-            return self._cache[name]
-        except KeyError:
-            pass
         values = [getattr(g, name) for g in self._groups]
         first = values[0]
         if all(_same(v, first) for v in values[1:]):
@@ -104,7 +99,7 @@ class _Group:
                 f"parameter {name!r} is a table that differs between the runs of one batch; "
                 "jusim.batch groups runs so that this does not happen"
             )
-        self._cache[name] = value
+        self.__dict__[name] = value
         return value
 
 
@@ -124,14 +119,12 @@ class _Params:
 
     def __init__(self, states: list[State]) -> None:
         self._states = states
-        self._cache: dict[str, _Group] = {}
 
-    def __getattr__(self, name: str) -> _Group:
+    def __getattr__(self, name: str) -> _Group:  # (first read only: then an attribute)
         if name.startswith("_"):
             raise AttributeError(name)
-        if name not in self._cache:
-            self._cache[name] = _Group([getattr(s.params, name) for s in self._states])
-        return self._cache[name]
+        group = self.__dict__[name] = _Group([getattr(s.params, name) for s in self._states])
+        return group
 
 
 class Runs:
@@ -186,7 +179,7 @@ class Runs:
         """A state field of every run, stacked along a leading run axis. If every run still holds
         the row it was last given by ``put``, that (R, ...) array itself, read-only (no copy)."""
         values = [getattr(s, name) for s in self.states]
-        kept = self._scattered.get(name)
+        kept = self._scattered.get(name) if len(values) > 1 else None  # (one: a view anyway)
         if kept is not None and all(v is row for v, row in zip(values, kept[1], strict=True)):
             out = kept[0].view()
             out.flags.writeable = False
