@@ -78,6 +78,6 @@ def _kept(runs: Runs, name: str) -> np.ndarray:
     """A state field that no phase changes (the spillover channels): gathered, and scattered
     back once, so that later months gather it without a copy (``Runs.stack``)."""
     values = runs.stack(name)
-    if values.flags.writeable:  # (gathered afresh, not the rows the runs were given)
+    if runs.n > 1 and values.flags.writeable:  # (gathered afresh; a run alone: a view anyway)
         runs.put(name, values)
     return values
