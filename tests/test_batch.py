@@ -109,3 +109,35 @@ def test_numbers_per_run_make_the_same_scenarios_as_validating_each(short):
         scenarios_for(short, 2, {"parameters.trust.gain": [0.1, -5.0]})
     with pytest.raises(jusim.ScenarioError, match=r"parameters\.trust\.nosuch.*unknown key"):
         scenarios_for(short, 2, {"parameters.trust.nosuch": [0.1, 0.2]})
+
+
+def test_decision_and_learning_parameters_along_the_run_axis(short):
+    """The decision and learning phases with their parameters differing run by run (R = 5, not
+    the number of agencies or outcomes), with cost shifting, good practice and mainstreaming at
+    work: each run equals its run alone with its own values."""
+    world = short.with_interventions(
+        [
+            {"type": "narrow_target", "agency": "education_department", "lift": 0.1},
+            {"type": "good_practice", "outcome": "youth_offending"},
+            {"type": "pooled_budget", "outcome": "rough_sleeping", "share": 0.2},
+        ]
+    )
+    params = {
+        "parameters.decision.temperature": np.array([0.15, 0.1, 0.3, 0.2, 0.15]),
+        "parameters.decision.adaptation": np.array([0.2, 0.1, 0.4, 0.2, 0.3]),
+        "parameters.decision.scrutiny": np.array([0.6, 0.3, 0.9, 0.6, 0.6]),
+        "parameters.decision.learning_rate": np.array([0.08, 0.2, 0.02, 0.08, 0.08]),
+        "parameters.accountability.intrinsic": np.array([1.0, 2.0, 0.5, 1.0, 1.0]),
+        "parameters.accountability.gap_weight": np.array([2.0, 1.0, 4.0, 2.0, 2.0]),
+        "parameters.mainstreaming.credit": np.array([1.0, 0.0, 0.5, 1.0, 1.0]),
+        "parameters.spillover.reluctance": np.array([0.02, 0.0, 0.05, 0.02, 0.02]),
+        "parameters.defensive.effort_cut": np.array([0.5, 0.2, 0.8, 0.5, 0.5]),
+        "parameters.partnership.ownership": np.array([0.5, 0.0, 1.0, 0.5, 0.2]),
+    }
+    seeds = [3, 1, 2, 3, 3]
+    got = jusim.run_batch(world, seeds, params=params)
+    for r in range(5):
+        own = {k: float(v[r]) for k, v in params.items()}
+        assert_identical(got[r], alone(scenario_with(world, own), seeds[r]))
+    # the values did act: the same seed with other values is another run
+    assert not np.array_equal(got[0]["joint_share"], got[4]["joint_share"])

@@ -40,3 +40,33 @@ def test_params_are_numbers_when_runs_agree_and_per_run_when_not(short_world):
     finally:
         for m in (a, b, c):
             m.release()
+
+
+def test_a_field_scattered_by_put_is_gathered_again_without_a_copy(short_world):
+    a, b = JoinedUpModel(short_world, 0), JoinedUpModel(short_world, 1)
+    try:
+        runs = Runs([a.state, b.state])
+        shifting = np.array([[0.1] * a.state.shifting.size, [0.2] * a.state.shifting.size])
+        runs.put("shifting", shifting)
+        runs = runs.next_month()
+        kept = runs.stack("shifting")
+        assert np.shares_memory(kept, shifting) and not kept.flags.writeable
+        a.state.shifting[0] = 0.5  # a run changing its row in place changes the gathered array
+        assert runs.stack("shifting")[0, 0] == 0.5
+        b.state.shifting = np.zeros(b.state.shifting.size)  # a run given a new array: gathered
+        again = runs.stack("shifting")
+        assert not np.shares_memory(again, shifting)
+        np.testing.assert_array_equal(again, [a.state.shifting, b.state.shifting])
+        # the worlds' arrays are gathered once, read-only
+        roles = runs.stack_world("roles")
+        assert runs.next_month().stack_world("roles") is roles and not roles.flags.writeable
+        # a gathered array put back unchanged leaves each run a writeable row of its own
+        runs.put("shifting", again)
+        held = runs.stack("shifting")
+        assert not held.flags.writeable
+        runs.put("shifting", held)
+        a.state.shifting[1] = 0.25
+        assert again[0, 1] != 0.25 and runs.stack("shifting")[0, 1] == 0.25
+    finally:
+        for m in (a, b):
+            m.release()

@@ -70,12 +70,12 @@ def update(
 
 
 def openness(base: np.ndarray, defence: np.ndarray) -> np.ndarray:
-    """Effective openness (A,) of defensive agencies."""
+    """Effective openness (A,) of defensive agencies ((R, A) over R runs)."""
     return base * (1.0 - defence)
 
 
 def effort_factor(defence: np.ndarray, params: DefensiveParams) -> np.ndarray:
-    """(A,) multiplier on the value each agency sees in joint work."""
+    """(A,) multiplier on the value each agency sees in joint work ((R, A) over R runs)."""
     return 1.0 - params.effort_cut * defence
 
 

@@ -132,8 +132,11 @@ def familiarity(
     experience: np.ndarray, mainstreamed: np.ndarray, params: MainstreamingParams
 ) -> np.ndarray:
     """(O, A) familiarity with joint work on each outcome: experience, or adopted practice where
-    that is larger (routine methods are not novel work), when the mechanism is on (``credit > 0``)."""
-    return np.maximum(experience, mainstreamed) if params.credit > 0 else experience
+    that is larger (routine methods are not novel work), when the mechanism is on (``credit > 0``).
+    Over R runs, (R, O, A), with ``credit`` one value or one per run."""
+    if np.ndim(params.credit) == 0:
+        return np.maximum(experience, mainstreamed) if params.credit > 0 else experience
+    return np.where(params.credit > 0, np.maximum(experience, mainstreamed), experience)
 
 
 def practised_gain(last: np.ndarray, practice: np.ndarray, gain: np.ndarray) -> np.ndarray:

@@ -13,6 +13,10 @@ in the same order as a single run does (numpy sums a contiguous last axis pairwi
 axis in sequence, per run either way), so a run's bits do not depend on the batch
 (``tests/test_batch.py``, ``tests/test_engine_docking.py``).
 
+Gathering is a copy, except where nothing has changed: a state field that ``put`` scattered as
+the rows of one (R, ...) array, and that every run still holds, is gathered as that array itself,
+and a world's arrays are gathered once; both read-only (a phase computes new arrays and puts them).
+
 Parameters: ``runs.params.trust.tolerance`` is a plain number when every run has the same value
 (the common case: seeds of one draw) and otherwise a ``PerRun`` array of R values, which lines up
 with the run axis of whatever array it meets (``PerRun`` (R,) times an (R, A, A) array multiplies
@@ -78,15 +82,10 @@ class _Group:
 
     def __init__(self, groups: list[Any]) -> None:
         self._groups = groups
-        self._cache: dict[str, Any] = {}
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Any:  # (first read only: then an attribute)
         if name.startswith("_"):
             raise AttributeError(name)
-        try:
-            return self._cache[name]
-        except KeyError:
-            pass
         values = [getattr(g, name) for g in self._groups]
         first = values[0]
         if all(_same(v, first) for v in values[1:]):
@@ -100,7 +99,7 @@ class _Group:
                 f"parameter {name!r} is a table that differs between the runs of one batch; "
                 "jusim.batch groups runs so that this does not happen"
             )
-        self._cache[name] = value
+        self.__dict__[name] = value
         return value
 
 
@@ -120,23 +119,29 @@ class _Params:
 
     def __init__(self, states: list[State]) -> None:
         self._states = states
-        self._cache: dict[str, _Group] = {}
 
-    def __getattr__(self, name: str) -> _Group:
+    def __getattr__(self, name: str) -> _Group:  # (first read only: then an attribute)
         if name.startswith("_"):
             raise AttributeError(name)
-        if name not in self._cache:
-            self._cache[name] = _Group([getattr(s.params, name) for s in self._states])
-        return self._cache[name]
+        group = self.__dict__[name] = _Group([getattr(s.params, name) for s in self._states])
+        return group
 
 
 class Runs:
     """The states and this month's flows of R runs of one world, stepped together."""
 
-    def __init__(self, states: list[State], params: _Params | None = None) -> None:
+    def __init__(
+        self, states: list[State], params: _Params | None = None, last: Runs | None = None
+    ) -> None:
         self.states = states
         self.flows = [Flows() for _ in states]
         self.params = params if params is not None else _Params(states)
+        # kept from month to month: the worlds' arrays gathered (a world does not change during a
+        # run), and the (R, ...) array each state field was last scattered from with its rows
+        self._worlds: dict[str, np.ndarray] = last._worlds if last is not None else {}
+        self._scattered: dict[str, tuple[np.ndarray, list[np.ndarray]]] = (
+            last._scattered if last is not None else {}
+        )
 
     @classmethod
     def of(cls, state: State) -> Runs:
@@ -145,7 +150,7 @@ class Runs:
 
     def next_month(self) -> Runs:
         """The same runs with fresh flows for the next month (parameters gathered once)."""
-        return Runs(self.states, self.params)
+        return Runs(self.states, self.params, self)
 
     @property
     def n(self) -> int:
@@ -168,14 +173,26 @@ class Runs:
     def _stack(self, values: list[Any]) -> np.ndarray:
         if len(values) == 1:
             return np.asarray(values[0])[None]
-        return np.stack(values)
+        return np.array(values)  # (np.stack is several times slower on many small arrays)
 
     def stack(self, name: str) -> np.ndarray:
-        """A state field of every run, stacked along a leading run axis."""
-        return self._stack([getattr(s, name) for s in self.states])
+        """A state field of every run, stacked along a leading run axis. If every run still holds
+        the row it was last given by ``put``, that (R, ...) array itself, read-only (no copy)."""
+        values = [getattr(s, name) for s in self.states]
+        kept = self._scattered.get(name) if len(values) > 1 else None  # (one: a view anyway)
+        if kept is not None and all(v is row for v, row in zip(values, kept[1], strict=True)):
+            out = kept[0].view()
+            out.flags.writeable = False
+            return out
+        return self._stack(values)
 
     def stack_world(self, name: str) -> np.ndarray:
-        return self._stack([getattr(s.world, name) for s in self.states])
+        """A world array of every run (read-only, gathered once: a world does not change)."""
+        if name not in self._worlds:
+            out = self._stack([getattr(s.world, name) for s in self.states])
+            out.flags.writeable = False
+            self._worlds[name] = out
+        return self._worlds[name]
 
     def stack_rules(self, name: str) -> np.ndarray:
         return self._stack([getattr(s.rules, name) for s in self.states])
@@ -184,9 +201,18 @@ class Runs:
         return self._stack([getattr(f, name) for f in self.flows])
 
     def put(self, name: str, values: np.ndarray) -> None:
-        """Scatter (R, ...) values back into a state field of each run."""
-        for s, v in zip(self.states, values, strict=True):
+        """Scatter (R, ...) values back into a state field of each run (each gets its row)."""
+        if not isinstance(values, np.ndarray):  # (one value per run in a list: not kept)
+            self._scattered.pop(name, None)
+            for s, v in zip(self.states, values, strict=True):
+                setattr(s, name, v)
+            return
+        if not values.flags.writeable:  # (a gathered array put back: the runs' own copies)
+            values = values.copy(order="K")
+        rows = list(values)
+        for s, v in zip(self.states, rows, strict=True):
             setattr(s, name, v)
+        self._scattered[name] = (values, rows)
 
     def put_rules(self, name: str, values: np.ndarray) -> None:
         for s, v in zip(self.states, values, strict=True):
