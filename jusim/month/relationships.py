@@ -71,13 +71,17 @@ def month_contact(
 
 def _seats(runs: Runs) -> np.ndarray:
     """(R, A, A) ``m.T @ m`` of each run's live partnerships' members weighted by participation
-    (``contact.from_seats``): one stacked product when the runs have as many partnerships."""
-    ms = [
-        s.partnerships.members[s.partnerships.live] * s.participation[None, :] for s in runs.states
-    ]
-    if all(m.shape == ms[0].shape for m in ms):
-        return _gram(_gather(ms))
-    return _gather([_gram(m) for m in ms])
+    (``contact.from_seats``): one stacked product when the runs have the same partnerships live
+    (the common case: runs of one scenario), else one product per run."""
+    members = [s.partnerships.members for s in runs.states]
+    if all(m.shape == members[0].shape for m in members):
+        live = _gather([s.partnerships.live for s in runs.states])
+        if (live == live[0]).all():
+            part = runs.stack("participation")
+            return _gram(_gather(members)[:, live[0]] * part[:, None, :])
+    return _gather(
+        [_gram(s.partnerships.members[s.partnerships.live] * s.participation) for s in runs.states]
+    )
 
 
 def _gram(m: np.ndarray) -> np.ndarray:
@@ -89,9 +93,9 @@ def _gram(m: np.ndarray) -> np.ndarray:
 def _formal(runs: Runs) -> tuple[np.ndarray, np.ndarray] | None:
     """Which runs have a written agreement ((R, 1, 1) bool) and their (R, A, A) formal pairs (zero
     where none), or None when no run has one."""
-    bound = np.array([f.formal is not None for f in runs.flows])
-    if not bound.any():
+    if all(f.formal is None for f in runs.flows):
         return None
+    bound = np.array([f.formal is not None for f in runs.flows])
     a = runs.world.n_agencies
     pairs = _gather([np.zeros((a, a)) if f.formal is None else f.formal for f in runs.flows])
     return bound[:, None, None], pairs
