@@ -7,6 +7,10 @@ maintenance and decay with divisions' openness (``mechanisms/ties.py``, ``divisi
 relationship strength; trust learnt from effort and contact, leaks and defensiveness
 (``mechanisms/trust.py``, ``defensive.py``), crowded out by agreements (``formality.py``);
 understanding; adoption of a unit's ways of working (``mechanisms/mainstreaming.py``).
+
+Over the run axis (``jusim/month/runs.py``): every mechanism but the staff ties is called once for
+all runs on (R, ...) arrays; the random draws (trust noise, leaks) come run by run from each run's
+own generator, in the order a run alone draws them.
 """
 
 from __future__ import annotations
