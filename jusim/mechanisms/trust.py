@@ -118,14 +118,16 @@ def draw_leaks(
 def _draws(
     rng: np.random.Generator | Sequence[np.random.Generator],
     shape: tuple[int, ...],
-    draw: Callable[[np.random.Generator, tuple[int, ...]], np.ndarray],
+    draw: Callable[..., np.ndarray],
 ) -> np.ndarray:
-    """Draws of ``shape`` from one generator, or run by run (leading axis) from one per run."""
+    """Draws of ``shape`` from one generator, or run by run (leading axis) from one per run, each
+    written straight into its row (the same numbers as ``draw(g, shape[1:])``)."""
     if isinstance(rng, np.random.Generator):
         return draw(rng, shape)
-    if len(rng) == 1:
-        return draw(rng[0], shape[1:])[None]
-    return np.array([draw(g, shape[1:]) for g in rng])
+    out = np.empty(shape)
+    for g, row in zip(rng, out, strict=True):
+        draw(g, out=row)
+    return out
 
 
 def apply_leaks(trust: np.ndarray, leaks: np.ndarray) -> np.ndarray:
