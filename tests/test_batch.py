@@ -141,3 +141,30 @@ def test_decision_and_learning_parameters_along_the_run_axis(short):
         assert_identical(got[r], alone(scenario_with(world, own), seeds[r]))
     # the values did act: the same seed with other values is another run
     assert not np.array_equal(got[0]["joint_share"], got[4]["joint_share"])
+
+
+def test_relationships_parameters_per_run_and_an_agreement_in_some_runs():
+    """The relationships phase over the run axis: contact, trust, leaks, defensiveness,
+    understanding, formality and adoption parameters that differ run by run, and a written
+    agreement in two of the five runs (a unit that practises its ways, so adoption acts), each
+    equal to its run alone."""
+    unit = jusim.load_scenario("rough_sleepers_unit").with_overrides({"horizon": 18})
+    agreement = {"type": "formal_agreement", "outcome": "rough_sleeping"}
+    formal = unit.with_interventions([*unit.to_dict()["interventions"], agreement])
+    scenarios = [unit, formal, unit, formal, unit]
+    params = {
+        "parameters.contact.meetings": np.array([0.15, 0.3, 0.05, 0.15, 1.0]),
+        "parameters.trust.tolerance": np.array([0.8, 0.6, 1.1, 0.8, 0.9]),
+        "parameters.trust.shock_rate": np.array([0.05, 0.0, 0.1, 0.05, 0.02]),
+        "parameters.defensive.sharing_cut": np.array([0.5, 0.2, 0.8, 0.5, 0.4]),
+        "parameters.understanding.gain": np.array([0.04, 0.1, 0.02, 0.04, 0.06]),
+        "parameters.formality.crowd_out": np.array([0.05, 0.2, 0.0, 0.1, 0.05]),
+        "parameters.mainstreaming.adoption": np.array([0.3, 0.1, 0.6, 0.3, 0.2]),
+    }
+    seeds = [6, 7, 8, 6, 9]
+    got = jusim.run_batch(scenarios, seeds, params=params)
+    for r in range(5):
+        own = {k: v[r] for k, v in params.items()}
+        assert_identical(got[r], alone(scenario_with(scenarios[r], own), seeds[r]))
+    # the values did act: runs 0 and 3 share a seed but differ in agreement and crowding out
+    assert not np.array_equal(got[0]["mean_trust"], got[3]["mean_trust"])

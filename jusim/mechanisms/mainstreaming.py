@@ -104,20 +104,24 @@ def adopt(
     succession: (O, A) extra monthly adoption from a succession plan.
     contact: (A, A) contact this month. postings: (A, A) staff of row agency posted to column.
     hazard: (A,) monthly leaving hazard.
+    Every array may carry leading run axes ((R, O, A), (R, A, A), (R, A)).
     """
     if not mainstreamed.any() and not (practice > 0).any():  # nothing to adopt, nothing to lose
         return np.zeros(mainstreamed.shape)
+    # the same, run by run when runs are stacked along leading axes
+    idle = ~(mainstreamed.any(axis=(-2, -1)) | (practice > 0).any(axis=(-2, -1)))
     practising = (practice > 0).astype(np.float64)
     c = practising @ contact  # [o, a]: contact of a with practising agencies (zero diagonal)
-    n = practising @ postings.T  # [o, a]: a's staff posted to practising agencies
+    n = practising @ postings.swapaxes(-1, -2)  # [o, a]: a's staff posted to practising ones
     exposure = params.adoption * c / (c + params.contact_ref) + params.secondment * n / (
         n + params.secondee_ref
     )
-    plan = np.where(practising.any(axis=1, keepdims=True), succession, 0.0)
+    plan = np.where(practising.any(axis=-1, keepdims=True), succession, 0.0)
     rate = np.clip(practice * exposure + plan, 0.0, 1.0)
     nxt = mainstreamed + rate * (1.0 - mainstreamed)
-    nxt -= params.forgetting * hazard[None, :] * nxt
-    return np.clip(nxt, 0.0, 1.0)
+    nxt -= params.forgetting * hazard[..., None, :] * nxt
+    nxt = np.clip(nxt, 0.0, 1.0)
+    return np.where(idle[..., None, None], 0.0, nxt) if idle.any() else nxt
 
 
 def carried_target(
