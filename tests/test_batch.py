@@ -93,3 +93,27 @@ def test_a_value_per_run_must_have_one_per_run(short):
         jusim.run_batch(short, [1, 2, 3], params={"context.churn_scale": [1.0, 2.0]})
     with pytest.raises(jusim.ScenarioError, match="one per run"):
         jusim.run_batch([short, short], [1, 2, 3])
+
+
+def test_production_parameters_per_run_equal_separate_runs(short):
+    """Production's parameters differing run by run (five runs: neither the number of agencies nor
+    of outcomes), including exponents numpy computes without ``pow`` when alone (-1, 0.5, 2) and
+    the geometric limit of the CES (0), each equal to its run alone."""
+    params = {
+        "parameters.production.complementarity": np.array([-1.0, -0.3, 0.0, -1.0, 1.0]),
+        "parameters.production.coordination_floor": np.array([0.1, 0.3, 0.1, 0.1, 0.0]),
+        "parameters.own_targets.returns": np.array([0.5, 0.7, 1.0, 0.5, 0.2]),
+        "parameters.own_targets.persistence": np.array([0.8, 0.5, 0.9, 0.8, 0.3]),
+        "parameters.clients.word_of_mouth": np.array([5.0, 2.0, 9.0, 5.0, 0.0]),
+        "parameters.clients.awareness_gain": np.array([0.15, 0.3, 0.05, 0.15, 0.5]),
+        "parameters.funding.untied_share": np.array([0.0, 0.2, 0.5, 0.0, 1.0]),
+    }
+    seeds = [1, 2, 3, 4, 5]
+    got = jusim.run_batch(short, seeds, params=params)
+    for r in range(5):
+        own = {k: float(v[r]) for k, v in params.items()}
+        assert_identical(got[r], alone(scenario_with(short, own), seeds[r]))
+    # the parameters did act: run 3's values on run 0's seed give another run
+    other = {k: float(v[2]) for k, v in params.items()}
+    again = alone(scenario_with(short, other), seeds[0])
+    assert not np.array_equal(again["resolved"], got[0]["resolved"])

@@ -25,6 +25,23 @@ def test_per_run_values_line_up_with_the_leading_axis():
         bool(v > 1)
 
 
+def test_powers_with_a_value_per_run_have_each_run_alone_bits():
+    """``array ** number`` takes square, sqrt and reciprocal for 2, 0.5 and -1 where ``pow``
+    differs in the last bit, and Python's ``rho ** 2`` can differ from numpy's square: a value per
+    run must give each run the bits it gets alone."""
+    rng = np.random.default_rng(0)
+    e = np.array([2.0, 0.5, -1.0, -0.7, 1.0, 0.0])
+    x = rng.random((6, 40, 50)) * 5.0
+    got = x ** e.view(PerRun)
+    assert type(got) is np.ndarray
+    alone = np.stack([x[r] ** float(e[r]) for r in range(6)])
+    np.testing.assert_array_equal(got, alone)
+    rho = rng.random(2000)
+    squared = rho.view(PerRun) ** 2
+    assert isinstance(squared, PerRun)
+    np.testing.assert_array_equal(squared, [v**2 for v in rho.tolist()])
+
+
 def test_params_are_numbers_when_runs_agree_and_per_run_when_not(short_world):
     a = JoinedUpModel(short_world, 0)
     b = JoinedUpModel(short_world.with_overrides({"parameters.trust.tolerance": 0.123}), 1)

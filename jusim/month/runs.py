@@ -38,6 +38,10 @@ class PerRun(np.ndarray):
     lines up with that axis rather than with the last one."""
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if ufunc is np.power and method == "__call__" and len(inputs) == 2 and not kwargs:
+            result = _power(*inputs)
+            if result is not NotImplemented:
+                return result
         args = _aligned(inputs)
         out = kwargs.get("out")
         if out is not None:
@@ -46,6 +50,14 @@ class PerRun(np.ndarray):
         if all(isinstance(x, PerRun) or np.ndim(x) == 0 for x in inputs):
             return np.asarray(result).view(PerRun)  # still one value per run
         return result
+
+    def __pow__(self, other: Any) -> Any:  # numpy would take np.square for ``** 2``
+        result = _power(self, other)
+        return super().__pow__(other) if result is NotImplemented else result
+
+    def __rpow__(self, other: Any) -> Any:
+        result = _power(other, self)
+        return super().__rpow__(other) if result is NotImplemented else result
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         if func in _ALIGNED:
@@ -59,6 +71,34 @@ class PerRun(np.ndarray):
             "a parameter that differs between the runs of a batch cannot decide an `if`; "
             "write the rule with np.where (or let jusim.batch group such runs)"
         )
+
+
+# numpy computes ``array ** number`` for these numbers without ``pow`` (whose last bit can differ)
+_FAST_POWERS = ((2.0, np.square), (0.5, np.sqrt), (-1.0, np.reciprocal))
+
+
+def _power(base: Any, exponent: Any) -> Any:
+    """``base ** exponent`` with a ``PerRun`` operand, with each run's bits as a run alone gets
+    them: a parameter's own arithmetic (``rho ** 2``) as Python numbers compute it (C ``pow``,
+    where numpy's ``square`` can differ in the last bit), and an array to a per-run exponent as
+    numpy computes ``array ** number`` (``square``, ``sqrt`` and ``reciprocal`` for 2, 0.5 and -1,
+    ``pow`` otherwise). ``NotImplemented`` for other cases (the plain aligned ufunc is exact)."""
+    if all(isinstance(x, PerRun) or np.ndim(x) == 0 for x in (base, exponent)):
+        b, e = np.broadcast_arrays(np.asarray(base, dtype=float), np.asarray(exponent, dtype=float))
+        values = [x**y for x, y in zip(b.tolist(), e.tolist(), strict=True)]
+        return np.array(values, dtype=float).view(PerRun)
+    if not isinstance(exponent, PerRun) or isinstance(base, PerRun) or np.ndim(base) == 0:
+        return NotImplemented
+    b = np.asarray(base)
+    e = exponent.view(np.ndarray)
+    e = e.reshape(e.shape[:1] + (1,) * (b.ndim - 1))
+    out = np.power(b, e)
+    for value, fast in _FAST_POWERS:
+        hit = e == value
+        if hit.any():
+            with np.errstate(all="ignore"):  # runs with another exponent do not use it
+                out = np.where(hit, fast(b), out)
+    return out
 
 
 def _aligned(inputs: tuple[Any, ...]) -> list[Any]:
