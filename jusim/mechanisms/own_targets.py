@@ -78,7 +78,7 @@ def productivity_step(
     if isinstance(rng, np.random.Generator):
         shock = rng.standard_normal(z.shape)
     else:
-        shock = np.stack([g.standard_normal(z.shape[1:]) for g in rng])
+        shock = np.concatenate([g.standard_normal(z.shape[1:]) for g in rng]).reshape(z.shape)
     rho = params.persistence
     return rho * z + np.sqrt(1.0 - rho**2) * params.volatility * shock
 

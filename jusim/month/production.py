@@ -85,15 +85,19 @@ def partnerships_deliver(runs: Runs) -> np.ndarray:
     for s, f in runs:
         w, pt, p = s.world, s.partnerships, s.params.partnership
         integration.append(pt.deliver(w.roles, w.admin_capacity, p))
+        if pt.count:  # (P, A) what each seat cost its member, as a share of its discretion
+            cost_share = (f.seat_cost + f.lost_by) / np.maximum(f.disc, 1e-9)[None, :]
+        else:
+            cost_share = f.seat_cost  # (0, A): no partnership to judge
         scrutiny.judge(  # what each own partnership delivered against what its seats cost
             s.scrutiny,
             pt,
             s.credit,
-            (f.seat_cost + f.lost_by) / np.maximum(f.disc, 1e-9)[None, :],
+            cost_share,
             s.rules.detection,
             p.cost_weight,
         )
-    return np.stack(integration)
+    return np.concatenate(integration).reshape(runs.n, -1)  # each run's (O,) end to end
 
 
 def joint_capacity(runs: Runs, w: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -208,6 +208,13 @@ class Runs:
     def _stack(self, values: list[Any]) -> np.ndarray:
         if len(values) == 1:
             return np.asarray(values[0])[None]
+        try:
+            shapes = {v.shape for v in values}
+        except AttributeError:  # not all arrays
+            return np.stack(values)
+        if len(shapes) == 1 and (shape := shapes.pop()):
+            # the runs' arrays end to end: np.stack without its expand_dims of every array
+            return np.concatenate(values).reshape((len(values), *shape))
         return np.stack(values)
 
     def stack(self, name: str) -> np.ndarray:
