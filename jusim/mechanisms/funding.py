@@ -60,7 +60,7 @@ def pot_spending(
     exact zeros, as alone).
     """
     if not pot.any():  # no pooled money this month: every role receives nothing
-        return np.zeros(np.broadcast_shapes((*pot.shape, 1), funded.shape, roles.shape))
+        return np.zeros(np.broadcast(pot[..., None], funded, roles).shape)
     everyone = roles / np.maximum(roles.sum(axis=-1, keepdims=True), 1e-12)
     paid = np.where(funded, roles, 0.0)
     total = paid.sum(axis=-1, keepdims=True)

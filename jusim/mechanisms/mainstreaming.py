@@ -157,7 +157,7 @@ def methods_kept(
     adopted nothing keeps exact zeros, as alone."""
     adopted = mainstreamed.any(axis=(-2, -1))
     if not adopted.any():  # nothing adopted: nothing kept
-        return np.zeros(np.broadcast_shapes(last_gain.shape, roles.shape[:-1]))
+        return np.zeros(np.broadcast(last_gain, roles[..., 0]).shape)
     total = roles.sum(axis=-1)
     m_bar = (roles * mainstreamed).sum(axis=-1) / np.where(total > 0, total, 1.0)
     return np.where(adopted[..., None], params.methods * m_bar * last_gain, 0.0)

@@ -51,7 +51,7 @@ def joint_input(inputs: np.ndarray, roles: np.ndarray, rho: float) -> np.ndarray
     involved = w > 0
     x = np.where(involved, inputs / np.where(involved, w, 1.0), 0.0) + _EPS
     small = abs(rho) < 1e-6
-    if np.ndim(small) == 0:  # one value for every run
+    if isinstance(small, bool | np.bool_):  # one value for every run
         if small:
             return np.exp((np.where(involved, w * np.log(x), 0.0)).sum(axis=-1))
         return (np.where(involved, w * x**rho, 0.0)).sum(axis=-1) ** (1.0 / rho)
@@ -71,12 +71,12 @@ def coordination(
 
     Leading axes (runs) are allowed: trust and understanding (..., A, A) and roles (..., O, A)
     give (..., O)."""
-    quality = np.sqrt(0.5 * (trust + np.swapaxes(trust, -1, -2)) * understanding)
+    quality = np.sqrt(0.5 * (trust + trust.swapaxes(-1, -2)) * understanding)
     diagonal = np.arange(quality.shape[-1])
     quality[..., diagonal, diagonal] = 0.0
-    pair = roles @ quality @ np.swapaxes(roles, -1, -2)  # [o, o]: sum over a != b of w_a w_b q_ab
+    pair = roles @ quality @ roles.swapaxes(-1, -2)  # [o, o]: sum over a != b of w_a w_b q_ab
     norm = roles.sum(axis=-1) ** 2 - (roles**2).sum(axis=-1)
-    paired = np.diagonal(pair, axis1=-2, axis2=-1)
+    paired = pair.diagonal(0, -2, -1)
     q = np.where(norm > 0, paired / np.where(norm > 0, norm, 1.0), 0.0)
     return floor + (1.0 - floor) * q
 

@@ -75,9 +75,10 @@ def advance(
     and (..., O), each outcome's arrivals added service by service in order, as alone."""
     nxt = advance_lag(pipeline, capacity_s, lag)
     reaching = nxt[..., 1]
-    if reaching.ndim == 1:
-        return nxt, np.bincount(service_outcome, weights=reaching, minlength=n_outcomes)
     lead = reaching.shape[:-1]
+    if service_outcome.ndim == 1 and reaching.size == reaching.shape[-1]:  # one run
+        arrivals = np.bincount(service_outcome, weights=reaching.ravel(), minlength=n_outcomes)
+        return nxt, arrivals.reshape((*lead, n_outcomes))
     runs = int(np.prod(lead))
     offset = np.arange(runs).reshape((*lead, 1)) * n_outcomes
     bins = np.broadcast_to(offset + service_outcome, reaching.shape)

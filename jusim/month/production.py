@@ -80,24 +80,24 @@ def world_arrays(runs: Runs) -> dict[str, np.ndarray]:
 def partnerships_deliver(runs: Runs) -> np.ndarray:
     """(R, O) integration the runs' partnerships deliver this month; then each agency's own
     partnerships are judged on what they delivered against what their seats cost (per run: each
-    run has its own partnerships)."""
-    integration = []
-    for s, f in runs:
-        w, pt, p = s.world, s.partnerships, s.params.partnership
-        integration.append(pt.deliver(w.roles, w.admin_capacity, p))
-        if pt.count:  # (P, A) what each seat cost its member, as a share of its discretion
-            cost_share = (f.seat_cost + f.lost_by) / np.maximum(f.disc, 1e-9)[None, :]
-        else:
-            cost_share = f.seat_cost  # (0, A): no partnership to judge
+    run has its own partnerships). A run that has never formed a partnership has nothing to
+    deliver or judge (``deliver`` would give zeros and ``judge`` return at once)."""
+    integration = np.zeros((runs.n, runs.world.n_outcomes))
+    for r, (s, f) in enumerate(runs):
+        pt = s.partnerships
+        if pt.count == 0:
+            continue
+        w, p = s.world, s.params.partnership
+        integration[r] = pt.deliver(w.roles, w.admin_capacity, p)
         scrutiny.judge(  # what each own partnership delivered against what its seats cost
             s.scrutiny,
             pt,
             s.credit,
-            cost_share,
+            (f.seat_cost + f.lost_by) / np.maximum(f.disc, 1e-9)[None, :],
             s.rules.detection,
             p.cost_weight,
         )
-    return np.concatenate(integration).reshape(runs.n, -1)  # each run's (O,) end to end
+    return integration
 
 
 def joint_capacity(runs: Runs, w: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

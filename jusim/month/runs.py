@@ -141,6 +141,7 @@ class _Group:
                 "jusim.batch groups runs so that this does not happen"
             )
         self._cache[name] = value
+        self.__dict__[name] = value  # later reads skip __getattr__
         return value
 
 
@@ -167,6 +168,7 @@ class _Params:
             raise AttributeError(name)
         if name not in self._cache:
             self._cache[name] = _Group([getattr(s.params, name) for s in self._states])
+        self.__dict__[name] = self._cache[name]  # later reads skip __getattr__
         return self._cache[name]
 
 
