@@ -57,3 +57,29 @@ def test_params_are_numbers_when_runs_agree_and_per_run_when_not(short_world):
     finally:
         for m in (a, b, c):
             m.release()
+
+
+def test_stack_gives_back_what_put_scattered_while_the_rows_stay(short_world):
+    """After ``put``, each run's field is a row of the array put; ``stack`` returns that array
+    itself (read-only) while every run's field is still its row, and a new array otherwise."""
+    models = [JoinedUpModel(short_world, seed) for seed in (0, 1, 2)]
+    try:
+        runs = Runs([m.state for m in models])
+        need = np.arange(3.0 * models[0].state.need.size).reshape(3, -1)
+        runs.put("need", need)
+        got = runs.stack("need")
+        assert np.shares_memory(got, need) and not got.flags.writeable
+        with pytest.raises(ValueError, match="read-only"):
+            got[0, 0] = 1.0
+        models[1].state.need[0] = -5.0  # a run's in-place change is a change of its row
+        assert runs.next_month().stack("need")[1, 0] == -5.0
+        models[2].state.need = np.full(need.shape[1], 7.0)  # a run's field replaced: new array
+        fresh = runs.stack("need")
+        assert fresh.flags.writeable and not np.shares_memory(fresh, need)
+        np.testing.assert_array_equal(fresh, [need[0], need[1], np.full(need.shape[1], 7.0)])
+        runs.put_flow("resolved", need)
+        assert np.shares_memory(runs.stack_flow("resolved"), need)
+        assert runs.next_month().flows[0].resolved is None  # flows are the month's own
+    finally:
+        for m in models:
+            m.release()

@@ -22,6 +22,7 @@ cannot be lined up so; ``jusim.batch`` groups runs so that such tables agree wit
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -175,10 +176,18 @@ class _Params:
 class Runs:
     """The states and this month's flows of R runs of one world, stepped together."""
 
-    def __init__(self, states: list[State], params: _Params | None = None) -> None:
+    def __init__(
+        self,
+        states: list[State],
+        params: _Params | None = None,
+        blocks: dict[str, tuple[np.ndarray, list[Any]]] | None = None,
+    ) -> None:
         self.states = states
         self.flows = [Flows() for _ in states]
         self.params = params if params is not None else _Params(states)
+        # arrays scattered by ``put``/``put_flow`` (read-only) with the rows given to each run
+        self._blocks: dict[str, tuple[np.ndarray, list[Any]]] = {} if blocks is None else blocks
+        self._flow_blocks: dict[str, tuple[np.ndarray, list[Any]]] = {}
 
     @classmethod
     def of(cls, state: State) -> Runs:
@@ -187,7 +196,7 @@ class Runs:
 
     def next_month(self) -> Runs:
         """The same runs with fresh flows for the next month (parameters gathered once)."""
-        return Runs(self.states, self.params)
+        return Runs(self.states, self.params, self._blocks)
 
     @property
     def n(self) -> int:
@@ -219,9 +228,22 @@ class Runs:
             return np.concatenate(values).reshape((len(values), *shape))
         return np.stack(values)
 
+    @staticmethod
+    def _kept(blocks: dict[str, Any], name: str, values: list[Any]) -> np.ndarray | None:
+        """The block ``put`` scattered as ``name`` if every run's value is still its row."""
+        kept = blocks.get(name)
+        if kept is not None and all(map(operator.is_, values, kept[1])):
+            return kept[0]
+        return None
+
     def stack(self, name: str) -> np.ndarray:
-        """A state field of every run, stacked along a leading run axis."""
-        return self._stack([getattr(s, name) for s in self.states])
+        """A state field of every run, stacked along a leading run axis. When the runs' fields
+        are still the rows ``put`` gave them, this is that array itself, read-only (it is
+        current without a copy: a run's in-place change is a change of its row); copy it to
+        change it. Otherwise a new array."""
+        values = [getattr(s, name) for s in self.states]
+        kept = self._kept(self._blocks, name, values)
+        return self._stack(values) if kept is None else kept
 
     def stack_world(self, name: str) -> np.ndarray:
         return self._stack([getattr(s.world, name) for s in self.states])
@@ -230,20 +252,37 @@ class Runs:
         return self._stack([getattr(s.rules, name) for s in self.states])
 
     def stack_flow(self, name: str) -> np.ndarray:
-        return self._stack([getattr(f, name) for f in self.flows])
+        """A flow of every run (read-only when still what ``put_flow`` scattered, as ``stack``)."""
+        values = [getattr(f, name) for f in self.flows]
+        kept = self._kept(self._flow_blocks, name, values)
+        return self._stack(values) if kept is None else kept
+
+    def _scatter(
+        self, blocks: dict[str, Any], name: str, values: np.ndarray, into: list[Any]
+    ) -> None:
+        if isinstance(values, np.ndarray) and len(into) > 1:
+            if not values.flags.writeable:  # e.g. a stacked block put back: rows of a copy
+                values = values.copy()
+            rows = list(values)
+            block = values.view()
+            block.flags.writeable = False
+            blocks[name] = (block, rows)
+        else:
+            rows = values
+        for x, v in zip(into, rows, strict=True):
+            setattr(x, name, v)
 
     def put(self, name: str, values: np.ndarray) -> None:
-        """Scatter (R, ...) values back into a state field of each run."""
-        for s, v in zip(self.states, values, strict=True):
-            setattr(s, name, v)
+        """Scatter (R, ...) values back into a state field of each run (each run's field is a
+        row of ``values``; ``stack`` gives ``values`` back while the rows stay)."""
+        self._scatter(self._blocks, name, values, self.states)
 
     def put_rules(self, name: str, values: np.ndarray) -> None:
         for s, v in zip(self.states, values, strict=True):
             setattr(s.rules, name, v)
 
     def put_flow(self, name: str, values: np.ndarray) -> None:
-        for f, v in zip(self.flows, values, strict=True):
-            setattr(f, name, v)
+        self._scatter(self._flow_blocks, name, values, self.flows)
 
     def streams(self, name: str) -> list[np.random.Generator]:
         """Each run's own generator of a stream (draw run by run, then stack)."""
