@@ -117,3 +117,19 @@ def test_production_parameters_per_run_equal_separate_runs(short):
     other = {k: float(v[2]) for k, v in params.items()}
     again = alone(scenario_with(short, other), seeds[0])
     assert not np.array_equal(again["resolved"], got[0]["resolved"])
+
+
+def test_production_with_world_values_per_run_equal_separate_runs(short):
+    """Runs whose worlds differ in value (not shape) step together: production takes each run's
+    own outcome, service and client-group values, each equal to its run alone."""
+    params = {
+        "outcomes.rough_sleeping.inflow": np.array([55.5, 80.0, 30.0, 55.5]),
+        "outcomes.youth_offending.bounce": np.array([0.3, 0.0, 0.6, 0.3]),
+        "outcomes.youth_offending.services.intensive_casework.lag": np.array([18.0, 3.0, 30.0, 9]),
+        "outcomes.early_years.client_groups.shift_workers.fit": np.array([0.5, 0.9, 0.2, 0.7]),
+    }
+    seeds = [1, 2, 3, 4]
+    got = jusim.run_batch(short, seeds, params=params)
+    for r in range(4):
+        own = {k: float(v[r]) for k, v in params.items()}
+        assert_identical(got[r], alone(scenario_with(short, own), seeds[r]))
