@@ -111,6 +111,8 @@ def update_awareness(
     allowed; the parameters may then be one value per run (``jusim.month.runs.PerRun``)."""
     rate = np.where(need > _EPS, resolved / np.maximum(need, _EPS), 0.0)
     vis = publicity + params.word_of_mouth * rate
-    gain = params.awareness_gain * np.minimum(vis, 1.0 / np.maximum(params.awareness_gain, _EPS))
+    speed = params.awareness_gain
+    cap = 1.0 / (np.maximum(speed, _EPS) if isinstance(speed, np.ndarray) else max(speed, _EPS))
+    gain = speed * np.minimum(vis, cap)
     a = awareness + gain * (1.0 - awareness) - params.forgetting * (awareness - baseline)
     return np.clip(a, 0.0, 1.0)

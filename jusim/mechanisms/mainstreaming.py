@@ -155,9 +155,9 @@ def methods_kept(
     with ``m_bar`` the role-weighted mean adopted share (roles: (O, A) weights). Leading axes
     (runs) are allowed: last_gain (..., O), mainstreamed and roles (..., O, A); a run that has
     adopted nothing keeps exact zeros, as alone."""
-    adopted = mainstreamed.any(axis=(-2, -1))
-    if not adopted.any():  # nothing adopted: nothing kept
+    if not mainstreamed.any():  # nothing adopted: nothing kept
         return np.zeros(np.broadcast(last_gain, roles[..., 0]).shape)
+    adopted = mainstreamed.any(axis=(-2, -1))  # by run
     total = roles.sum(axis=-1)
     m_bar = (roles * mainstreamed).sum(axis=-1) / np.where(total > 0, total, 1.0)
     return np.where(adopted[..., None], params.methods * m_bar * last_gain, 0.0)
