@@ -241,6 +241,8 @@ class Runs:
         are still the rows ``put`` gave them, this is that array itself, read-only (it is
         current without a copy: a run's in-place change is a change of its row); copy it to
         change it. Otherwise a new array."""
+        if len(self.states) == 1:  # a run alone: a view of its array
+            return np.asarray(getattr(self.states[0], name))[None]
         values = [getattr(s, name) for s in self.states]
         kept = self._kept(self._blocks, name, values)
         return self._stack(values) if kept is None else kept
@@ -253,6 +255,8 @@ class Runs:
 
     def stack_flow(self, name: str) -> np.ndarray:
         """A flow of every run (read-only when still what ``put_flow`` scattered, as ``stack``)."""
+        if len(self.flows) == 1:
+            return np.asarray(getattr(self.flows[0], name))[None]
         values = [getattr(f, name) for f in self.flows]
         kept = self._kept(self._flow_blocks, name, values)
         return self._stack(values) if kept is None else kept
@@ -260,7 +264,11 @@ class Runs:
     def _scatter(
         self, blocks: dict[str, Any], name: str, values: np.ndarray, into: list[Any]
     ) -> None:
-        if isinstance(values, np.ndarray) and len(into) > 1:
+        if len(into) == 1:  # a run alone
+            (row,) = values
+            setattr(into[0], name, row)
+            return
+        if isinstance(values, np.ndarray):
             if not values.flags.writeable:  # e.g. a stacked block put back: rows of a copy
                 values = values.copy()
             rows = list(values)
