@@ -56,7 +56,7 @@ def capacity(
 def _by_service(x: np.ndarray, service_outcome: np.ndarray) -> np.ndarray:
     """Each service's value of its outcome's entry of ``x`` (..., O) -> (..., S)."""
     if service_outcome.ndim == 1:
-        return x[..., service_outcome]
+        return x.take(service_outcome, axis=-1)
     lead = np.broadcast_shapes(x.shape[:-1], service_outcome.shape[:-1])
     index = np.broadcast_to(service_outcome, lead + service_outcome.shape[-1:])
     return np.take_along_axis(np.broadcast_to(x, lead + x.shape[-1:]), index, axis=-1)
