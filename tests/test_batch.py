@@ -168,3 +168,43 @@ def test_relationships_parameters_per_run_and_an_agreement_in_some_runs():
         assert_identical(got[r], alone(scenario_with(scenarios[r], own), seeds[r]))
     # the values did act: runs 0 and 3 share a seed but differ in agreement and crowding out
     assert not np.array_equal(got[0]["mean_trust"], got[3]["mean_trust"])
+
+
+def test_production_parameters_per_run_equal_separate_runs(short):
+    """Production's parameters differing run by run (five runs: neither the number of agencies nor
+    of outcomes), including exponents numpy computes without ``pow`` when alone (-1, 0.5, 2) and
+    the geometric limit of the CES (0), each equal to its run alone."""
+    params = {
+        "parameters.production.complementarity": np.array([-1.0, -0.3, 0.0, -1.0, 1.0]),
+        "parameters.production.coordination_floor": np.array([0.1, 0.3, 0.1, 0.1, 0.0]),
+        "parameters.own_targets.returns": np.array([0.5, 0.7, 1.0, 0.5, 0.2]),
+        "parameters.own_targets.persistence": np.array([0.8, 0.5, 0.9, 0.8, 0.3]),
+        "parameters.clients.word_of_mouth": np.array([5.0, 2.0, 9.0, 5.0, 0.0]),
+        "parameters.clients.awareness_gain": np.array([0.15, 0.3, 0.05, 0.15, 0.5]),
+        "parameters.funding.untied_share": np.array([0.0, 0.2, 0.5, 0.0, 1.0]),
+    }
+    seeds = [1, 2, 3, 4, 5]
+    got = jusim.run_batch(short, seeds, params=params)
+    for r in range(5):
+        own = {k: float(v[r]) for k, v in params.items()}
+        assert_identical(got[r], alone(scenario_with(short, own), seeds[r]))
+    # the parameters did act: run 3's values on run 0's seed give another run
+    other = {k: float(v[2]) for k, v in params.items()}
+    again = alone(scenario_with(short, other), seeds[0])
+    assert not np.array_equal(again["resolved"], got[0]["resolved"])
+
+
+def test_production_with_world_values_per_run_equal_separate_runs(short):
+    """Runs whose worlds differ in value (not shape) step together: production takes each run's
+    own outcome, service and client-group values, each equal to its run alone."""
+    params = {
+        "outcomes.rough_sleeping.inflow": np.array([55.5, 80.0, 30.0, 55.5]),
+        "outcomes.youth_offending.bounce": np.array([0.3, 0.0, 0.6, 0.3]),
+        "outcomes.youth_offending.services.intensive_casework.lag": np.array([18.0, 3.0, 30.0, 9]),
+        "outcomes.early_years.client_groups.shift_workers.fit": np.array([0.5, 0.9, 0.2, 0.7]),
+    }
+    seeds = [1, 2, 3, 4]
+    got = jusim.run_batch(short, seeds, params=params)
+    for r in range(4):
+        own = {k: float(v[r]) for k, v in params.items()}
+        assert_identical(got[r], alone(scenario_with(short, own), seeds[r]))

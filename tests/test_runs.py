@@ -25,6 +25,23 @@ def test_per_run_values_line_up_with_the_leading_axis():
         bool(v > 1)
 
 
+def test_powers_with_a_value_per_run_have_each_run_alone_bits():
+    """``array ** number`` takes square, sqrt and reciprocal for 2, 0.5 and -1 where ``pow``
+    differs in the last bit, and Python's ``rho ** 2`` can differ from numpy's square: a value per
+    run must give each run the bits it gets alone."""
+    rng = np.random.default_rng(0)
+    e = np.array([2.0, 0.5, -1.0, -0.7, 1.0, 0.0])
+    x = rng.random((6, 40, 50)) * 5.0
+    got = x ** e.view(PerRun)
+    assert type(got) is np.ndarray
+    alone = np.stack([x[r] ** float(e[r]) for r in range(6)])
+    np.testing.assert_array_equal(got, alone)
+    rho = rng.random(2000)
+    squared = rho.view(PerRun) ** 2
+    assert isinstance(squared, PerRun)
+    np.testing.assert_array_equal(squared, [v**2 for v in rho.tolist()])
+
+
 def test_params_are_numbers_when_runs_agree_and_per_run_when_not(short_world):
     a = JoinedUpModel(short_world, 0)
     b = JoinedUpModel(short_world.with_overrides({"parameters.trust.tolerance": 0.123}), 1)
@@ -69,4 +86,30 @@ def test_a_field_scattered_by_put_is_gathered_again_without_a_copy(short_world):
         assert again[0, 1] != 0.25 and runs.stack("shifting")[0, 1] == 0.25
     finally:
         for m in (a, b):
+            m.release()
+
+
+def test_stack_gives_back_what_put_scattered_while_the_rows_stay(short_world):
+    """After ``put``, each run's field is a row of the array put; ``stack`` returns that array
+    itself (read-only) while every run's field is still its row, and a new array otherwise."""
+    models = [JoinedUpModel(short_world, seed) for seed in (0, 1, 2)]
+    try:
+        runs = Runs([m.state for m in models])
+        need = np.arange(3.0 * models[0].state.need.size).reshape(3, -1)
+        runs.put("need", need)
+        got = runs.stack("need")
+        assert np.shares_memory(got, need) and not got.flags.writeable
+        with pytest.raises(ValueError, match="read-only"):
+            got[0, 0] = 1.0
+        models[1].state.need[0] = -5.0  # a run's in-place change is a change of its row
+        assert runs.next_month().stack("need")[1, 0] == -5.0
+        models[2].state.need = np.full(need.shape[1], 7.0)  # a run's field replaced: new array
+        fresh = runs.stack("need")
+        assert fresh.flags.writeable and not np.shares_memory(fresh, need)
+        np.testing.assert_array_equal(fresh, [need[0], need[1], np.full(need.shape[1], 7.0)])
+        runs.put_flow("resolved", need)
+        assert np.shares_memory(runs.stack_flow("resolved"), need)
+        assert runs.next_month().flows[0].resolved is None  # flows are the month's own
+    finally:
+        for m in models:
             m.release()

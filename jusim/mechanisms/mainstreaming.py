@@ -145,10 +145,11 @@ def familiarity(
 
 def practised_gain(last: np.ndarray, practice: np.ndarray, gain: np.ndarray) -> np.ndarray:
     """(O,) integration gain of each outcome's partnerships in the last month a unit practised
-    its ways of working there (``last`` where none practises this month)."""
+    its ways of working there (``last`` where none practises this month). Leading axes (runs)
+    are allowed: practice (..., O, A), last and gain (..., O)."""
     if not (practice > 0).any():  # nobody practises anywhere this month
         return last
-    return np.where((practice > 0).any(axis=1), gain, last)
+    return np.where((practice > 0).any(axis=-1), gain, last)
 
 
 def methods_kept(
@@ -158,9 +159,12 @@ def methods_kept(
     params: MainstreamingParams,
 ) -> np.ndarray:
     """(O,) integration gain the contributors' adopted methods keep: ``methods * m_bar * G``,
-    with ``m_bar`` the role-weighted mean adopted share (roles: (O, A) weights)."""
+    with ``m_bar`` the role-weighted mean adopted share (roles: (O, A) weights). Leading axes
+    (runs) are allowed: last_gain (..., O), mainstreamed and roles (..., O, A); a run that has
+    adopted nothing keeps exact zeros, as alone."""
     if not mainstreamed.any():  # nothing adopted: nothing kept
-        return np.zeros(roles.shape[0])
-    total = roles.sum(axis=1)
-    m_bar = (roles * mainstreamed).sum(axis=1) / np.where(total > 0, total, 1.0)
-    return params.methods * m_bar * last_gain
+        return np.zeros(np.broadcast(last_gain, roles[..., 0]).shape)
+    adopted = mainstreamed.any(axis=(-2, -1))  # by run
+    total = roles.sum(axis=-1)
+    m_bar = (roles * mainstreamed).sum(axis=-1) / np.where(total > 0, total, 1.0)
+    return np.where(adopted[..., None], params.methods * m_bar * last_gain, 0.0)
