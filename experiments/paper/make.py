@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("tab_comparison", "fig_explain", "tab_packages")
+SCRIPTS = ("fig_calibration", "tab_comparison", "fig_explain", "tab_packages")
 PNG = {"Software": None}  # no version or date in the files, so re-runs are identical
 
 
@@ -42,11 +42,13 @@ class Size:
     search_replications: int | None
     seed: int = 0
     draws: int = 20  # draws of the shipped posterior ensemble in the comparison
+    calibration_draws: int = 40  # posterior predictive: draws run afresh (the file has 40)
+    calibration_replications: int = 1  # of the five target worlds per draw, as in the fit
 
 
 SIZES = {
     "full": Size("full", 3, 8, None, None, None, None, None, draws=20),
-    "small": Size("small", 2, 2, ("money", "credit"), 12, 4, 1, 2, draws=2),
+    "small": Size("small", 2, 2, ("money", "credit"), 12, 4, 1, 2, draws=2, calibration_draws=3),
 }
 
 
