@@ -28,6 +28,7 @@ SCRIPTS = (
     "fig_calibration",
     "tab_validation",
     "tab_comparison",
+    "fig_sensitivity",
     "fig_explain",
     "tab_packages",
 )
