@@ -11,15 +11,23 @@ import numpy as np
 
 from jusim.mechanisms import spillover
 from jusim.month.runs import Runs
-from jusim.month.state import Flows, State
 
 
-def run_one(s: State, f: Flows) -> None:
-    w = s.world
-    s.budget = w.budget0 * (1.0 + s.scenario.context.budget_change) ** (s.month / 12.0)
-    f.extra_inflow, s.shifted_cost = spillover.flows(s.shifting, s.spill_cases, s.spill_cost)
-    s.budget = np.maximum(s.budget - s.shifted_cost, 0.0)  # others' cases, our bill
+def growth(runs: Runs) -> np.ndarray:
+    """(R, 1) real-terms factor ``(1 + budget_change)^(m/12)`` of each run's budget.
+
+    Computed as Python floats (the C library's ``pow``, as a run alone does), once for each
+    distinct (change, month): numpy's vectorised ``power`` may round differently in the last bit."""
+    keys = [(s.scenario.context.budget_change, s.month) for s in runs.states]
+    factors = {k: (1.0 + k[0]) ** (k[1] / 12.0) for k in set(keys)}
+    return np.array([factors[k] for k in keys])[:, None]
 
 
 def run(runs: Runs) -> None:
-    runs.each(run_one)
+    budget = runs.stack_world("budget0") * growth(runs)
+    extra_inflow, shifted_cost = spillover.flows(
+        runs.stack("shifting"), runs.stack("spill_cases"), runs.stack("spill_cost")
+    )
+    runs.put_flow("extra_inflow", extra_inflow)
+    runs.put("shifted_cost", shifted_cost)
+    runs.put("budget", np.maximum(budget - shifted_cost, 0.0))  # others' cases, our bill
