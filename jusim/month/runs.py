@@ -168,7 +168,14 @@ class Runs:
     def _stack(self, values: list[Any]) -> np.ndarray:
         if len(values) == 1:
             return np.asarray(values[0])[None]
-        return np.stack(values)
+        try:
+            shapes = {v.shape for v in values}
+        except AttributeError:  # not arrays
+            return np.stack(values)
+        if len(shapes) != 1 or not values[0].ndim:
+            return np.stack(values)  # (its error names the shapes that differ)
+        # np.concatenate and a reshape: the same array as np.stack, in a third of the time
+        return np.concatenate(values).reshape((len(values), *values[0].shape))
 
     def stack(self, name: str) -> np.ndarray:
         """A state field of every run, stacked along a leading run axis."""
