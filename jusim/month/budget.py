@@ -26,7 +26,7 @@ def growth(runs: Runs) -> np.ndarray:
 def run(runs: Runs) -> None:
     budget = runs.stack_world("budget0") * growth(runs)
     extra_inflow, shifted_cost = spillover.flows(
-        runs.stack("shifting"), runs.stack("spill_cases"), runs.stack("spill_cost")
+        runs.stack("shifting"), runs.stack_fixed("spill_cases"), runs.stack_fixed("spill_cost")
     )
     runs.put_flow("extra_inflow", extra_inflow)
     runs.put("shifted_cost", shifted_cost)

@@ -30,17 +30,16 @@ class Seats:
 
     def __init__(self, runs: Runs, demands: list[np.ndarray]) -> None:
         self.sizes = [d.shape[0] for d in demands]
-        self.run = np.repeat(np.arange(runs.n), self.sizes)
-        starts = np.cumsum(self.sizes) - self.sizes
-        self.row = np.arange(self.run.size) - starts[self.run]
         self.n_outcomes = runs.world.n_outcomes
-        pts = [s.partnerships for s in runs.states]
-        live = np.concatenate([pt.live for pt in pts])
-        self.live_run, self.live_row = self.run[live], self.row[live]
-        self.live_outcome = np.concatenate([pt.outcome for pt in pts])[live]
-        a = runs.world.n_agencies
-        self.demand = np.zeros((runs.n, max(self.sizes), a))
-        self.demand[self.run, self.row] = np.concatenate(demands)
+        self.demand = np.zeros((runs.n, max(self.sizes), runs.world.n_agencies))
+        self.live: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # run, row, outcome
+        if self.demand.shape[1]:  # (no run has a partnership: nothing to place)
+            run = np.repeat(np.arange(runs.n), self.sizes)
+            row = np.arange(run.size) - (np.cumsum(self.sizes) - self.sizes)[run]
+            self.demand[run, row] = np.concatenate(demands)
+            pts = [s.partnerships for s in runs.states]
+            live = np.concatenate([pt.live for pt in pts])
+            self.live = run[live], row[live], np.concatenate([pt.outcome for pt in pts])[live]
         self.total = self.demand.sum(axis=1)  # (R, A): a run's rows in order, then zeros
 
     def scale(self, factor: np.ndarray) -> None:
@@ -52,7 +51,9 @@ class Seats:
         """(R, O, A) sum over each run's live partnerships of a (R, P, A) quantity, by outcome
         (``Partnerships.by_outcome`` of every run: rows added in the run's order)."""
         out = np.zeros((values.shape[0], self.n_outcomes, values.shape[-1]))
-        np.add.at(out, (self.live_run, self.live_outcome), values[self.live_run, self.live_row])
+        if self.live is not None:
+            run, row, outcome = self.live
+            np.add.at(out, (run, outcome), values[run, row])
         return out
 
     def rows(self, values: np.ndarray) -> list[np.ndarray]:
@@ -104,8 +105,8 @@ def commitments(runs: Runs, disc: np.ndarray, room: np.ndarray) -> None:
     focused = runs.stack_rules("focused")
     committed = (pooled + focused).sum(axis=-2)
     fit = np.where(committed > room, room / np.maximum(committed, 1e-12), 1.0)
-    pooled *= fit[:, None, :]
-    focused *= fit[:, None, :]
+    pooled = pooled * fit[:, None, :]
+    focused = focused * fit[:, None, :]  # (not in place: the rules keep what was committed)
     runs.put_flow("pooled", pooled)
     runs.put_flow("focused", focused)
     runs.put_flow("focused_input", runs.stack_rules("focused_input") * fit[:, None, :])

@@ -133,10 +133,19 @@ class _Params:
 class Runs:
     """The states and this month's flows of R runs of one world, stepped together."""
 
-    def __init__(self, states: list[State], params: _Params | None = None) -> None:
+    def __init__(
+        self,
+        states: list[State],
+        params: _Params | None = None,
+        rows: dict[tuple[str, str], tuple[np.ndarray, list[Any]]] | None = None,
+    ) -> None:
         self.states = states
         self.flows = [Flows() for _ in states]
         self.params = params if params is not None else _Params(states)
+        # (kind, name) -> an (R, ...) array and the objects its runs hold (rows of it after
+        # ``put``; the world's own arrays for ``stack_world``): while every run still holds the
+        # same object, gathering returns the array itself, as a run alone gets its own array
+        self._rows = rows if rows is not None else {}
 
     @classmethod
     def of(cls, state: State) -> Runs:
@@ -145,7 +154,7 @@ class Runs:
 
     def next_month(self) -> Runs:
         """The same runs with fresh flows for the next month (parameters gathered once)."""
-        return Runs(self.states, self.params)
+        return Runs(self.states, self.params, self._rows)
 
     @property
     def n(self) -> int:
@@ -177,31 +186,52 @@ class Runs:
         # np.concatenate and a reshape: the same array as np.stack, in a third of the time
         return np.concatenate(values).reshape((len(values), *values[0].shape))
 
+    def _gather(self, kind: str, holders: list[Any], name: str) -> np.ndarray:
+        values = [getattr(h, name) for h in holders]
+        kept = self._rows.get((kind, name))
+        if kept is not None and all(a is b for a, b in zip(values, kept[1], strict=True)):
+            return kept[0]
+        stacked = self._stack(values)
+        if kind in ("world", "fixed"):  # never changed: the same stack every month
+            self._rows[kind, name] = (stacked, values)
+        return stacked
+
+    def _put(self, kind: str, holders: list[Any], name: str, values: np.ndarray) -> None:
+        rows = list(values)
+        for h, v in zip(holders, rows, strict=True):
+            setattr(h, name, v)
+        if isinstance(values, np.ndarray) and len(rows) > 1:
+            self._rows[kind, name] = (values, rows)
+
     def stack(self, name: str) -> np.ndarray:
-        """A state field of every run, stacked along a leading run axis."""
-        return self._stack([getattr(s, name) for s in self.states])
+        """A state field of every run, stacked along a leading run axis. Like a run alone's own
+        array (R = 1), the result may be the array whose rows the runs hold (after ``put``):
+        change it in place only to change the runs' fields."""
+        return self._gather("state", self.states, name)
+
+    def stack_fixed(self, name: str) -> np.ndarray:
+        """A state field that no phase changes after month 0 (the spillover channels), stacked
+        once and then the same array every month."""
+        return self._gather("fixed", self.states, name)
 
     def stack_world(self, name: str) -> np.ndarray:
-        return self._stack([getattr(s.world, name) for s in self.states])
+        return self._gather("world", [s.world for s in self.states], name)
 
     def stack_rules(self, name: str) -> np.ndarray:
-        return self._stack([getattr(s.rules, name) for s in self.states])
+        return self._gather("rules", [s.rules for s in self.states], name)
 
     def stack_flow(self, name: str) -> np.ndarray:
-        return self._stack([getattr(f, name) for f in self.flows])
+        return self._gather("flow", self.flows, name)
 
     def put(self, name: str, values: np.ndarray) -> None:
-        """Scatter (R, ...) values back into a state field of each run."""
-        for s, v in zip(self.states, values, strict=True):
-            setattr(s, name, v)
+        """Scatter (R, ...) values back into a state field of each run (each holds its row)."""
+        self._put("state", self.states, name, values)
 
     def put_rules(self, name: str, values: np.ndarray) -> None:
-        for s, v in zip(self.states, values, strict=True):
-            setattr(s.rules, name, v)
+        self._put("rules", [s.rules for s in self.states], name, values)
 
     def put_flow(self, name: str, values: np.ndarray) -> None:
-        for f, v in zip(self.flows, values, strict=True):
-            setattr(f, name, v)
+        self._put("flow", self.flows, name, values)
 
     def streams(self, name: str) -> list[np.random.Generator]:
         """Each run's own generator of a stream (draw run by run, then stack)."""
