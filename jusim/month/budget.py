@@ -13,13 +13,16 @@ from jusim.mechanisms import spillover
 from jusim.month.runs import Runs
 
 
-def growth(runs: Runs) -> np.ndarray:
-    """(R, 1) real-terms factor ``(1 + budget_change)^(m/12)`` of each run's budget.
+def growth(runs: Runs) -> float | np.ndarray:
+    """Real-terms factor ``(1 + budget_change)^(m/12)`` of the runs' budgets: a number when the
+    runs agree, else (R, 1), one per run.
 
     Computed as Python floats (the C library's ``pow``, as a run alone does), once for each
     distinct (change, month): numpy's vectorised ``power`` may round differently in the last bit."""
     keys = [(s.scenario.context.budget_change, s.month) for s in runs.states]
     factors = {k: (1.0 + k[0]) ** (k[1] / 12.0) for k in set(keys)}
+    if len(factors) == 1:
+        return factors[keys[0]]
     return np.array([factors[k] for k in keys])[:, None]
 
 

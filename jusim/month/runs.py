@@ -197,7 +197,7 @@ class Runs:
         return stacked
 
     def _put(self, kind: str, holders: list[Any], name: str, values: np.ndarray) -> None:
-        rows = list(values)
+        rows = [values[0]] if len(holders) == 1 else list(values)
         for h, v in zip(holders, rows, strict=True):
             setattr(h, name, v)
         if isinstance(values, np.ndarray) and len(rows) > 1:
