@@ -254,11 +254,11 @@ class Recorder:
     def record_runs(runs: Runs, **values: np.ndarray) -> None:
         """Record the month just ended of R runs at once (``record`` for each, in one write per
         series): ``values`` are ``record``'s with a leading run axis; each run's recorder keeps
-        its series as rows of the runs' (R, months, ...) arrays (``Shelf``)."""
+        its series as columns of the runs' (months, R, ...) arrays (``Shelf``)."""
         shelf = Shelf.of(runs)
         states = runs.states
         months = [s.month for s in states]
-        at = (slice(None), months[0]) if len(set(months)) == 1 else (np.arange(runs.n), months)
+        at = months[0] if len(set(months)) == 1 else (months, np.arange(runs.n))
         s = shelf.series
         for key, name in PAIR_MEANS.items():
             s[key][at] = shelf.pair_means(runs.stack(name))
@@ -328,17 +328,18 @@ MONTH_VALUES = (
 
 
 class Shelf:
-    """The recorders of R runs side by side: every series an (R, months, ...) array whose row r
-    is run r's recorder's own array (a view), so a month of all runs is one write per series.
+    """The recorders of R runs side by side: every series a (months, R, ...) array whose column
+    r is run r's recorder's own array (a view), so a month of all runs is one contiguous write
+    per series.
     Built once for a group of runs and kept by their recorders."""
 
     def __init__(self, runs: Runs) -> None:
         self.states = runs.states
         self.recorders: list[Recorder] = [s.recorder for s in runs.states]  # type: ignore[misc]
         first = self.recorders[0]
-        self.series = {k: np.stack([r.s[k] for r in self.recorders]) for k in first.s}
+        self.series = {k: np.stack([r.s[k] for r in self.recorders], axis=1) for k in first.s}
         for r, rec in enumerate(self.recorders):
-            rec.s = {k: v[r] for k, v in self.series.items()}
+            rec.s = {k: v[:, r] for k, v in self.series.items()}
             rec._shelf = self
         pairs = [rec.pairs(s) for rec, s in zip(self.recorders, runs.states, strict=True)]
         same = all(np.array_equal(p, pairs[0]) for p in pairs[1:])
