@@ -87,7 +87,9 @@ def inputs(runs: int, month: int = 12) -> list[tuple]:
                     model.step()
             finally:
                 model.release()
-            *arrays, params = (a.copy() if isinstance(a, np.ndarray) else a for a in capture.last)
+            # the model's call is over its runs (a leading axis of one); the probe takes a run's
+            *arrays, _ = (np.array(a[0]) if isinstance(a, np.ndarray) else a for a in capture.last)
+            params = model.state.params.decision
             draw = {
                 k: getattr(params, k) * rng.uniform(0.8, 1.2)
                 for k in ("temperature", "scrutiny", "relationship_value")

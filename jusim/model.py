@@ -66,21 +66,32 @@ def child_streams(seed: int | np.random.SeedSequence) -> dict[str, np.random.Gen
     }
 
 
+def new_run(
+    scenario: Scenario,
+    seed: int | np.random.SeedSequence,
+    streams: dict[str, np.random.Generator] | None = None,
+) -> State:
+    """A run's state at month 0, its interventions set up and month 0 recorded (no Mesa model:
+    ``jusim.run_batch`` steps states; ``JoinedUpModel`` wraps one with its agents)."""
+    s = initial_state(scenario, seed, streams if streams is not None else child_streams(seed))
+    s.interventions = list(scenario.interventions)
+    s.intervention_state = [iv.setup(s) for iv in s.interventions]
+    s.recorder = Recorder(
+        scenario.horizon, s.world.n_outcomes, s.world.n_agencies, s.world.group_share.shape[1]
+    )
+    s.recorder.record_initial(s)
+    return s
+
+
 class JoinedUpModel(mesa.Model):
     """Agencies, staff and outcomes of one scenario, stepped month by month."""
 
     def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence = 0) -> None:
         streams = child_streams(seed)
         super().__init__(rng=streams["model"])
-        self.state = s = initial_state(scenario, seed, streams)
+        self.state = s = new_run(scenario, seed, streams)
         for k in range(s.world.n_agencies):
             Agency(self, k)
-        s.interventions = list(scenario.interventions)
-        s.intervention_state = [iv.setup(s) for iv in s.interventions]
-        s.recorder = Recorder(
-            scenario.horizon, s.world.n_outcomes, s.world.n_agencies, s.world.group_share.shape[1]
-        )
-        s.recorder.record_initial(s)
 
     def __getattr__(self, name: str) -> Any:
         """The run's state fields read as the model's own (``model.trust``, ``model.rules``)."""

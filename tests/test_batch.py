@@ -122,3 +122,118 @@ def test_budget_rules_resources_record_phases_with_values_per_run(short):
         assert len({g["budget"].sum() + g["overhead"].sum() for g in got}) == 4  # values act
     started = [g["partnerships_started"][-1] for g in jusim.run_batch(short, seeds, params=params)]
     assert started[0] == 0 and len(set(started)) >= 3  # runs with 0 and several partnerships
+
+
+def test_numbers_per_run_make_the_same_scenarios_as_validating_each(short):
+    """Per-run numbers take a fast path (each table validated alone): the scenarios equal those
+    validated whole, and a bad value still names its field and what is allowed."""
+    from jusim.batch import scenarios_for
+
+    gains = [0.01, 0.02, 0.03]
+    made = scenarios_for(short, 3, {"parameters.trust.gain": gains, "context.churn_scale": 1.5})
+    for got, gain in zip(made, gains, strict=True):
+        whole = scenario_with(short, {"parameters.trust.gain": gain, "context.churn_scale": 1.5})
+        assert got.to_dict() == whole.to_dict()
+    with pytest.raises(jusim.ScenarioError, match=r"parameters\.trust\.gain.*-5.*greater than"):
+        scenarios_for(short, 2, {"parameters.trust.gain": [0.1, -5.0]})
+    with pytest.raises(jusim.ScenarioError, match=r"parameters\.trust\.nosuch.*unknown key"):
+        scenarios_for(short, 2, {"parameters.trust.nosuch": [0.1, 0.2]})
+
+
+def test_decision_and_learning_parameters_along_the_run_axis(short):
+    """The decision and learning phases with their parameters differing run by run (R = 5, not
+    the number of agencies or outcomes), with cost shifting, good practice and mainstreaming at
+    work: each run equals its run alone with its own values."""
+    world = short.with_interventions(
+        [
+            {"type": "narrow_target", "agency": "education_department", "lift": 0.1},
+            {"type": "good_practice", "outcome": "youth_offending"},
+            {"type": "pooled_budget", "outcome": "rough_sleeping", "share": 0.2},
+        ]
+    )
+    params = {
+        "parameters.decision.temperature": np.array([0.15, 0.1, 0.3, 0.2, 0.15]),
+        "parameters.decision.adaptation": np.array([0.2, 0.1, 0.4, 0.2, 0.3]),
+        "parameters.decision.scrutiny": np.array([0.6, 0.3, 0.9, 0.6, 0.6]),
+        "parameters.decision.learning_rate": np.array([0.08, 0.2, 0.02, 0.08, 0.08]),
+        "parameters.accountability.intrinsic": np.array([1.0, 2.0, 0.5, 1.0, 1.0]),
+        "parameters.accountability.gap_weight": np.array([2.0, 1.0, 4.0, 2.0, 2.0]),
+        "parameters.mainstreaming.credit": np.array([1.0, 0.0, 0.5, 1.0, 1.0]),
+        "parameters.spillover.reluctance": np.array([0.02, 0.0, 0.05, 0.02, 0.02]),
+        "parameters.defensive.effort_cut": np.array([0.5, 0.2, 0.8, 0.5, 0.5]),
+        "parameters.partnership.ownership": np.array([0.5, 0.0, 1.0, 0.5, 0.2]),
+    }
+    seeds = [3, 1, 2, 3, 3]
+    got = jusim.run_batch(world, seeds, params=params)
+    for r in range(5):
+        own = {k: float(v[r]) for k, v in params.items()}
+        assert_identical(got[r], alone(scenario_with(world, own), seeds[r]))
+    # the values did act: the same seed with other values is another run
+    assert not np.array_equal(got[0]["joint_share"], got[4]["joint_share"])
+
+
+def test_relationships_parameters_per_run_and_an_agreement_in_some_runs():
+    """The relationships phase over the run axis: contact, trust, leaks, defensiveness,
+    understanding, formality and adoption parameters that differ run by run, and a written
+    agreement in two of the five runs (a unit that practises its ways, so adoption acts), each
+    equal to its run alone."""
+    unit = jusim.load_scenario("rough_sleepers_unit").with_overrides({"horizon": 18})
+    agreement = {"type": "formal_agreement", "outcome": "rough_sleeping"}
+    formal = unit.with_interventions([*unit.to_dict()["interventions"], agreement])
+    scenarios = [unit, formal, unit, formal, unit]
+    params = {
+        "parameters.contact.meetings": np.array([0.15, 0.3, 0.05, 0.15, 1.0]),
+        "parameters.trust.tolerance": np.array([0.8, 0.6, 1.1, 0.8, 0.9]),
+        "parameters.trust.shock_rate": np.array([0.05, 0.0, 0.1, 0.05, 0.02]),
+        "parameters.defensive.sharing_cut": np.array([0.5, 0.2, 0.8, 0.5, 0.4]),
+        "parameters.understanding.gain": np.array([0.04, 0.1, 0.02, 0.04, 0.06]),
+        "parameters.formality.crowd_out": np.array([0.05, 0.2, 0.0, 0.1, 0.05]),
+        "parameters.mainstreaming.adoption": np.array([0.3, 0.1, 0.6, 0.3, 0.2]),
+    }
+    seeds = [6, 7, 8, 6, 9]
+    got = jusim.run_batch(scenarios, seeds, params=params)
+    for r in range(5):
+        own = {k: v[r] for k, v in params.items()}
+        assert_identical(got[r], alone(scenario_with(scenarios[r], own), seeds[r]))
+    # the values did act: runs 0 and 3 share a seed but differ in agreement and crowding out
+    assert not np.array_equal(got[0]["mean_trust"], got[3]["mean_trust"])
+
+
+def test_production_parameters_per_run_equal_separate_runs(short):
+    """Production's parameters differing run by run (five runs: neither the number of agencies nor
+    of outcomes), including exponents numpy computes without ``pow`` when alone (-1, 0.5, 2) and
+    the geometric limit of the CES (0), each equal to its run alone."""
+    params = {
+        "parameters.production.complementarity": np.array([-1.0, -0.3, 0.0, -1.0, 1.0]),
+        "parameters.production.coordination_floor": np.array([0.1, 0.3, 0.1, 0.1, 0.0]),
+        "parameters.own_targets.returns": np.array([0.5, 0.7, 1.0, 0.5, 0.2]),
+        "parameters.own_targets.persistence": np.array([0.8, 0.5, 0.9, 0.8, 0.3]),
+        "parameters.clients.word_of_mouth": np.array([5.0, 2.0, 9.0, 5.0, 0.0]),
+        "parameters.clients.awareness_gain": np.array([0.15, 0.3, 0.05, 0.15, 0.5]),
+        "parameters.funding.untied_share": np.array([0.0, 0.2, 0.5, 0.0, 1.0]),
+    }
+    seeds = [1, 2, 3, 4, 5]
+    got = jusim.run_batch(short, seeds, params=params)
+    for r in range(5):
+        own = {k: float(v[r]) for k, v in params.items()}
+        assert_identical(got[r], alone(scenario_with(short, own), seeds[r]))
+    # the parameters did act: run 3's values on run 0's seed give another run
+    other = {k: float(v[2]) for k, v in params.items()}
+    again = alone(scenario_with(short, other), seeds[0])
+    assert not np.array_equal(again["resolved"], got[0]["resolved"])
+
+
+def test_production_with_world_values_per_run_equal_separate_runs(short):
+    """Runs whose worlds differ in value (not shape) step together: production takes each run's
+    own outcome, service and client-group values, each equal to its run alone."""
+    params = {
+        "outcomes.rough_sleeping.inflow": np.array([55.5, 80.0, 30.0, 55.5]),
+        "outcomes.youth_offending.bounce": np.array([0.3, 0.0, 0.6, 0.3]),
+        "outcomes.youth_offending.services.intensive_casework.lag": np.array([18.0, 3.0, 30.0, 9]),
+        "outcomes.early_years.client_groups.shift_workers.fit": np.array([0.5, 0.9, 0.2, 0.7]),
+    }
+    seeds = [1, 2, 3, 4]
+    got = jusim.run_batch(short, seeds, params=params)
+    for r in range(4):
+        own = {k: float(v[r]) for k, v in params.items()}
+        assert_identical(got[r], alone(scenario_with(short, own), seeds[r]))

@@ -12,6 +12,7 @@ from pydantic import Field
 
 import jusim
 from jusim.dashboard.state import (
+    BATCH,
     HEADLINES,
     Arms,
     Levers,
@@ -246,16 +247,17 @@ def test_arms_step_together_and_match_a_plain_run(base):
 def test_replications_progress_and_cancel(base):
     current, silo = build_arms(base, levers_for(base, "silo").with_enabled("shared_targets", True))
     seen: list[tuple[int, int]] = []
+    n = 3 * BATCH
     bands = run_replications(
         current,
         silo,
-        6,
+        n,
         seed=1,
         progress=lambda d, n: seen.append((d, n)),
-        cancelled=lambda: len(seen) >= 2,
+        cancelled=lambda: len(seen) >= 2,  # cancelled between batches of replications
     )
-    assert bands is not None and bands.n == 2 and bands.cancelled
-    assert seen == [(1, 6), (2, 6)]
+    assert bands is not None and bands.n == 2 * BATCH and bands.cancelled
+    assert seen == [(BATCH, n), (2 * BATCH, n)]
     mean, lo, hi = bands.need["current"]
     assert mean.shape == (current.horizon + 1, len(current.outcomes))
     assert np.all(lo <= mean + 1e-9) and np.all(mean <= hi + 1e-9)

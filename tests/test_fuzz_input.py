@@ -327,7 +327,7 @@ def scenario_cases(rng: random.Random) -> list[Case]:
         bad("deep nesting", doc)
     # sizes
     for _ in range(8):
-        n = rng.choice([MAX_AGENCIES + 1, 500, 3010])
+        n = rng.choice([MAX_AGENCIES + 1, 3010, 5000])
         doc = json.loads(json.dumps(world))
         doc["agencies"] = [
             {"name": f"a{k}", "kind": "voluntary", "staff": 1, "budget": 1.0} for k in range(n)
@@ -336,7 +336,7 @@ def scenario_cases(rng: random.Random) -> list[Case]:
     for _ in range(4):
         doc = json.loads(json.dumps(world))
         for a in doc["agencies"]:
-            a["staff"] = rng.choice([40_000, 5_000_000])
+            a["staff"] = rng.choice([600_000, 5_000_000])
         bad("world too large", doc)
     doc = json.loads(json.dumps(world))
     doc["outcomes"] = [{**world["outcomes"][0], "name": f"o{k}"} for k in range(MAX_OUTCOMES + 1)]

@@ -87,6 +87,29 @@ class TestLeaks:
         b = trust.apply_leaks(learned, trust.draw_leaks(4, args["params"], r))
         np.testing.assert_array_equal(a, b)
 
+    def test_runs_stacked_with_a_generator_each_equal_each_run_alone(self):
+        from jusim.mechanisms import trust
+
+        g = rng(6)
+        stacked = dict(
+            trust=g.random((3, 4, 4)),
+            effort=g.random((3, 2, 4)),
+            involved=g.random((3, 2, 4)) < 0.7,
+            contact=g.random((3, 4, 4)),
+            relationship=g.random((3, 4, 4)) * 0.9,
+        )
+        p = trust.TrustParams(shock_rate=0.5)
+        gens = [rng(s) for s in (1, 2, 3)]
+        learned = trust.learn_trust(**stacked, params=p, rng=gens)
+        leaks = trust.draw_leaks(4, p, gens)
+        both = trust.apply_leaks(learned, leaks)
+        for r, s in enumerate((1, 2, 3)):
+            alone = trust.update_trust(
+                **{k: v[r] for k, v in stacked.items()}, params=p, rng=rng(s)
+            )
+            np.testing.assert_array_equal(both[r], alone)
+        assert leaks.shape == (3, 4) and (leaks > 0).any()
+
     def test_scheduled_leak_cuts_trust_in_the_leaker_only(self):
         from jusim.mechanisms import trust
 

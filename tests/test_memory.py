@@ -39,10 +39,10 @@ def test_run_releases_even_when_the_run_fails(tiny, monkeypatch):
     gc.collect()
     before = len(mesa.Agent._ids)
 
-    def boom(self):
+    def boom(runs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(JoinedUpModel, "step", boom)
+    monkeypatch.setattr(jusim.month, "step", boom)  # the month every run steps through
     with pytest.raises(RuntimeError):
         jusim.run(tiny, seed=0)
     gc.collect()

@@ -320,12 +320,16 @@ def compare(
         arms.append(arm)
     n_draws = 1 if ens is None else len(ens)
     seeds = replication_seeds(seed, n_draws * seeds_per_draw)
-    runs: dict[str, list[RunResult]] = {}
-    chunk = max(1, min(CHUNK, len(seeds) // 10))  # at least ten progress ticks an arm
+    # every arm's runs in one batch (arms step together where their shapes agree), in chunks
+    # small enough for about ten progress ticks
+    every: list[Scenario] = []
     for arm in arms:
         draws_of_arm = [arm if ens is None else ens.apply(arm, d) for d in range(n_draws)]
-        scenarios = [draws_of_arm[k // seeds_per_draw] for k in range(len(seeds))]
-        runs[arm.name] = run_batch(scenarios, seeds, chunk=chunk, progress=progress)
+        every += [draws_of_arm[k // seeds_per_draw] for k in range(len(seeds))]
+    chunk = max(1, min(CHUNK, len(every) // 10))
+    done = run_batch(every, seeds * len(arms), chunk=chunk, progress=progress)
+    n = len(seeds)
+    runs = {arm.name: done[i * n : (i + 1) * n] for i, arm in enumerate(arms)}
     return Comparison(
         baseline=base.name,
         table=summarise(runs, base.name, n_draws),

@@ -445,6 +445,11 @@ class Bands:
         return self.n < self.requested
 
 
+BATCH = 5
+"""Replications run in one batch (both arms stepped together); cancelling takes effect between
+batches, so a batch is kept small (a few tenths of a second)."""
+
+
 def run_replications(
     current: Scenario,
     silo: Scenario,
@@ -468,16 +473,18 @@ def run_replications(
     if ens is not None:
         ens = ens.select(min(n, DEFAULT_DRAWS, ens.total))
     runs: dict[str, list[RunResult]] = {"current": [], "silo": []}
-    for k, ss in enumerate(replication_seeds(seed, n)):
+    seeds = replication_seeds(seed, n)
+    for start in range(0, n, BATCH):  # both arms of a few replications in one batch
         if cancelled is not None and cancelled():
             break
-        cur, sil = current, silo
-        if ens is not None:
-            cur, sil = ens.apply(current, k % len(ens)), ens.apply(silo, k % len(ens))
-        runs["current"].append(jusim.run(cur, seed=ss))
-        runs["silo"].append(jusim.run(sil, seed=ss))
+        ks = range(start, min(start + BATCH, n))
+        cur = [current if ens is None else ens.apply(current, k % len(ens)) for k in ks]
+        sil = [silo if ens is None else ens.apply(silo, k % len(ens)) for k in ks]
+        both = jusim.run_batch(cur + sil, [seeds[k] for k in ks] * 2)
+        runs["current"] += both[: len(ks)]
+        runs["silo"] += both[len(ks) :]
         if progress is not None:
-            progress(k + 1, n)
+            progress(ks[-1] + 1, n)
     done = len(runs["silo"])
     if done == 0:
         return None
@@ -529,13 +536,15 @@ def compare_levers(
     cur_b, _ = build_arms(base, b)
     rows: dict[str, list[dict[str, float]]] = {"A": [], "B": []}
     seeds = replication_seeds(a.seed, max(2, replications))
-    for i, ss in enumerate(seeds):
+    for start in range(0, len(seeds), BATCH):  # A and B of a few replications in one batch
         if cancelled is not None and cancelled():
             break
-        rows["A"].append(comparison_measures(jusim.run(cur_a, seed=ss)))
-        rows["B"].append(comparison_measures(jusim.run(cur_b, seed=ss)))
+        some = seeds[start : start + BATCH]
+        both = jusim.run_batch([cur_a] * len(some) + [cur_b] * len(some), some * 2)
+        rows["A"] += [comparison_measures(r) for r in both[: len(some)]]
+        rows["B"] += [comparison_measures(r) for r in both[len(some) :]]
         if progress is not None:
-            progress(i + 1, len(seeds))
+            progress(start + len(some), len(seeds))
     table = []
     for key in rows["A"][0] if rows["A"] else []:
         xa = np.array([r[key] for r in rows["A"]])

@@ -48,12 +48,17 @@ def credit(
     """Expected credit for own work (A,) and for each outcome (O, A).
 
     ``sponsor`` is the sponsor priority per outcome (O,), or per outcome and agency (O, A).
+    Over R runs every argument may carry a leading run axis ((R, A), (R, O, A); ``sponsor`` then
+    (R, O, A)), and the credits are (R, A) and (R, O, A).
     """
     shortfall = np.clip(1.0 - own_attainment, 0.0, 1.0)
     own = pressure * (params.own_weight + params.gap_weight * shortfall)
-    n = np.maximum(involved.sum(axis=1, keepdims=True), 1)
-    sponsor = sponsor.reshape(sponsor.shape[0], -1)  # (O,) for all agencies, or (O, A)
+    n = np.maximum(involved.sum(axis=-1, keepdims=True), 1)
+    if sponsor.ndim == 1:  # (O,): the same for all agencies
+        sponsor = sponsor[:, None]
     joint = (
-        params.intrinsic / n + pressure[None, :] * shared_target + params.sponsor_weight * sponsor
+        params.intrinsic / n
+        + pressure[..., None, :] * shared_target
+        + params.sponsor_weight * sponsor
     )
     return own, np.where(involved, joint, 0.0)

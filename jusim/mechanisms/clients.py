@@ -69,9 +69,10 @@ def take_up(
     joined: np.ndarray,
     bounce: np.ndarray,
 ) -> np.ndarray:
-    """Share of each group's need (O, G) that comes forward and is not lost between agencies."""
+    """Share of each group's need (O, G) that comes forward and is not lost between agencies.
+    Leading axes (runs) are allowed on every argument ((..., O, G) and (..., O))."""
     fitted = fit + (1.0 - fit) * outreach
-    return awareness * fitted * (1.0 - bounce * (1.0 - joined))[:, None]
+    return awareness * fitted * (1.0 - bounce * (1.0 - joined))[..., None]
 
 
 def update_need(
@@ -83,16 +84,19 @@ def update_need(
     arriving: np.ndarray,
     half_saturation: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Next need by group (O, G) and cases resolved by group (O, G); stocks never go negative."""
-    exits = exit_rate[:, None] * need
+    """Next need by group (O, G) and cases resolved by group (O, G); stocks never go negative.
+    Leading axes (runs) are allowed on every argument ((..., O, G) and (..., O))."""
+    exits = exit_rate[..., None] * need
     reach = uptake * (need - exits)
-    total = reach.sum(axis=1)
-    stock = need.sum(axis=1)
-    mean_uptake = total / np.maximum(stock - exits.sum(axis=1), _EPS)
+    total = reach.sum(axis=-1)
+    stock = need.sum(axis=-1)
+    mean_uptake = total / np.maximum(stock - exits.sum(axis=-1), _EPS)
     resolved = np.minimum(total, arriving * mean_uptake * stock / (stock + half_saturation + _EPS))
-    by_group = resolved[:, None] * np.where(total[:, None] > 0, reach / (total[:, None] + _EPS), 0)
+    by_group = resolved[..., None] * np.where(
+        total[..., None] > 0, reach / (total[..., None] + _EPS), 0
+    )
     by_group = np.minimum(by_group, reach)
-    return need - exits - by_group + inflow[:, None] * group_share, by_group
+    return need - exits - by_group + inflow[..., None] * group_share, by_group
 
 
 def update_awareness(
@@ -103,9 +107,12 @@ def update_awareness(
     need: np.ndarray,
     params: ClientParams,
 ) -> np.ndarray:
-    """Awareness (O, G) after a month of publicity and word of mouth."""
+    """Awareness (O, G) after a month of publicity and word of mouth. Leading axes (runs) are
+    allowed; the parameters may then be one value per run (``jusim.month.runs.PerRun``)."""
     rate = np.where(need > _EPS, resolved / np.maximum(need, _EPS), 0.0)
     vis = publicity + params.word_of_mouth * rate
-    gain = params.awareness_gain * np.minimum(vis, 1.0 / max(params.awareness_gain, _EPS))
+    speed = params.awareness_gain
+    cap = 1.0 / (np.maximum(speed, _EPS) if isinstance(speed, np.ndarray) else max(speed, _EPS))
+    gain = speed * np.minimum(vis, cap)
     a = awareness + gain * (1.0 - awareness) - params.forgetting * (awareness - baseline)
     return np.clip(a, 0.0, 1.0)

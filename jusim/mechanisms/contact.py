@@ -52,16 +52,33 @@ def contact_intensity(
     involved: (O, A) bool, agency has a role in the outcome.
     membership: (P, A) bool, members of each live partnership (one row per partnership).
     postings: (A, A) staff of agency a (row) working in agency b (column).
+    Every array may carry leading run axes (R, ...); the result is then (R, A, A).
     """
-    root = np.sqrt(joint_share)
-    c = params.joint_work * (root.T @ root)
     m = membership.astype(np.float64)
-    c += params.meetings * (m.T @ m)
+    return from_seats(
+        joint_share, relationship_share, involved, m.swapaxes(-1, -2) @ m, postings, params
+    )
+
+
+def from_seats(
+    joint_share: np.ndarray,
+    relationship_share: np.ndarray,
+    involved: np.ndarray,
+    seats: np.ndarray,
+    postings: np.ndarray,
+    params: ContactParams,
+) -> np.ndarray:
+    """``contact_intensity`` given ``seats`` (A, A) = ``membership.T @ membership``, the
+    partnerships each pair sits on together (so that runs with different numbers of partnerships
+    can be stacked along a run axis)."""
+    root = np.sqrt(joint_share)
+    c = params.joint_work * (root.swapaxes(-1, -2) @ root)
+    c += params.meetings * seats
     inv = involved.astype(np.float64)
-    overlap = inv.T @ inv
-    np.fill_diagonal(overlap, 0.0)
-    reach = overlap / np.maximum(overlap.sum(axis=1, keepdims=True), 1.0)
-    rel = params.relationship_work * relationship_share[:, None] * reach
-    c += rel + rel.T + params.posting * (postings + postings.T)
-    np.fill_diagonal(c, 0.0)
+    overlap = inv.swapaxes(-1, -2) @ inv
+    np.einsum("...ii->...i", overlap)[...] = 0.0  # the diagonal (of every run)
+    reach = overlap / np.maximum(overlap.sum(axis=-1, keepdims=True), 1.0)
+    rel = params.relationship_work * relationship_share[..., :, None] * reach
+    c += rel + rel.swapaxes(-1, -2) + params.posting * (postings + postings.swapaxes(-1, -2))
+    np.einsum("...ii->...i", c)[...] = 0.0
     return c

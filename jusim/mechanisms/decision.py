@@ -52,9 +52,12 @@ class DecisionParams(Params):
 
 
 def reliance(trust: np.ndarray, roles: np.ndarray) -> np.ndarray:
-    """(O, A): role-weighted mean trust of each agency in the other contributors to an outcome."""
-    others = roles @ trust.T - roles * np.diag(trust)[None, :]  # [o, a] = sum_b w_ob T_ab, b != a
-    total = roles.sum(axis=1, keepdims=True) - roles
+    """(O, A): role-weighted mean trust of each agency in the other contributors to an outcome;
+    (R, O, A) for the stacked trust (R, A, A) of R runs (``roles`` (O, A) or (R, O, A))."""
+    diag = np.diagonal(trust, axis1=-2, axis2=-1)
+    # [o, a] = sum_b w_ob T_ab, b != a (stacked: one matrix product per run)
+    others = roles @ np.swapaxes(trust, -1, -2) - roles * diag[..., None, :]
+    total = roles.sum(axis=-1, keepdims=True) - roles
     return np.where(total > 0, others / np.where(total > 0, total, 1.0), 0.0)
 
 
@@ -68,23 +71,30 @@ def target_shares(
     openness: np.ndarray,
     params: DecisionParams,
 ) -> np.ndarray:
-    """(A, O + 2) target shares: column 0 own targets, 1..O outcomes, last relationship work."""
+    """(A, O + 2) target shares: column 0 own targets, 1..O outcomes, last relationship work.
+
+    With leading run axes on the arguments (R runs: ``own_credit`` (R, A), ``trust`` (R, A, A),
+    ...) it is (R, A, O + 2). It is the transpose of a C-ordered options-by-agency array (so,
+    for a run alone, a column-major (A, O + 2) array; ``np.swapaxes(shares, -1, -2)`` is that
+    array itself)."""
     involved = roles > 0
-    rel_role = roles / np.maximum(roles.max(axis=1, keepdims=True), 1e-12)
-    risk = risk_aversion[None, :] * params.scrutiny * (1.0 - experience)
+    rel_role = roles / np.maximum(roles.max(axis=-1, keepdims=True), 1e-12)
+    risk = risk_aversion[..., None, :] * params.scrutiny * (1.0 - experience)
     joint = rel_role * joint_credit * reliance(trust, roles) * (1.0 - risk)
-    best = np.where(involved, joint, 0.0).max(axis=0)
+    best = np.where(involved, joint, 0.0).max(axis=-2)
     relationships = openness * params.relationship_value * best
-    # columns: own targets, each outcome, relationship work (column-major, as column_stack gives:
-    # the memory order decides the order of later sums, so it is kept for identical results)
-    values = np.empty((own_credit.size, joint.shape[0] + 2), order="F")
-    values[:, 0], values[:, 1:-1], values[:, -1] = own_credit, joint.T, relationships
-    allowed = np.ones(values.shape, bool, order="F")
-    allowed[:, 1:-1], allowed[:, -1] = involved.T, involved.any(axis=0)
+    # rows: own targets, each outcome, relationship work; each row is contiguous over agencies
+    # (the column-major (A, O + 2) array a run alone always had): the memory order decides the
+    # order of the sum over options below (option after option), kept for identical results
+    *runs, n_agencies = relationships.shape  # (the run axis, if any, as openness and trust)
+    values = np.empty((*runs, joint.shape[-2] + 2, n_agencies))
+    values[..., 0, :], values[..., 1:-1, :], values[..., -1, :] = own_credit, joint, relationships
+    allowed = np.ones(values.shape, bool)
+    allowed[..., 1:-1, :], allowed[..., -1, :] = involved, involved.any(axis=-2)
     z = np.where(allowed, values / params.temperature, -np.inf)
-    z -= z.max(axis=1, keepdims=True)
+    z -= z.max(axis=-2, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+    return np.swapaxes(e / e.sum(axis=-2, keepdims=True), -1, -2)
 
 
 def adapt(shares: np.ndarray, target: np.ndarray, params: DecisionParams) -> np.ndarray:
@@ -95,6 +105,7 @@ def adapt(shares: np.ndarray, target: np.ndarray, params: DecisionParams) -> np.
 def learn(
     experience: np.ndarray, progress: np.ndarray, involved: np.ndarray, params: DecisionParams
 ) -> np.ndarray:
-    """Experience of each outcome (O, A) follows the progress seen on it (O,), in [0, 1]."""
-    step = params.learning_rate * (np.clip(progress, 0.0, 1.0)[:, None] - experience)
+    """Experience of each outcome (O, A) follows the progress seen on it (O,), in [0, 1]; over R
+    runs, (R, O, A) and (R, O)."""
+    step = params.learning_rate * (np.clip(progress, 0.0, 1.0)[..., None] - experience)
     return np.where(involved, experience + step, experience)

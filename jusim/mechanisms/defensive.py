@@ -58,28 +58,30 @@ def update(
 
     leaks: (A,) share of trust each agency lost by leaking this month (> 0 = it leaked).
     involved: (O, A) bool, agency has a role in the outcome.
+    Every array may carry leading run axes (defence and leaks (R, A), involved (R, O, A)).
     """
     nxt = defence * (1.0 - params.recovery)
-    if not (leaks > 0).any():  # no leak this month: recovery only
+    if not (leaks > 0).any():  # no leak this month (in any run): recovery only
         return nxt
     inv = involved.astype(np.float64)
-    shares = (inv.T @ inv) > 0
-    np.fill_diagonal(shares, False)
-    injured = (shares & (leaks > 0)[None, :]).any(axis=1)
+    shares = (inv.swapaxes(-1, -2) @ inv) > 0
+    np.einsum("...ii->...i", shares)[...] = False  # the diagonal (of every run)
+    injured = (shares & (leaks > 0)[..., None, :]).any(axis=-1)
     return np.where(injured, nxt + params.jump * (1.0 - nxt), nxt)
 
 
 def openness(base: np.ndarray, defence: np.ndarray) -> np.ndarray:
-    """Effective openness (A,) of defensive agencies."""
+    """Effective openness (A,) of defensive agencies ((R, A) over R runs)."""
     return base * (1.0 - defence)
 
 
 def effort_factor(defence: np.ndarray, params: DefensiveParams) -> np.ndarray:
-    """(A,) multiplier on the value each agency sees in joint work."""
+    """(A,) multiplier on the value each agency sees in joint work ((R, A) over R runs)."""
     return 1.0 - params.effort_cut * defence
 
 
 def sharing(contact: np.ndarray, defence: np.ndarray, params: DefensiveParams) -> np.ndarray:
-    """Contact (A, A) reduced at both ends by each side's defensiveness."""
+    """Contact (A, A) reduced at both ends by each side's defensiveness (contact and defence may
+    carry leading run axes)."""
     keep = 1.0 - params.sharing_cut * defence
-    return contact * np.outer(keep, keep)
+    return contact * (keep[..., :, None] * keep[..., None, :])

@@ -81,10 +81,11 @@ def obliged_contact(pairs: np.ndarray, params: FormalityParams) -> np.ndarray:
 
 
 def crowd_out(trust: np.ndarray, pairs: np.ndarray, params: FormalityParams) -> np.ndarray:
-    """Trust after one month of formality: above ``assured``, eroded toward it between members."""
+    """Trust after one month of formality: above ``assured``, eroded toward it between members
+    (trust and pairs may carry leading run axes)."""
     excess = np.maximum(trust - params.assured, 0.0)
     out = trust - np.where(pairs > 0, params.crowd_out * excess, 0.0)
-    np.fill_diagonal(out, 1.0)
+    np.einsum("...ii->...i", out)[...] = 1.0  # the diagonal (of every run)
     return out
 
 

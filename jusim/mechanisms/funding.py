@@ -55,13 +55,15 @@ def pot_spending(
     """(O, A) input each agency's role receives from each outcome's pot (£k/month).
 
     pot: (O,) money in each outcome's pot this month. funded: (O, A) bool, agencies the pot pays.
-    roles: (O, A) role weights (0 where the agency has no role).
+    roles: (O, A) role weights (0 where the agency has no role). Leading axes (runs) are allowed:
+    pot (..., O), funded and roles (..., O, A) give (..., O, A) (a run with no pooled money gets
+    exact zeros, as alone).
     """
     if not pot.any():  # no pooled money this month: every role receives nothing
-        return np.zeros(roles.shape)
-    everyone = roles / np.maximum(roles.sum(axis=1, keepdims=True), 1e-12)
+        return np.zeros(np.broadcast(pot[..., None], funded, roles).shape)
+    everyone = roles / np.maximum(roles.sum(axis=-1, keepdims=True), 1e-12)
     paid = np.where(funded, roles, 0.0)
-    total = paid.sum(axis=1, keepdims=True)
+    total = paid.sum(axis=-1, keepdims=True)
     tied = np.where(total > 0, paid / np.where(total > 0, total, 1.0), everyone)
     share = params.untied_share * everyone + (1.0 - params.untied_share) * tied
-    return pot[:, None] * share
+    return pot[..., None] * share

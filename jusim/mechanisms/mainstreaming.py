@@ -104,20 +104,24 @@ def adopt(
     succession: (O, A) extra monthly adoption from a succession plan.
     contact: (A, A) contact this month. postings: (A, A) staff of row agency posted to column.
     hazard: (A,) monthly leaving hazard.
+    Every array may carry leading run axes ((R, O, A), (R, A, A), (R, A)).
     """
     if not mainstreamed.any() and not (practice > 0).any():  # nothing to adopt, nothing to lose
         return np.zeros(mainstreamed.shape)
+    # the same, run by run when runs are stacked along leading axes
+    idle = ~(mainstreamed.any(axis=(-2, -1)) | (practice > 0).any(axis=(-2, -1)))
     practising = (practice > 0).astype(np.float64)
     c = practising @ contact  # [o, a]: contact of a with practising agencies (zero diagonal)
-    n = practising @ postings.T  # [o, a]: a's staff posted to practising agencies
+    n = practising @ postings.swapaxes(-1, -2)  # [o, a]: a's staff posted to practising ones
     exposure = params.adoption * c / (c + params.contact_ref) + params.secondment * n / (
         n + params.secondee_ref
     )
-    plan = np.where(practising.any(axis=1, keepdims=True), succession, 0.0)
+    plan = np.where(practising.any(axis=-1, keepdims=True), succession, 0.0)
     rate = np.clip(practice * exposure + plan, 0.0, 1.0)
     nxt = mainstreamed + rate * (1.0 - mainstreamed)
-    nxt -= params.forgetting * hazard[None, :] * nxt
-    return np.clip(nxt, 0.0, 1.0)
+    nxt -= params.forgetting * hazard[..., None, :] * nxt
+    nxt = np.clip(nxt, 0.0, 1.0)
+    return np.where(idle[..., None, None], 0.0, nxt) if idle.any() else nxt
 
 
 def carried_target(
@@ -132,16 +136,20 @@ def familiarity(
     experience: np.ndarray, mainstreamed: np.ndarray, params: MainstreamingParams
 ) -> np.ndarray:
     """(O, A) familiarity with joint work on each outcome: experience, or adopted practice where
-    that is larger (routine methods are not novel work), when the mechanism is on (``credit > 0``)."""
-    return np.maximum(experience, mainstreamed) if params.credit > 0 else experience
+    that is larger (routine methods are not novel work), when the mechanism is on (``credit > 0``).
+    Over R runs, (R, O, A), with ``credit`` one value or one per run."""
+    if np.ndim(params.credit) == 0:
+        return np.maximum(experience, mainstreamed) if params.credit > 0 else experience
+    return np.where(params.credit > 0, np.maximum(experience, mainstreamed), experience)
 
 
 def practised_gain(last: np.ndarray, practice: np.ndarray, gain: np.ndarray) -> np.ndarray:
     """(O,) integration gain of each outcome's partnerships in the last month a unit practised
-    its ways of working there (``last`` where none practises this month)."""
+    its ways of working there (``last`` where none practises this month). Leading axes (runs)
+    are allowed: practice (..., O, A), last and gain (..., O)."""
     if not (practice > 0).any():  # nobody practises anywhere this month
         return last
-    return np.where((practice > 0).any(axis=1), gain, last)
+    return np.where((practice > 0).any(axis=-1), gain, last)
 
 
 def methods_kept(
@@ -151,9 +159,12 @@ def methods_kept(
     params: MainstreamingParams,
 ) -> np.ndarray:
     """(O,) integration gain the contributors' adopted methods keep: ``methods * m_bar * G``,
-    with ``m_bar`` the role-weighted mean adopted share (roles: (O, A) weights)."""
+    with ``m_bar`` the role-weighted mean adopted share (roles: (O, A) weights). Leading axes
+    (runs) are allowed: last_gain (..., O), mainstreamed and roles (..., O, A); a run that has
+    adopted nothing keeps exact zeros, as alone."""
     if not mainstreamed.any():  # nothing adopted: nothing kept
-        return np.zeros(roles.shape[0])
-    total = roles.sum(axis=1)
-    m_bar = (roles * mainstreamed).sum(axis=1) / np.where(total > 0, total, 1.0)
-    return params.methods * m_bar * last_gain
+        return np.zeros(np.broadcast(last_gain, roles[..., 0]).shape)
+    adopted = mainstreamed.any(axis=(-2, -1))  # by run
+    total = roles.sum(axis=-1)
+    m_bar = (roles * mainstreamed).sum(axis=-1) / np.where(total > 0, total, 1.0)
+    return np.where(adopted[..., None], params.methods * m_bar * last_gain, 0.0)

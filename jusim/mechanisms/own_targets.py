@@ -34,6 +34,8 @@ a month, lasting a few months) to be explored by sensitivity analysis.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from pydantic import Field
 
@@ -64,10 +66,19 @@ class OwnTargetParams(Params):
 
 
 def productivity_step(
-    z: np.ndarray, params: OwnTargetParams, rng: np.random.Generator
+    z: np.ndarray,
+    params: OwnTargetParams,
+    rng: np.random.Generator | Sequence[np.random.Generator],
 ) -> np.ndarray:
-    """Next month's log productivity per agency: a stationary AR(1) with sd ``volatility``."""
-    shock = rng.standard_normal(z.shape)
+    """Next month's log productivity per agency: a stationary AR(1) with sd ``volatility``.
+
+    Several runs at once: ``z`` (R, A) with one generator per run (``rng`` a sequence of R), each
+    run's shocks drawn from its own generator as alone; the parameters may then be one value per
+    run (``jusim.month.runs.PerRun``)."""
+    if isinstance(rng, np.random.Generator):
+        shock = rng.standard_normal(z.shape)
+    else:
+        shock = np.concatenate([g.standard_normal(z.shape[1:]) for g in rng]).reshape(z.shape)
     rho = params.persistence
     return rho * z + np.sqrt(1.0 - rho**2) * params.volatility * shock
 
@@ -78,7 +89,8 @@ def attainment(
     log_productivity: np.ndarray,
     params: OwnTargetParams,
 ) -> np.ndarray:
-    """Own-target output over target (A,): 1 = target met; 0 for agencies with no own target."""
+    """Own-target output over target (A,): 1 = target met; 0 for agencies with no own target.
+    Leading axes (runs) are allowed on every array ((..., A))."""
     has = own_target > 0
     ratio = np.where(has, np.maximum(own_input, 0.0) / np.where(has, own_target, 1.0), 0.0)
     return np.where(has, np.exp(log_productivity) * ratio**params.returns, 0.0)

@@ -20,8 +20,15 @@ import numpy as np
 
 
 def spread(experience: np.ndarray, uptake: np.ndarray, involved: np.ndarray) -> np.ndarray:
-    """Experience (O, A) after a month of learning from the best experience of any initiative."""
+    """Experience (O, A) after a month of learning from the best experience of any initiative.
+
+    Over R runs ``experience`` and ``uptake`` are (R, O, A) (``involved`` (O, A) or (R, O, A)),
+    each run learning from its own best initiative."""
     if not involved.any() or not uptake.any():  # (no uptake: experience + 0 is experience)
         return experience
-    best = experience[involved].max()
-    return experience + uptake * np.maximum(best - experience, 0.0)
+    involved = np.broadcast_to(involved, experience.shape)
+    best = np.where(involved, experience, -np.inf).max(axis=(-2, -1), keepdims=True)
+    learnt = experience + uptake * np.maximum(best - experience, 0.0)
+    # a run without uptake (or without any initiative) keeps its experience as it is
+    keeps = ~(involved.any(axis=(-2, -1)) & (uptake != 0).any(axis=(-2, -1)))
+    return np.where(keeps[..., None, None], experience, learnt)

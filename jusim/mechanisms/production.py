@@ -43,33 +43,51 @@ class ProductionParams(Params):
 
 
 def joint_input(inputs: np.ndarray, roles: np.ndarray, rho: float) -> np.ndarray:
-    """CES effective input per outcome (O,) from inputs (O, A) in roles (O, A) (£k/month)."""
-    w = roles / np.maximum(roles.sum(axis=1, keepdims=True), _EPS)
+    """CES effective input per outcome (O,) from inputs (O, A) in roles (O, A) (£k/month).
+
+    Leading axes (runs) are allowed: inputs (..., O, A) and roles (..., O, A) give (..., O), and
+    ``rho`` may then be one value per run (``jusim.month.runs.PerRun``)."""
+    w = roles / np.maximum(roles.sum(axis=-1, keepdims=True), _EPS)
     involved = w > 0
     x = np.where(involved, inputs / np.where(involved, w, 1.0), 0.0) + _EPS
-    if abs(rho) < 1e-6:
-        return np.exp((np.where(involved, w * np.log(x), 0.0)).sum(axis=1))
-    return (np.where(involved, w * x**rho, 0.0)).sum(axis=1) ** (1.0 / rho)
+    small = abs(rho) < 1e-6
+    if isinstance(small, bool | np.bool_):  # one value for every run
+        if small:
+            return np.exp((np.where(involved, w * np.log(x), 0.0)).sum(axis=-1))
+        return (np.where(involved, w * x**rho, 0.0)).sum(axis=-1) ** (1.0 / rho)
+    # rho per run: each run takes its own formula (runs with rho near 0 do not use the other)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        power = (np.where(involved, w * x**rho, 0.0)).sum(axis=-1) ** (1.0 / rho)
+    if not np.any(small):
+        return power
+    geometric = np.exp((np.where(involved, w * np.log(x), 0.0)).sum(axis=-1))
+    return np.where(small, geometric, power)
 
 
 def coordination(
     trust: np.ndarray, understanding: np.ndarray, roles: np.ndarray, floor: float
 ) -> np.ndarray:
-    """Coordination efficiency per outcome (O,), in [floor, 1]."""
-    quality = np.sqrt(0.5 * (trust + trust.T) * understanding)
-    np.fill_diagonal(quality, 0.0)
-    pair = roles @ quality @ roles.T  # [o, o]: sum over a != b of w_a w_b q_ab
-    norm = roles.sum(axis=1) ** 2 - (roles**2).sum(axis=1)
-    q = np.where(norm > 0, np.diag(pair) / np.where(norm > 0, norm, 1.0), 0.0)
+    """Coordination efficiency per outcome (O,), in [floor, 1].
+
+    Leading axes (runs) are allowed: trust and understanding (..., A, A) and roles (..., O, A)
+    give (..., O)."""
+    quality = np.sqrt(0.5 * (trust + trust.swapaxes(-1, -2)) * understanding)
+    diagonal = np.arange(quality.shape[-1])
+    quality[..., diagonal, diagonal] = 0.0
+    pair = roles @ quality @ roles.swapaxes(-1, -2)  # [o, o]: sum over a != b of w_a w_b q_ab
+    norm = roles.sum(axis=-1) ** 2 - (roles**2).sum(axis=-1)
+    paired = pair.diagonal(0, -2, -1)
+    q = np.where(norm > 0, paired / np.where(norm > 0, norm, 1.0), 0.0)
     return floor + (1.0 - floor) * q
 
 
 def advance_lag(pipeline: np.ndarray, capacity: np.ndarray, lag: np.ndarray) -> np.ndarray:
-    """Two-stage first-order delay (O, 2); column 1 is capacity reaching the need stock."""
+    """Two-stage first-order delay (O, 2); column 1 is capacity reaching the need stock.
+    Leading axes (runs) are allowed: pipeline (..., O, 2), capacity (..., O)."""
     k = np.minimum(1.0, 2.0 / lag)
     out = pipeline.copy()
-    out[:, 0] += k * (capacity - pipeline[:, 0])
-    out[:, 1] += k * (pipeline[:, 0] - pipeline[:, 1])
+    out[..., 0] += k * (capacity - pipeline[..., 0])
+    out[..., 1] += k * (pipeline[..., 0] - pipeline[..., 1])
     return out
 
 

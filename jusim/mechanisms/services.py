@@ -44,10 +44,22 @@ def capacity(
 ) -> np.ndarray:
     """Cases per month each service (S,) can resolve, from the outcomes' (O,) effective input
     (coordinated, ``kappa * effective``) and plain total input ``total`` (for the part of a
-    service that does not depend on joined-up working, ``1 - joined_up``)."""
-    coordinated = (kappa * effective)[service_outcome]
-    plain = coordinated if total is None else total[service_outcome]
+    service that does not depend on joined-up working, ``1 - joined_up``).
+
+    Leading axes (runs) are allowed: outcome arrays (..., O) give (..., S); ``service_outcome``
+    is (S,) or, when runs differ, (..., S)."""
+    coordinated = _by_service(kappa * effective, service_outcome)
+    plain = coordinated if total is None else _by_service(total, service_outcome)
     return (joined_up * coordinated + (1.0 - joined_up) * plain) * share / unit_cost
+
+
+def _by_service(x: np.ndarray, service_outcome: np.ndarray) -> np.ndarray:
+    """Each service's value of its outcome's entry of ``x`` (..., O) -> (..., S)."""
+    if service_outcome.ndim == 1:
+        return x.take(service_outcome, axis=-1)
+    lead = np.broadcast_shapes(x.shape[:-1], service_outcome.shape[:-1])
+    index = np.broadcast_to(service_outcome, lead + service_outcome.shape[-1:])
+    return np.take_along_axis(np.broadcast_to(x, lead + x.shape[-1:]), index, axis=-1)
 
 
 def advance(
@@ -57,9 +69,21 @@ def advance(
     service_outcome: np.ndarray,
     n_outcomes: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Next service pipelines (S, 2) and the capacity reaching each outcome's need stock (O,)."""
+    """Next service pipelines (S, 2) and the capacity reaching each outcome's need stock (O,).
+
+    Leading axes (runs) are allowed: pipeline (..., S, 2) and capacity (..., S) give (..., S, 2)
+    and (..., O), each outcome's arrivals added service by service in order, as alone."""
     nxt = advance_lag(pipeline, capacity_s, lag)
-    return nxt, np.bincount(service_outcome, weights=nxt[:, 1], minlength=n_outcomes)
+    reaching = nxt[..., 1]
+    lead = reaching.shape[:-1]
+    if service_outcome.ndim == 1 and reaching.size == reaching.shape[-1]:  # one run
+        arrivals = np.bincount(service_outcome, weights=reaching.ravel(), minlength=n_outcomes)
+        return nxt, arrivals.reshape((*lead, n_outcomes))
+    runs = int(np.prod(lead))
+    offset = np.arange(runs).reshape((*lead, 1)) * n_outcomes
+    bins = np.broadcast_to(offset + service_outcome, reaching.shape)
+    arrivals = np.bincount(bins.ravel(), weights=reaching.ravel(), minlength=runs * n_outcomes)
+    return nxt, arrivals.reshape((*lead, n_outcomes))
 
 
 def steer(shares: np.ndarray, service_outcome: np.ndarray, s: int, share: float) -> None:

@@ -80,14 +80,17 @@ def target_shifting(
     cases: np.ndarray,
     params: SpilloverParams,
 ) -> np.ndarray:
-    """(A,) share of hard cases each agency would push out this month."""
+    """(A,) share of hard cases each agency would push out this month; (R, A) over R runs, whose
+    arguments then carry a leading run axis ((R, A), (R, O, A))."""
     if not (lift > 0).any():  # no narrow target: nobody has a reason to shift
-        return np.zeros(lift.shape)
-    total = cases.sum(axis=0)
-    share = np.where(total > 0, cases / np.where(total > 0, total, 1.0), 0.0)
+        return np.zeros(own_credit.shape)
+    total = cases.sum(axis=-2)
+    share = np.where(
+        total[..., None, :] > 0, cases / np.where(total > 0, total, 1.0)[..., None, :], 0.0
+    )
     stake = (
-        share * (pressure[None, :] * shared_target + params.pool_weight * (pool_share > 0))
-    ).sum(axis=0)
+        share * (pressure[..., None, :] * shared_target + params.pool_weight * (pool_share > 0))
+    ).sum(axis=-2)
     x = (lift * (own_credit - stake) - params.reluctance) / params.spread
     s = 1.0 / (1.0 + np.exp(-np.clip(x, -50.0, 50.0)))
     return np.where((lift > 0) & (total > 0), s, 0.0)

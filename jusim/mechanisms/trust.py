@@ -28,6 +28,8 @@ by ``loss * T``. The rate scales with contact; without contact trust drifts towa
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 from pydantic import Field
 
@@ -52,12 +54,14 @@ class TrustParams(Params):
 def observed_effort(
     effort: np.ndarray, involved: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Over the outcomes a and b share: b's mean effort, a's own, and whether they share any."""
+    """Over the outcomes a and b share: b's mean effort, a's own, and whether they share any.
+    (Arrays may carry leading run axes.)"""
     inv = involved.astype(np.float64)
-    shared = inv.T @ inv
+    inv_t = inv.swapaxes(-1, -2)
+    shared = inv_t @ inv
     denom = np.maximum(shared, 1.0)
-    partner = (inv.T @ (inv * effort)) / denom  # [a, b]: b's effort on outcomes shared with a
-    return partner, partner.T, shared > 0
+    partner = (inv_t @ (inv * effort)) / denom  # [a, b]: b's effort on outcomes shared with a
+    return partner, partner.swapaxes(-1, -2), shared > 0
 
 
 def update_trust(
@@ -86,26 +90,49 @@ def learn_trust(
     contact: np.ndarray,
     relationship: np.ndarray,
     params: TrustParams,
-    rng: np.random.Generator,
+    rng: np.random.Generator | Sequence[np.random.Generator],
 ) -> np.ndarray:
-    """Trust learned from observed effort this month, before any leak (unclipped)."""
+    """Trust learned from observed effort this month, before any leak (unclipped).
+
+    Runs stacked along a leading axis (trust (R, A, A)) pass one generator per run: each run's
+    noise is drawn from its own."""
     partner, own, shares = observed_effort(effort, involved)
-    a = trust.shape[0]
     sigma = params.noise * (1.0 - relationship)
-    seen = partner * np.exp(sigma * rng.standard_normal((a, a)))
+    seen = partner * np.exp(sigma * _draws(rng, trust.shape, np.random.Generator.standard_normal))
     meets = seen >= params.tolerance * own
     rate = np.where(shares, np.minimum(1.0, contact / params.contact_ref), 0.0)
     step = np.where(meets, params.gain * (1.0 - trust), -params.loss * trust)
     return trust + rate * step + (1.0 - rate) * params.drift * (params.baseline - trust)
 
 
-def draw_leaks(n_agencies: int, params: TrustParams, rng: np.random.Generator) -> np.ndarray:
-    """(A,) share of partners' trust each agency loses this month by a random leak (0 = none)."""
-    return np.where(rng.random(n_agencies) < params.shock_rate, params.shock_size, 0.0)
+def draw_leaks(
+    n_agencies: int, params: TrustParams, rng: np.random.Generator | Sequence[np.random.Generator]
+) -> np.ndarray:
+    """(A,) share of partners' trust each agency loses this month by a random leak (0 = none);
+    (R, A) given one generator per run."""
+    shape = (n_agencies,) if isinstance(rng, np.random.Generator) else (len(rng), n_agencies)
+    u = _draws(rng, shape, np.random.Generator.random)
+    return np.where(u < params.shock_rate, params.shock_size, 0.0)
+
+
+def _draws(
+    rng: np.random.Generator | Sequence[np.random.Generator],
+    shape: tuple[int, ...],
+    draw: Callable[..., np.ndarray],
+) -> np.ndarray:
+    """Draws of ``shape`` from one generator, or run by run (leading axis) from one per run, each
+    written straight into its row (the same numbers as ``draw(g, shape[1:])``)."""
+    if isinstance(rng, np.random.Generator):
+        return draw(rng, shape)
+    out = np.empty(shape)
+    for g, row in zip(rng, out, strict=True):
+        draw(g, out=row)
+    return out
 
 
 def apply_leaks(trust: np.ndarray, leaks: np.ndarray) -> np.ndarray:
-    """Everyone's trust in a leaking agency ``b`` falls by the share ``leaks[b]``; clip to [0, 1]."""
-    nxt = trust * (1.0 - np.clip(leaks, 0.0, 1.0))[None, :]
-    np.fill_diagonal(nxt, 1.0)
+    """Everyone's trust in a leaking agency ``b`` falls by the share ``leaks[b]``; clip to [0, 1].
+    (Arrays may carry leading run axes: trust (R, A, A), leaks (R, A).)"""
+    nxt = trust * (1.0 - np.clip(leaks, 0.0, 1.0))[..., None, :]
+    np.einsum("...ii->...i", nxt)[...] = 1.0  # the diagonal (of every run)
     return np.clip(nxt, 0.0, 1.0)

@@ -37,8 +37,9 @@ def update_understanding(
     relationship: np.ndarray,
     params: UnderstandingParams,
 ) -> np.ndarray:
-    """Next month's symmetric understanding matrix, within [0, 1]."""
+    """Next month's symmetric understanding matrix, within [0, 1] (the matrices may carry
+    leading run axes)."""
     drive = contact / (contact + params.contact_ref) + relationship
     nxt = understanding + params.gain * drive * (1.0 - understanding) - params.decay * understanding
-    np.fill_diagonal(nxt, 1.0)
+    np.einsum("...ii->...i", nxt)[...] = 1.0  # the diagonal (of every run)
     return np.clip(nxt, 0.0, 1.0)

@@ -26,11 +26,21 @@ def growth(runs: Runs) -> float | np.ndarray:
     return np.array([factors[k] for k in keys])[:, None]
 
 
+def channels(runs: Runs) -> list[np.ndarray]:
+    """The spillover channels (cases, cost), which no phase changes: gathered, and scattered back
+    the first time, so that later months gather them without a copy (``Runs.stack``)."""
+    out = []
+    for name in ("spill_cases", "spill_cost"):
+        values = runs.stack(name)
+        if runs.n > 1 and values.flags.writeable:  # (gathered afresh)
+            runs.put(name, values)
+        out.append(values)
+    return out
+
+
 def run(runs: Runs) -> None:
     budget = runs.stack_world("budget0") * growth(runs)
-    extra_inflow, shifted_cost = spillover.flows(
-        runs.stack("shifting"), runs.stack_fixed("spill_cases"), runs.stack_fixed("spill_cost")
-    )
+    extra_inflow, shifted_cost = spillover.flows(runs.stack("shifting"), *channels(runs))
     runs.put_flow("extra_inflow", extra_inflow)
     runs.put("shifted_cost", shifted_cost)
     runs.put("budget", np.maximum(budget - shifted_cost, 0.0))  # others' cases, our bill

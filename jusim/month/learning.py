@@ -1,6 +1,7 @@
 """Phase 7, learning: experience moves toward the progress seen this month, relative to the pace
 the target needs (``mechanisms/decision.learn``, 7.10), faster with feedback; good practice spreads
-(``mechanisms/practice.py``, 7.22); live partnerships age by one month (7.15)."""
+(``mechanisms/practice.py``, 7.22); live partnerships age by one month (7.15). All R runs at once,
+along a leading run axis (``jusim/month/runs.py``); each run's partnerships age in turn."""
 
 from __future__ import annotations
 
@@ -8,19 +9,18 @@ import numpy as np
 
 from jusim.mechanisms import decision, practice
 from jusim.month.runs import Runs
-from jusim.month.state import Flows, State
-
-
-def run_one(s: State, f: Flows) -> None:
-    w, p, r = s.world, s.params, s.rules
-    before = f.need_before
-    progress = (before - s.need) / np.maximum(before, 1e-9) / w.required_rate
-    learned = decision.learn(s.experience, progress, w.involved, p.decision)
-    step = (1.0 + r.learning_boost) * (learned - s.experience)  # feedback speeds it
-    s.experience = np.clip(s.experience + step, 0.0, 1.0)
-    s.experience = practice.spread(s.experience, r.good_practice, w.involved)
-    s.partnerships.age_one_month(p.partnership.drift)
 
 
 def run(runs: Runs) -> None:
-    runs.each(run_one)
+    involved = runs.stack_world("involved")
+    before = runs.stack_flow("need_before")
+    progress = (before - runs.stack("need")) / np.maximum(before, 1e-9)
+    progress = progress / runs.stack_world("required_rate")
+    experience = runs.stack("experience")
+    learned = decision.learn(experience, progress, involved, runs.params.decision)
+    step = (1.0 + runs.stack_rules("learning_boost")) * (learned - experience)  # feedback
+    experience = np.clip(experience + step, 0.0, 1.0)
+    experience = practice.spread(experience, runs.stack_rules("good_practice"), involved)
+    runs.put("experience", experience)
+    for s in runs.states:  # per-run objects
+        s.partnerships.age_one_month(s.params.partnership.drift)

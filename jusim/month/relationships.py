@@ -7,6 +7,10 @@ maintenance and decay with divisions' openness (``mechanisms/ties.py``, ``divisi
 relationship strength; trust learnt from effort and contact, leaks and defensiveness
 (``mechanisms/trust.py``, ``defensive.py``), crowded out by agreements (``formality.py``);
 understanding; adoption of a unit's ways of working (``mechanisms/mainstreaming.py``).
+
+Over the run axis (``jusim/month/runs.py``): every mechanism but the staff ties is called once for
+all runs on (R, ...) arrays; the random draws (trust noise, leaks) come run by run from each run's
+own generator, in the order a run alone draws them.
 """
 
 from __future__ import annotations
@@ -36,25 +40,74 @@ def postings(s: State) -> np.ndarray:
     return np.bincount(roster.home[posted] * a + roster.post[posted], minlength=a**2).reshape(a, a)
 
 
-def month_contact(s: State, f: Flows, posts: np.ndarray) -> np.ndarray:
-    """(A, A) contact intensity this month."""
-    w, p, pt, disc = s.world, s.params, s.partnerships, f.disc
+def month_contact(
+    runs: Runs,
+    posts: np.ndarray,
+    involved: np.ndarray,
+    defence: np.ndarray,
+    formal: tuple[np.ndarray, np.ndarray] | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(R, A, A) contact intensity this month of every run, and (R, O, A) effort (the share of
+    discretionary budget on joint work, also set as each run's ``effort``)."""
+    p = runs.params
+    disc = runs.stack_flow("disc")  # (R, A)
+    joint, focused = runs.stack_flow("joint"), runs.stack_flow("focused")
+    per = disc[..., None, :] > 0
     safe = np.where(disc > 0, disc, 1.0)
-    f.effort = np.where(disc > 0, (f.joint + f.pooled + f.focused) / safe, 0.0)
-    staff_share = np.where(disc > 0, (f.joint + f.focused) / safe, 0.0)
-    c = contact.contact_intensity(
-        staff_share,
-        np.where(disc > 0, f.rel / safe, 0.0),
-        w.involved,
-        pt.members[pt.live] * s.participation[None, :],
+    per_safe = safe[..., None, :]
+    effort = np.where(per, (joint + runs.stack_flow("pooled") + focused) / per_safe, 0.0)
+    runs.put_flow("effort", effort)
+    c = contact.from_seats(
+        np.where(per, (joint + focused) / per_safe, 0.0),
+        np.where(disc > 0, runs.stack_flow("rel") / safe, 0.0),
+        involved,
+        _seats(runs),
         posts,
         p.contact,
     )
-    c = c + s.rules.training  # joint training (interventions/joint_training)
-    c = defensive.sharing(c, s.defence, p.defensive)
-    if f.formal is not None:  # a written agreement obliges members to meet and consult
-        c = c + formality.obliged_contact(f.formal, p.formality)
-    return c
+    c = c + runs.stack_rules("training")  # joint training (interventions/joint_training)
+    c = defensive.sharing(c, defence, p.defensive)
+    if formal is not None:  # a written agreement obliges members to meet and consult
+        bound, pairs = formal
+        c = np.where(bound, c + formality.obliged_contact(pairs, p.formality), c)
+    return c, effort
+
+
+def _seats(runs: Runs) -> np.ndarray:
+    """(R, A, A) ``m.T @ m`` of each run's live partnerships' members weighted by participation
+    (``contact.from_seats``): one stacked product when the runs have the same partnerships live
+    (the common case: runs of one scenario), else one product per run."""
+    members = [s.partnerships.members for s in runs.states]
+    if all(m.shape == members[0].shape for m in members):
+        live = _gather([s.partnerships.live for s in runs.states])
+        if (live == live[0]).all():
+            part = runs.stack("participation")
+            return _gram(_gather(members)[:, live[0]] * part[:, None, :])
+    return _gather(
+        [_gram(s.partnerships.members[s.partnerships.live] * s.participation) for s in runs.states]
+    )
+
+
+def _gram(m: np.ndarray) -> np.ndarray:
+    """``m.T @ m`` over the last two axes, as ``contact.contact_intensity`` computes it."""
+    m = m.astype(np.float64)
+    return m.swapaxes(-1, -2) @ m
+
+
+def _formal(runs: Runs) -> tuple[np.ndarray, np.ndarray] | None:
+    """Which runs have a written agreement ((R, 1, 1) bool) and their (R, A, A) formal pairs (zero
+    where none), or None when no run has one."""
+    if all(f.formal is None for f in runs.flows):
+        return None
+    bound = np.array([f.formal is not None for f in runs.flows])
+    a = runs.world.n_agencies
+    pairs = _gather([np.zeros((a, a)) if f.formal is None else f.formal for f in runs.flows])
+    return bound[:, None, None], pairs
+
+
+def _gather(values: list[np.ndarray]) -> np.ndarray:
+    """Arrays of one shape, one per run, stacked along a leading run axis."""
+    return values[0][None] if len(values) == 1 else np.array(values)
 
 
 def staff_ties(s: State, f: Flows) -> None:
@@ -78,26 +131,44 @@ def staff_ties(s: State, f: Flows) -> None:
     s.relationship = ties.relationship_strength(roster, p.ties)
 
 
-def run_one(s: State, f: Flows) -> None:
-    w, p, r = s.world, s.params, s.rules
-    posts = postings(s)
-    s.contact = month_contact(s, f, posts)
-    staff_ties(s, f)
-    learned = trust.learn_trust(
-        s.trust, f.effort, w.involved, s.contact, s.relationship, p.trust, s.streams["trust"]
-    )
-    leaks = np.maximum(trust.draw_leaks(w.n_agencies, p.trust, s.streams["trust"]), r.leak)
-    s.trust = trust.apply_leaks(learned, leaks)
-    s.defence = defensive.update(s.defence, leaks, w.involved, p.defensive)
-    if f.formal is not None:  # informal trust above what the agreement secures erodes
-        s.trust = formality.crowd_out(s.trust, f.formal, p.formality)
-    s.understanding = understanding.update_understanding(
-        s.understanding, s.contact, s.relationship, p.understanding
-    )
-    s.mainstreamed = mainstreaming.adopt(
-        s.mainstreamed, r.practice, r.succession, s.contact, posts, s.hazard, p.mainstreaming
-    )
-
-
 def run(runs: Runs) -> None:
-    runs.each(run_one)
+    p = runs.params
+    posts = _gather([postings(s) for s in runs.states])
+    involved, defence = runs.stack_world("involved"), runs.stack("defence")
+    formal = _formal(runs)
+    c, effort = month_contact(runs, posts, involved, defence, formal)
+    runs.put("contact", c)
+    for s, f in runs:
+        staff_ties(s, f)
+    relationship = runs.stack("relationship")
+    streams = runs.streams("trust")  # each run's normals, then its uniforms
+    learned = trust.learn_trust(
+        runs.stack("trust"), effort, involved, c, relationship, p.trust, streams
+    )
+    leaks = np.maximum(
+        trust.draw_leaks(runs.world.n_agencies, p.trust, streams), runs.stack_rules("leak")
+    )
+    new_trust = trust.apply_leaks(learned, leaks)
+    runs.put("defence", defensive.update(defence, leaks, involved, p.defensive))
+    if formal is not None:  # informal trust above what the agreement secures erodes
+        bound, pairs = formal
+        new_trust = np.where(bound, formality.crowd_out(new_trust, pairs, p.formality), new_trust)
+    runs.put("trust", new_trust)
+    runs.put(
+        "understanding",
+        understanding.update_understanding(
+            runs.stack("understanding"), c, relationship, p.understanding
+        ),
+    )
+    runs.put(
+        "mainstreamed",
+        mainstreaming.adopt(
+            runs.stack("mainstreamed"),
+            runs.stack_rules("practice"),
+            runs.stack_rules("succession"),
+            c,
+            posts,
+            runs.stack("hazard"),
+            p.mainstreaming,
+        ),
+    )

@@ -13,6 +13,10 @@ in the same order as a single run does (numpy sums a contiguous last axis pairwi
 axis in sequence, per run either way), so a run's bits do not depend on the batch
 (``tests/test_batch.py``, ``tests/test_engine_docking.py``).
 
+Gathering is a copy, except where nothing has changed: a state field that ``put`` scattered as
+the rows of one (R, ...) array, and that every run still holds, is gathered as that array itself,
+and a world's arrays are gathered once; both read-only (a phase computes new arrays and puts them).
+
 Parameters: ``runs.params.trust.tolerance`` is a plain number when every run has the same value
 (the common case: seeds of one draw) and otherwise a ``PerRun`` array of R values, which lines up
 with the run axis of whatever array it meets (``PerRun`` (R,) times an (R, A, A) array multiplies
@@ -22,6 +26,7 @@ cannot be lined up so; ``jusim.batch`` groups runs so that such tables agree wit
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -38,6 +43,10 @@ class PerRun(np.ndarray):
     lines up with that axis rather than with the last one."""
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if ufunc is np.power and method == "__call__" and len(inputs) == 2 and not kwargs:
+            result = _power(*inputs)
+            if result is not NotImplemented:
+                return result
         args = _aligned(inputs)
         out = kwargs.get("out")
         if out is not None:
@@ -46,6 +55,14 @@ class PerRun(np.ndarray):
         if all(isinstance(x, PerRun) or np.ndim(x) == 0 for x in inputs):
             return np.asarray(result).view(PerRun)  # still one value per run
         return result
+
+    def __pow__(self, other: Any) -> Any:  # numpy would take np.square for ``** 2``
+        result = _power(self, other)
+        return super().__pow__(other) if result is NotImplemented else result
+
+    def __rpow__(self, other: Any) -> Any:
+        result = _power(other, self)
+        return super().__rpow__(other) if result is NotImplemented else result
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         if func in _ALIGNED:
@@ -59,6 +76,34 @@ class PerRun(np.ndarray):
             "a parameter that differs between the runs of a batch cannot decide an `if`; "
             "write the rule with np.where (or let jusim.batch group such runs)"
         )
+
+
+# numpy computes ``array ** number`` for these numbers without ``pow`` (whose last bit can differ)
+_FAST_POWERS = ((2.0, np.square), (0.5, np.sqrt), (-1.0, np.reciprocal))
+
+
+def _power(base: Any, exponent: Any) -> Any:
+    """``base ** exponent`` with a ``PerRun`` operand, with each run's bits as a run alone gets
+    them: a parameter's own arithmetic (``rho ** 2``) as Python numbers compute it (C ``pow``,
+    where numpy's ``square`` can differ in the last bit), and an array to a per-run exponent as
+    numpy computes ``array ** number`` (``square``, ``sqrt`` and ``reciprocal`` for 2, 0.5 and -1,
+    ``pow`` otherwise). ``NotImplemented`` for other cases (the plain aligned ufunc is exact)."""
+    if all(isinstance(x, PerRun) or np.ndim(x) == 0 for x in (base, exponent)):
+        b, e = np.broadcast_arrays(np.asarray(base, dtype=float), np.asarray(exponent, dtype=float))
+        values = [x**y for x, y in zip(b.tolist(), e.tolist(), strict=True)]
+        return np.array(values, dtype=float).view(PerRun)
+    if not isinstance(exponent, PerRun) or isinstance(base, PerRun) or np.ndim(base) == 0:
+        return NotImplemented
+    b = np.asarray(base)
+    e = exponent.view(np.ndarray)
+    e = e.reshape(e.shape[:1] + (1,) * (b.ndim - 1))
+    out = np.power(b, e)
+    for value, fast in _FAST_POWERS:
+        hit = e == value
+        if hit.any():
+            with np.errstate(all="ignore"):  # runs with another exponent do not use it
+                out = np.where(hit, fast(b), out)
+    return out
 
 
 def _aligned(inputs: tuple[Any, ...]) -> list[Any]:
@@ -78,15 +123,10 @@ class _Group:
 
     def __init__(self, groups: list[Any]) -> None:
         self._groups = groups
-        self._cache: dict[str, Any] = {}
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Any:  # (first read only: then an attribute)
         if name.startswith("_"):
             raise AttributeError(name)
-        try:
-            return self._cache[name]
-        except KeyError:
-            pass
         values = [getattr(g, name) for g in self._groups]
         first = values[0]
         if all(_same(v, first) for v in values[1:]):
@@ -100,7 +140,7 @@ class _Group:
                 f"parameter {name!r} is a table that differs between the runs of one batch; "
                 "jusim.batch groups runs so that this does not happen"
             )
-        self._cache[name] = value
+        self.__dict__[name] = value  # later reads skip __getattr__
         return value
 
 
@@ -120,14 +160,12 @@ class _Params:
 
     def __init__(self, states: list[State]) -> None:
         self._states = states
-        self._cache: dict[str, _Group] = {}
 
-    def __getattr__(self, name: str) -> _Group:
+    def __getattr__(self, name: str) -> _Group:  # (first read only: then an attribute)
         if name.startswith("_"):
             raise AttributeError(name)
-        if name not in self._cache:
-            self._cache[name] = _Group([getattr(s.params, name) for s in self._states])
-        return self._cache[name]
+        group = self.__dict__[name] = _Group([getattr(s.params, name) for s in self._states])
+        return group
 
 
 class Runs:
@@ -137,15 +175,17 @@ class Runs:
         self,
         states: list[State],
         params: _Params | None = None,
-        rows: dict[tuple[str, str], tuple[np.ndarray, list[Any]]] | None = None,
+        last: Runs | None = None,
     ) -> None:
         self.states = states
         self.flows = [Flows() for _ in states]
         self.params = params if params is not None else _Params(states)
-        # (kind, name) -> an (R, ...) array and the objects its runs hold (rows of it after
-        # ``put``; the world's own arrays for ``stack_world``): while every run still holds the
-        # same object, gathering returns the array itself, as a run alone gets its own array
-        self._rows = rows if rows is not None else {}
+        # arrays scattered by ``put``/``put_flow`` (read-only) with the rows given to each run
+        # kept from month to month: the arrays ``put`` scattered (read-only) with the rows given
+        # to each run, and the worlds' arrays gathered (a world does not change during a run)
+        self._blocks: dict[str, tuple[np.ndarray, list[Any]]] = {} if last is None else last._blocks
+        self._worlds: dict[str, np.ndarray] = {} if last is None else last._worlds
+        self._flow_blocks: dict[str, tuple[np.ndarray, list[Any]]] = {}
 
     @classmethod
     def of(cls, state: State) -> Runs:
@@ -154,7 +194,7 @@ class Runs:
 
     def next_month(self) -> Runs:
         """The same runs with fresh flows for the next month (parameters gathered once)."""
-        return Runs(self.states, self.params, self._rows)
+        return Runs(self.states, self.params, self)
 
     @property
     def n(self) -> int:
@@ -179,59 +219,81 @@ class Runs:
             return np.asarray(values[0])[None]
         try:
             shapes = {v.shape for v in values}
-        except AttributeError:  # not arrays
+        except AttributeError:  # not all arrays
             return np.stack(values)
-        if len(shapes) != 1 or not values[0].ndim:
-            return np.stack(values)  # (its error names the shapes that differ)
-        # np.concatenate and a reshape: the same array as np.stack, in a third of the time
-        return np.concatenate(values).reshape((len(values), *values[0].shape))
+        if len(shapes) == 1 and (shape := shapes.pop()):
+            # the runs' arrays end to end: np.stack without its expand_dims of every array
+            return np.concatenate(values).reshape((len(values), *shape))
+        return np.stack(values)
 
-    def _gather(self, kind: str, holders: list[Any], name: str) -> np.ndarray:
-        values = [getattr(h, name) for h in holders]
-        kept = self._rows.get((kind, name))
-        if kept is not None and all(a is b for a, b in zip(values, kept[1], strict=True)):
+    @staticmethod
+    def _kept(blocks: dict[str, Any], name: str, values: list[Any]) -> np.ndarray | None:
+        """The block ``put`` scattered as ``name`` if every run's value is still its row."""
+        kept = blocks.get(name)
+        if kept is not None and all(map(operator.is_, values, kept[1])):
             return kept[0]
-        stacked = self._stack(values)
-        if kind in ("world", "fixed"):  # never changed: the same stack every month
-            self._rows[kind, name] = (stacked, values)
-        return stacked
-
-    def _put(self, kind: str, holders: list[Any], name: str, values: np.ndarray) -> None:
-        rows = [values[0]] if len(holders) == 1 else list(values)
-        for h, v in zip(holders, rows, strict=True):
-            setattr(h, name, v)
-        if isinstance(values, np.ndarray) and len(rows) > 1:
-            self._rows[kind, name] = (values, rows)
+        return None
 
     def stack(self, name: str) -> np.ndarray:
-        """A state field of every run, stacked along a leading run axis. Like a run alone's own
-        array (R = 1), the result may be the array whose rows the runs hold (after ``put``):
-        change it in place only to change the runs' fields."""
-        return self._gather("state", self.states, name)
-
-    def stack_fixed(self, name: str) -> np.ndarray:
-        """A state field that no phase changes after month 0 (the spillover channels), stacked
-        once and then the same array every month."""
-        return self._gather("fixed", self.states, name)
+        """A state field of every run, stacked along a leading run axis. When the runs' fields
+        are still the rows ``put`` gave them, this is that array itself, read-only (it is
+        current without a copy: a run's in-place change is a change of its row); copy it to
+        change it. Otherwise a new array."""
+        if len(self.states) == 1:  # a run alone: a view of its array
+            return np.asarray(getattr(self.states[0], name))[None]
+        values = [getattr(s, name) for s in self.states]
+        kept = self._kept(self._blocks, name, values)
+        return self._stack(values) if kept is None else kept
 
     def stack_world(self, name: str) -> np.ndarray:
-        return self._gather("world", [s.world for s in self.states], name)
+        """A world array of every run (read-only, gathered once: a world does not change)."""
+        if name not in self._worlds:
+            out = self._stack([getattr(s.world, name) for s in self.states])
+            out.flags.writeable = False
+            self._worlds[name] = out
+        return self._worlds[name]
 
     def stack_rules(self, name: str) -> np.ndarray:
-        return self._gather("rules", [s.rules for s in self.states], name)
+        return self._stack([getattr(s.rules, name) for s in self.states])
 
     def stack_flow(self, name: str) -> np.ndarray:
-        return self._gather("flow", self.flows, name)
+        """A flow of every run (read-only when still what ``put_flow`` scattered, as ``stack``)."""
+        if len(self.flows) == 1:
+            return np.asarray(getattr(self.flows[0], name))[None]
+        values = [getattr(f, name) for f in self.flows]
+        kept = self._kept(self._flow_blocks, name, values)
+        return self._stack(values) if kept is None else kept
+
+    def _scatter(
+        self, blocks: dict[str, Any], name: str, values: np.ndarray, into: list[Any]
+    ) -> None:
+        if len(into) == 1:  # a run alone
+            (row,) = values
+            setattr(into[0], name, row)
+            return
+        if isinstance(values, np.ndarray):
+            if not values.flags.writeable:  # e.g. a stacked block put back: rows of a copy
+                values = values.copy()
+            rows = list(values)
+            block = values.view()
+            block.flags.writeable = False
+            blocks[name] = (block, rows)
+        else:
+            rows = values
+        for x, v in zip(into, rows, strict=True):
+            setattr(x, name, v)
 
     def put(self, name: str, values: np.ndarray) -> None:
-        """Scatter (R, ...) values back into a state field of each run (each holds its row)."""
-        self._put("state", self.states, name, values)
+        """Scatter (R, ...) values back into a state field of each run (each run's field is a
+        row of ``values``; ``stack`` gives ``values`` back while the rows stay)."""
+        self._scatter(self._blocks, name, values, self.states)
 
     def put_rules(self, name: str, values: np.ndarray) -> None:
-        self._put("rules", [s.rules for s in self.states], name, values)
+        for s, v in zip(self.states, values, strict=True):
+            setattr(s.rules, name, v)
 
     def put_flow(self, name: str, values: np.ndarray) -> None:
-        self._put("flow", self.flows, name, values)
+        self._scatter(self._flow_blocks, name, values, self.flows)
 
     def streams(self, name: str) -> list[np.random.Generator]:
         """Each run's own generator of a stream (draw run by run, then stack)."""

@@ -1,0 +1,80 @@
+"""Fingerprints of the shipped scenarios' runs, to check that a rewrite of the engine changes no bit.
+
+``tests/test_golden_runs.py`` compares today's runs with ``tests/data/golden_runs.json``, written by
+this script from the engine as it was before the run axis (commit 3655315):
+
+    python benchmarks/golden_runs.py --write tests/data/golden_runs.json
+
+Each run's fingerprint is the SHA-256 of every recorded series (name, dtype, shape, bytes). Bits
+depend on the machine's numpy build (its ``exp``, ``log`` and ``pow`` may round the last bit
+differently on another CPU), so the file also records a fingerprint of those functions on fixed
+inputs; the test runs only where that matches, and says why it skips otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+import jusim
+from jusim.scenario import scenario_dir
+
+SEEDS = (0, 3)
+
+
+def arithmetic() -> str:
+    """A fingerprint of the machine's numpy rounding (transcendental functions, products, sums)."""
+    x = np.random.default_rng(0).uniform(-3, 3, 4096)
+    parts = [np.exp(x), np.log1p(np.abs(x)), np.abs(x) ** 0.37, np.sqrt(np.abs(x))]
+    m = x[:100].reshape(10, 10)
+    parts += [m @ m, np.cumsum(x), np.tanh(x), np.expm1(x / 3)]
+    return hashlib.sha256(b"".join(p.tobytes() for p in parts)).hexdigest()
+
+
+def fingerprint(result: jusim.RunResult) -> str:
+    h = hashlib.sha256()
+    for name in sorted(result.series):
+        v = np.ascontiguousarray(result.series[name])
+        h.update(f"{name}|{v.dtype}|{v.shape}|".encode())
+        h.update(v.tobytes())
+    return h.hexdigest()
+
+
+def per_run_params() -> dict:
+    sc = jusim.as_scenario("rough_sleepers_unit")
+    tol, temp = sc.parameters.trust.tolerance, sc.parameters.decision.temperature
+    return {
+        "parameters.trust.tolerance": [0.5 * tol, tol, 1.5 * tol],
+        "parameters.decision.temperature": [0.6 * temp, 1.4 * temp, temp],
+    }
+
+
+def runs() -> dict[str, str]:
+    out = {}
+    for path in sorted(scenario_dir().glob("*.toml")):
+        sc = jusim.as_scenario(path.stem)
+        for seed in SEEDS:
+            out[f"{path.stem}/seed={seed}"] = fingerprint(jusim.run(sc, seed))
+    batch = jusim.run_batch("rough_sleepers_unit", [5, 6, 7], params=per_run_params())
+    for k, result in enumerate(batch):
+        out[f"rough_sleepers_unit/batch of 3 with parameters per run/run {k}"] = fingerprint(result)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--write", type=Path, required=True)
+    args = ap.parse_args()
+    data = {"arithmetic": arithmetic(), "numpy": np.__version__, "runs": runs()}
+    args.write.write_text(json.dumps(data, indent=1) + "\n")
+    print(f"{len(data['runs'])} runs written to {args.write}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

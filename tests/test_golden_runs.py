@@ -1,0 +1,52 @@
+"""Every shipped scenario (seeds 0 and 3) and a batch with parameters per run give bit for bit the
+runs of the engine before the run axis (``tests/data/golden_runs.json``, written from commit
+3655315 by ``benchmarks/golden_runs.py``).
+
+``tests/test_engine_docking.py`` compares with ``benchmarks/reference_engine.py``, which freezes
+the month's schedule and accounting but calls today's mechanism modules; this test also covers the
+mechanisms. Its bits are those of this machine's numpy build: where the recorded fingerprint of
+numpy's arithmetic differs (another CPU's ``exp`` rounds differently), the comparison cannot hold
+and the test says so and skips.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import golden_runs  # noqa: E402
+
+GOLDEN = json.loads((ROOT / "tests" / "data" / "golden_runs.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def today() -> dict[str, str]:
+    if golden_runs.arithmetic() != GOLDEN["arithmetic"]:
+        pytest.skip(
+            "this machine's numpy rounds exp/log/pow differently from where the file was made"
+        )
+    return golden_runs.runs()
+
+
+def test_every_recorded_run_is_unchanged(today):
+    assert set(today) == set(GOLDEN["runs"])
+    changed = [k for k, v in GOLDEN["runs"].items() if today[k] != v]
+    assert not changed, f"runs that differ from the engine before the run axis: {changed}"
+
+
+def test_the_fingerprint_sees_a_last_bit_change(today):
+    """Control: the fingerprint of a run changes when one recorded number changes by one ulp."""
+    import numpy as np
+
+    import jusim
+
+    result = jusim.run("default_world", 0)
+    before = golden_runs.fingerprint(result)
+    need = result.series["need"]
+    need[5, 0] = np.nextafter(need[5, 0], np.inf)
+    assert golden_runs.fingerprint(result) != before
