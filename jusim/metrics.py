@@ -23,6 +23,7 @@ from jusim.network import measures, measures_runs, possible_pairs
 from jusim.staff import Rosters
 
 if TYPE_CHECKING:
+    from jusim.month.runs import Runs
     from jusim.month.state import State
 
 
@@ -211,35 +212,35 @@ class Recorder:
         for k in NETWORK_MEASURES:
             self.s[k] = np.zeros(t)
         self._possible: float | None = None  # cross-agency pairs of staff (headcounts are fixed)
+        self._shelf: Shelf | None = None  # the runs' shelf this recorder's series are rows of
 
-    def _relations(self, model: State, m: int) -> None:
-        s = self.s
+    def pairs(self, model: State) -> np.ndarray:
+        """Flat indices of the (A, A) cells of agency pairs that share an outcome."""
         if self._pairs is None:
             inv = model.world.involved.astype(float)
             mask = (inv.T @ inv) > 0
             np.fill_diagonal(mask, False)
             self._pairs = np.flatnonzero(mask)
-        pairs = self._pairs
-        s["mean_trust"][m] = _pair_mean(model.trust, pairs)
-        s["mean_understanding"][m] = _pair_mean(model.understanding, pairs)
-        s["mean_contact"][m] = _pair_mean(model.contact, pairs)
-        s["shifting"][m] = model.shifting
-        s["shifted_cost"][m] = model.shifted_cost
-        s["participation"][m] = model.participation
+        return self._pairs
+
+    def _relations(self, model: State, m: int) -> None:
+        s = self.s
+        pairs = self.pairs(model)
+        for key, name in PAIR_MEANS.items():
+            s[key][m] = _pair_mean(getattr(model, name), pairs)
+        self._ties(model, m)
+        for key, name in STATE_SERIES.items():
+            if m > 0 or key != "client_resolved":
+                s[key][m] = getattr(model, name)
+
+    def _ties(self, model: State, m: int) -> None:
+        """The staff tie network's measures at month ``m`` (``jusim/network.py``)."""
+        s = self.s
         s["tie_density"][m] = model.roster.tie_density()
         if self._possible is None:
             self._possible = possible_pairs(model.roster)
         for k, v in zip(NETWORK_MEASURES, measures(model.roster, self._possible), strict=True):
             s[k][m] = v
-        s["need"][m] = model.need
-        s["client_need"][m] = model.client_need
-        s["awareness"][m] = model.awareness
-        s["operating_cost"][m] = model.operating_cost
-        if m > 0:
-            s["client_resolved"][m] = model.client_resolved
-        s["own_attainment"][m] = model.own_att
-        s["budget"][m] = model.budget
-        s["defence"][m] = model.defence
 
     def record_initial(self, model: State) -> None:
         self._relations(model, 0)
@@ -247,25 +248,44 @@ class Recorder:
     def record(self, model: State, **values: Any) -> None:
         m = model.month
         self._relations(model, m)
-        for key in (
-            "resolved",
-            "spend",
-            "kappa",
-            "joint_share",
-            "overhead",
-            "leavers",
-            "allocated",
-            "spent",
-        ):
+        for key in MONTH_VALUES:
             self.s[key][m] = values[key]
         self.s["unspent"][m] = values["allocated"] - values["spent"]
+        self._partnerships(model, m)
+        self.s["failure_loss"][m] = model.scrutiny.lost()
+
+    def _partnerships(self, model: State, m: int) -> None:
         pt = model.partnerships
         if pt.count:  # (none formed yet: 0 live, value NaN, 0 started, as initialised)
             self.s["partnerships"][m] = pt.n_live()
             if pt.live.any():
                 self.s["partnership_value"][m] = float(pt.value[pt.live].mean())
             self.s["partnerships_started"][m] = pt.count - int(pt.by_intervention.sum())
-        self.s["failure_loss"][m] = model.scrutiny.lost()
+
+    @staticmethod
+    def record_runs(runs: Runs, **values: np.ndarray) -> None:
+        """Record the month just ended of R runs at once (``record`` for each, in one write per
+        series): ``values`` are ``record``'s with a leading run axis; each run's recorder keeps
+        its series as columns of the runs' (months, R, ...) arrays (``Shelf``)."""
+        shelf = Shelf.of(runs)
+        states = runs.states
+        months = [s.month for s in states]
+        at = months[0] if len(set(months)) == 1 else (months, np.arange(runs.n))
+        s = shelf.series
+        for key, name in PAIR_MEANS.items():
+            s[key][at] = shelf.pair_means(runs.stack(name))
+        for key, name in STATE_SERIES.items():
+            s[key][at] = runs.stack(name)  # (months > 0 here: client_resolved too)
+        for key in MONTH_VALUES:
+            s[key][at] = values[key]
+        s["unspent"][at] = values["allocated"] - values["spent"]
+        lost = np.zeros(runs.n)
+        for r, (rec, state, m) in enumerate(zip(shelf.recorders, states, months, strict=True)):
+            rec._ties(state, m)
+            if state.partnerships.count:  # (none formed: none failing either)
+                rec._partnerships(state, m)
+                lost[r] = state.scrutiny.lost()
+        s["failure_loss"][at] = lost
 
     def result(self, model: State) -> RunResult:
         w = model.world
@@ -284,6 +304,84 @@ class Recorder:
             has_own_target=w.own_target > 0,
             series={k: v[:t].copy() for k, v in self.s.items()},
         )
+
+
+# series recorded from the state each month: mean over agency pairs that share an outcome, and
+# copies of state fields (series name -> State field)
+PAIR_MEANS = {
+    "mean_trust": "trust",
+    "mean_understanding": "understanding",
+    "mean_contact": "contact",
+}
+STATE_SERIES = {
+    "shifting": "shifting",
+    "shifted_cost": "shifted_cost",
+    "participation": "participation",
+    "need": "need",
+    "client_need": "client_need",
+    "awareness": "awareness",
+    "operating_cost": "operating_cost",
+    "client_resolved": "client_resolved",  # (not at month 0)
+    "own_attainment": "own_att",
+    "budget": "budget",
+    "defence": "defence",
+}
+# values the record phase computes each month (``Recorder.record``'s keywords)
+MONTH_VALUES = (
+    "resolved",
+    "spend",
+    "kappa",
+    "joint_share",
+    "overhead",
+    "leavers",
+    "allocated",
+    "spent",
+)
+
+
+class Shelf:
+    """The recorders of R runs side by side: every series a (months, R, ...) array whose column
+    r is run r's recorder's own array (a view), so a month of all runs is one contiguous write
+    per series.
+    Built once for a group of runs and kept by their recorders."""
+
+    def __init__(self, runs: Runs) -> None:
+        self.states = runs.states
+        self.recorders: list[Recorder] = [s.recorder for s in runs.states]  # type: ignore[misc]
+        first = self.recorders[0]
+        self.series = {k: np.stack([r.s[k] for r in self.recorders], axis=1) for k in first.s}
+        for r, rec in enumerate(self.recorders):
+            rec.s = {k: v[:, r] for k, v in self.series.items()}
+            rec._shelf = self
+        pairs = [rec.pairs(s) for rec, s in zip(self.recorders, runs.states, strict=True)]
+        same = all(np.array_equal(p, pairs[0]) for p in pairs[1:])
+        self.pairs = pairs[0] if same else None
+        self.each_pairs = pairs
+
+    @classmethod
+    def of(cls, runs: Runs) -> Shelf:
+        """The runs' shelf: kept from an earlier month if built for these runs in this order."""
+        shelf = getattr(runs.states[0].recorder, "_shelf", None)
+        if (
+            shelf is None
+            or len(shelf.states) != runs.n
+            or any(a is not b for a, b in zip(shelf.states, runs.states, strict=True))
+        ):
+            shelf = cls(runs)
+        return shelf
+
+    def pair_means(self, matrices: np.ndarray) -> np.ndarray:
+        """(R,) mean of each run's (A, A) matrix over its pairs (``_pair_mean``, run by run the
+        same sum: one pairwise reduction of the run's gathered cells)."""
+        if self.pairs is None:  # the runs' worlds differ in who shares an outcome
+            return np.array(
+                [_pair_mean(x, p) for x, p in zip(matrices, self.each_pairs, strict=True)]
+            )
+        if self.pairs.size == 0:
+            return np.full(matrices.shape[0], np.nan)
+        # (take gives each run's cells as one contiguous row; ``x[:, pairs]`` would not)
+        cells = matrices.reshape(matrices.shape[0], -1).take(self.pairs, axis=-1)
+        return np.add.reduce(cells, axis=-1) / self.pairs.size
 
 
 # ---- the metric catalogue: unit and one-line description of every recorded quantity ----------

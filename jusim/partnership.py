@@ -307,8 +307,8 @@ class Partnerships:
         """
         a = self.n_agencies
         budget = np.maximum(discretionary, 1e-9)
-        own = self.live & ~self.by_intervention
-        if own.any():
+        own = self.live & ~self.by_intervention if self.count else None
+        if own is not None and own.any():
             demand = partnering.admin_demand(self.members, self.links(), params)
             share = demand * price[None, :] / budget[None, :]
             # while it is being set up, members judge it by what it promised when it formed

@@ -124,6 +124,35 @@ def test_a_value_per_run_must_have_one_per_run(short):
         jusim.run_batch([short, short], [1, 2, 3])
 
 
+def test_budget_rules_resources_record_phases_with_values_per_run(short):
+    """The phases budget, rules, resources and record over runs whose own partnerships differ in
+    number (proposals at different rates), with seat prices, capacity, consultations and the
+    chance of public failure per run; and platforms shared (from month 12) with a fixed share and
+    a budget change per run. R = 5 runs (not the 10 agencies nor the 3 outcomes); each equals its run alone."""
+    params = {
+        "parameters.partnership.proposal_rate": np.array([0.0, 0.3, 0.6, 0.3, 0.9]),
+        "parameters.scrutiny.visibility": np.array([0.0, 0.8, 0.5, 0.8, 0.2]),
+        "parameters.overhead.senior": np.array([60.0, 20.0, 90.0, 20.0, 40.0]),
+        "parameters.capacity.stretch": np.array([0.5, 0.9, 0.1, 0.9, 0.3]),
+        "parameters.capacity.consultations": np.array([0.5, 2.0, 1.0, 2.0, 0.0]),
+    }
+    platforms = {
+        "parameters.platforms.fixed_share": np.array([0.3, 0.5, 0.7, 0.5, 0.6]),
+        "context.budget_change": np.array([0.0, -0.05, 0.02, -0.05, 0.1]),
+    }
+    shared = jusim.load_scenario("shared_services").with_overrides({"horizon": 15})  # moves at 12
+    seeds = [1, 2, 3, 2, 5]
+    for scenario, values in ((short.with_overrides({"horizon": 12}), params), (shared, platforms)):
+        got = jusim.run_batch(scenario, seeds, params=values)
+        for r in range(5):
+            own = {k: v[r] for k, v in values.items()}
+            assert_identical(got[r], alone(scenario_with(scenario, own), seeds[r]))
+        assert_identical(got[1], got[3])
+        assert len({g["budget"].sum() + g["overhead"].sum() for g in got}) == 4  # values act
+    started = [g["partnerships_started"][-1] for g in jusim.run_batch(short, seeds, params=params)]
+    assert started[0] == 0 and len(set(started)) >= 3  # runs with 0 and several partnerships
+
+
 def test_numbers_per_run_make_the_same_scenarios_as_validating_each(short):
     """Per-run numbers take a fast path (each table validated alone): the scenarios equal those
     validated whole, and a bad value still names its field and what is allowed."""

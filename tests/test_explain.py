@@ -188,3 +188,55 @@ def test_the_cache_serves_another_outcome():
         scen, base, outcomes=["early_years"], replications=2, groups=["money"], cache=cache
     )
     assert other.runs == 0 and other.outcomes == ["early_years"]
+
+
+def ensemble_file(tmp_path):
+    path = tmp_path / "ens.csv"
+    path.write_text(
+        "draw,weight,parameters.trust.gain,outcomes.rough_sleeping.unit_cost\n"
+        "0,1,0.05,30\n1,1,0.12,60\n"
+    )
+    return path
+
+
+def test_over_an_ensemble_the_total_is_the_comparisons_paired_difference(tmp_path):
+    from jusim.analysis.compare import compare
+
+    scen, base, path = short("pooled_budget"), short("silo"), ensemble_file(tmp_path)
+    ex = explain(scen, base, replications=2, groups=["money"], ensemble=path, draws=2)
+    assert ex.draws == 2 and ex.replications == 2 and ex.total.shape[0] == 4
+    cmp = compare([scen], baseline=base, replications=2, ensemble=path, draws=2)
+    k = scen.outcome_names.index("rough_sleeping")
+    paired = [
+        a.attainment[-1, k] - b.attainment[-1, k]
+        for a, b in zip(cmp.runs[scen.name], cmp.runs[base.name], strict=True)
+    ]
+    m = ex.metrics.index(("rough_sleeping", "attainment"))
+    np.testing.assert_allclose(ex.total[:, m], paired)  # same draws and seeds, run for run
+    assert ex.efficiency_gap() < 1e-9
+    t = ex.table()
+    row = t[(t.term == "total") & (t.outcome == "rough_sleeping") & (t.measure == "attainment")]
+    lo, hi = np.percentile(paired, [2.5, 97.5])
+    assert row.range_low.item() == pytest.approx(lo) and row.range_high.item() == pytest.approx(hi)
+
+
+def test_explain_cli_runs_over_an_ensemble_and_says_so(tmp_path):
+    from jusim.cli import app
+
+    path = ensemble_file(tmp_path)
+    scen = tmp_path / "pb.toml"
+    scen.write_text(
+        f'base = "{scenario_dir() / "pooled_budget.toml"}"\nname = "pb"\nhorizon = 12\n'
+    )
+    base = tmp_path / "silo.toml"
+    base.write_text(f'base = "{scenario_dir() / "silo.toml"}"\nname = "silo"\nhorizon = 12\n')
+    args = ["explain", str(scen), "--baseline", str(base), "-g", "money"]
+    res = CliRunner().invoke(
+        app, [*args, "--ensemble", str(path), "--draws", "2", "--replications", "1"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "2 draws of" in res.output and "x 1 seeds" in res.output
+    res = CliRunner().invoke(app, [*args, "--draws", "2"])  # no ensemble: draws make no sense
+    assert res.exit_code == 2 and "draws" in res.output and "Traceback" not in res.output
+    res = CliRunner().invoke(app, [*args, "--ensemble", str(tmp_path / "nope.csv")])
+    assert res.exit_code == 2 and "nope.csv" in res.output

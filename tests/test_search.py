@@ -105,3 +105,44 @@ def test_cli_refuses_a_foreign_folder_and_a_changed_file(tmp_path):
     res = CliRunner().invoke(app, ["search", str(p), "--out", str(out)])
     assert res.exit_code == 2 and "--force" in res.output
     assert CliRunner().invoke(app, ["search", str(p), "--out", str(out), "--force"]).exit_code == 0
+
+
+def test_search_over_an_ensemble_pairs_draws_and_seeds_and_keeps_them_in_the_checkpoint(tmp_path):
+    from jusim.analysis.compare import compare
+
+    ens = tmp_path / "ens.csv"
+    ens.write_text("draw,weight,outcomes.rough_sleeping.exit_rate\n0,1,0.02\n1,1,0.045\n")
+    spec = load_search(write(tmp_path, SMALL.replace("generations = 2", "generations = 1")))
+    out = tmp_path / "over"
+    result = search(spec, out, ensemble=ens, draws=2)
+    assert "2 draws of" in result.samples and "x 2 seeds" in result.samples
+    # every package and the baseline: 2 draws x 2 seeds
+    assert result.runs == (len(result.evaluations) + 1) * 4
+    # the baseline's samples are jusim compare's runs on the same draws and seeds
+    from jusim.analysis.samples import samples
+    from jusim.analysis.search import Evaluator, scenarios
+
+    ev = Evaluator(spec, samples(spec.seed, spec.replications, ens, 2))
+    base = scenarios(spec)[1]
+    got = ev._samples(base)["attainment"]
+    cmp = compare([base], baseline=base, replications=2, seed=spec.seed, ensemble=ens, draws=2)
+    k = base.outcome_names.index("rough_sleeping")
+    assert got.tolist() == [r.attainment[-1, k] for r in cmp.runs[base.name]]
+    assert len(set(got.round(12))) == 4  # distinct draws and seeds
+    # a checkpoint made over the ensemble is not resumed without it
+    with pytest.raises(ScenarioError, match="checkpoint"):
+        search(spec, out)
+
+
+def test_search_cli_takes_an_ensemble_and_refuses_draws_without_one(tmp_path):
+    p = write(tmp_path, SMALL.replace("generations = 2", "generations = 1"))
+    ens = tmp_path / "ens.csv"
+    ens.write_text("draw,weight,outcomes.rough_sleeping.exit_rate\n0,1,0.02\n1,1,0.045\n")
+    out = tmp_path / "s"
+    res = CliRunner().invoke(
+        app, ["search", str(p), "--out", str(out), "--ensemble", str(ens), "--draws", "2"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "2 draws of" in res.output
+    res = CliRunner().invoke(app, ["search", str(p), "--out", str(tmp_path / "t"), "--draws", "2"])
+    assert res.exit_code == 2 and "draws" in res.output and "Traceback" not in res.output

@@ -24,7 +24,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("tab_comparison", "fig_explain", "tab_packages")
+SCRIPTS = (
+    "fig_calibration",
+    "tab_validation",
+    "tab_comparison",
+    "fig_sensitivity",
+    "fig_explain",
+    "tab_packages",
+)
 PNG = {"Software": None}  # no version or date in the files, so re-runs are identical
 
 
@@ -42,11 +49,36 @@ class Size:
     search_replications: int | None
     seed: int = 0
     draws: int = 20  # draws of the shipped posterior ensemble in the comparison
+    calibration_draws: int = 40  # posterior predictive: draws run afresh (the file has 40)
+    calibration_replications: int = 1  # of the five target worlds per draw, as in the fit
+    validation_replications: int = 10  # paired seeds of the suite's main setting
+    validation_families: int | None = None  # the suite's first N families (None: all)
+    validation_draws: int = 6  # posterior draws the suite runs under
+    validation_draw_replications: int = 2  # seeds per draw
+    sensitivity_draws: int = 10  # posterior draws under the one-at-a-time changes
+    sensitivity_replications: int = 2  # seeds per draw
 
 
 SIZES = {
     "full": Size("full", 3, 8, None, None, None, None, None, draws=20),
-    "small": Size("small", 2, 2, ("money", "credit"), 12, 4, 1, 2, draws=2),
+    "small": Size(
+        "small",
+        2,
+        2,
+        ("money", "credit"),
+        12,
+        4,
+        1,
+        2,
+        draws=2,
+        calibration_draws=3,
+        validation_replications=2,
+        validation_families=1,
+        validation_draws=2,
+        validation_draw_replications=1,
+        sensitivity_draws=2,
+        sensitivity_replications=1,
+    ),
 }
 
 

@@ -27,9 +27,15 @@ others' values. With up to ``exact_max`` (8) groups in play every coalition is r
 coalitions x 2 arms x replications, identical scenarios run once); with more, ``permutations``
 random orders of the groups are sampled and only their prefixes are run.
 
-Intervals are two-sided 95% t intervals over the samples: replications, or replications x
-parameter draws when ``draws`` (a list of override dicts, ``jusim.evaluation.scenario_with``) is
-given, each draw applied to both arms before the switches.
+The samples are seeds, or parameter draws x seeds over an ensemble (``ensemble``: ``"default"``,
+a file or an :class:`~jusim.ensemble.Ensemble`, ``draws`` of it), or over a list of override dicts
+given as ``draws`` (``jusim.evaluation.scenario_with``); each draw is applied to both arms before
+the switches, and the seeds are those of ``jusim.compare`` (``jusim.analysis.samples``: sample
+``d * seeds + s`` runs draw ``d`` on child ``d * seeds + s`` of the master seed, in both arms).
+Every term has a two-sided 95% t interval of its mean over the samples (``ci_low``/``ci_high``:
+how precisely the runs pin the average) and the central 95% range of its per-sample values
+(``range_low``/``range_high``: with draws, what parameter uncertainty and chance together allow;
+the interval shown with draws, as ``jusim compare`` shows it).
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from jusim.analysis.stats import mean_ci
+from jusim.ensemble import Ensemble
 from jusim.scenario import Scenario, ScenarioError, parse_scenario
 
 MEASURES = {
@@ -297,8 +304,8 @@ class Explanation:
     coalitions: int
     runs: int
     seconds: float
-    replications: int
-    draws: int
+    replications: int  # seeds per draw
+    draws: int  # parameter draws (0: none)
     seed: int
     horizon: int
     total: np.ndarray
@@ -365,7 +372,10 @@ class Explanation:
 def _estimates(x: np.ndarray, alone: np.ndarray | None) -> dict[str, Any]:
     """Mean and interval of a contribution; of its part alone; the interaction share."""
     mean, lo, hi = mean_ci(x)
-    row = {"mean": mean, "ci_low": lo, "ci_high": hi, "n": int(np.isfinite(x).sum())}
+    finite = x[np.isfinite(x)]
+    r_lo, r_hi = np.percentile(finite, [2.5, 97.5]) if finite.size else (np.nan, np.nan)
+    row = {"mean": mean, "ci_low": lo, "ci_high": hi, "n": int(finite.size)}
+    row.update(range_low=float(r_lo), range_high=float(r_hi))
     nan = float("nan")
     row.update(alone=nan, alone_low=nan, alone_high=nan, interaction=nan)
     if alone is not None:
@@ -374,6 +384,10 @@ def _estimates(x: np.ndarray, alone: np.ndarray | None) -> dict[str, Any]:
         inter = float(np.mean(x[keep] - alone[keep])) if keep.any() else nan
         row.update(alone=a, alone_low=alo, alone_high=ahi, interaction=inter)
     return row
+
+
+def _seed_key(s: np.random.SeedSequence) -> tuple:
+    return (repr(s.entropy), tuple(s.spawn_key))
 
 
 def _summary_metrics(summary: dict[str, float], metrics: list[tuple[str, str]]) -> np.ndarray:
@@ -391,15 +405,16 @@ def explain(
     scenario: Scenario | str | Path,
     baseline: Scenario | str | Path = "silo",
     outcomes: Sequence[str] | None = None,
-    replications: int = 10,
+    replications: int | None = None,
     seed: int = 0,
     groups: Sequence[str] | None = None,
-    draws: list[dict[str, Any]] | None = None,
+    draws: int | list[dict[str, Any]] | None = None,
     permutations: int = 64,
     exact_max: int = EXACT_MAX,
     progress: Callable[[int, int], None] | None = None,
     run: Callable[[Scenario, np.random.SeedSequence], dict[str, float]] | None = None,
     cache: dict[Any, list[dict[str, float]]] | None = None,
+    ensemble: str | Path | Ensemble | None = None,
 ) -> Explanation:
     """Shapley decomposition of ``scenario - baseline`` over mechanism groups (module docstring).
 
@@ -408,15 +423,18 @@ def explain(
     ``progress(done, total)`` is called after each run. ``run(scenario, seed) -> summary`` lets a
     faster engine take over (default :func:`jusim.run` and ``RunResult.summary``). ``cache``: a
     dict shared between calls (for example several scenarios against one baseline), so that
-    identical runs (same scenario, seed and replications) are not repeated.
+    identical runs (same scenario and seeds) are not repeated. ``ensemble`` and ``draws``: the
+    parameter draws (module docstring); ``replications``: seeds per draw (default 10 without
+    draws, 3 with an ensemble, as ``jusim compare``).
     """
     import jusim
-    from jusim.analysis.compare import replication_seeds
-    from jusim.evaluation import scenario_with
+    from jusim.analysis.samples import samples
 
     src = "jusim explain"
-    if replications < 2:
-        raise ScenarioError([(src, "replications", replications, "a whole number >= 2")])
+    design = samples(seed, replications, ensemble, draws, source=src)
+    if design.seeds_per_draw < 1 or design.size < 2:
+        what = "a whole number >= 1, and >= 2 samples (draws x seeds) in all"
+        raise ScenarioError([(src, "replications", design.seeds_per_draw, what)])
     if permutations < 1:
         raise ScenarioError([(src, "permutations", permutations, "a whole number >= 1")])
     scen, base = jusim.as_scenario(scenario), jusim.as_scenario(baseline)
@@ -430,11 +448,7 @@ def explain(
             raise ScenarioError([(src, "outcome", o, f"one of {', '.join(scen.outcome_names)}")])
     metrics = [(o, m) for o in chosen for m in MEASURES.values()]
     in_play = [group(k) for k in dict.fromkeys(groups)] if groups else list(GROUPS)
-    arms = (
-        [(scen, base)]
-        if not draws
-        else [(scenario_with(scen, d), scenario_with(base, d)) for d in draws]
-    )
+    arms = list(zip(design.arms(scen), design.arms(base), strict=True))
     players = [g for g in in_play if any(_touches(g, a) for pair in arms for a in pair)]
     idle = [g for g in in_play if g not in players]
     k = len(players)
@@ -456,7 +470,7 @@ def explain(
         masks = sorted(needed)
         method = f"sampled ({permutations} permutations)"
 
-    seeds = replication_seeds(seed, replications)
+    seeds = design.seeds()  # per draw
     runner = run or (lambda s, ss: jusim.run(s, seed=ss).summary())
     # the unique (scenario, seeds) to run; the cache may already hold some
     results: dict[Any, list[dict[str, float]]] = {} if cache is None else cache
@@ -467,16 +481,16 @@ def explain(
             off = [players[i] for i in range(k) if not mask >> i & 1]
             for a, arm in enumerate(pair):
                 s = switched(arm, off)
-                key = (int(seed), replications, _key(s))
+                key = (tuple(_seed_key(x) for x in seeds[d]), _key(s))
                 if key not in results:
-                    jobs.setdefault(key, s)
+                    jobs.setdefault(key, (s, seeds[d]))
                 plan[d, mask, a] = key
-    total_runs = len(jobs) * replications
+    total_runs = len(jobs) * design.seeds_per_draw
     start = time.perf_counter()
     done = 0
-    for key, s in jobs.items():
+    for key, (s, draw_seeds) in jobs.items():
         summaries = []
-        for ss in seeds:
+        for ss in draw_seeds:
             summaries.append(runner(s, ss))
             done += 1
             if progress:
@@ -484,10 +498,10 @@ def explain(
         results[key] = summaries  # every metric kept: another outcome can reuse the runs
     seconds = time.perf_counter() - start
 
-    def values(key: Any) -> np.ndarray:  # (replications, M)
+    def values(key: Any) -> np.ndarray:  # (seeds, M)
         return np.stack([_summary_metrics(r, metrics) for r in results[key]])
 
-    n = len(arms) * replications
+    n = design.size
     v = {}
     for mask in masks:
         per_draw = [values(plan[d, mask, 0]) - values(plan[d, mask, 1]) for d in range(len(arms))]
@@ -517,8 +531,8 @@ def explain(
         coalitions=len(masks),
         runs=total_runs,
         seconds=seconds,
-        replications=replications,
-        draws=len(draws) if draws else 0,
+        replications=design.seeds_per_draw,
+        draws=design.draws,
         seed=seed,
         horizon=scen.horizon,
         total=v[full],

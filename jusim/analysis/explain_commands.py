@@ -28,8 +28,13 @@ def explain_cmd(
         ),
     ] = None,
     replications: Annotated[
-        int, typer.Option(min=2, help="paired replications per coalition and arm")
-    ] = 10,
+        int | None,
+        typer.Option(
+            min=1,
+            help="paired seeds per coalition, arm and parameter draw (default: 10 without an "
+            "ensemble, 3 with one)",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(min=0, help="master seed")] = 0,
     group: Annotated[
         list[str] | None,
@@ -42,6 +47,16 @@ def explain_cmd(
     permutations: Annotated[
         int, typer.Option(min=1, help="random orders sampled when more than 8 groups are in play")
     ] = 64,
+    ensemble: Annotated[
+        str,
+        typer.Option(
+            help="parameter draws: none (one parameter set, chance only), default (the shipped "
+            "posterior ensemble) or an ensemble CSV file; each draw multiplies the runs",
+        ),
+    ] = "none",
+    draws: Annotated[
+        int | None, typer.Option(min=1, help="ensemble draws to run (default: 10)")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="folder for the table (CSV) and a chart")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON records")] = False,
     force: Annotated[
@@ -52,6 +67,7 @@ def explain_cmd(
     import jusim
     from jusim.analysis.explain import EXACT_MAX, GROUP_KEYS, explain, players
     from jusim.analysis.explain_view import explain_figure, print_explanation
+    from jusim.analysis.samples import samples
     from jusim.cli import console, err_console, fail, progress_bar
     from jusim.safety import claim_folder
 
@@ -62,11 +78,16 @@ def explain_cmd(
         claim_folder(out, EXPLAIN_FILES, force)
     try:
         k = len(players(jusim.as_scenario(scenario), jusim.as_scenario(baseline), group))
+        design = samples(seed, replications, ensemble, draws, source="jusim explain")
     except ScenarioError as e:
         raise fail(str(e)) from None
+    if design.size < 2:
+        raise fail(f"--replications {design.seeds_per_draw}: need >= 2 samples (draws x seeds)")
+    if design.note:
+        err_console.print(f"note: {design.note}", highlight=False)
     combos = 2**k if k <= EXACT_MAX else f"up to {permutations * k + 1}"
     err_console.print(
-        f"{k} groups in play: {combos} combinations x 2 arms x {replications} replications",
+        f"{k} groups in play: {combos} combinations x 2 arms x {design.label()}",
         highlight=False,
     )
     with progress_bar() as bar:
@@ -80,9 +101,10 @@ def explain_cmd(
                 scenario,
                 baseline,
                 outcomes=outcome,
-                replications=replications,
+                replications=design.seeds_per_draw,
                 seed=seed,
                 groups=group,
+                ensemble=design.ensemble,
                 permutations=permutations,
                 progress=tick,
             )

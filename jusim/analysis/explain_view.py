@@ -19,6 +19,19 @@ MEASURE_TITLE = {
 DIGITS = {"attainment": 2, "cost_per_case": 0}
 
 
+def bounds(ex: Explanation) -> tuple[str, str]:
+    """The interval shown: with parameter draws the central 95% range over draws x seeds (what
+    parameter uncertainty and chance allow, as ``jusim compare`` shows), else the t interval of
+    the mean over the seeds."""
+    return ("range_low", "range_high") if ex.draws else ("ci_low", "ci_high")
+
+
+def interval_words(ex: Explanation) -> str:
+    if ex.draws:
+        return f"central 95% ranges over {ex.draws} draws x {ex.replications} seeds"
+    return f"95% intervals over {ex.replications} paired samples"
+
+
 def _shown(ex: Explanation):
     """The table without the groups neither arm uses (their contribution is exactly 0)."""
     t = ex.table()
@@ -29,6 +42,7 @@ def print_explanation(console: Any, ex: Explanation) -> None:
     """One table per outcome: rows are the groups, columns the contribution to attainment (with
     its interval), the group's effect alone, and the contribution to cost per case."""
     table = _shown(ex)
+    lo, hi = bounds(ex)
     cols = [
         Col("mechanism group", kind="name"),
         Col("attainment", short="att", meaning="contribution to the attainment difference"),
@@ -46,17 +60,16 @@ def print_explanation(console: Any, ex: Explanation) -> None:
             rows.append(
                 [
                     a.label,
-                    Est(a["mean"], a.ci_low, a.ci_high, signed=True),
+                    Est(a["mean"], a[lo], a[hi], signed=True),
                     num(a.alone, 2, signed=True),
                     num(-a.lost, 2, signed=True),
-                    Est(c["mean"], c.ci_low, c.ci_high, digits=0, signed=True),
+                    Est(c["mean"], c[lo], c[hi], digits=0, signed=True),
                 ]
             )
         show(
             console,
             f"{ex.scenario} minus {ex.baseline}, {outcome}, month {ex.horizon}: Shapley "
-            f"contributions of mechanism groups (95% intervals over "
-            f"{ex.replications * max(ex.draws, 1)} paired samples)",
+            f"contributions of mechanism groups ({interval_words(ex)})",
             cols,
             rows,
         )
@@ -79,6 +92,8 @@ def print_explanation(console: Any, ex: Explanation) -> None:
 def markdown(ex: Explanation) -> str:
     """A markdown table per outcome (for docs and the paper)."""
     table = _shown(ex)
+    lo, hi = bounds(ex)
+    what = "95% range" if ex.draws else "95% CI"
     out = []
     for outcome in ex.outcomes:
         sub = table[table.outcome == outcome]
@@ -86,15 +101,15 @@ def markdown(ex: Explanation) -> str:
         cost = sub[sub.measure == "cost_per_case"].set_index("term")
         out.append(f"**{ex.scenario} − {ex.baseline}, {outcome}** (month {ex.horizon})\n")
         out.append(
-            "| mechanism group | attainment [95% CI] | alone | if off | £k per case [95% CI] |"
+            f"| mechanism group | attainment [{what}] | alone | if off | £k per case [{what}] |"
         )
         out.append("|---|---|---|---|---|")
         for term in att.index:
             a, c = att.loc[term], cost.loc[term]
             out.append(
-                f"| {a.label} | {Est(a['mean'], a.ci_low, a.ci_high, signed=True).lines(False)[0]}"
+                f"| {a.label} | {Est(a['mean'], a[lo], a[hi], signed=True).lines(False)[0]}"
                 f" | {num(a.alone, 2, signed=True)} | {num(-a.lost, 2, signed=True)} | "
-                f"{Est(c['mean'], c.ci_low, c.ci_high, digits=0, signed=True).lines(False)[0]} |"
+                f"{Est(c['mean'], c[lo], c[hi], digits=0, signed=True).lines(False)[0]} |"
             )
         out.append("")
     return "\n".join(out)
@@ -116,8 +131,9 @@ def explain_figure(ex: Explanation, outcome: str | None = None, measure: str = "
         "#555555" if term == "total" else "#bbbbbb" if term == "none" else "#2b6ca3"
         for term in sub.term
     ]
-    lo = (sub["mean"] - sub.ci_low).fillna(0).clip(lower=0)
-    hi = (sub.ci_high - sub["mean"]).fillna(0).clip(lower=0)
+    low, high = bounds(ex)
+    lo = (sub["mean"] - sub[low]).fillna(0).clip(lower=0)
+    hi = (sub[high] - sub["mean"]).fillna(0).clip(lower=0)
     ax.barh(list(y), sub["mean"], xerr=[lo, hi], color=colours, ecolor="black", capsize=2)
     ax.set_yticks(list(y), list(sub.label))
     ax.axvline(0, color="black", lw=0.8)

@@ -1,5 +1,5 @@
 """Robust package search: which packages of interventions beat the baseline, within a cost limit,
-across the uncertainty (seeds now; posterior parameter draws when given).
+across the uncertainty (seeds, or posterior parameter draws x seeds).
 
 A search file (``SEARCH.toml``, schema :class:`SearchSpec`) names the levers that may enter a
 package — an intervention, its fixed fields and the ranges of the settings to search — the outcome,
@@ -8,8 +8,10 @@ established multi-objective genetic algorithm: a package is a vector in ``[0, 1]
 in/out gene if the lever is optional, and one gene per setting, rounded for whole-number fields).
 
 Every package is evaluated on the same samples (common random numbers): ``replications`` seeds,
-times the parameter ``draws`` if given (override dicts applied to the package and the baseline,
-``jusim.evaluation.scenario_with``). Objectives (all reported; those in ``objectives`` optimised):
+or ``draws`` draws of a parameter ``ensemble`` (``"default"``: the shipped posterior, or a file)
+x ``replications`` seeds each, paired as ``jusim compare`` pairs them (``jusim.analysis.samples``:
+draw ``d`` on its own seeds, the same for every package and the baseline); or a list of override
+dicts as ``draws``. Objectives (all reported; those in ``objectives`` optimised):
 
 - ``p10_attainment``: the 10th percentile over samples of the outcome's attainment at the horizon
   (maximised: a package that does well even in its bad draws);
@@ -43,6 +45,8 @@ import pandas as pd
 from pydantic import Field, ValidationError, model_validator
 from pymoo.core.problem import Problem
 
+from jusim.analysis.samples import Samples, samples
+from jusim.ensemble import Ensemble
 from jusim.scenario import Scenario, ScenarioError, load_toml_file
 from jusim.strict import StrictModel
 
@@ -244,7 +248,7 @@ class Evaluator:
     """Runs packages on the common samples; keeps every evaluation (the archive)."""
 
     spec: SearchSpec
-    draws: list[dict[str, Any]] | None = None
+    design: Samples | None = None  # None: the spec's seeds only
     run: Callable[[Scenario, np.random.SeedSequence], Any] | None = None
     archive: dict[Package, dict[str, np.ndarray]] = field(default_factory=dict)
     baseline_runs: dict[str, np.ndarray] | None = None
@@ -256,14 +260,11 @@ class Evaluator:
 
     def _samples(self, scenario: Scenario) -> dict[str, np.ndarray]:
         import jusim
-        from jusim.analysis.compare import replication_seeds
-        from jusim.evaluation import scenario_with
 
         o = scenario.outcome_names.index(self.spec.outcome)
-        seeds = replication_seeds(self.spec.seed, self.spec.replications)
-        arms = [scenario_with(scenario, d) for d in self.draws] if self.draws else [scenario]
+        design = self.design or Samples(self.spec.seed, self.spec.replications)
         att, cost, spend = [], [], []
-        for arm in arms:
+        for arm, seeds in zip(design.arms(scenario), design.seeds(), strict=True):
             for ss in seeds:
                 r = self.run(arm, ss) if self.run else jusim.run(arm, seed=ss)
                 att.append(r.attainment[-1, o])
@@ -349,6 +350,7 @@ class SearchResult:
     seconds: float
     resumed_from: int  # generations already done when this call started
     horizon: int = 0
+    samples: str = ""  # the samples each package runs on, in words
 
 
 def spec_hash(spec: SearchSpec) -> str:
@@ -358,18 +360,21 @@ def spec_hash(spec: SearchSpec) -> str:
 def search(
     spec: SearchSpec,
     out: Path | None = None,
-    draws: list[dict[str, Any]] | None = None,
+    draws: int | list[dict[str, Any]] | None = None,
     progress: Callable[[int, int], None] | None = None,
     run: Callable[[Scenario, np.random.SeedSequence], Any] | None = None,
+    ensemble: str | Path | Ensemble | None = None,
 ) -> SearchResult:
     """Run (or resume from ``out/checkpoint.pkl``) the search; write its outputs to ``out``.
 
-    ``progress(generation, generations)`` after each generation.
+    ``ensemble`` and ``draws``: the parameter draws each package runs on, ``spec.replications``
+    seeds each (module docstring). ``progress(generation, generations)`` after each generation.
     """
     from pymoo.algorithms.moo.nsga2 import NSGA2
 
     start = time.perf_counter()
-    digest = spec_hash(spec) + json.dumps(draws, sort_keys=True, default=str)
+    design = samples(spec.seed, spec.replications, ensemble, draws, source="jusim search")
+    digest = spec_hash(spec) + design.digest()
     checkpoint = out / "checkpoint.pkl" if out is not None else None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -389,7 +394,7 @@ def search(
                 ]
             )
     if state is None:
-        evaluator = Evaluator(spec, draws, run)
+        evaluator = Evaluator(spec, design, run)
         algorithm = NSGA2(pop_size=spec.population, eliminate_duplicates=True, seed=spec.seed)
         algorithm.setup(PackageProblem(evaluator), termination=("n_gen", spec.generations))
         done = 0
@@ -436,6 +441,7 @@ def _result(spec, algorithm, evaluator: Evaluator, resumed: int, seconds: float)
         seconds=seconds,
         resumed_from=resumed,
         horizon=scenarios(spec)[0].horizon,
+        samples=(evaluator.design or Samples(spec.seed, spec.replications)).label(),
     )
 
 

@@ -21,18 +21,33 @@ def search_cmd(
     force: Annotated[
         bool, typer.Option("--force", help="start over in --out, deleting an earlier search there")
     ] = False,
+    ensemble: Annotated[
+        str,
+        typer.Option(
+            help="parameter draws every package runs on: none (the file's seeds only), default "
+            "(the shipped posterior ensemble) or an ensemble CSV file; each draw runs the file's "
+            "replications seeds",
+        ),
+    ] = "none",
+    draws: Annotated[
+        int | None, typer.Option(min=1, help="ensemble draws to run (default: 10)")
+    ] = None,
 ) -> None:
     """Search packages of interventions for robust attainment within a cost limit (NSGA-II).
 
     Resumes from the checkpoint in --out when run again with the same file."""
+    from jusim.analysis.samples import samples
     from jusim.analysis.search import SEARCH_FILES, load_search, search
     from jusim.cli import console, err_console, fail
     from jusim.tables import Col, Est, show
 
     try:
         spec = load_search(file)
+        design = samples(spec.seed, spec.replications, ensemble, draws, source="jusim search")
     except ScenarioError as e:
         raise fail(str(e)) from None
+    if design.note:
+        err_console.print(f"note: {design.note}", highlight=False)
     out = out or Path("searches") / spec.name
     if out.exists() and not out.is_dir():
         raise fail(f"--out {out}: is a file; give a folder")
@@ -55,7 +70,7 @@ def search_cmd(
         err_console.print(f"generation {gen} of {total}", highlight=False)
 
     try:
-        result = search(spec, out, progress=tick)
+        result = search(spec, out, progress=tick, ensemble=design.ensemble)
     except ScenarioError as e:
         raise fail(str(e)) from None
     rows = [
@@ -77,11 +92,10 @@ def search_cmd(
         Col("regret", meaning="90th percentile shortfall from the best package per sample"),
         Col("extra £m", short="£m", meaning="mean extra spend on the outcome over the run"),
     ]
-    samples = spec.replications
     show(
         console,
         f"{spec.name}: Pareto set for {spec.outcome} at month {result.horizon} "
-        f"(cost limit £{spec.cost_limit:g}m; {samples} seeds per package)",
+        f"(cost limit £{spec.cost_limit:g}m; {result.samples} per package)",
         cols,
         rows,
         notes=[

@@ -41,6 +41,8 @@ less than all of it); consultations 0.2–2 a seat a month, each 0.1–0.5 admin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from pydantic import Field
 
@@ -87,14 +89,25 @@ def consultations(
     membership: np.ndarray,
     report_factor: np.ndarray,
     params: CapacityParams,
-    rng: np.random.Generator,
+    rng: np.random.Generator | Sequence[np.random.Generator],
 ) -> np.ndarray:
     """(A,) admin-months a month of consultations and requests that arrive at random, in
-    proportion to the seats each agency holds (one Poisson draw per agency a month)."""
-    seats = membership.sum(axis=0)
-    if not seats.any():  # no seats: every rate is 0, and a Poisson draw at 0 uses no random number
-        return np.zeros(seats.shape)
-    asked = rng.poisson(params.consultations * seats * report_factor)
+    proportion to the seats each agency holds (one Poisson draw per agency a month).
+
+    Over a run axis: membership (R, O, A), report_factor (R, A) and one generator per run; each
+    run draws from its own, as it does alone. A run with no seats draws nothing (a Poisson draw at
+    rate 0 would use no random number either)."""
+    seats = membership.sum(axis=-2)
+    if isinstance(rng, np.random.Generator):
+        if not seats.any():
+            return np.zeros(seats.shape)
+        return params.consultation * rng.poisson(params.consultations * seats * report_factor)
+    asked = np.zeros(seats.shape)
+    busy = seats.any(axis=-1)
+    if busy.any():
+        rate = params.consultations * seats * report_factor
+        for r in np.flatnonzero(busy):  # each run's own generator
+            asked[r] = rng[r].poisson(rate[r])
     return params.consultation * asked
 
 

@@ -83,21 +83,41 @@ def operating_costs(
     """What each agency (A,) pays this month for platforms, £k, and what it would pay on its own
     platform; ``platform[a]`` is the agency whose platform ``a`` uses (itself by default),
     ``recharge[a]`` the share of its saved fixed cost a user pays its host, ``activity[a]`` its
-    volume of transactions relative to normal (its own business output last month)."""
+    volume of transactions relative to normal (its own business output last month).
+
+    Over a run axis: (R, A) arrays and ``params`` whose values are (R, 1) columns (each run's
+    realised parameters); the result is (R, A)."""
     fixed = params.fixed_share * standalone
     volume = (standalone - fixed) * activity
     standalone = fixed + volume
-    moved = platform != np.arange(standalone.size)
+    moved = platform != np.arange(standalone.shape[-1])
     paid = standalone.copy()
     if not moved.any():  # everyone on its own platform (the common case): nothing to share
         return paid, standalone
-    user_pays = np.where(moved, (1 + params.integration) * volume + recharge * fixed, 0.0)
-    paid[moved] = user_pays[moved]
-    hosts = np.unique(platform[moved])
-    for h in hosts:  # a loop over platforms (a handful), not over staff
-        users = moved & (platform == h)
-        cost = fixed[h] + volume[h] + (1 + params.integration) * volume[users].sum()
-        if users.any():
-            cost += params.integration * volume[h]
-        paid[h] = cost - user_pays[users].sum()
+    integration = np.broadcast_to(params.integration, (*moved.shape[:-1], 1))
+    user_pays = np.where(moved, (1 + integration) * volume + recharge * fixed, 0.0)
+    # each run with a shared platform (``()``: a run alone): sums over a platform's users as a
+    # run alone adds them, a handful of agencies in order
+    for run in map(tuple, np.argwhere(moved.any(axis=-1))):
+        args = (paid, moved, platform, fixed, volume, user_pays)
+        _share(*(x[run] for x in args), integration[run][0])
     return paid, standalone
+
+
+def _share(
+    paid: np.ndarray,
+    moved: np.ndarray,
+    platform: np.ndarray,
+    fixed: np.ndarray,
+    volume: np.ndarray,
+    user_pays: np.ndarray,
+    integration: float,
+) -> None:
+    """One run's payments (A,) where users share hosts' platforms, written into ``paid``."""
+    paid[moved] = user_pays[moved]
+    for h in np.unique(platform[moved]):  # a loop over platforms (a handful), not over staff
+        users = moved & (platform == h)
+        cost = fixed[h] + volume[h] + (1 + integration) * volume[users].sum()
+        if users.any():
+            cost += integration * volume[h]
+        paid[h] = cost - user_pays[users].sum()

@@ -46,7 +46,9 @@ With ``visibility`` 0 (the default) the expected cost is zero and no result move
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from pydantic import Field
@@ -112,17 +114,20 @@ class Record:
 
     def failure_chance(self, params: ScrutinyParams) -> float:
         """Expected chance a new partnership fails: the record, shrunk toward the prior."""
-        judged = float(self.judged.sum())
-        failed = float(self.failed.sum())
-        w = params.prior_weight
-        if judged + w <= 0:
-            return params.prior_failure
-        return (failed + w * params.prior_failure) / (judged + w)
+        return float(_chance(float(self.judged.sum()), float(self.failed.sum()), params))
 
     def lost(self) -> float:
         """£k spent on own partnerships in the months they were failing (money that bought less
         than it cost its members)."""
         return float(self.wasted.sum())
+
+
+def _chance(judged: Any, failed: Any, params: ScrutinyParams) -> Any:
+    """Failures among judged partnerships shrunk toward the prior (numbers or arrays over runs)."""
+    w, prior = params.prior_weight, params.prior_failure
+    weight = judged + w
+    none = weight <= 0  # nothing judged and no prior weight: the prior alone
+    return np.where(none, prior, (failed + w * prior) / np.where(none, 1.0, weight))
 
 
 def judge(
@@ -160,10 +165,26 @@ def judge(
         pt.wind_up(caught)
 
 
-def expected_cost(record: Record, dispensation: np.ndarray, params: ScrutinyParams) -> np.ndarray:
+def expected_cost(
+    record: Record | Sequence[Record], dispensation: np.ndarray, params: ScrutinyParams
+) -> np.ndarray:
     """(O, A) credit an agency expects to lose by joining a new partnership on each outcome:
-    ``visibility * penalty * chance of failure * (1 - dispensation)``."""
-    if params.visibility <= 0 or params.penalty <= 0:
-        return np.zeros(dispensation.shape)
-    risk = params.visibility * params.penalty * record.failure_chance(params)
-    return risk * (1.0 - dispensation)
+    ``visibility * penalty * chance of failure * (1 - dispensation)``.
+
+    Over a run axis: ``record`` is the runs' records (one per run), ``dispensation`` (R, O, A)
+    and ``params`` may hold one value per run; the result is (R, O, A)."""
+    seen = (params.visibility > 0) & (params.penalty > 0)
+    if np.ndim(seen) == 0 and not seen:  # failures unseen in every run (the default)
+        return np.zeros(np.shape(dispensation))
+    records = [record] if isinstance(record, Record) else record
+    chance = _chance(
+        np.array([float(r.judged.sum()) for r in records]),
+        np.array([float(r.failed.sum()) for r in records]),
+        params,
+    )
+    if isinstance(record, Record):
+        chance = chance[0]
+    else:
+        chance = chance.reshape(chance.shape + (1,) * (np.ndim(dispensation) - 1))
+    risk = params.visibility * params.penalty * chance
+    return np.where(seen, risk * (1.0 - dispensation), 0.0)

@@ -104,5 +104,8 @@ def measured(own_attainment: np.ndarray, lift: np.ndarray, shifting: np.ndarray)
 def flows(
     shifting: np.ndarray, cases: np.ndarray, cost: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Extra inflow into each outcome (O,) and cost charged to each payer's budget (A,)."""
-    return cases @ shifting, cost @ shifting
+    """Extra inflow into each outcome (O,) and cost charged to each payer's budget (A,); with a
+    leading run axis, (R, O) and (R, A) from (R, A) shares and (R, O, A), (R, A, A) channels
+    (stacked matrix products: the same bits per run as a run alone)."""
+    column = shifting[..., None]
+    return (cases @ column)[..., 0], (cost @ column)[..., 0]

@@ -11,15 +11,36 @@ import numpy as np
 
 from jusim.mechanisms import spillover
 from jusim.month.runs import Runs
-from jusim.month.state import Flows, State
 
 
-def run_one(s: State, f: Flows) -> None:
-    w = s.world
-    s.budget = w.budget0 * (1.0 + s.scenario.context.budget_change) ** (s.month / 12.0)
-    f.extra_inflow, s.shifted_cost = spillover.flows(s.shifting, s.spill_cases, s.spill_cost)
-    s.budget = np.maximum(s.budget - s.shifted_cost, 0.0)  # others' cases, our bill
+def growth(runs: Runs) -> float | np.ndarray:
+    """Real-terms factor ``(1 + budget_change)^(m/12)`` of the runs' budgets: a number when the
+    runs agree, else (R, 1), one per run.
+
+    Computed as Python floats (the C library's ``pow``, as a run alone does), once for each
+    distinct (change, month): numpy's vectorised ``power`` may round differently in the last bit."""
+    keys = [(s.scenario.context.budget_change, s.month) for s in runs.states]
+    factors = {k: (1.0 + k[0]) ** (k[1] / 12.0) for k in set(keys)}
+    if len(factors) == 1:
+        return factors[keys[0]]
+    return np.array([factors[k] for k in keys])[:, None]
+
+
+def channels(runs: Runs) -> list[np.ndarray]:
+    """The spillover channels (cases, cost), which no phase changes: gathered, and scattered back
+    the first time, so that later months gather them without a copy (``Runs.stack``)."""
+    out = []
+    for name in ("spill_cases", "spill_cost"):
+        values = runs.stack(name)
+        if runs.n > 1 and values.flags.writeable:  # (gathered afresh)
+            runs.put(name, values)
+        out.append(values)
+    return out
 
 
 def run(runs: Runs) -> None:
-    runs.each(run_one)
+    budget = runs.stack_world("budget0") * growth(runs)
+    extra_inflow, shifted_cost = spillover.flows(runs.stack("shifting"), *channels(runs))
+    runs.put_flow("extra_inflow", extra_inflow)
+    runs.put("shifted_cost", shifted_cost)
+    runs.put("budget", np.maximum(budget - shifted_cost, 0.0))  # others' cases, our bill

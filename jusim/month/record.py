@@ -1,33 +1,52 @@
 """Phase 8, record: the month ends (``month`` increases by one) and is recorded (``metrics.py``,
-section 4.10), with the money ledger (7.13)."""
+section 4.10), with the money ledger (7.13).
+
+Over the run axis: the month's spending of all runs at once, written by
+``Recorder.record_runs``. Sums keep a run alone's order (that of the reference engine, whose
+(O, A) arrays are all laid out row by row): over agencies pairwise, totals pairwise over the
+whole (O, A) block.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from jusim.metrics import Recorder
 from jusim.month.runs import Runs
-from jusim.month.state import Flows, State
-
-
-def run_one(s: State, f: Flows) -> None:
-    joint, pooled, focused, ovh_paid = f.joint, f.pooled, f.focused, f.overhead_paid
-    spend = joint.sum(axis=1) + focused.sum(axis=1) + pooled.sum(axis=1) + f.overhead.sum(axis=1)
-    spent = (
-        f.own_in.sum() + joint.sum() + f.rel.sum() + pooled.sum() + focused.sum() + ovh_paid.sum()
-    )
-    s.month += 1
-    s.recorder.record(
-        s,
-        resolved=f.resolved,
-        spend=spend,
-        kappa=f.kappa,
-        joint_share=np.where(f.disc > 0, f.effort.sum(axis=0), 0.0),
-        overhead=ovh_paid,
-        leavers=f.leavers,
-        allocated=s.budget.sum(),
-        spent=spent,
-    )
 
 
 def run(runs: Runs) -> None:
-    runs.each(run_one)
+    pooled, focused = runs.stack_flow("pooled"), runs.stack_flow("focused")
+    joint = runs.stack_flow("joint")
+    ovh_paid = runs.stack_flow("overhead_paid")
+    n = runs.n
+    spend = (
+        joint.sum(axis=-1)
+        + focused.sum(axis=-1)
+        + pooled.sum(axis=-1)
+        + runs.stack_flow("overhead").sum(axis=-1)
+    )
+    spent = (
+        runs.stack_flow("own_in").sum(axis=-1)
+        + joint.reshape(n, -1).sum(axis=-1)
+        + runs.stack_flow("rel").sum(axis=-1)
+        + pooled.reshape(n, -1).sum(axis=-1)
+        + focused.reshape(n, -1).sum(axis=-1)
+        + ovh_paid.sum(axis=-1)
+    )
+    for s in runs.states:
+        s.month += 1
+    allocated = runs.stack("budget").sum(axis=-1)
+    Recorder.record_runs(
+        runs,
+        resolved=runs.stack_flow("resolved"),
+        spend=spend,
+        kappa=runs.stack_flow("kappa"),
+        joint_share=np.where(
+            runs.stack_flow("disc") > 0, runs.stack_flow("effort").sum(axis=-2), 0.0
+        ),
+        overhead=ovh_paid,
+        leavers=np.array([f.leavers for f in runs.flows], dtype=float),
+        allocated=allocated,
+        spent=spent,
+    )

@@ -7,78 +7,146 @@ charges and grants; then partnership overhead first (``mechanisms/overhead.py``,
 commitments the agency no longer controls (pooled money, seconded time) scaled to fit what is
 left, the rest free; overhead beyond the discretionary budget and core service drawn into
 partnership work come out of core business.
+
+Over the run axis: agency and outcome arrays are (R, A) and (R, O, A); each run's partnerships
+(its own Python object) give their demand run by run, gathered into a (R, P, A) block padded
+with zero rows to the most partnerships any run has (a run's own rows first, in order), so that
+sums over partnerships add a run's rows in its own order and then only zeros.
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import numpy as np
 
 from jusim.mechanisms import capacity as workload
 from jusim.mechanisms import overhead, platforms
 from jusim.month.runs import Runs
-from jusim.month.state import Flows, State
 
 
-def platform_costs(s: State) -> None:
-    """Budgets after platforms: own platforms' running costs saved, hosts' recharges, migration."""
-    r, w = s.rules, s.world
-    paid, own = platforms.operating_costs(
-        w.platform_cost, r.platform, r.recharge, s.platform_params, s.own_att
-    )
-    s.operating_cost = paid + r.migration
-    s.budget = np.maximum(s.budget + own - s.operating_cost, 0.0)
+class Seats:
+    """The runs' partnerships side by side: row ``p`` of run ``r`` is its partnership ``p``."""
+
+    def __init__(self, runs: Runs, demands: list[np.ndarray]) -> None:
+        self.sizes = [d.shape[0] for d in demands]
+        self.n_outcomes = runs.world.n_outcomes
+        self.demand = np.zeros((runs.n, max(self.sizes), runs.world.n_agencies))
+        self.live: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # run, row, outcome
+        if self.demand.shape[1]:  # (no run has a partnership: nothing to place)
+            run = np.repeat(np.arange(runs.n), self.sizes)
+            row = np.arange(run.size) - (np.cumsum(self.sizes) - self.sizes)[run]
+            self.demand[run, row] = np.concatenate(demands)
+            pts = [s.partnerships for s in runs.states]
+            live = np.concatenate([pt.live for pt in pts])
+            self.live = run[live], row[live], np.concatenate([pt.outcome for pt in pts])[live]
+        self.total = self.demand.sum(axis=1)  # (R, A): a run's rows in order, then zeros
+
+    def scale(self, factor: np.ndarray) -> None:
+        """Scale every run's demand by its (R, A) factor (reporting)."""
+        self.demand *= factor[:, None, :]
+        self.total = self.demand.sum(axis=1)
+
+    def by_outcome(self, values: np.ndarray) -> np.ndarray:
+        """(R, O, A) sum over each run's live partnerships of a (R, P, A) quantity, by outcome
+        (``Partnerships.by_outcome`` of every run: rows added in the run's order)."""
+        out = np.zeros((values.shape[0], self.n_outcomes, values.shape[-1]))
+        if self.live is not None:
+            run, row, outcome = self.live
+            np.add.at(out, (run, outcome), values[run, row])
+        return out
+
+    def rows(self, values: np.ndarray) -> list[np.ndarray]:
+        """Each run's (P, A) rows of a (R, P, A) quantity."""
+        return [v[:n] for v, n in zip(values, self.sizes, strict=True)]
 
 
-def admin_demand(s: State, f: Flows) -> None:
+def admin_demand(runs: Runs) -> Seats:
     """This month's partnership demand on each agency's admin time (rules.admin_demand)."""
-    p, r, pt = s.params, s.rules, s.partnerships
-    demand = pt.month_demand(s.understanding, p.partnership, p.formality)  # admin-months
-    f.formal = pt.formal_pairs() if pt.formal.any() else None
-    f.demand = demand * workload.reporting_scale(r.report_factor, p.capacity)[None, :]
-    r.admin_demand += f.demand.sum(axis=0) + workload.consultations(
-        r.membership, r.report_factor, p.capacity, s.streams["admin"]
+    p = runs.params
+    demands = []
+    for s, f in runs:  # each run's partnerships, its own Python object
+        pt = s.partnerships
+        demands.append(pt.month_demand(s.understanding, s.params.partnership, s.params.formality))
+        f.formal = pt.formal_pairs() if pt.formal.any() else None
+    seats = Seats(runs, demands)  # admin-months
+    report = runs.stack_rules("report_factor")
+    seats.scale(workload.reporting_scale(report, p.capacity))
+    runs.put_flow("demand", seats.rows(seats.demand))
+    consulted = workload.consultations(
+        runs.stack_rules("membership"), report, p.capacity, runs.streams("admin")
     )
+    runs.put_rules("admin_demand", runs.stack_rules("admin_demand") + (seats.total + consulted))
+    return seats
 
 
-def commitments(s: State, f: Flows, room: np.ndarray) -> None:
+def platform_costs(runs: Runs, budget: np.ndarray) -> np.ndarray:
+    """Budgets after platforms: own platforms' running costs saved, hosts' recharges, migration."""
+    realised = [s.platform_params for s in runs.states]  # each run's own draw
+    params = SimpleNamespace(
+        fixed_share=np.array([q.fixed_share for q in realised])[:, None],
+        integration=np.array([q.integration for q in realised])[:, None],
+    )
+    paid, own = platforms.operating_costs(
+        runs.stack_world("platform_cost"),
+        runs.stack_rules("platform"),
+        runs.stack_rules("recharge"),
+        params,
+        runs.stack("own_att"),
+    )
+    operating_cost = paid + runs.stack_rules("migration")
+    runs.put("operating_cost", operating_cost)
+    return np.maximum(budget + own - operating_cost, 0.0)
+
+
+def commitments(runs: Runs, disc: np.ndarray, room: np.ndarray) -> None:
     """Pooled money and seconded time, scaled down together where they exceed ``room``."""
-    r = s.rules
-    pooled = r.pool_share * f.disc[None, :]
-    focused = r.focused.copy()
-    committed = (pooled + focused).sum(axis=0)
+    pooled = runs.stack_rules("pool_share") * disc[:, None, :]
+    focused = runs.stack_rules("focused")
+    committed = (pooled + focused).sum(axis=-2)
     fit = np.where(committed > room, room / np.maximum(committed, 1e-12), 1.0)
-    pooled *= fit
-    focused *= fit
-    f.pooled, f.focused, f.focused_input = pooled, focused, r.focused_input * fit
-    f.free = np.maximum(room - (pooled + focused).sum(axis=0), 0.0)  # no rounding below zero
-
-
-def run_one(s: State, f: Flows) -> None:
-    w, p, r, pt = s.world, s.params, s.rules, s.partnerships
-    admin_demand(s, f)
-    platform_costs(s)
-    s.budget = np.maximum(s.budget - r.budget_charge, 0.0)
-    budget = s.budget
-    f.disc = disc = w.discretionary_share * budget
-    drawn, s.participation = workload.service(
-        r.admin_demand,
-        workload.capacity(w.admin_capacity, w.staff, r.capacity_boost, p.capacity),
-        p.capacity,
-    )
-    demand = f.demand
-    f.seat_cost = overhead.overhead(demand, p.overhead)  # (P, A) £k of senior time
-    ovh = pt.by_outcome(f.seat_cost, w.n_outcomes)
-    ovh_total = ovh.sum(axis=0) + r.reorganisation
-    commitments(s, f, np.maximum(disc - ovh_total, 0.0))
-    core = budget - disc - np.minimum(np.maximum(ovh_total - disc, 0.0), budget - disc)
-    lost = np.minimum(overhead.core_loss(drawn, p.overhead), core)  # staff off the front line
-    f.core = core - lost
-    total = demand.sum(axis=0)
-    f.lost_by = demand * np.where(total > 0, lost / np.where(total > 0, total, 1.0), 0.0)
-    pt.cost = (f.seat_cost + f.lost_by).sum(axis=1)
-    f.overhead = ovh + pt.by_outcome(f.lost_by, w.n_outcomes)
-    f.overhead_paid = np.minimum(ovh_total, budget) + lost
+    pooled = pooled * fit[:, None, :]
+    focused = focused * fit[:, None, :]  # (not in place: the rules keep what was committed)
+    runs.put_flow("pooled", pooled)
+    runs.put_flow("focused", focused)
+    runs.put_flow("focused_input", runs.stack_rules("focused_input") * fit[:, None, :])
+    # no rounding below zero
+    runs.put_flow("free", np.maximum(room - (pooled + focused).sum(axis=-2), 0.0))
 
 
 def run(runs: Runs) -> None:
-    runs.each(run_one)
+    p = runs.params
+    seats = admin_demand(runs)
+    budget = platform_costs(runs, runs.stack("budget"))
+    budget = np.maximum(budget - runs.stack_rules("budget_charge"), 0.0)
+    runs.put("budget", budget)
+    disc = runs.stack_world("discretionary_share") * budget
+    runs.put_flow("disc", disc)
+    admin = runs.stack_rules("admin_demand")
+    drawn, participation = workload.service(
+        admin,
+        workload.capacity(
+            runs.stack_world("admin_capacity"),
+            runs.stack_world("staff"),
+            runs.stack_rules("capacity_boost"),
+            p.capacity,
+        ),
+        p.capacity,
+    )
+    runs.put("participation", participation)
+    demand = seats.demand
+    seat_cost = overhead.overhead(demand, p.overhead)  # (R, P, A) £k of senior time
+    ovh = seats.by_outcome(seat_cost)
+    ovh_total = ovh.sum(axis=-2) + runs.stack_rules("reorganisation")
+    commitments(runs, disc, np.maximum(disc - ovh_total, 0.0))
+    core = budget - disc - np.minimum(np.maximum(ovh_total - disc, 0.0), budget - disc)
+    lost = np.minimum(overhead.core_loss(drawn, p.overhead), core)  # staff off the front line
+    runs.put_flow("core", core - lost)
+    total = seats.total
+    lost_by = demand * np.where(total > 0, lost / np.where(total > 0, total, 1.0), 0.0)[:, None]
+    runs.put_flow("seat_cost", seats.rows(seat_cost))
+    runs.put_flow("lost_by", seats.rows(lost_by))
+    for s, cost in zip(runs.states, seats.rows((seat_cost + lost_by).sum(axis=-1)), strict=True):
+        s.partnerships.cost = cost
+    runs.put_flow("overhead", ovh + seats.by_outcome(lost_by))
+    runs.put_flow("overhead_paid", np.minimum(ovh_total, budget) + lost)

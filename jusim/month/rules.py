@@ -4,6 +4,11 @@ Interventions act in scenario order (``jusim/interventions/``, 7.12), convening 
 they run; partnerships nobody convened are wound up; agencies propose, join and leave partnerships
 of their own (``partnership.Partnerships.form_and_leave``, 7.15, weighing the reputational cost of a
 public failure, 7.23); memberships and buy-in follow from the live partnerships.
+
+Over the run axis: the rules before any intervention acts are kept for all runs as one (R, ...)
+array per field (``Blank``, built once); each month every field is copied once for all runs and
+each run's ``Rules`` holds rows of those copies (views), which its interventions write in place
+or replace. Interventions and partnerships are each run's own Python objects, called run by run.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import numpy as np
 
 from jusim.mechanisms import scrutiny
 from jusim.month.runs import Runs
-from jusim.month.state import Flows, Rules, State
+from jusim.month.state import Rules, State
 
 
 def fresh_rules(s: State) -> Rules:
@@ -33,29 +38,80 @@ def fresh_rules(s: State) -> Rules:
     return r
 
 
-def run_one(s: State, f: Flows) -> None:
-    w, p, pt = s.world, s.params, s.partnerships
-    if s.blank_rules is None:
-        s.blank_rules = fresh_rules(s)
-    s.rules = s.blank_rules.copy()
-    pt.begin_month()
-    for iv, state in zip(s.interventions, s.intervention_state, strict=True):
-        iv.apply(s, state)
-    pt.end_interventions()
-    pt.form_and_leave(
-        s.month,
-        s.credit,
-        w.discretionary_share * s.budget,
-        p.overhead.senior + p.overhead.admin / w.admin_capacity,  # price a seat is judged at
-        s.understanding,
-        w,
-        p.partnership,
-        s.streams["partnering"],
-        scrutiny.expected_cost(s.scrutiny, s.rules.dispensation, p.scrutiny),
-    )
-    s.rules.membership = pt.membership(w.n_outcomes)
-    s.rules.buy_in = pt.buy_in_by_outcome(w.n_outcomes)
+class Blank:
+    """The fresh rules of R runs, field by field as (R, ...) arrays (row r: run r's), and the
+    states they belong to (each state keeps it as ``blank_rules`` with its row)."""
+
+    def __init__(self, states: list[State]) -> None:
+        rules = [fresh_rules(s).__dict__ for s in states]
+        first = rules[0]
+        self.arrays = {
+            k: np.stack([r[k] for r in rules]) for k, v in first.items() if type(v) is np.ndarray
+        }
+        self.others = {k: v for k, v in first.items() if k not in self.arrays}  # None fields
+        self.states = states
+        self.alone = fresh_rules(states[0]) if len(states) == 1 else None
+
+    @classmethod
+    def of(cls, runs: Runs) -> Blank:
+        """The runs' blank rules: kept from an earlier month if built for these runs in this order."""
+        blank = runs.states[0].blank_rules
+        if not (isinstance(blank, Blank) and len(blank.states) == runs.n) or any(
+            a is not b for a, b in zip(blank.states, runs.states, strict=True)
+        ):
+            blank = cls(runs.states)
+            for s in runs.states:
+                s.blank_rules = blank
+        return blank
+
+    def month(self) -> list[Rules]:
+        """Each run's rules for a new month: rows of a fresh copy of every field (a run alone:
+        a copy of its fresh rules, the same values at a third of the cost)."""
+        if self.alone is not None:
+            return [self.alone.copy()]
+        names = list(self.arrays)
+        rows = zip(*(list(a.copy()) for a in self.arrays.values()), strict=True)
+        out = []
+        for values in rows:
+            new = object.__new__(Rules)
+            new.__dict__ = dict(zip(names, values, strict=True))
+            new.__dict__.update(self.others)
+            out.append(new)
+        return out
 
 
 def run(runs: Runs) -> None:
-    runs.each(run_one)
+    p, w = runs.params, runs.world
+    for s, rules in zip(runs.states, Blank.of(runs).month(), strict=True):
+        s.rules = rules
+        pt = s.partnerships
+        pt.begin_month()
+        for iv, state in zip(s.interventions, s.intervention_state, strict=True):
+            iv.apply(s, state)
+        pt.end_interventions()
+    discretionary = runs.stack_world("discretionary_share") * runs.stack("budget")
+    # the price a seat is judged at
+    price = p.overhead.senior + p.overhead.admin / runs.stack_world("admin_capacity")
+    risk = scrutiny.expected_cost(
+        [s.scrutiny for s in runs.states], runs.stack_rules("dispensation"), p.scrutiny
+    )
+    membership = np.zeros((runs.n, w.n_outcomes, w.n_agencies), bool)
+    buy_in = np.zeros(membership.shape)
+    for r, s in enumerate(runs.states):
+        pt = s.partnerships
+        pt.form_and_leave(
+            s.month,
+            s.credit,
+            discretionary[r],
+            price[r],
+            s.understanding,
+            s.world,
+            s.params.partnership,
+            s.streams["partnering"],
+            risk[r],
+        )
+        if pt.count:  # (none formed: nobody sits on any, as initialised)
+            membership[r] = pt.membership(w.n_outcomes)
+            buy_in[r] = pt.buy_in_by_outcome(w.n_outcomes)
+    runs.put_rules("membership", membership)
+    runs.put_rules("buy_in", buy_in)

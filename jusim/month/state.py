@@ -177,7 +177,7 @@ class State:
     hazard: np.ndarray  # (A,) monthly leaving hazard
     interventions: list = field(default_factory=list)
     intervention_state: list[dict[str, Any]] = field(default_factory=list)
-    blank_rules: Rules | None = None  # the rules before any intervention acts (copied monthly)
+    blank_rules: Any = None  # the rules before any intervention acts (rules.Blank, copied monthly)
     recorder: Recording | None = None  # a jusim.metrics.Recorder, set by the model
 
 
