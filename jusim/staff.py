@@ -228,11 +228,6 @@ class Rosters:
         self.cache[names] = (params, table)
         return table
 
-    @property
-    def n_ties(self) -> np.ndarray:
-        """(R,) ties of each run."""
-        return np.diff(self.tie_off)
-
     def by_home(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(order (N,), start (R, A), count (R, A)): each run's ``StaffRoster.by_home``, its order
         concatenated (run r's at ``staff_off[r]``, indices its own)."""
