@@ -228,6 +228,14 @@ class Rosters:
         self.cache[names] = (params, table)
         return table
 
+    def scratch(self, name: str, size: int) -> np.ndarray:
+        """(size,) floats to draw into, the same memory month after month (no fresh pages)."""
+        buf = self.cache.get(name)
+        if not isinstance(buf, np.ndarray) or buf.size < size:
+            buf = np.empty(max(size, 2 * (buf.size if isinstance(buf, np.ndarray) else 0)))
+            self.cache[name] = buf
+        return buf[:size]
+
     def by_home(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(order (N,), start (R, A), count (R, A)): each run's ``StaffRoster.by_home``, its order
         concatenated (run r's at ``staff_off[r]``, indices its own)."""

@@ -58,7 +58,7 @@ def apply_churn(
     if one:
         leave_u, keep_u = rngs[0].random(b.home.size), keep_rngs[0].random(b.tie_w.size)
     else:
-        leave_u, keep_u = np.empty(b.home.size), np.empty(int(b.tie_off[-1]))
+        leave_u, keep_u = b.scratch("leave_u", b.home.size), b.scratch("keep_u", int(b.tie_off[-1]))
         s, t = b.staff_off.tolist(), b.tie_off.tolist()
         for r in range(b.n):
             rngs[r].random(out=leave_u[s[r] : s[r + 1]])
