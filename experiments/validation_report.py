@@ -1,7 +1,7 @@
 """Regenerate docs/validation.md and its figures from a clean clone, bit for bit.
 
     python experiments/validation_report.py [--replications 30] [--seed 2026] [--out docs]
-        [--draws 16] [--draw-replications 2] [--ensemble FILE | --prior-sample] [--workers N]
+        [--draws 10] [--draw-replications 2] [--ensemble FILE | --prior-sample] [--workers N]
 
 Runs the stylized-fact experiments (jusim.analysis.validation) in their main setting and in
 second settings (a half-size area, and the designs of ``facts_settings``), then every row over
@@ -37,7 +37,7 @@ from jusim.analysis.validation import FAMILIES, SECOND_FAMILIES, validate, valid
 from jusim.analysis.validation_report import report_body
 from jusim.scenario import ScenarioError, scenario_dir
 
-DRAWS = 16  # posterior draws and seeds per draw by default: the size docs/validation.md states
+DRAWS = 10  # posterior draws and seeds per draw by default: the size docs/validation.md states
 DRAW_SEEDS = 2
 PNG = {"Software": None}  # no version or date in the files, so re-runs are identical
 
