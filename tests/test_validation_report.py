@@ -137,3 +137,12 @@ def test_the_report_labels_posterior_and_prior_draws_and_gives_a_reason_slot(mon
     prior = draws.prior_draws(2, seed=4)
     body = "\n".join(vr.report_body(effects, over, prior, 1))
     assert "prior sample, not posterior" in body
+
+
+def test_every_written_reason_names_a_fact_and_says_why():
+    from jusim.analysis.facts_settings import HALF_SIZE_REASONS, NARROWED, POSTERIOR_REASONS
+
+    for table in (NARROWED, HALF_SIZE_REASONS, POSTERIOR_REASONS):
+        for key, text in table.items():
+            assert key in validation.PATTERNS, key
+            assert len(text) > 60, key

@@ -172,6 +172,8 @@ def counts(status: dict[str, FactStatus]) -> dict[str, list[str]]:
         ],
         "emergent_draws_main": [k for k in emergent if cat[k].over_bar("main")],
         "emergent_draws_half": [k for k in emergent if cat[k].over_bar("half-size")],
+        "draws_main": [k for k, s in cat.items() if s.over_bar("main")],
+        "draws_half": [k for k, s in cat.items() if s.over_bar("half-size")],
         "emergent_draws_both": [
             k for k in emergent if cat[k].over_bar("main") and cat[k].over_bar("half-size")
         ],
@@ -237,7 +239,9 @@ def report_body(
         f"setting: {_list(c['emergent_draws_main'])}; in the half-size area: "
         f"{_list(c['emergent_draws_half'])}; in both: {_list(c['emergent_draws_both'])}. The "
         "issue's bar is ten: "
-        + ("met." if len(c["emergent_draws_both"]) >= 10 else "**not met**."),
+        + ("met." if len(c["emergent_draws_both"]) >= 10 else "**not met**.")
+        + f" Counting assumed facts too, facts holding in >= {BAR:.0%} of draws: main setting "
+        f"{_list(c['draws_main'])}; half-size area {_list(c['draws_half'])}.",
         f"- Parameter uncertainty: {draws_text}",
         "- A row *holds* at the default parameters only if its whole 95% interval lies beyond its "
         "smallest effect of interest (SESOI) in the claimed direction; an effect that common "
