@@ -98,9 +98,9 @@ def _effect(pattern: str, measure: str, values, holds, control: bool = False) ->
 
 
 def _runs(scenario: Scenario, seeds):
-    from jusim import run
+    from jusim import run_batch
 
-    return [run(scenario, seed=s) for s in seeds]
+    return run_batch(scenario, list(seeds))
 
 
 TIE_DENSITY = tenth(0.33, "tie density under the usual churn (pooled-budget world, month 60)")
