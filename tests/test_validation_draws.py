@@ -65,3 +65,21 @@ def test_the_suite_runs_over_draws_row_for_row():
     for o in over:
         assert o.draws == 2 and len(o.holding) == 2 and o.seeds == 2
         assert np.isfinite([o.low, o.high]).all() and o.low <= o.median <= o.high
+
+
+def test_the_suite_runs_over_posterior_draws_in_the_half_size_area():
+    from jusim.analysis.draws import SETTINGS, posterior_sample
+
+    post = posterior_sample(None, 2, seed=11)
+    fams = [validation.core_effects]
+    over = validation.validate_over_draws(
+        post.draws, 2, seed=11, workers=1, setting="half_size", families=fams
+    )
+    half = validation.validate(2, 11, workers=1, setting="half_size", families=fams)
+    assert [(o.pattern, o.control, o.setting) for o in over] == [
+        (e.pattern, e.control, e.setting) for e in half
+    ]
+    assert all(o.setting == SETTINGS["half_size"].label for o in over)
+    for o, e in zip(over, half, strict=True):
+        assert (o.range_holds is None) == (e.rule is None)
+        assert o.draws == 2 and len(o.holding) == 2

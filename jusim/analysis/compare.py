@@ -321,12 +321,12 @@ def compare(
     n_draws = 1 if ens is None else len(ens)
     seeds = replication_seeds(seed, n_draws * seeds_per_draw)
     # every arm's runs in one batch (arms step together where their shapes agree), in chunks
-    # small enough for about ten progress ticks
+    # large enough for the run axis to pay and small enough for about five progress ticks
     every: list[Scenario] = []
     for arm in arms:
         draws_of_arm = [arm if ens is None else ens.apply(arm, d) for d in range(n_draws)]
         every += [draws_of_arm[k // seeds_per_draw] for k in range(len(seeds))]
-    chunk = max(1, min(CHUNK, len(every) // 10))
+    chunk = max(1, min(CHUNK, len(every) // 5))
     done = run_batch(every, seeds * len(arms), chunk=chunk, progress=progress)
     n = len(seeds)
     runs = {arm.name: done[i * n : (i + 1) * n] for i, arm in enumerate(arms)}

@@ -12,16 +12,20 @@ Every validation experiment builds its arms from a *base world* (a shipped scena
 - a **setting**: a named transform of the base world (:data:`SETTINGS`), the same experiment in a
   world of another size.
 
-A posterior ensemble is a list of draws. Until one is calibrated, :func:`prior_sample` draws from
-wide ranges of the five parameters the docs call assumptions (issue 21); it is labelled "prior
-sample, not posterior" wherever it is reported.
+A set of draws is a :class:`Sample`: the override dicts with a label and their provenance.
+:func:`posterior_sample` draws from a calibrated ensemble file (by default the shipped
+``jusim/data/ensemble.csv``, see ``jusim.ensemble``); :func:`prior_sample` draws from wide ranges of
+the five parameters the docs call assumptions (issue 21) and is labelled "prior sample, not
+posterior" wherever it is reported.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -179,3 +183,112 @@ def prior_sample(n: int, seed: int = 2026, base: str = "default_world") -> list[
                 draw[path] = float(params[parts[1]][parts[2]] * f)
         draws.append(draw)
     return draws
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Parameter draws for the suite, with what they are (``label``) and where they came from."""
+
+    draws: list[Draw]
+    label: str
+    posterior: bool
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """One sentence for the report: what the draws are and where they came from."""
+        p = self.provenance
+        if not self.posterior:
+            return (
+                f"{len(self.draws)} draws, a **{self.label}**: each of "
+                + ", ".join(f"`{k}`" for k in PRIOR_RANGES)
+                + " moved by a factor uniform on [0.5, 1.5] (issue 21's ±50%)"
+            )
+        made = p.get("made_by") or {}
+        how = (
+            f"ABC-SMC (pyabc {made['pyabc_version']}, {made['generations']} generations, final "
+            f"epsilon {made['final_epsilon']:.3g}, {made['simulations']} simulations) on "
+            f"`{made['calibration_file']}` at jusim commit {str(made['jusim_commit'])[:10]}, "
+            f"{made['date']}"
+            + (f"; {made['how_drawn'].split('; particles')[0]}" if "how_drawn" in made else "")
+            if {"pyabc_version", "generations", "final_epsilon", "simulations"} <= set(made)
+            else "no provenance file beside it"
+        )
+        return (
+            f"{len(self.draws)} **{self.label}** drawn from `{p['file']}` (SHA-256 "
+            f"{p['sha256'][:16]}..., {p['rows']} rows, {p['distinct']} distinct parameter sets; "
+            f"made by {how}), varying " + ", ".join(f"`{k}`" for k in p["paths"]) + f". {p['how']}"
+        )
+
+
+POSTERIOR_LABEL = "posterior draws"
+PROVENANCE_KEYS = (
+    "calibration_file",
+    "calibration_sha256",
+    "jusim_commit",
+    "pyabc_version",
+    "generations",
+    "final_epsilon",
+    "simulations",
+    "date",
+    "how_drawn",
+)
+
+
+def posterior_sample(path: str | Path | None, n: int, seed: int = 2026) -> Sample:
+    """``n`` draws from the ensemble file ``path`` (None: the shipped ``jusim/data/ensemble.csv``),
+    read and checked by ``jusim.ensemble.load_ensemble`` (its ``draw`` and ``weight`` columns are
+    not parameters; whole-number settings stay integers).
+
+    Rows are chosen by a numpy Generator seeded by ``SeedSequence(seed)``: with equal weights
+    (an ensemble already resampled from the weighted posterior, as shipped) a simple random sample
+    of ``n`` rows without replacement (all rows when ``n`` is the file's size); with unequal
+    weights ``n`` rows with replacement, with probability proportional to weight. Raises
+    ``jusim.scenario.ScenarioError`` naming the file, field, value and what is allowed."""
+    from jusim.ensemble import SHIPPED, load_ensemble
+    from jusim.scenario import ScenarioError
+
+    file = Path(path) if path is not None else SHIPPED
+    ens = load_ensemble(file)
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ScenarioError([(str(file), "draws", n, "a whole number >= 1")])
+    rng = np.random.default_rng(np.random.SeedSequence(int(seed)))
+    w = np.asarray(ens.weights, float)
+    equal = bool(np.allclose(w, w[0]))
+    if equal and n > ens.total:
+        raise ScenarioError(
+            [(str(file), "draws", n, f"at most the {ens.total} equal-weight draws in the file")]
+        )
+    if equal:
+        rows = np.sort(rng.choice(ens.total, size=n, replace=False))
+        how = (
+            f"{n} of its {ens.total} equal-weight rows, a simple random sample without replacement"
+        )
+    else:
+        rows = np.sort(rng.choice(ens.total, size=n, replace=True, p=w))
+        how = f"{n} rows drawn with replacement with probability proportional to `weight`"
+    how += f" (numpy Generator seeded by SeedSequence({int(seed)})); rows (the file's `draw`): "
+    how += ", ".join(str(int(ens.ids[r])) for r in rows) + "."
+    draws = [dict(zip(ens.paths, ens.values[r], strict=True)) for r in rows]
+    distinct = len({tuple(map(repr, row)) for row in ens.values})
+    try:
+        shown = str(file.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        shown = str(file)
+    provenance = {
+        "file": shown,
+        "sha256": hashlib.sha256(file.read_bytes()).hexdigest(),
+        "rows": ens.total,
+        "distinct": distinct,
+        "paths": list(ens.paths),
+        "drawn": [int(ens.ids[r]) for r in rows],
+        "seed": int(seed),
+        "how": how,
+        "made_by": {k: ens.info[k] for k in PROVENANCE_KEYS if k in ens.info},
+    }
+    return Sample(draws, POSTERIOR_LABEL, True, provenance)
+
+
+def prior_draws(n: int, seed: int = 2026) -> Sample:
+    """:func:`prior_sample` as a labelled :class:`Sample`."""
+    ranges = {k: list(v) for k, v in PRIOR_RANGES.items()}
+    return Sample(prior_sample(n, seed), PRIOR_LABEL, False, {"ranges": ranges, "seed": seed})

@@ -471,7 +471,7 @@ def explain(
         method = f"sampled ({permutations} permutations)"
 
     seeds = design.seeds()  # per draw
-    runner = run or (lambda s, ss: jusim.run(s, seed=ss).summary())
+    runner = run
     # the unique (scenario, seeds) to run; the cache may already hold some
     results: dict[Any, list[dict[str, float]]] = {} if cache is None else cache
     jobs: dict[Any, Scenario] = {}
@@ -487,15 +487,26 @@ def explain(
                 plan[d, mask, a] = key
     total_runs = len(jobs) * design.seeds_per_draw
     start = time.perf_counter()
-    done = 0
-    for key, (s, draw_seeds) in jobs.items():
-        summaries = []
-        for ss in draw_seeds:
-            summaries.append(runner(s, ss))
-            done += 1
+    if run is None:  # every run in one batch (jusim.run_batch), in chunks for the progress line
+        flat = [(key, s, ss) for key, (s, draw_seeds) in jobs.items() for ss in draw_seeds]
+        chunk = max(1, min(100, total_runs // 20))
+        for at in range(0, len(flat), chunk):  # summaries kept, whole runs let go chunk by chunk
+            part = flat[at : at + chunk]
+            out = jusim.run_batch([s for _, s, _ in part], [ss for _, _, ss in part])
+            for (key, _, _), result in zip(part, out, strict=True):
+                results.setdefault(key, []).append(result.summary())
             if progress:
-                progress(done, total_runs)
-        results[key] = summaries  # every metric kept: another outcome can reuse the runs
+                progress(at + len(part), total_runs)
+    else:
+        done = 0
+        for key, (s, draw_seeds) in jobs.items():
+            summaries = []
+            for ss in draw_seeds:
+                summaries.append(runner(s, ss))
+                done += 1
+                if progress:
+                    progress(done, total_runs)
+            results[key] = summaries  # every metric kept: another outcome can reuse the runs
     seconds = time.perf_counter() - start
 
     def values(key: Any) -> np.ndarray:  # (seeds, M)

@@ -120,10 +120,10 @@ def partnership_of(world: Scenario, n: int, lead: bool) -> Scenario:
 
 
 def _attainment(scenario: Scenario, seeds) -> np.ndarray:
-    from jusim import run
+    from jusim import run_batch
 
     k = scenario.outcome_names.index(OUTCOME)
-    return np.array([run(scenario, seed=s).attainment[-1, k] for s in seeds])
+    return np.array([r.attainment[-1, k] for r in run_batch(scenario, list(seeds))])
 
 
 def size_curve(world: Scenario, seeds, lead: bool) -> np.ndarray:
@@ -204,9 +204,9 @@ def formation_world(overrides: dict | None = None) -> Scenario:
 
 def _partnership_series(scenario: Scenario, seeds) -> tuple[np.ndarray, np.ndarray]:
     """(replications, months) live partnerships and their mean value added."""
-    from jusim import run
+    from jusim import run_batch
 
-    runs = [run(scenario, seed=s) for s in seeds]
+    runs = run_batch(scenario, list(seeds))
     return (
         np.array([r["partnerships"] for r in runs]),
         np.array([r["partnership_value"] for r in runs]),

@@ -264,13 +264,20 @@ class Evaluator:
         o = scenario.outcome_names.index(self.spec.outcome)
         design = self.design or Samples(self.spec.seed, self.spec.replications)
         att, cost, spend = [], [], []
-        for arm, seeds in zip(design.arms(scenario), design.seeds(), strict=True):
-            for ss in seeds:
-                r = self.run(arm, ss) if self.run else jusim.run(arm, seed=ss)
-                att.append(r.attainment[-1, o])
-                cost.append(r.cost_per_outcome()[-1, o])
-                spend.append(r["spend"][:, o].sum() / 1000.0)  # £m
-                self.runs += 1
+        pairs = [
+            (arm, ss)
+            for arm, seeds in zip(design.arms(scenario), design.seeds(), strict=True)
+            for ss in seeds
+        ]
+        if self.run:
+            results = [self.run(arm, ss) for arm, ss in pairs]
+        else:  # every draw and seed of the package in one batch
+            results = jusim.run_batch([a for a, _ in pairs], [ss for _, ss in pairs])
+        for r in results:
+            att.append(r.attainment[-1, o])
+            cost.append(r.cost_per_outcome()[-1, o])
+            spend.append(r["spend"][:, o].sum() / 1000.0)  # £m
+            self.runs += 1
         return {"attainment": np.array(att), "cost": np.array(cost), "spend": np.array(spend)}
 
     def evaluate(self, package: Package) -> dict[str, np.ndarray]:

@@ -193,11 +193,9 @@ def statistics(worlds: Worlds, seed: np.random.SeedSequence) -> dict[str, float]
     """The target statistics of one replication: every world run on the same seed."""
     import jusim
 
-    def run(s: Scenario):
-        return jusim.run(s, seed=np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key))
-
-    silo, unit, ss = run(worlds.silo), run(worlds.unit), run(worlds.sure_start)
-    places, eydcp = run(worlds.places), run(worlds.eydcp)
+    same = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
+    every = [worlds.silo, worlds.unit, worlds.sure_start, worlds.places, worlds.eydcp]
+    silo, unit, ss, places, eydcp = jusim.run_batch(every, [same] * len(every))
     rs, ey = worlds.silo.outcome_names.index(RS), worlds.silo.outcome_names.index(EY)
     need = unit["need"][:, rs]
     return {

@@ -25,7 +25,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from jusim.analysis import draws as _draws
-from jusim.analysis.claims import ATTAINMENT, COST_PER_CASE, Origin, Sesoi, above, below, tenth
+from jusim.analysis.claims import (
+    ATTAINMENT,
+    COST_PER_CASE,
+    Claim,
+    Origin,
+    Sesoi,
+    above,
+    below,
+    tenth,
+)
 from jusim.analysis.compare import replication_seeds
 from jusim.analysis.stats import mean_ci
 from jusim.scenario import Scenario
@@ -56,10 +65,12 @@ class Effect:
     # lies beyond the SESOI (used for the share of draws in which the row holds)
     mean_holds: bool = False
     values: tuple[float, ...] = field(default=(), repr=False)  # per replication
+    rule: Claim | None = field(default=None, repr=False)  # the headline claim, to judge ranges
 
     def as_dict(self) -> dict:
         d = self.__dict__.copy()
         d.pop("values")
+        d.pop("rule")
         return d
 
 
@@ -82,13 +93,14 @@ def _effect(pattern: str, measure: str, values, holds, control: bool = False) ->
         setting=_draws.current_setting(),
         mean_holds=bool(np.isfinite(m) and holds(m, m)),
         values=tuple(float(v) for v in x),
+        rule=holds if isinstance(holds, Claim) else None,
     )
 
 
 def _runs(scenario: Scenario, seeds):
-    from jusim import run
+    from jusim import run_batch
 
-    return [run(scenario, seed=s) for s in seeds]
+    return run_batch(scenario, list(seeds))
 
 
 TIE_DENSITY = tenth(0.33, "tie density under the usual churn (pooled-budget world, month 60)")
@@ -208,6 +220,10 @@ class OverDraws:
     draws: int
     seeds: int
     holding: tuple[bool, ...] = field(default=(), repr=False)  # per draw
+    # whether the whole 95% range over draws x seeds lies beyond the row's SESOI in the claimed
+    # direction (None: a row without a claim)
+    range_holds: bool | None = None
+    mean: float = float("nan")  # mean effect over draws x seeds
 
 
 def validate_over_draws(
@@ -256,6 +272,8 @@ def validate_over_draws(
                 len(draws),
                 replications,
                 holding,
+                None if first.rule is None or not values.size else bool(first.rule(lo, hi)),
+                float(values.mean()) if values.size else float("nan"),
             )
         )
     return out
