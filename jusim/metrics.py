@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from jusim.network import MEASURES as NETWORK_MEASURES
-from jusim.network import measures, possible_pairs
+from jusim.network import measures, measures_runs, possible_pairs
+from jusim.staff import Rosters
 
 if TYPE_CHECKING:
     from jusim.month.runs import Runs
@@ -42,6 +43,22 @@ SYSTEM_COLUMNS = (
     "top5_tie_share",
     "tie_components",
 )
+
+
+TIE_SERIES = ("tie_density", *NETWORK_MEASURES)
+
+
+def tie_series(rosters: Rosters, possible: np.ndarray | None = None) -> np.ndarray:
+    """(R, 4) each run's tie measures now, in the order of ``TIE_SERIES``: ties per member of
+    staff (``StaffRoster.tie_density``) and the network measures (``network.measures``) over
+    ``possible`` (R,) cross-agency pairs of staff (by default each roster's, kept with the
+    rosters: headcounts are fixed); one compiled pass over every run's ties."""
+    if possible is None:
+        if "possible" not in rosters.cache:
+            rosters.cache["possible"] = np.array([possible_pairs(r) for r in rosters.rosters])
+        possible = rosters.cache["possible"]  # type: ignore[assignment]
+    density = 2.0 * np.diff(rosters.tie_off) / np.maximum(np.diff(rosters.staff_off), 1)
+    return np.concatenate([density[:, None], measures_runs(rosters, possible)], axis=1)
 
 
 MIN_RESOLVED = 1.0
@@ -267,9 +284,11 @@ class Recorder:
         for key in MONTH_VALUES:
             s[key][at] = values[key]
         s["unspent"][at] = values["allocated"] - values["spent"]
+        ties = tie_series(Rosters.of([state.roster for state in states]))
+        for c, key in enumerate(TIE_SERIES):
+            s[key][at] = ties[:, c]
         lost = np.zeros(runs.n)
         for r, (rec, state, m) in enumerate(zip(shelf.recorders, states, months, strict=True)):
-            rec._ties(state, m)
             if state.partnerships.count:  # (none formed: none failing either)
                 rec._partnerships(state, m)
                 lost[r] = state.scrutiny.lost()

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numba import njit
 
+from jusim.staff import Rosters
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -42,45 +44,51 @@ MEASURES = ("cross_tie_density", "top5_tie_share", "tie_components")
 
 
 @njit(cache=True)
-def _tie_measures(tie_i, tie_j, n_staff, top_k):  # pragma: no cover - compiled
-    """(top-k share of tie ends, components among tied staff) in one pass over the ties."""
-    deg = np.zeros(n_staff, np.int64)
-    parent = np.arange(n_staff)
-    for e in range(tie_i.size):
-        a, b = tie_i[e], tie_j[e]
-        deg[a] += 1
-        deg[b] += 1
-        # union-find with path halving
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        while parent[b] != b:
-            parent[b] = parent[parent[b]]
-            b = parent[b]
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    ends = 2 * tie_i.size
-    if ends == 0:
-        return np.nan, 0
-    # sum of the top_k degrees via a histogram of degrees (degrees are small whole numbers)
-    max_deg = 0
-    roots = 0
-    for s in range(n_staff):
-        if deg[s] > max_deg:
-            max_deg = deg[s]
-        if deg[s] > 0 and parent[s] == s:
-            roots += 1
-    hist = np.zeros(max_deg + 1, np.int64)
-    for s in range(n_staff):
-        hist[deg[s]] += 1
-    left, top = top_k, 0
-    for d in range(max_deg, 0, -1):
-        take = min(left, hist[d])
-        top += take * d
-        left -= take
-        if left == 0:
-            break
-    return top / ends, roots
+def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):  # pragma: no cover - compiled
+    """(R,) top-k share of tie ends and (R,) components among tied staff of each run, in one pass
+    over its ties (run r: staff ``staff_off[r]:staff_off[r + 1]``, ties likewise)."""
+    n_runs = staff_off.size - 1
+    shares, comps = np.full(n_runs, np.nan), np.zeros(n_runs, np.int64)
+    for r in range(n_runs):
+        n_staff = staff_off[r + 1] - staff_off[r]
+        deg = np.zeros(n_staff, np.int64)
+        parent = np.arange(n_staff)
+        for e in range(tie_off[r], tie_off[r + 1]):
+            a, b = tie_i[e], tie_j[e]
+            deg[a] += 1
+            deg[b] += 1
+            # union-find with path halving
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            while parent[b] != b:
+                parent[b] = parent[parent[b]]
+                b = parent[b]
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        ends = 2 * (tie_off[r + 1] - tie_off[r])
+        if ends == 0:
+            continue
+        # sum of the top_k degrees via a histogram of degrees (degrees are small whole numbers)
+        max_deg = 0
+        roots = 0
+        for s in range(n_staff):
+            if deg[s] > max_deg:
+                max_deg = deg[s]
+            if deg[s] > 0 and parent[s] == s:
+                roots += 1
+        hist = np.zeros(max_deg + 1, np.int64)
+        for s in range(n_staff):
+            hist[deg[s]] += 1
+        left, top = top_k[r], 0
+        for d in range(max_deg, 0, -1):
+            take = min(left, hist[d])
+            top += take * d
+            left -= take
+            if left == 0:
+                break
+        shares[r], comps[r] = top / ends, roots
+    return shares, comps
 
 
 def possible_pairs(roster: StaffRoster) -> float:
@@ -94,9 +102,27 @@ def measures(roster: StaffRoster, pairs: float | None = None) -> tuple[float, fl
     n = roster.n_staff
     pairs = possible_pairs(roster) if pairs is None else pairs
     density = roster.n_ties / pairs if pairs > 0 else float("nan")
-    top_k = max(1, math.ceil(TOP_SHARE * n))
-    share, comps = _tie_measures(roster.tie_i, roster.tie_j, n, top_k)
-    return float(density), float(share), float(comps)
+    share, comps = _tie_measures(
+        np.array([0, n]),
+        np.array([0, roster.n_ties]),
+        roster.tie_i,
+        roster.tie_j,
+        np.array([max(1, math.ceil(TOP_SHARE * n))]),
+    )
+    return float(density), float(share[0]), float(comps[0])
+
+
+def measures_runs(rosters: Rosters, pairs: np.ndarray) -> np.ndarray:
+    """(R, 3) ``measures`` of R runs' rosters at once (``pairs``: each run's possible pairs)."""
+    n = np.diff(rosters.staff_off)
+    ties = np.diff(rosters.tie_off)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        density = np.where(pairs > 0, ties / np.where(pairs > 0, pairs, 1.0), np.nan)
+    top_k = np.maximum(1, np.ceil(TOP_SHARE * n)).astype(np.int64)
+    share, comps = _tie_measures(
+        rosters.staff_off, rosters.tie_off, rosters.tie_i, rosters.tie_j, top_k
+    )
+    return np.stack([density, share, comps.astype(np.float64)], axis=-1)
 
 
 # ---- the graph --------------------------------------------------------------------------------

@@ -15,9 +15,11 @@ touches only about a hundred ties, so a chain of numpy calls would spend its tim
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -38,6 +40,9 @@ class StaffRoster:
     _pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = field(
         default=None, repr=False
     )
+    # the Rosters it was last gathered in, with other runs' (``Rosters.of``) and alone
+    _batch: Any = field(default=None, repr=False, compare=False)
+    _alone: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_counts(cls, counts: np.ndarray) -> StaffRoster:
@@ -93,63 +98,276 @@ class StaffRoster:
 
     def _merge(self, i: np.ndarray, j: np.ndarray, w: np.ndarray) -> None:
         """Merge new ties into the sorted tie list, keeping the strongest of duplicate pairs."""
-        self.tie_i, self.tie_j, self.tie_w = _merge_ties(
-            self.tie_i, self.tie_j, self.tie_w, i, j, w, self.home
-        )
+        one = Rosters.of([self])
+        one._merge(np.zeros(i.size, np.int64), i, j, w)
+        one.scatter()
 
     def keep_ties(self, mask: np.ndarray) -> None:
         self.tie_i, self.tie_j, self.tie_w = self.tie_i[mask], self.tie_j[mask], self.tie_w[mask]
 
     def agency_tie_strength(self) -> np.ndarray:
         """Summed tie strength between every pair of home agencies, symmetric (A, A)."""
-        a = self.n_agencies
-        flat = np.bincount(
-            self.home[self.tie_i] * a + self.home[self.tie_j], weights=self.tie_w, minlength=a * a
-        ).reshape(a, a)
-        return flat + flat.T
+        return Rosters.of([self]).agency_tie_strength()[0]
 
     def tie_density(self) -> float:
         """Cross-agency ties per member of staff (each tie counted at both ends)."""
         return 2.0 * self.n_ties / max(self.n_staff, 1)
 
 
-@njit(cache=True)
-def _merge_ties(ti, tj, tw, ni, nj, nw, home):  # pragma: no cover - compiled
-    """Sorted unique ties (ti, tj, tw) plus new pairs (ni, nj, nw) -> sorted unique ties.
+def offsets(sizes: Sequence[int]) -> np.ndarray:
+    """(R + 1,) start of each run's block in arrays concatenated run after run (last: total)."""
+    return np.fromiter(accumulate(sizes, initial=0), np.int64, len(sizes) + 1)
 
-    New pairs joining two members of one agency (or a person to themself) are dropped; each pair is
-    stored as (low, high); a pair present more than once keeps its largest strength.
+
+def as_runs(
+    roster: StaffRoster | Rosters, rng: np.random.Generator | Sequence[np.random.Generator]
+) -> tuple[Rosters, list[np.random.Generator], bool]:
+    """(rosters, one generator per run, alone?) for a mechanism given one roster and generator
+    (R = 1) or R runs' ``Rosters`` and their generators."""
+    if isinstance(roster, StaffRoster):
+        return Rosters.of([roster]), [rng], True  # type: ignore[list-item]
+    return roster, list(rng), False  # type: ignore[arg-type]
+
+
+def rows(values: np.ndarray, n: int) -> np.ndarray:
+    """(R, A) float values of each run's agencies (an (A,) array for a run alone)."""
+    if isinstance(values, np.ndarray) and values.ndim == 2 and values.dtype == np.float64:
+        return values
+    return np.asarray(values, np.float64).reshape(n, -1)
+
+
+def _cat(parts: list[np.ndarray]) -> np.ndarray:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+class Rosters:
+    """The rosters of R runs side by side, for compiled kernels that take every run in one call.
+
+    Staff arrays are concatenated run after run (run r's staff are rows ``staff_off[r]`` to
+    ``staff_off[r + 1]``), ties likewise (``tie_off``); the numbers inside (tie ends, the order of
+    staff by home agency) stay each run's own, so a kernel computes for run r exactly what it
+    computes for that run alone. A phase takes ``Rosters.of(runs' rosters)``, calls the mechanisms
+    once for all runs (they change ``tie_i``/``tie_j``/``tie_w`` and, in place, ``tenure``) and
+    writes each run's ties back with ``scatter()``. A mechanism given one ``StaffRoster`` works on
+    ``Rosters([roster])`` (R = 1).
+
+    Gathering once, not every phase: the rosters' staff arrays (``home``, ``post``, ``tenure``)
+    become views of the concatenated ones, and ``scatter`` leaves each run's ties as views of the
+    batch's, so the next ``Rosters.of`` of the same rosters finds every array still the view it
+    made and concatenates nothing (a change made to a run's arrays in place, such as a secondment
+    setting ``post``, is a change of the batch's; an array replaced is gathered afresh).
+    ``cache`` keeps values derived from the staff arrays (valid while they are kept).
     """
-    n = home.size
-    key = np.empty(ni.size, np.int64)
-    wn = np.empty(ni.size, np.float64)
-    m = 0
-    for k in range(ni.size):
-        a, b = ni[k], nj[k]
-        if home[a] == home[b]:
-            continue
-        if a > b:
-            a, b = b, a
-        key[m] = a * n + b
-        wn[m] = nw[k]
-        m += 1
-    if m == 0:
-        return ti, tj, tw
-    order = np.argsort(key[:m])
-    out_i = np.empty(ti.size + m, np.int64)
-    out_j = np.empty(ti.size + m, np.int64)
-    out_w = np.empty(ti.size + m, np.float64)
-    p = q = c = 0
-    while p < ti.size or q < m:
-        if q == m or (p < ti.size and ti[p] * n + tj[p] <= key[order[q]]):
-            kk, w = ti[p] * n + tj[p], tw[p]
-            p += 1
+
+    def __init__(self, rosters: Sequence[StaffRoster]) -> None:
+        self.rosters = list(rosters)
+        self.n = len(self.rosters)
+        self.n_agencies = self.rosters[0].n_agencies
+        self.staff_off = offsets([r.home.size for r in self.rosters])
+        self.home = _cat([r.home for r in self.rosters])
+        self.post = _cat([r.post for r in self.rosters])
+        self.tenure = _cat([r.tenure for r in self.rosters])
+        if self.n == 1:
+            self.rosters[0]._alone = self
         else:
-            kk, w = key[order[q]], wn[order[q]]
-            q += 1
-        if c > 0 and out_i[c - 1] * n + out_j[c - 1] == kk:
-            out_w[c - 1] = max(out_w[c - 1], w)
+            s = self.staff_off.tolist()
+            for r, roster in enumerate(self.rosters):
+                roster.home, roster.post, roster.tenure = (
+                    x[s[r] : s[r + 1]] for x in (self.home, self.post, self.tenure)
+                )
+                roster._batch = self
+        self._staff = [(r.home, r.post, r.tenure) for r in self.rosters]
+        self._gather_ties()
+        self.cache: dict[Any, object] = {}
+        self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None = None
+
+    @classmethod
+    def of(cls, rosters: Sequence[StaffRoster]) -> Rosters:
+        """The runs' rosters side by side: the batch they were last gathered into if every staff
+        array is still the one it made (its ties gathered afresh if any run's changed), else new."""
+        b = rosters[0]._alone if len(rosters) == 1 else rosters[0]._batch
+        if b is None or b.n != len(rosters):
+            return cls(rosters)
+        for roster, mine, (home, post, tenure) in zip(rosters, b.rosters, b._staff, strict=True):
+            if (
+                roster is not mine
+                or roster.home is not home
+                or roster.post is not post
+                or roster.tenure is not tenure
+            ):
+                return cls(rosters)
+        for roster, (ti, tj, tw) in zip(rosters, b._ties, strict=True):
+            if roster.tie_i is not ti or roster.tie_j is not tj or roster.tie_w is not tw:
+                b._gather_ties()
+                break
+        return b
+
+    def _gather_ties(self) -> None:
+        self.tie_off = offsets([r.tie_w.size for r in self.rosters])
+        self.tie_i = _cat([r.tie_i for r in self.rosters])
+        self.tie_j = _cat([r.tie_j for r in self.rosters])
+        self.tie_w = _cat([r.tie_w for r in self.rosters])
+        self._ties = [(r.tie_i, r.tie_j, r.tie_w) for r in self.rosters]
+
+    @property
+    def staff_run(self) -> np.ndarray:
+        """(N,) the run of each member of staff."""
+        if "staff_run" not in self.cache:
+            self.cache["staff_run"] = np.repeat(np.arange(self.n), np.diff(self.staff_off))
+        return self.cache["staff_run"]  # type: ignore[return-value]
+
+    def per_run(self, params: Any, names: tuple[str, ...]) -> np.ndarray:
+        """(R, k) parameters ``names`` of a group (a number or one value per run each), a row
+        per run, gathered once per batch and group."""
+        hit = self.cache.get(names)
+        if hit is not None and hit[0] is params:  # type: ignore[index]
+            return hit[1]  # type: ignore[index]
+        table = np.empty((self.n, len(names)))
+        for c, name in enumerate(names):
+            table[:, c] = getattr(params, name)
+        self.cache[names] = (params, table)
+        return table
+
+    def scratch(self, name: str, size: int) -> np.ndarray:
+        """(size,) floats to draw into, the same memory month after month (no fresh pages)."""
+        buf = self.cache.get(name)
+        if not isinstance(buf, np.ndarray) or buf.size < size:
+            buf = np.empty(max(size, 2 * (buf.size if isinstance(buf, np.ndarray) else 0)))
+            self.cache[name] = buf
+        return buf[:size]
+
+    def by_home(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(order (N,), start (R, A), count (R, A)): each run's ``StaffRoster.by_home``, its order
+        concatenated (run r's at ``staff_off[r]``, indices its own)."""
+        if "by_home" not in self.cache:
+            parts = [r.by_home() for r in self.rosters]
+            self.cache["by_home"] = (
+                _cat([p[0] for p in parts]),
+                np.stack([p[1] for p in parts]),
+                np.stack([p[2] for p in parts]),
+            )
+        return self.cache["by_home"]  # type: ignore[return-value]
+
+    def add_ties(self, run: np.ndarray, i: np.ndarray, j: np.ndarray, w: np.ndarray) -> None:
+        """Add ties (i, j) of strength w (one each) to run ``run``'s roster (indices its own); as
+        ``StaffRoster.add_ties``: same-agency pairs are ignored, duplicates keep the max."""
+        if run.size == 0:
+            return
+        if self._pending is not None:
+            self._pending.append((run, i, j, w))
+            return
+        self._merge(run, i, j, w)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Collect ``add_ties`` calls and merge them once on exit (as ``StaffRoster.batch``)."""
+        self._pending = []
+        try:
+            yield
+        finally:
+            pending, self._pending = self._pending, None
+            if pending:
+                self._merge(*(_cat(list(part)) for part in zip(*pending, strict=True)))
+
+    def ties(self) -> tuple[np.ndarray, ...]:
+        """(staff_off, home, tie_off, tie_i, tie_j, tie_w): what a kernel over ties takes."""
+        return self.staff_off, self.home, self.tie_off, self.tie_i, self.tie_j, self.tie_w
+
+    def _merge(self, run: np.ndarray, i: np.ndarray, j: np.ndarray, w: np.ndarray) -> None:
+        self.tie_off, self.tie_i, self.tie_j, self.tie_w = _merge_ties(
+            *self.ties(),
+            np.asarray(run, np.int64),
+            np.asarray(i, np.int64),
+            np.asarray(j, np.int64),
+            np.asarray(w, np.float64),
+        )
+
+    def agency_tie_strength(self) -> np.ndarray:
+        """(R, A, A) each run's ``StaffRoster.agency_tie_strength``."""
+        flat = _tie_strength(*self.ties(), self.n_agencies)
+        return flat + np.swapaxes(flat, -1, -2)
+
+    def scatter(self) -> None:
+        """Write each run's ties back into its roster (views of the batch's)."""
+        if self.n == 1:
+            roster = self.rosters[0]
+            roster.tie_i, roster.tie_j, roster.tie_w = self.tie_i, self.tie_j, self.tie_w
         else:
-            out_i[c], out_j[c], out_w[c] = kk // n, kk % n, w
-            c += 1
-    return out_i[:c], out_j[:c], out_w[:c]
+            t = self.tie_off.tolist()
+            ti, tj, tw = self.tie_i, self.tie_j, self.tie_w
+            for r, roster in enumerate(self.rosters):
+                roster.tie_i, roster.tie_j, roster.tie_w = (
+                    ti[t[r] : t[r + 1]],
+                    tj[t[r] : t[r + 1]],
+                    tw[t[r] : t[r + 1]],
+                )
+        self._ties = [(r.tie_i, r.tie_j, r.tie_w) for r in self.rosters]
+
+
+@njit(cache=True)
+def _tie_strength(staff_off, home, tie_off, ti, tj, tw, a):  # pragma: no cover - compiled
+    """(R, A, A) summed strength of each run's ties from home agency to home agency, added in the
+    order of the ties (as ``np.bincount`` does), not yet made symmetric."""
+    out = np.zeros((tie_off.size - 1, a, a))
+    for r in range(tie_off.size - 1):
+        s0 = staff_off[r]
+        for k in range(tie_off[r], tie_off[r + 1]):
+            out[r, home[s0 + ti[k]], home[s0 + tj[k]]] += tw[k]
+    return out
+
+
+@njit(cache=True)
+def _merge_ties(staff_off, home, tie_off, ti, tj, tw, run, ni, nj, nw):  # pragma: no cover
+    """Each run's sorted unique ties plus its new pairs -> sorted unique ties (new offsets, ties).
+
+    New pairs (``run``, ``ni``, ``nj``, ``nw``, in any order) joining two members of one agency
+    (or a person to themself) are dropped; each pair is stored as (low, high); a pair present more
+    than once keeps its largest strength, so the result does not depend on the order of new pairs.
+    """
+    n_runs = staff_off.size - 1
+    first = np.zeros(n_runs + 1, np.int64)  # new pairs grouped by run
+    for k in range(run.size):
+        first[run[k] + 1] += 1
+    for r in range(n_runs):
+        first[r + 1] += first[r]
+    fill = first[:-1].copy()
+    grouped = np.empty(run.size, np.int64)
+    for k in range(run.size):
+        grouped[fill[run[k]]] = k
+        fill[run[k]] += 1
+    key = np.empty(run.size, np.int64)
+    wn = np.empty(run.size, np.float64)
+    out_off = np.zeros(n_runs + 1, np.int64)
+    out_i = np.empty(ti.size + run.size, np.int64)
+    out_j = np.empty(ti.size + run.size, np.int64)
+    out_w = np.empty(ti.size + run.size, np.float64)
+    c = 0
+    for r in range(n_runs):
+        s0, n = staff_off[r], staff_off[r + 1] - staff_off[r]
+        m = 0
+        for g in range(first[r], first[r + 1]):
+            k = grouped[g]
+            a, b = ni[k], nj[k]
+            if home[s0 + a] == home[s0 + b]:
+                continue
+            if a > b:
+                a, b = b, a
+            key[m] = a * n + b
+            wn[m] = nw[k]
+            m += 1
+        order = np.argsort(key[:m])
+        p, end, q, c0 = tie_off[r], tie_off[r + 1], 0, c
+        while p < end or q < m:
+            if q == m or (p < end and ti[p] * n + tj[p] <= key[order[q]]):
+                kk, w = ti[p] * n + tj[p], tw[p]
+                p += 1
+            else:
+                kk, w = key[order[q]], wn[order[q]]
+                q += 1
+            if c > c0 and out_i[c - 1] * n + out_j[c - 1] == kk:
+                out_w[c - 1] = max(out_w[c - 1], w)
+            else:
+                out_i[c], out_j[c], out_w[c] = kk // n, kk % n, w
+                c += 1
+        out_off[r + 1] = c
+    return out_off, out_i[:c], out_j[:c], out_w[:c]

@@ -88,6 +88,35 @@ def test_parameters_along_the_run_axis_equal_separate_runs(short):
     assert not np.array_equal(other["leavers"], got[1]["leavers"])
 
 
+def test_churn_and_staff_ties_with_parameters_per_run(short):
+    """The churn and tie phases take all runs' rosters in one call (``staff.Rosters``): with their
+    parameters different in every run (R = 4: neither the 10 agencies nor the 3 outcomes), and
+    secondees, divisions and movers on, each run is what it is alone."""
+    divided = short.with_overrides(
+        {
+            "agencies.local_authority.divisions": 3,
+            "agencies.local_authority.division_spread": 0.3,
+        }
+    )
+    params = {
+        "parameters.ties.referral": np.array([0.01, 0.05, 0.02, 0.05]),
+        "parameters.ties.decay": np.array([0.03, 0.06, 0.1, 0.06]),
+        "parameters.ties.posting": np.array([0.5, 1.5, 3.0, 1.5]),
+        "parameters.churn.handover_strength": np.array([0.2, 0.5, 0.9, 0.5]),
+        "parameters.mobility.share": np.array([0.0, 0.4, 0.3, 0.0]),
+        "interventions__secondees__count": 6,
+        "interventions.secondees.host": "police",
+        "interventions.secondees.outcome": "youth_offending",
+    }
+    seeds = [5, 6, 5, 7]
+    got = jusim.run_batch(divided, seeds, params=params)
+    for r in range(4):
+        own = {k: (v[r] if isinstance(v, np.ndarray) else v) for k, v in params.items()}
+        assert_identical(got[r], alone(scenario_with(divided, own), seeds[r]))
+    # the parameters did act: runs 0 and 2 share a seed but not their ties
+    assert not np.array_equal(got[0]["tie_density"], got[2]["tie_density"])
+
+
 def test_a_value_per_run_must_have_one_per_run(short):
     with pytest.raises(jusim.ScenarioError, match=r"context\.churn_scale.*one per run \(3\)"):
         jusim.run_batch(short, [1, 2, 3], params={"context.churn_scale": [1.0, 2.0]})

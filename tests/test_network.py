@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 import jusim
 from jusim.cli import app
+from jusim.metrics import tie_series
 from jusim.model import JoinedUpModel
 from jusim.network import (
     MEASURES,
@@ -18,9 +19,10 @@ from jusim.network import (
     graph_measures,
     measures,
     network_at,
+    possible_pairs,
     write_graphml,
 )
-from jusim.staff import StaffRoster
+from jusim.staff import Rosters, StaffRoster
 
 
 def test_measures_by_hand():
@@ -37,6 +39,25 @@ def test_measures_by_hand():
     empty = StaffRoster.from_counts(np.array([3, 3]))
     d, s, c = measures(empty)
     assert d == 0 and np.isnan(s) and c == 0
+
+
+def test_tie_series_of_runs_side_by_side_equal_each_roster_alone():
+    """``metrics.tie_series`` (all runs' rosters in one compiled pass, for the recorder of a batch)
+    gives each run exactly ``tie_density`` and ``measures`` of its roster alone."""
+    sc = jusim.load_scenario("default_world").with_overrides({"horizon": 6})
+    models = [JoinedUpModel(sc, seed=s) for s in (0, 4, 9)]
+    for m in models:
+        m.run()
+    models[1].roster.tie_i = models[1].roster.tie_j = np.empty(0, np.int64)  # a run without ties
+    models[1].roster.tie_w = np.empty(0)
+    rosters = [m.roster for m in models]
+    possible = np.array([possible_pairs(r) for r in rosters])
+    got = tie_series(Rosters.of(rosters), possible)
+    assert got.shape == (3, 1 + len(MEASURES))
+    for r, roster in enumerate(rosters):
+        want = [roster.tie_density(), *measures(roster, possible[r])]
+        np.testing.assert_array_equal(got[r], want)
+    assert got[0, 0] > 0 and got[1, 0] == 0
 
 
 @pytest.mark.parametrize("scenario", ["secondees", "rough_sleepers_unit"])

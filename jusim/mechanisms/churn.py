@@ -15,12 +15,14 @@ that each of a leaver's ties is handed over) are agency attributes in the scenar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numba import njit
 from pydantic import Field
 
 from jusim.params import Params
-from jusim.staff import StaffRoster
+from jusim.staff import Rosters, StaffRoster, as_runs, rows
 
 
 class ChurnParams(Params):
@@ -30,13 +32,13 @@ class ChurnParams(Params):
 
 
 def apply_churn(
-    roster: StaffRoster,
+    roster: StaffRoster | Rosters,
     hazard: np.ndarray,
     handover: np.ndarray,
     params: ChurnParams,
-    rng: np.random.Generator,
-    handover_rng: np.random.Generator | None = None,
-) -> int:
+    rng: np.random.Generator | Sequence[np.random.Generator],
+    handover_rng: np.random.Generator | Sequence[np.random.Generator] | None = None,
+) -> int | np.ndarray:
     """Replace this month's leavers in place; return how many left.
 
     Leavers are drawn from ``rng`` (one draw per member of staff, so the same people leave in
@@ -46,56 +48,78 @@ def apply_churn(
     ``hazard`` and ``handover`` are per agency (A,). A tie touching a leaver passes to the
     successor with probability ``handover`` of the leaver's home agency (at reduced strength),
     otherwise it is lost. Newcomers start with zero tenure.
+
+    R runs at once: ``roster`` is their ``Rosters``, ``hazard`` and ``handover`` are (R, A), one
+    generator per run in ``rng`` (and ``handover_rng``), ``handover_strength`` a number or one
+    per run; returns the (R,) leavers of each run.
     """
-    leave_u = rng.random(roster.n_staff)
-    keep_u = (handover_rng or rng).random(roster.n_ties)
-    n_left, roster.tie_i, roster.tie_j, roster.tie_w = _churn(
-        roster.home,
-        roster.tenure,
-        roster.tie_i,
-        roster.tie_j,
-        roster.tie_w,
-        np.asarray(hazard, dtype=np.float64),
-        np.asarray(handover, dtype=np.float64),
-        float(params.handover_strength),
+    b, rngs, one = as_runs(roster, rng)
+    keep_rngs = rngs if handover_rng is None else as_runs(roster, handover_rng)[1]
+    if one:
+        leave_u, keep_u = rngs[0].random(b.home.size), keep_rngs[0].random(b.tie_w.size)
+    else:
+        leave_u, keep_u = b.scratch("leave_u", b.home.size), b.scratch("keep_u", int(b.tie_off[-1]))
+        s, t = b.staff_off.tolist(), b.tie_off.tolist()
+        for r in range(b.n):
+            rngs[r].random(out=leave_u[s[r] : s[r + 1]])
+            keep_rngs[r].random(out=keep_u[t[r] : t[r + 1]])
+    n_left, b.tie_off, b.tie_i, b.tie_j, b.tie_w = _churn(
+        b.staff_off,
+        b.home,
+        b.tenure,
+        b.tie_off,
+        b.tie_i,
+        b.tie_j,
+        b.tie_w,
+        rows(hazard, b.n),
+        rows(handover, b.n),
+        b.per_run(params, ("handover_strength",)),
         leave_u,
         keep_u,
     )
+    if one:
+        b.scatter()
+        return int(n_left[0])
     return n_left
 
 
 @njit(cache=True)
 def _churn(
-    home, tenure, ti, tj, tw, hazard, handover, strength, leave_u, keep_u
+    staff_off, home, tenure, tie_off, ti, tj, tw, hazard, handover, strength, leave_u, keep_u
 ):  # pragma: no cover
     """Tenure +1; leavers (``leave_u < hazard``) restart at 0; their ties are handed over or lost.
 
     A tie survives only if every leaving end hands it over (``keep_u`` < the product of their
     agencies' ``handover``); a surviving tie keeps ``strength`` of its weight. Returns the number
-    of leavers and the remaining ties, in their original order.
+    of leavers and the remaining ties, in their original order (for each run r: staff
+    ``staff_off[r]:staff_off[r + 1]``, ties likewise, with its own hazard, handover, strength).
     """
+    n_runs = staff_off.size - 1
     leaving = np.empty(home.size, np.bool_)
-    n_left = 0
-    for s in range(home.size):
-        leaving[s] = leave_u[s] < hazard[home[s]]
-        if leaving[s]:
-            tenure[s] = 0
-            n_left += 1
-        else:
-            tenure[s] += 1
-    if n_left == 0:
-        return n_left, ti, tj, tw
+    n_left = np.zeros(n_runs, np.int64)
+    out_off = np.zeros(n_runs + 1, np.int64)
     out_i, out_j, out_w = np.empty_like(ti), np.empty_like(tj), np.empty_like(tw)
     c = 0
-    for k in range(ti.size):
-        w = tw[k]
-        if leaving[ti[k]] or leaving[tj[k]]:
-            p = handover[home[ti[k]]] if leaving[ti[k]] else 1.0
-            if leaving[tj[k]]:
-                p *= handover[home[tj[k]]]
-            if keep_u[k] >= p:
-                continue
-            w *= strength
-        out_i[c], out_j[c], out_w[c] = ti[k], tj[k], w
-        c += 1
-    return n_left, out_i[:c], out_j[:c], out_w[:c]
+    for r in range(n_runs):
+        s0 = staff_off[r]
+        for s in range(s0, staff_off[r + 1]):
+            leaving[s] = leave_u[s] < hazard[r, home[s]]
+            if leaving[s]:
+                tenure[s] = 0
+                n_left[r] += 1
+            else:
+                tenure[s] += 1
+        for k in range(tie_off[r], tie_off[r + 1]):
+            w = tw[k]
+            a, b = s0 + ti[k], s0 + tj[k]
+            if leaving[a] or leaving[b]:
+                p = handover[r, home[a]] if leaving[a] else 1.0
+                if leaving[b]:
+                    p *= handover[r, home[b]]
+                if keep_u[k] >= p:
+                    continue
+                w *= strength[r, 0]
+            out_i[c], out_j[c], out_w[c] = ti[k], tj[k], w
+            c += 1
+        out_off[r + 1] = c
+    return n_left, out_off, out_i[:c], out_j[:c], out_w[:c]

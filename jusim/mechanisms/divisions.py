@@ -26,6 +26,9 @@ scenario (assumptions: the sources give no numbers of divisions or the size of t
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
+
+from jusim.staff import rows
 
 
 def assign(staff: np.ndarray, divisions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -58,8 +61,13 @@ def openness(
     alignment: np.ndarray,
 ) -> np.ndarray:
     """(D,) this month's division openness: a commitment pulls divisions toward the agency's."""
-    pull = alignment[division_agency]
-    return base + pull * (agency_openness[division_agency] - base)
+    return _pulled(base, agency_openness[division_agency], alignment[division_agency])
+
+
+@njit(cache=True)
+def _pulled(base, agency_openness, pull):  # pragma: no cover - compiled
+    """A division's openness pulled the share ``pull`` of the way to its agency's."""
+    return base + pull * (agency_openness - base)
 
 
 def staff_openness(
@@ -70,22 +78,66 @@ def staff_openness(
     alignment: np.ndarray,
     division: np.ndarray,
     home: np.ndarray,
+    staff_off: np.ndarray | None = None,
+    division_off: np.ndarray | None = None,
 ) -> np.ndarray:
     """(N,) each person's openness this month: the agency's current openness (``agency_now``,
     which defensiveness may lower) plus their division's offset from the agency's usual level
-    (``agency_base``), narrowed by any commitment; exactly the agency's without divisions."""
-    offset = openness(base, agency_base, division_agency, alignment) - agency_base[division_agency]
-    return np.clip(agency_now[home] + offset[division], 0.0, 1.0)
+    (``agency_base``), narrowed by any commitment; exactly the agency's without divisions.
+
+    R runs at once: the agency arrays are (R, A); divisions (``base``, ``division_agency``) and
+    staff (``division``, ``home``) are concatenated run after run, indices each run's own, with
+    ``division_off`` and ``staff_off`` (R + 1,) where each run's begin."""
+    if staff_off is None or division_off is None:
+        staff_off, division_off = np.array([0, home.size]), np.array([0, base.size])
+    n = staff_off.size - 1
+    return _staff_openness(
+        staff_off,
+        home,
+        division,
+        division_off,
+        division_agency,
+        base,
+        rows(agency_now, n),
+        rows(agency_base, n),
+        rows(alignment, n),
+    )
+
+
+@njit(cache=True)
+def _staff_openness(
+    staff_off, home, division, division_off, division_agency, base, now, usual, alignment
+):  # pragma: no cover - compiled
+    """clip(now[r, home] + offset[division], 0, 1) for each person of each run r, where a
+    division's offset is its ``openness`` less its agency's usual openness."""
+    out = np.empty(home.size)
+    for r in range(staff_off.size - 1):
+        d0, d1 = division_off[r], division_off[r + 1]
+        offset = np.empty(d1 - d0)
+        for d in range(d0, d1):
+            a = division_agency[d]
+            offset[d - d0] = _pulled(base[d], usual[r, a], alignment[r, a]) - usual[r, a]
+        for s in range(staff_off[r], staff_off[r + 1]):
+            v = now[r, home[s]] + offset[division[s]]
+            out[s] = 0.0 if v < 0.0 else (1.0 if v > 1.0 else v)
+    return out
 
 
 def keeping_in_touch(staff_openness: np.ndarray, agency_openness: np.ndarray) -> np.ndarray:
     """(N,) each person's chance of keeping in touch relative to their agency's norm: their
     division's openness over the agency's (1 for everyone in an agency without divisions)."""
-    return np.where(
-        agency_openness > 0,
-        staff_openness / np.where(agency_openness > 0, agency_openness, 1.0),
-        1.0,
+    own = np.asarray(staff_openness, np.float64)
+    return _keeping_in_touch(own.ravel(), np.asarray(agency_openness, np.float64).ravel()).reshape(
+        own.shape
     )
+
+
+@njit(cache=True)
+def _keeping_in_touch(own, agency):  # pragma: no cover - compiled
+    out = np.empty(own.size)
+    for s in range(own.size):
+        out[s] = own[s] / agency[s] if agency[s] > 0 else 1.0
+    return out
 
 
 def tie_quality(

@@ -22,11 +22,14 @@ runs are as without this module.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from numba import njit
 from pydantic import Field
 
 from jusim.params import Params
-from jusim.staff import StaffRoster
+from jusim.staff import Rosters, StaffRoster, as_runs
 
 
 class MobilityParams(Params):
@@ -46,25 +49,106 @@ class MobilityParams(Params):
 
 
 def move_staff(
-    roster: StaffRoster, leavers: np.ndarray, params: MobilityParams, rng: np.random.Generator
-) -> int:
+    roster: StaffRoster | Rosters,
+    leavers: np.ndarray,
+    params: MobilityParams,
+    rng: np.random.Generator | Sequence[np.random.Generator],
+) -> int | np.ndarray:
     """Seed ties from movers' new posts to their old agencies; return the number of movers.
 
-    ``leavers`` are the rows replaced by churn this month (indices).
+    ``leavers`` are the rows replaced by churn this month (indices, in increasing order). R runs
+    at once: ``roster`` is their ``Rosters``, ``leavers`` rows of its concatenated staff, one
+    generator per run, parameters a number or one per run; returns the (R,) movers of each run.
     """
-    if params.share <= 0 or leavers.size < 2 or params.contacts == 0:
-        return 0
-    movers = leavers[rng.random(leavers.size) < params.share]
-    if movers.size == 0:
-        return 0
-    dest = leavers[rng.integers(0, leavers.size, size=movers.size)]
-    ok = roster.home[dest] != roster.home[movers]
-    _, first = np.unique(dest[ok], return_index=True)  # one mover per vacancy
-    movers, dest = movers[ok][first], dest[ok][first]
-    order, start, count = roster.by_home()
-    origin = roster.home[movers]
-    k = params.contacts
-    draws = rng.random((movers.size, k))
-    picks = order[start[origin][:, None] + (draws * count[origin][:, None]).astype(np.int64)]
-    roster.add_ties(np.repeat(dest, k), picks.ravel(), params.strength)
-    return int(movers.size)
+    b, rngs, one = as_runs(roster, rng)
+    values = b.per_run(params, ("share", "contacts", "strength"))
+    lo = np.searchsorted(leavers, b.staff_off).tolist()  # each run's leavers: lo[r]:lo[r + 1]
+    on = [values[r, 0] > 0 and lo[r + 1] - lo[r] >= 2 and values[r, 1] != 0 for r in range(b.n)]
+    if not any(on):
+        return 0 if one else np.zeros(b.n, np.int64)
+    # who moves (a draw per leaver), where to (a vacancy each), which contacts (k draws each):
+    # each run's draws in the order of a run alone, the work between them for all runs at once
+    u = [rngs[r].random(lo[r + 1] - lo[r]) if on[r] else _NONE for r in range(b.n)]
+    movers, m_off = _movers(leavers, np.asarray(lo), np.concatenate(u), values)
+    m = np.diff(m_off).tolist()
+    v = [rngs[r].integers(0, lo[r + 1] - lo[r], size=m[r]) if m[r] else _NO for r in range(b.n)]
+    movers, dest, m_off = _vacancies(
+        b.staff_off, b.home, leavers, np.asarray(lo), movers, m_off, np.concatenate(v)
+    )
+    m = np.diff(m_off).tolist()
+    k = values[:, 1].astype(np.int64).tolist()
+    w = [rngs[r].random(m[r] * k[r]) if m[r] else _NONE for r in range(b.n)]
+    order, start, count = b.by_home()
+    run, i, j = _contacts(
+        b.staff_off, b.home, order, start, count, movers, dest, m_off, values, np.concatenate(w)
+    )
+    if one:
+        roster.add_ties(i, j, values[run, 2])  # type: ignore[union-attr]
+        return m[0]
+    b.add_ties(run, i, j, values[run, 2])
+    return np.asarray(m)
+
+
+_NONE, _NO = np.empty(0), np.empty(0, np.int64)
+
+
+@njit(cache=True)
+def _movers(leavers, lo, u, values):  # pragma: no cover - compiled
+    """Leavers who move (``u < share``), by run: rows and (R + 1,) offsets."""
+    out = np.empty(u.size, np.int64)
+    off = np.zeros(lo.size, np.int64)
+    c = q = 0
+    for r in range(lo.size - 1):
+        if not (values[r, 0] > 0 and lo[r + 1] - lo[r] >= 2 and values[r, 1] != 0):
+            off[r + 1] = c
+            continue
+        for x in range(lo[r], lo[r + 1]):
+            if u[q] < values[r, 0]:
+                out[c] = leavers[x]
+                c += 1
+            q += 1
+        off[r + 1] = c
+    return out[:c], off
+
+
+@njit(cache=True)
+def _vacancies(staff_off, home, leavers, lo, movers, m_off, v):  # pragma: no cover - compiled
+    """Each mover's vacancy (``leavers[v]``); a vacancy in the mover's own agency is lost and a
+    vacancy drawn twice goes to its first mover; kept movers in order of their vacancy (as
+    ``np.unique`` leaves them)."""
+    out_m, out_d = np.empty(movers.size, np.int64), np.empty(movers.size, np.int64)
+    off = np.zeros(m_off.size, np.int64)
+    taken = np.zeros(home.size, np.bool_)
+    c = 0
+    for r in range(m_off.size - 1):
+        c0 = c
+        for x in range(m_off[r], m_off[r + 1]):
+            d = leavers[lo[r] + v[x]]
+            if home[d] != home[movers[x]] and not taken[d]:
+                taken[d] = True
+                out_m[c], out_d[c] = movers[x], d
+                c += 1
+        order = np.argsort(out_d[c0:c])
+        out_m[c0:c], out_d[c0:c] = out_m[c0:c][order], out_d[c0:c][order]
+        off[r + 1] = c
+    return out_m[:c], out_d[:c], off
+
+
+@njit(cache=True)
+def _contacts(
+    staff_off, home, order, start, count, movers, dest, m_off, values, w
+):  # pragma: no cover
+    """Each kept mover's ``contacts`` ties from their new post to staff of the agency they left
+    (one uniform each), indices each run's own."""
+    n = w.size
+    run, i, j = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
+    c = 0
+    for r in range(m_off.size - 1):
+        s0, k = staff_off[r], int(values[r, 1])
+        for x in range(m_off[r], m_off[r + 1]):
+            origin = home[movers[x]]
+            for _ in range(k):
+                run[c], i[c] = r, dest[x] - s0
+                j[c] = order[s0 + start[r, origin] + int(w[c] * count[r, origin])]
+                c += 1
+    return run, i, j

@@ -1,6 +1,9 @@
 """Phase 2, churn: leavers are drawn and replaced in the same rows, their ties handed over or lost
 (``mechanisms/churn.py``, 7.7); some joiners are movers from other agencies who keep friendly
-contacts there (``mechanisms/mobility.py``, 7.7a)."""
+contacts there (``mechanisms/mobility.py``, 7.7a).
+
+All runs at once: the runs' rosters side by side (``staff.Rosters``) go through one compiled
+kernel per mechanism, each run drawing from its own generators."""
 
 from __future__ import annotations
 
@@ -9,24 +12,26 @@ import numpy as np
 from jusim.mechanisms import churn as leaving
 from jusim.mechanisms import mobility
 from jusim.month.runs import Runs
-from jusim.month.state import Flows, State
-
-
-def run_one(s: State, f: Flows) -> None:
-    p, r, roster = s.params, s.rules, s.roster
-    f.leavers = leaving.apply_churn(
-        roster,
-        np.minimum(1.0, s.hazard + r.extra_churn),
-        r.handover,
-        p.churn,
-        s.streams["churn"],
-        s.streams["handover"],
-    )
-    if p.mobility.share > 0:  # movers keep friendly contacts in their old agency
-        mobility.move_staff(
-            roster, np.flatnonzero(roster.tenure == 0), p.mobility, s.streams["mobility"]
-        )
+from jusim.staff import Rosters
 
 
 def run(runs: Runs) -> None:
-    runs.each(run_one)
+    rosters = Rosters.of([s.roster for s in runs.states])
+    leavers = leaving.apply_churn(
+        rosters,
+        np.minimum(1.0, runs.stack("hazard") + runs.stack_rules("extra_churn")),
+        runs.stack_rules("handover"),
+        runs.params.churn,
+        runs.streams("churn"),
+        runs.streams("handover"),
+    )
+    share = runs.params.mobility.share  # movers keep friendly contacts in their old agency
+    if (np.asarray(share) > 0).any() if isinstance(share, np.ndarray) else share > 0:
+        mobility.move_staff(
+            rosters,
+            np.flatnonzero(rosters.tenure == 0),
+            runs.params.mobility,
+            runs.streams("mobility"),
+        )
+    rosters.scatter()
+    runs.put_flow("leavers", leavers.tolist())

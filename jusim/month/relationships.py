@@ -8,9 +8,10 @@ relationship strength; trust learnt from effort and contact, leaks and defensive
 (``mechanisms/trust.py``, ``defensive.py``), crowded out by agreements (``formality.py``);
 understanding; adoption of a unit's ways of working (``mechanisms/mainstreaming.py``).
 
-Over the run axis (``jusim/month/runs.py``): every mechanism but the staff ties is called once for
-all runs on (R, ...) arrays; the random draws (trust noise, leaks) come run by run from each run's
-own generator, in the order a run alone draws them.
+Over the run axis (``jusim/month/runs.py``): every mechanism is called once for all runs on
+(R, ...) arrays, the staff ties on the runs' rosters side by side (``staff.Rosters``); the random
+draws (trust noise, leaks, ties) come run by run from each run's own generator, in the order a run
+alone draws them.
 """
 
 from __future__ import annotations
@@ -28,16 +29,18 @@ from jusim.mechanisms import (
     understanding,
 )
 from jusim.month.runs import Runs
-from jusim.month.state import Flows, State
+from jusim.staff import Rosters, offsets
 
 
-def postings(s: State) -> np.ndarray:
-    """(A, A) staff of each home agency working in each other agency."""
-    roster, a = s.roster, s.world.n_agencies
-    posted = roster.post != roster.home
+def postings(runs: Runs) -> np.ndarray:
+    """(R, A, A) staff of each home agency working in each other agency, for every run."""
+    a, n = runs.world.n_agencies, runs.n
+    rosters = Rosters.of([s.roster for s in runs.states])
+    posted = rosters.post != rosters.home
     if not posted.any():
-        return np.zeros((a, a), np.int64)
-    return np.bincount(roster.home[posted] * a + roster.post[posted], minlength=a**2).reshape(a, a)
+        return np.zeros((n, a, a), np.int64)
+    cell = (rosters.staff_run * a + rosters.home) * a + rosters.post
+    return np.bincount(cell[posted], minlength=n * a * a).reshape(n, a, a)
 
 
 def month_contact(
@@ -110,37 +113,61 @@ def _gather(values: list[np.ndarray]) -> np.ndarray:
     return values[0][None] if len(values) == 1 else np.array(values)
 
 
-def staff_ties(s: State, f: Flows) -> None:
-    """Tie formation (merged once at the end of the batch), maintenance and relationship."""
-    w, p, roster, rng, openness = s.world, s.params, s.roster, s.streams["ties"], f.openness
-    with roster.batch():  # referral acts on last month's ties; new ones merge at the end
-        ties.form_by_contact(roster, s.contact, p.ties, rng)
-        ties.form_by_posting(roster, p.ties, rng)
-        own_open = divisions.staff_openness(
-            openness,
-            w.openness,
-            s.division_base,
-            s.division_agency,
-            s.rules.alignment,
-            s.division,
-            roster.home,
+def staff_ties(runs: Runs, contact: np.ndarray, openness: np.ndarray) -> np.ndarray:
+    """Tie formation (merged once at the end of the batch), maintenance and relationship, for all
+    runs at once: ``contact`` (R, A, A) and agencies' ``openness`` (R, A) this month; returns
+    (and stores) the (R, A, A) relationship strength."""
+    p, rngs = runs.params.ties, runs.streams("ties")
+    rosters = Rosters.of([s.roster for s in runs.states])
+    base, agency, division, division_off, at_home, usual = _divisions(runs, rosters)
+    own_open = divisions.staff_openness(
+        openness,
+        usual,
+        base,
+        agency,
+        runs.stack_rules("alignment"),
+        division,
+        rosters.home,
+        rosters.staff_off,
+        division_off,
+    )
+    with rosters.batch():  # referral acts on last month's ties; new ones merge at the end
+        ties.form_by_contact(rosters, contact, p, rngs)
+        ties.form_by_posting(rosters, p, rngs)
+        ties.form_by_referral(rosters, openness, p, rngs, own_open)
+    keep = divisions.keeping_in_touch(own_open, openness.reshape(-1)[at_home])
+    ties.maintain(rosters, contact, p, rngs, keep)
+    rosters.scatter()
+    relationship = ties.relationship_strength(rosters, p)
+    runs.put("relationship", relationship)
+    return relationship
+
+
+def _divisions(runs: Runs, rosters: Rosters) -> tuple[np.ndarray, ...]:
+    """The runs' divisions side by side (fixed from month 0, so gathered once per ``Rosters``):
+    base openness, agency and offsets of the divisions, each person's division, each person's
+    (run, home agency) as an index into (R, A) arrays, and agencies' usual openness."""
+    if "divisions" not in rosters.cache:
+        states = runs.states
+        rosters.cache["divisions"] = (
+            np.concatenate([s.division_base for s in states]),
+            np.concatenate([s.division_agency for s in states]),
+            np.concatenate([s.division for s in states]),
+            offsets([s.division_base.size for s in states]),
+            rosters.staff_run * runs.world.n_agencies + rosters.home,
+            runs.stack_world("openness"),
         )
-        ties.form_by_referral(roster, openness, p.ties, rng, own_open)
-    keep = divisions.keeping_in_touch(own_open, openness[roster.home])
-    ties.maintain(roster, s.contact, p.ties, rng, keep)
-    s.relationship = ties.relationship_strength(roster, p.ties)
+    return rosters.cache["divisions"]  # type: ignore[return-value]
 
 
 def run(runs: Runs) -> None:
     p = runs.params
-    posts = _gather([postings(s) for s in runs.states])
+    posts = postings(runs)
     involved, defence = runs.stack_world("involved"), runs.stack("defence")
     formal = _formal(runs)
     c, effort = month_contact(runs, posts, involved, defence, formal)
     runs.put("contact", c)
-    for s, f in runs:
-        staff_ties(s, f)
-    relationship = runs.stack("relationship")
+    relationship = staff_ties(runs, c, runs.stack_flow("openness"))
     streams = runs.streams("trust")  # each run's normals, then its uniforms
     learned = trust.learn_trust(
         runs.stack("trust"), effort, involved, c, relationship, p.trust, streams
