@@ -34,6 +34,18 @@ def alone(scenario: jusim.Scenario, seed) -> jusim.RunResult:
         model.release()
 
 
+def batch_equals_alone(scenario, seeds: list, params: dict) -> list[jusim.RunResult]:
+    """``run_batch`` with values per run (``params``: one value for all, or one per run), and
+    each run checked identical to the same scenario, values and seed run alone."""
+    got = jusim.run_batch(scenario, seeds, params=params)
+    bases = scenario if isinstance(scenario, list) else [scenario] * len(seeds)
+    for r, seed in enumerate(seeds):
+        own = {k: v[r] if isinstance(v, np.ndarray | list) else v for k, v in params.items()}
+        own = {k: v.item() if isinstance(v, np.generic) else v for k, v in own.items()}
+        assert_identical(got[r], alone(scenario_with(bases[r], own), seed))
+    return got
+
+
 @pytest.fixture(scope="module")
 def short(default_world) -> jusim.Scenario:
     return default_world.with_overrides({"horizon": 24})
@@ -78,10 +90,7 @@ def test_parameters_along_the_run_axis_equal_separate_runs(short):
         "interventions.secondees.outcome": "youth_offending",
     }
     seeds = [1, 2, 3, 2]
-    got = jusim.run_batch(short, seeds, params=params)
-    for r in range(4):
-        own = {k: (v[r] if not isinstance(v, str) else v) for k, v in params.items()}
-        assert_identical(got[r], alone(scenario_with(short, own), seeds[r]))
+    got = batch_equals_alone(short, seeds, params)
     assert_identical(got[1], got[3])  # same seed and values: the same run
     # the parameters did act: a different scale is a different run on the same seed
     other = jusim.run_batch(short, [2], params={"context.churn_scale": 2.0})[0]
@@ -109,10 +118,7 @@ def test_churn_and_staff_ties_with_parameters_per_run(short):
         "interventions.secondees.outcome": "youth_offending",
     }
     seeds = [5, 6, 5, 7]
-    got = jusim.run_batch(divided, seeds, params=params)
-    for r in range(4):
-        own = {k: (v[r] if isinstance(v, np.ndarray) else v) for k, v in params.items()}
-        assert_identical(got[r], alone(scenario_with(divided, own), seeds[r]))
+    got = batch_equals_alone(divided, seeds, params)
     # the parameters did act: runs 0 and 2 share a seed but not their ties
     assert not np.array_equal(got[0]["tie_density"], got[2]["tie_density"])
 
@@ -143,10 +149,7 @@ def test_budget_rules_resources_record_phases_with_values_per_run(short):
     shared = jusim.load_scenario("shared_services").with_overrides({"horizon": 15})  # moves at 12
     seeds = [1, 2, 3, 2, 5]
     for scenario, values in ((short.with_overrides({"horizon": 12}), params), (shared, platforms)):
-        got = jusim.run_batch(scenario, seeds, params=values)
-        for r in range(5):
-            own = {k: v[r] for k, v in values.items()}
-            assert_identical(got[r], alone(scenario_with(scenario, own), seeds[r]))
+        got = batch_equals_alone(scenario, seeds, values)
         assert_identical(got[1], got[3])
         assert len({g["budget"].sum() + g["overhead"].sum() for g in got}) == 4  # values act
     started = [g["partnerships_started"][-1] for g in jusim.run_batch(short, seeds, params=params)]
@@ -193,10 +196,7 @@ def test_decision_and_learning_parameters_along_the_run_axis(short):
         "parameters.partnership.ownership": np.array([0.5, 0.0, 1.0, 0.5, 0.2]),
     }
     seeds = [3, 1, 2, 3, 3]
-    got = jusim.run_batch(world, seeds, params=params)
-    for r in range(5):
-        own = {k: float(v[r]) for k, v in params.items()}
-        assert_identical(got[r], alone(scenario_with(world, own), seeds[r]))
+    got = batch_equals_alone(world, seeds, params)
     # the values did act: the same seed with other values is another run
     assert not np.array_equal(got[0]["joint_share"], got[4]["joint_share"])
 
@@ -220,10 +220,7 @@ def test_relationships_parameters_per_run_and_an_agreement_in_some_runs():
         "parameters.mainstreaming.adoption": np.array([0.3, 0.1, 0.6, 0.3, 0.2]),
     }
     seeds = [6, 7, 8, 6, 9]
-    got = jusim.run_batch(scenarios, seeds, params=params)
-    for r in range(5):
-        own = {k: v[r] for k, v in params.items()}
-        assert_identical(got[r], alone(scenario_with(scenarios[r], own), seeds[r]))
+    got = batch_equals_alone(scenarios, seeds, params)
     # the values did act: runs 0 and 3 share a seed but differ in agreement and crowding out
     assert not np.array_equal(got[0]["mean_trust"], got[3]["mean_trust"])
 
@@ -242,10 +239,7 @@ def test_production_parameters_per_run_equal_separate_runs(short):
         "parameters.funding.untied_share": np.array([0.0, 0.2, 0.5, 0.0, 1.0]),
     }
     seeds = [1, 2, 3, 4, 5]
-    got = jusim.run_batch(short, seeds, params=params)
-    for r in range(5):
-        own = {k: float(v[r]) for k, v in params.items()}
-        assert_identical(got[r], alone(scenario_with(short, own), seeds[r]))
+    got = batch_equals_alone(short, seeds, params)
     # the parameters did act: run 3's values on run 0's seed give another run
     other = {k: float(v[2]) for k, v in params.items()}
     again = alone(scenario_with(short, other), seeds[0])
@@ -262,7 +256,4 @@ def test_production_with_world_values_per_run_equal_separate_runs(short):
         "outcomes.early_years.client_groups.shift_workers.fit": np.array([0.5, 0.9, 0.2, 0.7]),
     }
     seeds = [1, 2, 3, 4]
-    got = jusim.run_batch(short, seeds, params=params)
-    for r in range(4):
-        own = {k: float(v[r]) for k, v in params.items()}
-        assert_identical(got[r], alone(scenario_with(short, own), seeds[r]))
+    batch_equals_alone(short, seeds, params)
