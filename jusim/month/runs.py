@@ -179,6 +179,7 @@ class Runs:
     ) -> None:
         self.states = states
         self.flows = [Flows() for _ in states]
+        self._alone = states[0] if len(states) == 1 else None  # R = 1: the short paths
         self.params = params if params is not None else _Params(states)
         # arrays scattered by ``put``/``put_flow`` (read-only) with the rows given to each run
         # kept from month to month: the arrays ``put`` scattered (read-only) with the rows given
@@ -239,8 +240,8 @@ class Runs:
         are still the rows ``put`` gave them, this is that array itself, read-only (it is
         current without a copy: a run's in-place change is a change of its row); copy it to
         change it. Otherwise a new array."""
-        if len(self.states) == 1:  # a run alone: a view of its array
-            return np.asarray(getattr(self.states[0], name))[None]
+        if self._alone is not None:  # a run alone: a view of its array
+            return np.asarray(getattr(self._alone, name))[None]
         values = [getattr(s, name) for s in self.states]
         kept = self._kept(self._blocks, name, values)
         return self._stack(values) if kept is None else kept
@@ -254,6 +255,8 @@ class Runs:
         return self._worlds[name]
 
     def stack_rules(self, name: str) -> np.ndarray:
+        if self._alone is not None:
+            return np.asarray(getattr(self._alone.rules, name))[None]
         return self._stack([getattr(s.rules, name) for s in self.states])
 
     def stack_flow(self, name: str) -> np.ndarray:
@@ -267,9 +270,8 @@ class Runs:
     def _scatter(
         self, blocks: dict[str, Any], name: str, values: np.ndarray, into: list[Any]
     ) -> None:
-        if len(into) == 1:  # a run alone
-            (row,) = values
-            setattr(into[0], name, row)
+        if self._alone is not None:  # a run alone
+            setattr(into[0], name, values[0])
             return
         if isinstance(values, np.ndarray):
             if not values.flags.writeable:  # e.g. a stacked block put back: rows of a copy
