@@ -503,15 +503,69 @@ def why_html(explanations: Sequence[Any]) -> str:
     )
 
 
+def read_packages(folder: str | Path) -> list[dict[str, Any]]:
+    """The Pareto set a ``jusim search`` wrote in ``folder`` (``pareto.csv`` and
+    ``packages/ID.toml``): per package its objectives and its interventions in words. Raises
+    ``ValueError`` naming the folder and what it lacks."""
+    import jusim
+
+    folder = Path(folder)
+    table = folder / "pareto.csv"
+    if not table.is_file():
+        raise ValueError(
+            f"--brief-packages {folder}: no pareto.csv there (give the --out folder of a "
+            "finished `jusim search`)"
+        )
+    rows = pd.read_csv(table)
+    wanted = {"id", "package", "p10_attainment", "cost_per_case", "extra_spend"}
+    if not wanted <= set(rows.columns):
+        raise ValueError(
+            f"--brief-packages {folder}: pareto.csv lacks {', '.join(sorted(wanted - set(rows)))}"
+        )
+    out = []
+    for row in rows.itertuples():
+        file = folder / "packages" / f"{row.id}.toml"
+        kinds = [part.split(" (")[0] for part in str(row.package).split(" + ")]
+        words = str(row.package)
+        if file.is_file():
+            chosen = [iv for iv in jusim.load_scenario(file).interventions if iv.name in kinds]
+            words = "; ".join(describe_intervention(iv) for iv in chosen) or words
+        out.append({**row._asdict(), "words": words})
+    return out
+
+
+def packages_html(folder: str | Path | None) -> str:
+    """The robust packages section: the Pareto set of a ``jusim search`` (empty without one)."""
+    if folder is None:
+        return ""
+    esc = html.escape
+    rows = "".join(
+        f"<tr><td>{esc(p['words'])}</td><td>{p['p10_attainment']:.2f}</td>"
+        f"<td>{p['cost_per_case']:.0f}</td><td>{money_words(p['extra_spend'] * 1000)}</td></tr>"
+        for p in read_packages(folder)
+    )
+    return (
+        "<h2>Robust packages found by a search</h2>"
+        "<table class=pk><tr><th>package</th><th>attainment, worst 10% of runs</th>"
+        f"<th>£k/case</th><th>extra spending</th></tr>{rows}</table>"
+        f"<p class=small>The Pareto set of <code>jusim search</code> in {esc(str(folder))}: no "
+        "other package evaluated beats one of these on every objective (attainment in the worst "
+        "tenth of runs, cost per case, regret) within the search's cost limit; spending against "
+        "its baseline over its horizon.</p>"
+    )
+
+
 def write_brief(
     comparison: Any,
     scenarios: Sequence[Any],
     path: str | Path,
     question: str | None = None,
     explanations: Sequence[Any] = (),
+    packages: str | Path | None = None,
 ) -> Path:
     """Write the brief for ``comparison`` (of ``scenarios``, the baseline among them);
-    ``explanations``: ``jusim explain`` results whose charts the brief shows."""
+    ``explanations``: ``jusim explain`` results whose charts the brief shows; ``packages``: the
+    ``--out`` folder of a ``jusim search`` whose robust packages the brief lists."""
     import jusim
 
     base = comparison.baseline
@@ -525,6 +579,7 @@ def write_brief(
             f"{', '.join(o.replace('_', ' ') for o in outcomes)}, and at what cost per case?"
         )
     esc = html.escape
+    robust = packages_html(packages)  # first: a bad folder fails before anything is written
     horizon = len(next(iter(comparison.runs.values()))[0].months) - 1
     line = bottom_line(comparison)
     levers = "".join(
@@ -585,6 +640,7 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 0.3mm 1.2mm; text-align: left;
 .why {{ display: flex; flex-wrap: wrap; gap: 2mm; }}
 .why div {{ flex: 0 1 32%; font-size: 7.5pt; }} .why svg {{ width: 100%; height: auto; }}
 .small {{ font-size: 6.8pt; color: #333; }}
+.pk {{ font-size: 6.8pt; line-height: 1.1; }} .pk td {{ padding: 0.1mm 1.2mm; }}
 .levers {{ font-size: 7pt; columns: 2; column-gap: 5mm; }}
 .levers li {{ break-inside: avoid; }}
 @media print {{ body {{ zoom: 0.82; max-width: none; }} }}
@@ -612,6 +668,7 @@ numbers). £k/case: cumulative spending on the outcome over cumulative cases res
 difference from the baseline in brackets. The verdict follows the difference's interval:
 {esc(VERDICT_NOTE.removeprefix("verdict: "))}</p>
 {why_html(explanations)}
+{robust}
 <h2>What the intervals do and do not include</h2>
 <div class=small>{_intervals_text(comparison, n)}</div>
 <h2>The evidence the interventions and mechanisms rest on</h2>

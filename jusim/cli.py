@@ -177,6 +177,14 @@ def compare_cmd(
     explain_replications: Annotated[
         int, typer.Option(min=2, help="paired replications per coalition for --brief-explain")
     ] = 3,
+    brief_packages: Annotated[
+        Path | None,
+        typer.Option(
+            "--brief-packages",
+            help="the --out folder of a finished `jusim search`: the brief lists its robust "
+            "packages",
+        ),
+    ] = None,
 ) -> None:
     """Compare scenarios with the baseline on the same parameter draws and seeds: attainment,
     difference, cost."""
@@ -207,6 +215,15 @@ def compare_cmd(
     except ScenarioError as e:
         raise fail(str(e)) from None
     names = [a.name for a in arms if a.name != base.name]
+    if brief_packages is not None:
+        from jusim.brief import read_packages
+
+        if brief is None:
+            raise fail("--brief-packages: also give --brief FILE.html (the list is for the brief)")
+        try:
+            read_packages(brief_packages)  # before the runs: a bad folder fails at once
+        except (ValueError, ScenarioError) as e:
+            raise fail(str(e)) from None
     for name in brief_explain or []:
         if brief is None:
             raise fail("--brief-explain: also give --brief FILE.html (the chart is for the brief)")
@@ -254,7 +271,7 @@ def compare_cmd(
         explanations = _brief_explanations(
             [a for a in shown if a.name in (brief_explain or [])], base, explain_replications, seed
         )
-        path = write_brief(result, shown, brief, question, explanations)
+        path = write_brief(result, shown, brief, question, explanations, brief_packages)
         (console if not as_json else err_console).print(f"brief: {path}", soft_wrap=True)
 
 

@@ -195,3 +195,30 @@ def test_bottom_line_without_an_ensemble_uses_the_tables_t_intervals(arms):
     t = t.iloc[0]
     assert (r.diff_low, r.diff_high) == (t["diff_ci_low"], t["diff_ci_high"])
     assert np.isfinite(r.low) and r.low < r.value < r.high
+
+
+def test_the_robust_packages_of_a_search_in_words(cmp, arms, tmp_path):
+    """A search's Pareto set (its --out folder) is listed in the brief with its levers in words;
+    a folder that holds no search is refused before any run."""
+    from test_search import write
+
+    from jusim.analysis.search import load_search, search
+    from jusim.cli import app
+
+    spec = load_search(write(tmp_path))
+    found = search(spec, tmp_path / "found")
+    text = write_brief(cmp, arms, tmp_path / "p.html", packages=tmp_path / "found").read_text(
+        "utf-8"
+    )
+    section = text[text.index("Robust packages found by a search") :]
+    section = section[: section.index("</p>")]
+    assert section.count("<tr>") == len(found.pareto) + 1
+    first = found.pareto.iloc[0]
+    assert f"<td>{first.p10_attainment:.2f}</td>" in section
+    assert first.package.split(" (")[0].replace("_", " ") in section  # the words, not the key
+    r = CliRunner().invoke(
+        app,
+        ["compare", "secondees", "--brief", str(tmp_path / "b.html"), "--brief-packages", "."],
+    )
+    assert r.exit_code == 2 and "no pareto.csv there" in r.output
+    assert not (tmp_path / "b.html").exists()
