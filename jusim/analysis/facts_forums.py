@@ -167,12 +167,11 @@ UNDERSTANDING = tenth(0.316, "mean understanding between partners under silo")
 
 def _forum_runs(scenario: Scenario, seeds) -> np.ndarray:
     """(replications, 3): overhead over the run, understanding at the horizon, attainment."""
-    from jusim import run
+    from jusim import run_batch
 
     k = scenario.outcome_names.index(AGENDA)
     out = []
-    for seed in seeds:
-        r = run(scenario, seed=seed)
+    for r in run_batch(scenario, list(seeds)):
         out.append((r["overhead"].sum(), r["mean_understanding"][-1], r.attainment[-1, k]))
     return np.array(out)
 

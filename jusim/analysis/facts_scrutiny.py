@@ -78,11 +78,10 @@ def scrutiny_world(visibility: float, penalty: float = PENALTY) -> Scenario:
 
 def outcomes_of(scenario: Scenario, seeds) -> np.ndarray:
     """(replications, 3): partnerships started, £m lost on failing ones, mean attainment."""
-    from jusim import run
+    from jusim import run_batch
 
     out = []
-    for seed in seeds:
-        r = run(scenario, seed=seed)
+    for r in run_batch(scenario, list(seeds)):
         out.append(
             (
                 r["partnerships_started"][-1],
