@@ -146,3 +146,33 @@ def test_search_cli_takes_an_ensemble_and_refuses_draws_without_one(tmp_path):
     assert "2 draws of" in res.output
     res = CliRunner().invoke(app, ["search", str(p), "--out", str(tmp_path / "t"), "--draws", "2"])
     assert res.exit_code == 2 and "draws" in res.output and "Traceback" not in res.output
+
+
+def test_search_on_a_dask_cluster_finds_the_same_pareto_set(tmp_path):
+    """A generation's packages run side by side on a Dask cluster (two worker processes): the
+    same evaluations and Pareto set as in one process."""
+    distributed = pytest.importorskip("distributed")
+    from jusim.experiment.executors import DaskExecutor
+
+    spec = load_search(write(tmp_path))
+    alone = search(spec, tmp_path / "alone")
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        executor = DaskExecutor(client)
+        submitted = []
+        submit = executor.submit
+        executor.submit = lambda fn, *args: submitted.append(fn) or submit(fn, *args)
+        spread = search(spec, tmp_path / "dask", executor=executor)
+    assert len(submitted) >= 2  # the packages did go to the cluster
+    cols = ["package", "p10_attainment", "cost_per_case", "regret", "extra_spend"]
+    assert spread.pareto[cols].equals(alone.pareto[cols])
+    assert spread.evaluations.drop(columns="key").equals(alone.evaluations.drop(columns="key"))
+    assert spread.runs == alone.runs

@@ -243,9 +243,34 @@ def describe(spec: SearchSpec, package: Package) -> str:
     return " + ".join(parts)
 
 
+def package_samples(scenario: Scenario, design: Samples, outcome: str) -> dict[str, np.ndarray]:
+    """A package's (or the baseline's) attainment, cost per case and spending (£m) at the
+    horizon on every draw and seed of ``design``, in one batch; a task an executor can run."""
+    import jusim
+
+    o = scenario.outcome_names.index(outcome)
+    pairs = [
+        (arm, ss)
+        for arm, seeds in zip(design.arms(scenario), design.seeds(), strict=True)
+        for ss in seeds
+    ]
+    results = jusim.run_batch([a for a, _ in pairs], [ss for _, ss in pairs])
+    return _measures(results, o)
+
+
+def _measures(results: list[Any], o: int) -> dict[str, np.ndarray]:
+    return {
+        "attainment": np.array([r.attainment[-1, o] for r in results]),
+        "cost": np.array([r.cost_per_outcome()[-1, o] for r in results]),
+        "spend": np.array([r["spend"][:, o].sum() / 1000.0 for r in results]),  # £m
+    }
+
+
 @dataclass
 class Evaluator:
-    """Runs packages on the common samples; keeps every evaluation (the archive)."""
+    """Runs packages on the common samples; keeps every evaluation (the archive). With an
+    ``executor`` (``jusim.experiment.executors``: local processes or a Dask cluster) the new
+    packages of a generation run side by side, each one task; results do not depend on it."""
 
     spec: SearchSpec
     design: Samples | None = None  # None: the spec's seeds only
@@ -254,31 +279,47 @@ class Evaluator:
     baseline_runs: dict[str, np.ndarray] | None = None
     runs: int = 0
     arms: tuple[Scenario, Scenario] | None = None  # (base, baseline), read once
+    executor: Any = None
 
-    def __getstate__(self) -> dict[str, Any]:  # a custom engine is not part of the checkpoint
-        return {**self.__dict__, "run": None}
+    def __getstate__(self) -> dict[str, Any]:  # the engine and executor are not checkpointed
+        return {**self.__dict__, "run": None, "executor": None}
+
+    def evaluate_many(self, packages: list[Package]) -> None:
+        """Evaluate the packages not yet in the archive (side by side with an executor)."""
+        new = [p for p in dict.fromkeys(packages) if p not in self.archive]
+        if self.executor is None or self.run is not None or len(new) < 2:
+            for p in new:
+                self.evaluate(p)
+            return
+        if self.arms is None:
+            self.arms = scenarios(self.spec)
+        if self.baseline_runs is None:
+            self.baseline_runs = self._samples(self.arms[1])
+        design = self.design or Samples(self.spec.seed, self.spec.replications)
+        futures = [
+            self.executor.submit(package_samples, self._scenario(p), design, self.spec.outcome)
+            for p in new
+        ]
+        for p, future in zip(new, futures, strict=True):
+            self.archive[p] = future.result()
+            self.runs += design.size
+
+    def _scenario(self, package: Package) -> Scenario:
+        assert self.arms is not None
+        return package_scenario(self.spec, self.arms[0], [(i, dict(st)) for i, st in package])
 
     def _samples(self, scenario: Scenario) -> dict[str, np.ndarray]:
-        import jusim
-
-        o = scenario.outcome_names.index(self.spec.outcome)
         design = self.design or Samples(self.spec.seed, self.spec.replications)
-        att, cost, spend = [], [], []
+        self.runs += design.size
+        if not self.run:  # every draw and seed of the package in one batch
+            return package_samples(scenario, design, self.spec.outcome)
         pairs = [
             (arm, ss)
             for arm, seeds in zip(design.arms(scenario), design.seeds(), strict=True)
             for ss in seeds
         ]
-        if self.run:
-            results = [self.run(arm, ss) for arm, ss in pairs]
-        else:  # every draw and seed of the package in one batch
-            results = jusim.run_batch([a for a, _ in pairs], [ss for _, ss in pairs])
-        for r in results:
-            att.append(r.attainment[-1, o])
-            cost.append(r.cost_per_outcome()[-1, o])
-            spend.append(r["spend"][:, o].sum() / 1000.0)  # £m
-            self.runs += 1
-        return {"attainment": np.array(att), "cost": np.array(cost), "spend": np.array(spend)}
+        results = [self.run(arm, ss) for arm, ss in pairs]
+        return _measures(results, scenario.outcome_names.index(self.spec.outcome))
 
     def evaluate(self, package: Package) -> dict[str, np.ndarray]:
         if self.arms is None:
@@ -286,9 +327,7 @@ class Evaluator:
         if self.baseline_runs is None:
             self.baseline_runs = self._samples(self.arms[1])
         if package not in self.archive:
-            base = self.arms[0]
-            s = package_scenario(self.spec, base, [(i, dict(st)) for i, st in package])
-            self.archive[package] = self._samples(s)
+            self.archive[package] = self._samples(self._scenario(package))
         return self.archive[package]
 
     def best(self) -> np.ndarray:
@@ -331,8 +370,7 @@ class PackageProblem(Problem):
     def _evaluate(self, x, out, *args, **kwargs):
         ev, spec = self.evaluator, self.evaluator.spec
         packages = [decode(spec, row) for row in x]
-        for p in packages:
-            ev.evaluate(p)
+        ev.evaluate_many(packages)
         best = ev.best()
         f, g = [], []
         for p in packages:
@@ -371,11 +409,14 @@ def search(
     progress: Callable[[int, int], None] | None = None,
     run: Callable[[Scenario, np.random.SeedSequence], Any] | None = None,
     ensemble: str | Path | Ensemble | None = None,
+    executor: Any = None,
 ) -> SearchResult:
     """Run (or resume from ``out/checkpoint.pkl``) the search; write its outputs to ``out``.
 
     ``ensemble`` and ``draws``: the parameter draws each package runs on, ``spec.replications``
     seeds each (module docstring). ``progress(generation, generations)`` after each generation.
+    ``executor``: run a generation's new packages side by side (``jusim.experiment.executors``:
+    local processes or a Dask cluster); the result is the same without it.
     """
     from pymoo.algorithms.moo.nsga2 import NSGA2
 
@@ -401,13 +442,13 @@ def search(
                 ]
             )
     if state is None:
-        evaluator = Evaluator(spec, design, run)
+        evaluator = Evaluator(spec, design, run, executor=executor)
         algorithm = NSGA2(pop_size=spec.population, eliminate_duplicates=True, seed=spec.seed)
         algorithm.setup(PackageProblem(evaluator), termination=("n_gen", spec.generations))
         done = 0
     else:
         algorithm, evaluator = state["algorithm"], state["evaluator"]
-        evaluator.run = run
+        evaluator.run, evaluator.executor = run, executor
         done = algorithm.n_gen - 1 if algorithm.n_gen else 0
     resumed = max(done, 0)
     while algorithm.has_next():

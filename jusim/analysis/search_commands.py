@@ -32,6 +32,16 @@ def search_cmd(
     draws: Annotated[
         int | None, typer.Option(min=1, help="ensemble draws to run (default: 10)")
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0, help="processes running a generation's packages side by side (0: this one)"
+        ),
+    ] = 0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="a Dask scheduler's address (host:port) to run the packages on instead"),
+    ] = None,
 ) -> None:
     """Search packages of interventions for robust attainment within a cost limit (NSGA-II).
 
@@ -69,10 +79,19 @@ def search_cmd(
     def tick(gen: int, total: int) -> None:
         err_console.print(f"generation {gen} of {total}", highlight=False)
 
+    from jusim.experiment.executors import make_executor
+
     try:
-        result = search(spec, out, progress=tick, ensemble=design.ensemble)
+        executor = make_executor(workers, scheduler) if (workers or scheduler) else None
+    except Exception as e:  # an unreachable scheduler, a missing dask
+        raise fail(f"--scheduler {scheduler}: {e}") from None
+    try:
+        result = search(spec, out, progress=tick, ensemble=design.ensemble, executor=executor)
     except ScenarioError as e:
         raise fail(str(e)) from None
+    finally:
+        if executor is not None:
+            executor.shutdown()
     rows = [
         [
             r.id.rsplit("_", 1)[-1],
