@@ -101,3 +101,20 @@ intervention = {{ type = "shared_targets", outcome = "rough_sleeping" }}
 def tiny_experiment(name: str = "tiny", seed: int = 11, reps: int = 2, horizon: int = 12) -> str:
     """Text of a small experiment file, shared by the sweep tests."""
     return _TINY_EXPERIMENT.format(name=name, seed=seed, reps=reps, horizon=horizon)
+
+
+@pytest.fixture
+def dask_client():
+    """A Dask client on a local cluster of two worker processes (skipped without distributed)."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client

@@ -148,29 +148,18 @@ def test_search_cli_takes_an_ensemble_and_refuses_draws_without_one(tmp_path):
     assert res.exit_code == 2 and "draws" in res.output and "Traceback" not in res.output
 
 
-def test_search_on_a_dask_cluster_finds_the_same_pareto_set(tmp_path):
+def test_search_on_a_dask_cluster_finds_the_same_pareto_set(tmp_path, dask_client):
     """A generation's packages run side by side on a Dask cluster (two worker processes): the
     same evaluations and Pareto set as in one process."""
-    distributed = pytest.importorskip("distributed")
     from jusim.experiment.executors import DaskExecutor
 
     spec = load_search(write(tmp_path))
     alone = search(spec, tmp_path / "alone")
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        executor = DaskExecutor(client)
-        submitted = []
-        submit = executor.submit
-        executor.submit = lambda fn, *args: submitted.append(fn) or submit(fn, *args)
-        spread = search(spec, tmp_path / "dask", executor=executor)
+    executor = DaskExecutor(dask_client)
+    submitted = []
+    submit = executor.submit
+    executor.submit = lambda fn, *args: submitted.append(fn) or submit(fn, *args)
+    spread = search(spec, tmp_path / "dask", executor=executor)
     assert len(submitted) >= 2  # the packages did go to the cluster
     cols = ["package", "p10_attainment", "cost_per_case", "regret", "extra_spend"]
     assert spread.pareto[cols].equals(alone.pareto[cols])

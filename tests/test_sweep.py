@@ -89,20 +89,9 @@ def test_local_processes_give_identical_results(reference, tmp_path, workers) ->
     pd.testing.assert_frame_equal(runs, ref)
 
 
-def test_dask_local_cluster_gives_identical_results(reference, tmp_path) -> None:
-    distributed = pytest.importorskip("distributed")
+def test_dask_local_cluster_gives_identical_results(reference, tmp_path, dask_client) -> None:
     file, ref = reference
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        runs = sweep(file, tmp_path / "out", DaskExecutor(client), chunk_size=5)
+    runs = sweep(file, tmp_path / "out", DaskExecutor(dask_client), chunk_size=5)
     pd.testing.assert_frame_equal(runs, ref)
 
 
