@@ -471,7 +471,6 @@ def explain(
         method = f"sampled ({permutations} permutations)"
 
     seeds = design.seeds()  # per draw
-    runner = run
     # the unique (scenario, seeds) to run; the cache may already hold some
     results: dict[Any, list[dict[str, float]]] = {} if cache is None else cache
     jobs: dict[Any, Scenario] = {}
@@ -502,7 +501,7 @@ def explain(
         for key, (s, draw_seeds) in jobs.items():
             summaries = []
             for ss in draw_seeds:
-                summaries.append(runner(s, ss))
+                summaries.append(run(s, ss))
                 done += 1
                 if progress:
                     progress(done, total_runs)
