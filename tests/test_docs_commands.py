@@ -48,7 +48,10 @@ FAILS_ON_PURPOSE = {"jusim run my_scenarios/bad.toml": 2}
 PLACEHOLDER = re.compile(r"\b[A-Z][A-Z_]{0,15}\b|\[|\.\.\.|<|\|")
 
 
-NEEDS_ARGUMENT = {"run", "sweep", "results", "sensitivity", "discover", "network"}
+NEEDS_ARGUMENT = {
+    *("run", "sweep", "results", "sensitivity", "discover", "network"),
+    *("explain", "search", "screen", "calibrate"),
+}
 
 
 def fences(text: str) -> list[tuple[int, int, str, str]]:
@@ -106,7 +109,10 @@ def classify(cmd: str) -> str | None:
     if args[1].endswith(":"):
         return "a line of output, not a command"
     for prefix, why in EXPENSIVE.items():
-        if words == prefix or (prefix != "jusim compare" and words.startswith(prefix)):
+        if prefix == "jusim compare":  # with no scenario named: every shipped one
+            if args[1] == "compare" and all(a.startswith("-") for a in args[2:]):
+                return why
+        elif words == prefix or words.startswith(prefix):
             return why
     return None
 
