@@ -6,8 +6,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import jusim
 from jusim.model import JoinedUpModel
 from jusim.month.runs import PerRun, Runs
+from jusim.month.state import Table
+from jusim.scenario import scenario_dir
+
+SHIPPED = sorted(p.stem for p in scenario_dir().glob("*.toml"))
+
+
+@pytest.fixture
+def checked():
+    """``stack`` gives read-only views (a phase writing a block in place fails)."""
+    Table.checked = True
+    try:
+        yield
+    finally:
+        Table.checked = False
 
 
 def test_per_run_values_line_up_with_the_leading_axis():
@@ -61,10 +76,10 @@ def test_params_are_numbers_when_runs_agree_and_per_run_when_not(short_world):
             m.release()
 
 
-def test_the_block_is_the_storage_and_each_run_reads_and_writes_its_row(short_world):
-    """``put`` hands an (R, ...) array over as the runs' storage; ``stack`` gives it back (a
-    read-only view, no copy) and each run's field is its row, so a run's change is a change of the
-    block, and of its row only."""
+def test_the_block_is_the_storage_and_each_run_reads_and_writes_its_row(short_world, checked):
+    """``put`` hands an (R, ...) array over as the runs' storage; ``stack`` gives it back (no
+    copy; read-only when checked) and each run's field is its row, so a run's change is a change
+    of the block, and of its row only."""
     models = [JoinedUpModel(short_world, seed) for seed in (0, 1, 2)]
     try:
         states = [m.state for m in models]
@@ -81,9 +96,9 @@ def test_the_block_is_the_storage_and_each_run_reads_and_writes_its_row(short_wo
         states[1].need[0] = -5.0  # a run's in-place change is a change of its row
         assert got[1, 0] == -5.0 and need[0, 0] == 0.0 and need[2, 0] == 6.0
         states[2].need = np.full(need.shape[1], 7.0)  # assigning copies into the run's row
-        assert runs.stack("need") is got and np.shares_memory(got, need)
-        np.testing.assert_array_equal(got[2], 7.0)
-        np.testing.assert_array_equal(got[0], need[0])
+        assert np.shares_memory(runs.stack("need"), need)
+        np.testing.assert_array_equal(need[2], 7.0)
+        np.testing.assert_array_equal(need[0], np.arange(need.shape[1]))
         models[0].trust = models[0].trust * 0.5  # the model's attributes are the state's rows
         np.testing.assert_array_equal(runs.stack("trust")[0], models[0].state.trust)
     finally:
@@ -91,19 +106,25 @@ def test_the_block_is_the_storage_and_each_run_reads_and_writes_its_row(short_wo
             m.release()
 
 
-def test_a_read_only_array_put_is_copied_so_no_run_writes_through_it(short_world):
-    """A stacked block, a world's array or a broadcast put as a field is copied first: writing a
-    run's row then reaches no other field, no world and no other run."""
+def test_a_read_only_array_put_is_copied_before_a_run_writes_it(short_world):
+    """A world's array or a broadcast put as a field is read-only: a run assigning its row copies
+    the block first (copy on write), so the write reaches no world and no other run; writing the
+    read-only row in place fails."""
     a, b = JoinedUpModel(short_world, 0), JoinedUpModel(short_world, 1)
     try:
         runs = Runs([a.state, b.state])
         budget0 = runs.stack_world("budget0")
         runs.put("budget", budget0)
         runs.put("operating_cost", np.broadcast_to(budget0[0], budget0.shape))
-        a.state.budget[0] = -1.0
-        a.state.operating_cost[0] = -2.0
+        with pytest.raises(ValueError, match="read-only"):
+            a.state.budget[0] = -1.0
+        a.state.budget = np.full(budget0.shape[1], -1.0)
+        a.state.operating_cost = np.full(budget0.shape[1], -2.0)
         assert budget0[0, 0] != -1.0 and a.state.world.budget0[0] != -1.0
-        assert b.state.operating_cost[0] != -2.0 and b.state.budget[0] == budget0[1, 0]
+        assert (b.state.operating_cost != -2.0).all() and (b.state.budget == budget0[1]).all()
+        assert (a.state.budget == -1.0).all() and runs.stack("budget")[0, 0] == -1.0
+        a.state.budget[1] = -3.0  # (now a row of the runs' own copy)
+        assert runs.stack("budget")[0, 1] == -3.0
         assert runs.next_month().stack_world("roles") is runs.stack_world("roles")
         assert not runs.stack_world("roles").flags.writeable
         with pytest.raises(ValueError, match="run axis"):
@@ -159,3 +180,16 @@ def test_a_state_pickles_and_copies_as_its_own_values(short_world):
     finally:
         for m in (a, b):
             m.release()
+
+
+@pytest.mark.parametrize("scenario", SHIPPED)
+def test_no_phase_writes_a_block_in_place(scenario, checked):
+    """Every phase, in every shipped scenario, in a batch and alone, computes new arrays and puts
+    them: with ``stack`` giving read-only views, a phase that wrote a block in place would raise.
+    (The checked runs are still each run's own: run 1 of the batch is run 1 alone.)"""
+    sc = jusim.as_scenario(scenario)
+    batch = jusim.run_batch(sc, [0, 1])
+    alone = jusim.run(sc, 1)
+    assert batch[1].series.keys() == alone.series.keys()
+    for k, v in alone.series.items():
+        np.testing.assert_array_equal(batch[1].series[k], v, err_msg=k)

@@ -1,21 +1,25 @@
-"""Runs stepped together: the run axis of the month (docs/design-notes.md items 12-14).
+"""Runs stepped together: the run axis of the month (docs/design-notes.md items 12-15).
 
 A phase's ``run(runs)`` takes a ``Runs``: the states and flows of R runs of one world, stepped
 month by month in lockstep. ``jusim.run`` is a ``Runs`` of one (R = 1); ``jusim.run_batch`` hands
-a chunk of runs at once. A phase written over the run axis gathers what it needs as arrays whose
+a chunk of runs at once. A phase written over the run axis reads what it needs as arrays whose
 first axis is the run (``runs.stack("trust")`` is (R, A, A)), calls the mechanisms once for all R
-runs and scatters the results back (``runs.put("trust", x)``); a phase not yet written so steps
-its runs one after another (``runs.each(run_one)``).
+runs and hands the results back (``runs.put("trust", x)``); a phase not yet written so steps its
+runs one after another (``runs.each(run_one)``).
+
+Storage (item 15): the (R, ...) array is the storage. Every array field of the runs' states,
+rules and flows is one block (``state.Table``); each run's ``State``, ``Rules`` and ``Flows``
+read and write their row of it, so per-run code (interventions through ``RunView``,
+partnerships, the recorder, ``JoinedUpModel``) is unchanged. ``stack`` returns the block, as a
+read-only view (no copy, no per-run Python); ``put`` replaces it (no copy unless the array is
+read-only); the rules are reset each month by one copy a field of the runs' blank rules
+(``renew_rules``). A world's arrays are gathered once, read-only.
 
 Why this keeps every run's result exactly what it is alone: each run draws only from its own
 generators, and the arithmetic over the run axis is elementwise, or reduces along a non-run axis
 in the same order as a single run does (numpy sums a contiguous last axis pairwise, any other
 axis in sequence, per run either way), so a run's bits do not depend on the batch
 (``tests/test_batch.py``, ``tests/test_engine_docking.py``).
-
-Gathering is a copy, except where nothing has changed: a state field that ``put`` scattered as
-the rows of one (R, ...) array, and that every run still holds, is gathered as that array itself,
-and a world's arrays are gathered once; both read-only (a phase computes new arrays and puts them).
 
 Parameters: ``runs.params.trust.tolerance`` is a plain number when every run has the same value
 (the common case: seeds of one draw) and otherwise a ``PerRun`` array of R values, which lines up

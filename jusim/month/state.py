@@ -42,31 +42,34 @@ class Table:
     """The array fields of the records of R runs (their ``State``s, ``Rules`` or ``Flows``), one
     column per field: a block, an (R, ...) array whose row r is run r's value, or, for a field
     whose runs' values are not arrays of one shape and type (``None``, per-run lists of
-    partnerships), a list of R values.
+    partnerships), a list of R values (docs/design-notes.md item 15).
 
-    - ``stack(name)``: the block, read-only (a view, made once per block): a phase cannot write
-      the runs' state in place, only ``put`` new arrays. A list column of arrays of one shape is
-      stacked once and kept as the block.
+    - ``stack(name)``: the block itself, no copy. A phase must not write it in place: it computes
+      new arrays and ``put``s them. ``Table.checked = True`` (the tests) makes ``stack`` return
+      read-only views, so that a phase that writes a block in place fails loudly; off by default
+      because making a read-only view costs about as much as the rest of ``stack`` and ``put``.
+      A list column of arrays of one shape is stacked once and kept as the block.
     - ``put(name, values)``: ``values`` (R, ...) becomes the block, without a copy: the phase
-      hands it over and must not change it afterwards. A read-only array (a stacked block, a
-      world's array) or one broadcast along the run axis is copied first, so every block is
-      writeable and its rows are disjoint: a run writing its row reaches no other run, and no
-      other field. A list (or tuple) of R values becomes a list column.
+      hands it over and must not change it afterwards. A sequence of R values becomes a list.
     - A run's record reads its row (a view of the block, the same object until the column
       changes) and writes it: in a table of several runs, an array of the row's shape and type is
-      copied into the row (the block stays whole); anything else makes the column a list of the
-      runs' values until the next ``put`` or ``stack``. In a table of one run, assigning rebinds
-      the row to the value given, as a plain attribute would.
+      copied into the row, the block first copied if it is read-only (a stacked block, a world's
+      array or a broadcast put as a field: copy on write), so a run's write never reaches another
+      run, another field or a world; anything else makes the column a list of the runs' values
+      until the next ``put`` or ``stack``. In a table of one run, assigning rebinds the row to
+      the value given, as a plain attribute would.
     """
 
-    __slots__ = ("kind", "n", "blocks", "rows", "ro", "records", "batch")
+    checked = False  # stack gives read-only views (set by tests; class-wide)
+
+    __slots__ = ("batch", "blocks", "kind", "n", "records", "ro", "rows")
 
     def __init__(self, kind: type, n: int) -> None:
         self.kind = kind
         self.n = n
         self.blocks: dict[str, np.ndarray] = {}
         self.rows: dict[str, list[Any]] = {}  # a list column, or the rows of a block (kept)
-        self.ro: dict[str, np.ndarray] = {}  # read-only views of the blocks
+        self.ro: dict[str, np.ndarray] = {}  # read-only views of the blocks (checked)
         self.records: list[Any] = []
         self.batch: Any = None  # what runs.Runs keeps for these runs from month to month
 
@@ -103,7 +106,7 @@ class Table:
         if rows is None:
             block = self.blocks.get(name)
             if block is not None:
-                rows = list(block)
+                rows = [block[0]] if self.n == 1 else list(block)
             else:
                 default = self.kind._defaults.get(name, MISSING)
                 if default is MISSING:
@@ -114,10 +117,10 @@ class Table:
 
     def set(self, name: str, r: int, value: Any) -> None:
         """Run ``r``'s value of a column."""
+        self.ro.pop(name, None)
         if self.n == 1:  # a run alone: its value, as a plain attribute
             self.rows[name] = [value]
-            if self.blocks.pop(name, None) is not None:
-                self.ro.pop(name, None)
+            self.blocks.pop(name, None)
             return
         block = self.blocks.get(name)
         if block is not None:
@@ -126,37 +129,37 @@ class Table:
                 and value.shape == block.shape[1:]
                 and value.dtype == block.dtype
             ):
+                if not block.flags.writeable or block.strides[0] == 0:  # copy on write
+                    block = self.blocks[name] = block.copy(order="K")
+                    self.rows.pop(name, None)
                 block[r] = value
                 return
             rows = self.values(name)  # (the rows, then this run's own value)
             del self.blocks[name]
-            self.ro.pop(name, None)
         else:
             rows = self.values(name)
         rows[r] = value
 
     def stack(self, name: str) -> np.ndarray:
-        """The column as an (R, ...) array, read-only (the block itself, viewed)."""
-        ro = self.ro.get(name)
-        if ro is None:
-            block = self.blocks.get(name)
-            if block is None:
-                rows = self.values(name)
-                if self.n == 1 and isinstance(rows[0], np.ndarray):
-                    block = rows[0][None]  # (the run's own array: no copy)
-                elif _uniform(rows):
-                    block = np.stack(rows)
-                    del self.rows[name]  # (now the rows of the block)
-                else:  # not arrays of one shape and type: gathered each time
-                    return np.stack(rows)
-                self.blocks[name] = block
-            if block.flags.writeable:
-                ro = block.view()
+        """The column as an (R, ...) array: the block itself (read-only if ``checked``)."""
+        block = self.blocks.get(name)
+        if block is None:
+            rows = self.values(name)
+            if self.n == 1 and isinstance(rows[0], np.ndarray):
+                block = rows[0][None]  # (the run's own array: no copy)
+            elif _uniform(rows):
+                block = np.stack(rows)
+                del self.rows[name]  # (now the rows of the block)
+            else:  # not arrays of one shape and type: gathered each time
+                return np.stack(rows)
+            self.blocks[name] = block
+        if Table.checked:
+            ro = self.ro.get(name)
+            if ro is None:
+                ro = self.ro[name] = block.view()
                 ro.flags.writeable = False
-            else:
-                ro = block
-            self.ro[name] = ro
-        return ro
+            return ro
+        return block
 
     def put(self, name: str, values: Any) -> None:
         """Replace a column: an (R, ...) array becomes its block, a sequence of R values a list."""
@@ -165,15 +168,13 @@ class Table:
                 setattr(record, name, v)
             return
         if isinstance(values, np.ndarray):
-            if values.shape[:1] != (self.n,):
+            if values.ndim == 0 or len(values) != self.n:
                 raise ValueError(
                     f"{self.kind.__name__}.{name}: an array of shape {values.shape} put for "
                     f"{self.n} runs (the first axis must be the run axis)"
                 )
             if type(values) is not np.ndarray:
                 values = values.view(np.ndarray)
-            if not values.flags.writeable or (self.n > 1 and values.strides[0] == 0):
-                values = values.copy(order="K")
             self.blocks[name] = values
             self.rows.pop(name, None)
         else:
@@ -184,7 +185,8 @@ class Table:
                 )
             self.blocks.pop(name, None)
             self.rows[name] = values
-        self.ro.pop(name, None)
+        if self.ro:
+            self.ro.pop(name, None)
 
     def renew(self, blocks: dict[str, np.ndarray], lists: dict[str, list[Any]]) -> None:
         """Every column afresh: a copy of each block of ``blocks`` (one call a field for all
@@ -207,9 +209,7 @@ def _uniform(values: list[Any]) -> bool:
     if type(first) is not np.ndarray:
         return False
     shape, dtype = first.shape, first.dtype
-    return all(
-        type(v) is np.ndarray and v.shape == shape and v.dtype == dtype for v in values[1:]
-    )
+    return all(type(v) is np.ndarray and v.shape == shape and v.dtype == dtype for v in values[1:])
 
 
 class _Column:
