@@ -6,10 +6,10 @@ of their own (``partnership.Partnerships.form_and_leave``, 7.15, weighing the re
 public failure, 7.23); memberships and buy-in follow from the live partnerships.
 
 Over the run axis: the rules before any intervention acts are kept for all runs as one (R, ...)
-array per field (``Blank``, built once); each month every field of the runs' rules is reset to a
-copy of it, one copy a field for all runs (``Runs.renew_rules``), and each run's ``Rules`` reads
-and writes its row of those blocks, which its interventions change in place. Interventions and
-partnerships are each run's own Python objects, called run by run.
+array per field (``Blank``, built once); each month the runs get new rules, one copy of each of
+those arrays for all runs (``Runs.renew_rules``), and each run's ``Rules`` reads and writes its
+row of them, which its interventions change in place. Interventions and partnerships are each
+run's own Python objects, called run by run.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 
 from jusim.mechanisms import scrutiny
 from jusim.month.runs import Runs
-from jusim.month.state import Rules, State
+from jusim.month.state import Rules, State, same_arrays
 
 
 def fresh_rules(s: State) -> Rules:
@@ -52,11 +52,7 @@ class Blank:
             values = [getattr(r, name) for r in fresh]
             if all(v is None for v in values):
                 continue
-            first = values[0]
-            if all(
-                type(v) is np.ndarray and v.shape == first.shape and v.dtype == first.dtype
-                for v in values
-            ):
+            if same_arrays(values):
                 self.blocks[name] = np.stack(values)
             else:
                 self.lists[name] = values

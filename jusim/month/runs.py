@@ -10,10 +10,10 @@ runs one after another (``runs.each(run_one)``).
 Storage (item 15): the (R, ...) array is the storage. Every array field of the runs' states,
 rules and flows is one block (``state.Table``); each run's ``State``, ``Rules`` and ``Flows``
 read and write their row of it, so per-run code (interventions through ``RunView``,
-partnerships, the recorder, ``JoinedUpModel``) is unchanged. ``stack`` returns the block, as a
-read-only view (no copy, no per-run Python); ``put`` replaces it (no copy unless the array is
-read-only); the rules are reset each month by one copy a field of the runs' blank rules
-(``renew_rules``). A world's arrays are gathered once, read-only.
+partnerships, the recorder, ``JoinedUpModel``) is unchanged. ``stack`` returns the block itself
+(no copy, no per-run Python; read-only views when ``state.Table.checked``, as in the tests);
+``put`` replaces it (no copy); each month the runs get new rules, one copy a field of their
+blank rules for all runs (``renew_rules``). A world's arrays are gathered once, read-only.
 
 Why this keeps every run's result exactly what it is alone: each run draws only from its own
 generators, and the arithmetic over the run axis is elementwise, or reduces along a non-run axis
@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from jusim.month.state import Flows, State, Table
+from jusim.month.state import Flows, Rules, State, Table
 
 _ALIGNED = frozenset({np.where, np.clip, np.minimum, np.maximum, np.select})
 
@@ -240,13 +240,13 @@ class Runs:
 
     # the (R, ...) blocks -------------------------------------------------------------------
     def stack(self, name: str) -> np.ndarray:
-        """A state field of every run, (R, ...): the block itself, read-only (no copy; a run's
-        change to its row is a change of it). A phase computes new arrays and ``put``s them."""
+        """A state field of every run, (R, ...): the block itself (no copy; a run's change to its
+        row is a change of it). Do not write it: compute new arrays and ``put`` them."""
         return self._together.state.stack(name)
 
     def put(self, name: str, values: np.ndarray) -> None:
         """Replace a state field of every run by (R, ...) ``values`` (each run's field is then its
-        row). The array is taken as it is, not copied (read-only ones are): do not change it after."""
+        row). The array is taken as it is, not copied: do not change it afterwards."""
         self._together.state.put(name, values)
 
     def stack_world(self, name: str) -> np.ndarray:
@@ -260,19 +260,24 @@ class Runs:
         return out
 
     def stack_rules(self, name: str) -> np.ndarray:
-        """A field of this month's rules of every run (read-only, as ``stack``)."""
+        """A field of this month's rules of every run (the block, as ``stack``)."""
         return self._together.rules.stack(name)
 
     def put_rules(self, name: str, values: np.ndarray) -> None:
         self._together.rules.put(name, values)
 
     def renew_rules(self, blocks: dict[str, np.ndarray], lists: dict[str, list[Any]]) -> None:
-        """Reset every run's rules: each field a copy of its (R, ...) block in ``blocks`` (one
-        copy a field for all runs), or of its per-run values in ``lists``, or its default."""
-        self._together.rules.renew(blocks, lists)
+        """New rules for every run (last month's ``Rules`` objects keep their values): each field
+        a copy of its (R, ...) block in ``blocks`` (one copy a field for all runs), or of its
+        per-run values in ``lists``, or its default."""
+        table = Table(Rules, self.n)
+        table.renew(blocks, lists)
+        for s, rules in zip(self.states, table.bound(), strict=True):
+            s.rules = rules
+        self._together.rules = table
 
     def stack_flow(self, name: str) -> np.ndarray:
-        """A flow of every run (read-only, as ``stack``)."""
+        """A flow of every run (the block, as ``stack``)."""
         return self._together.flows.stack(name)
 
     def put_flow(self, name: str, values: np.ndarray) -> None:

@@ -86,7 +86,7 @@ class Table:
         table = cls(kind, n)
         for name in kind._columns:
             values = [getattr(r, name) for r in records]
-            if n > 1 and _uniform(values):
+            if n > 1 and same_arrays(values):
                 table.blocks[name] = np.stack(values)
             else:
                 table.rows[name] = values
@@ -147,7 +147,7 @@ class Table:
             rows = self.values(name)
             if self.n == 1 and isinstance(rows[0], np.ndarray):
                 block = rows[0][None]  # (the run's own array: no copy)
-            elif _uniform(rows):
+            elif same_arrays(rows):
                 block = np.stack(rows)
                 del self.rows[name]  # (now the rows of the block)
             else:  # not arrays of one shape and type: gathered each time
@@ -203,7 +203,7 @@ class Table:
         self.blocks, self.rows, self.ro = {}, {}, {}
 
 
-def _uniform(values: list[Any]) -> bool:
+def same_arrays(values: list[Any]) -> bool:
     """Arrays of one shape and type (so that stacked, each is a row of the block)."""
     first = values[0]
     if type(first) is not np.ndarray:
