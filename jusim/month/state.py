@@ -168,6 +168,8 @@ class Table:
                 setattr(record, name, v)
             return
         if isinstance(values, np.ndarray):
+            if values is self.blocks.get(name):  # (the block put back: its rows stay)
+                return
             if values.ndim == 0 or len(values) != self.n:
                 raise ValueError(
                     f"{self.kind.__name__}.{name}: an array of shape {values.shape} put for "
