@@ -3,13 +3,15 @@ gathered parameters are plain numbers when the runs agree."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pytest
 
 import jusim
 from jusim.model import JoinedUpModel
 from jusim.month.runs import PerRun, Runs
-from jusim.month.state import Table
+from jusim.month.state import Flows, Rules, State, Table, _columns, _Record
 from jusim.scenario import scenario_dir
 
 SHIPPED = sorted(p.stem for p in scenario_dir().glob("*.toml"))
@@ -193,3 +195,28 @@ def test_no_phase_writes_a_block_in_place(scenario, checked):
     assert batch[1].series.keys() == alone.series.keys()
     for k, v in alone.series.items():
         np.testing.assert_array_equal(batch[1].series[k], v, err_msg=k)
+
+
+def test_the_columns_are_derived_from_the_dataclasses():
+    """Array fields (``np.ndarray``, ``np.ndarray | None``) are columns, other fields plain
+    attributes; every field of ``Flows`` is a column. A field added to a dataclass needs nothing
+    more."""
+    assert {"trust", "shares", "hazard", "budget"} <= set(State._columns)
+    assert not {"roster", "partnerships", "month", "rules", "params"} & set(State._columns)
+    assert {"pool_share", "buy_in", "detection"} <= set(Rules._columns)
+    assert "leavers" in Flows._columns
+
+    @dataclass
+    class Added(_Record):
+        a: np.ndarray
+        b: np.ndarray | None = None
+        c: int = 0
+
+    _columns(Added)
+    assert Added._columns == ("a", "b")
+    x, y = Added(np.zeros(2)), Added(np.ones(2), c=3)
+    table = Table.adopt([x, y])
+    np.testing.assert_array_equal(table.stack("a"), [[0.0, 0.0], [1.0, 1.0]])
+    assert y.c == 3 and x.b is None and "c" in vars(y)
+    table.put("b", np.arange(4.0).reshape(2, 2))
+    np.testing.assert_array_equal(y.b, [2.0, 3.0])
