@@ -3,7 +3,7 @@ gathered parameters are plain numbers when the runs agree."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
@@ -211,12 +211,17 @@ def test_the_columns_are_derived_from_the_dataclasses():
         a: np.ndarray
         b: np.ndarray | None = None
         c: int = 0
+        d: np.ndarray = field(default_factory=lambda: np.zeros(1))
 
     _columns(Added)
-    assert Added._columns == ("a", "b")
+    assert Added._columns == ("a", "b", "d")
     x, y = Added(np.zeros(2)), Added(np.ones(2), c=3)
     table = Table.adopt([x, y])
     np.testing.assert_array_equal(table.stack("a"), [[0.0, 0.0], [1.0, 1.0]])
     assert y.c == 3 and x.b is None and "c" in vars(y)
     table.put("b", np.arange(4.0).reshape(2, 2))
     np.testing.assert_array_equal(y.b, [2.0, 3.0])
+    flows = Table(Added, 2).bound()  # records made over a table, with no value given
+    assert flows[0].b is None and flows[0].d is not flows[1].d
+    with pytest.raises(AttributeError, match="has no value"):
+        flows[0].a  # noqa: B018

@@ -109,9 +109,12 @@ class Table:
                 rows = [block[0]] if self.n == 1 else list(block)
             else:
                 default = self.kind._defaults.get(name, MISSING)
-                if default is MISSING:
+                if default is not MISSING:
+                    rows = [default] * self.n
+                elif name in self.kind._factories:  # (a new value for each run)
+                    rows = [self.kind._factories[name]() for _ in range(self.n)]
+                else:
                     raise AttributeError(f"{self.kind.__name__}.{name} has no value")
-                rows = [default] * self.n
             self.rows[name] = rows
         return rows
 
@@ -246,6 +249,7 @@ class _Record:
     _columns: ClassVar[tuple[str, ...]] = ()
     _column_set: ClassVar[frozenset[str]] = frozenset()
     _defaults: ClassVar[dict[str, Any]] = {}
+    _factories: ClassVar[dict[str, Any]] = {}
 
     @classmethod
     def _bound(cls, table: Table, r: int) -> Any:
@@ -275,6 +279,9 @@ def _columns(kind: type, every_field: bool = False) -> None:
     kind._columns = tuple(names)
     kind._column_set = frozenset(names)
     kind._defaults = {f.name: f.default for f in fields(kind) if f.default is not MISSING}
+    kind._factories = {
+        f.name: f.default_factory for f in fields(kind) if f.default_factory is not MISSING
+    }
     for name in names:
         setattr(kind, name, _Column(name))
 
