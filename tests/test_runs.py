@@ -155,7 +155,10 @@ def test_values_that_are_not_one_block_are_kept_per_run(short_world):
         assert [f.demand.shape for f in runs.flows] == [(2, n), (0, n)]
         assert runs.flows[0].formal is None  # a flow not yet made: its default
         runs.put_flow("resolved", np.ones((2, 3)))
-        assert runs.next_month().flows[0].resolved is None  # flows are the month's own
+        last = runs.flows[0]
+        runs = runs.next_month()
+        assert runs.flows[0].resolved is None  # flows are the month's own
+        np.testing.assert_array_equal(last.resolved, 1.0)  # (last month's keep their values)
         runs.flows[1].need_before = b.state.need  # a run's own flow, then all runs' at once
         runs.flows[0].need_before = a.state.need
         np.testing.assert_array_equal(runs.stack_flow("need_before"), [a.state.need, b.state.need])

@@ -172,8 +172,8 @@ class _Params:
 
 
 class _Together:
-    """What the runs of a ``Runs`` keep from month to month: the tables of their states, rules
-    and flows (``state.Table``), their parameters, their worlds' arrays (read-only, gathered once:
+    """What the runs of a ``Runs`` keep from month to month: the tables of their states and rules
+    (``state.Table``), their parameters, their worlds' arrays (read-only, gathered once:
     a world does not change during a run), their streams, and the phases' own ``cache``."""
 
     def __init__(self, states: list[State]) -> None:
@@ -181,8 +181,6 @@ class _Together:
         self.state = Table.adopt(states)
         self.state.batch = self
         self.rules = Table.adopt([s.rules for s in states])
-        self.flows = Table(Flows, len(states))
-        self.flow_records: list[Flows] = self.flows.bound()
         self.params = _Params(states)
         self.worlds: dict[str, np.ndarray] = {}
         self.streams: dict[str, list[np.random.Generator]] = {}
@@ -205,10 +203,10 @@ class Runs:
 
     def __init__(self, states: list[State], *, _last: Runs | None = None) -> None:
         together = _last._together if _last is not None else _Together.of(states)
-        together.flows.clear()  # a new month's flows
         self._together = together
         self.states = together.states
-        self.flows = together.flow_records
+        self._flows = Table(Flows, len(self.states))  # this month's own
+        self.flows: list[Flows] = self._flows.bound()  # (last month's keep their values)
         self.params = together.params
         self.cache = together.cache  # kept from month to month for the same runs (phases' own)
 
@@ -278,11 +276,11 @@ class Runs:
 
     def stack_flow(self, name: str) -> np.ndarray:
         """A flow of every run (the block, as ``stack``)."""
-        return self._together.flows.stack(name)
+        return self._flows.stack(name)
 
     def put_flow(self, name: str, values: np.ndarray) -> None:
         """A flow of every run: (R, ...) values, or a list of R values (one per run)."""
-        self._together.flows.put(name, values)
+        self._flows.put(name, values)
 
     def streams(self, name: str) -> list[np.random.Generator]:
         """Each run's own generator of a stream (draw run by run, then stack)."""

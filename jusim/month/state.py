@@ -203,10 +203,6 @@ class Table:
         }
         self.ro = {}
 
-    def clear(self) -> None:
-        """Every column at its default (the flows of a new month)."""
-        self.blocks, self.rows, self.ro = {}, {}, {}
-
 
 def same_arrays(values: list[Any]) -> bool:
     """Arrays of one shape and type (so that stacked, each is a row of the block)."""
