@@ -195,9 +195,7 @@ def test_an_interval_never_prints_as_one_number():
     from jusim.tables import Est
 
     # bounds that differ but round alike get decimals until they differ (at most three more)
-    assert Est(-0.0098, -0.0104, -0.0093, signed=True).lines(False) == [
-        "-0.010 [-0.010, -0.009]"
-    ]
+    assert Est(-0.0098, -0.0104, -0.0093, signed=True).lines(False) == ["-0.010 [-0.010, -0.009]"]
     assert Est(0.5, 0.5, 0.5).lines(False) == ["0.50 [0.50, 0.50]"]  # a degenerate interval
 
 
