@@ -122,3 +122,15 @@ def test_control_a_platform_saving_off_the_margin_leaves_the_free_money(platform
     moved = np.abs(off["free"][members] - base["free"][members])
     assert (moved < 0.01 * saved).all()  # the effect on the money decided about is gone
     assert (off["core"][members] > base["core"][members]).all()  # the saving is in core
+
+
+def test_margin_share_per_run_in_a_batch_equals_each_run_alone(default_world):
+    """The margin over the run axis: a batch whose runs differ in ``margin_share`` (a shared
+    platform and a narrow target, so both savings and bills flow) gives each run's result alone."""
+    from test_batch import batch_equals_alone  # (tests/ is on the path, as for test_batch)
+
+    world = default_world.with_overrides({"horizon": 8})
+    scenario = world.with_interventions([SHARED, *NARROW])
+    params = {"parameters.funding.margin_share": np.array([1.0, 0.0, 0.6])}
+    got = batch_equals_alone(scenario, [1, 2, 1], params)
+    assert not np.array_equal(got[0]["own_attainment"], got[2]["own_attainment"])
