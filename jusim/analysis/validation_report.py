@@ -273,7 +273,9 @@ def report_body(
         "random numbers resolve but that is smaller does not hold. A *draw* holds if its mean "
         "effect over its seeds lies beyond the SESOI. A fact holds (or holds in a draw) when all "
         "its headline rows (those with a SESOI) in that setting do. *Range beyond SESOI* asks "
-        "more: that the 95% range of single runs over draws x seeds lies beyond it.",
+        "more: that the 95% range of single runs over draws x seeds lies beyond it. In the "
+        "half-size area a SESOI that is a count or a sum of money (cases, £k, partnerships) is "
+        "halved with the area; ratios, shares and per-head levels keep theirs.",
         "",
         "## Facts",
         "",
