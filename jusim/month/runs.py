@@ -1,4 +1,4 @@
-"""Runs stepped together: the run axis of the month (docs/design-notes.md items 12-15).
+"""Runs stepped together: the run axis of the month (docs/design-notes.md items 12-14, 16).
 
 A phase's ``run(runs)`` takes a ``Runs``: the states and flows of R runs of one world, stepped
 month by month in lockstep. ``jusim.run`` is a ``Runs`` of one (R = 1); ``jusim.run_batch`` hands
@@ -7,7 +7,7 @@ first axis is the run (``runs.stack("trust")`` is (R, A, A)), calls the mechanis
 runs and hands the results back (``runs.put("trust", x)``); a phase not yet written so steps its
 runs one after another (``runs.each(run_one)``).
 
-Storage (item 15): the (R, ...) array is the storage. Every array field of the runs' states,
+Storage (item 16): the (R, ...) array is the storage. Every array field of the runs' states,
 rules and flows is one block (``state.Table``); each run's ``State``, ``Rules`` and ``Flows``
 read and write their row of it, so per-run code (interventions through ``RunView``,
 partnerships, the recorder, ``JoinedUpModel``) is unchanged. ``stack`` returns the block itself

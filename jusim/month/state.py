@@ -12,7 +12,7 @@
   roster, month, streams, budget, need). Interventions are typed against it, so they do not import
   the model class; ``State`` is one.
 
-Storage (docs/design-notes.md item 15): the array fields of these records are columns of a
+Storage (docs/design-notes.md item 16): the array fields of these records are columns of a
 ``Table``, one (R, ...) array per field for the R runs stepped together (``jusim/month/runs.py``),
 and each run's record reads and writes its row. A record made alone (``initial_state``,
 ``Rules.empty``, ``Flows()``) is the one row of a table of its own; a ``Runs`` of several runs
@@ -42,7 +42,7 @@ class Table:
     """The array fields of the records of R runs (their ``State``s, ``Rules`` or ``Flows``), one
     column per field: a block, an (R, ...) array whose row r is run r's value, or, for a field
     whose runs' values are not arrays of one shape and type (``None``, per-run lists of
-    partnerships), a list of R values (docs/design-notes.md item 15).
+    partnerships), a list of R values (docs/design-notes.md item 16).
 
     - ``stack(name)``: the block itself, no copy. A phase must not write it in place: it computes
       new arrays and ``put``s them. ``Table.checked = True`` (the tests) makes ``stack`` return
