@@ -51,8 +51,12 @@ def _choose() -> dict[str, Callable[..., Any]]:
     chosen = mode()
     if chosen == "numpy":
         return {}
-    from jusim.compiled import KERNELS
-
+    try:
+        from jusim.compiled import KERNELS
+    except (ImportError, RuntimeError):  # no numba, or nowhere for it to cache: numpy
+        if chosen == "compiled":
+            raise
+        return {}
     if chosen == "compiled" or cached(KERNELS.values()):
         return KERNELS
     compile_in_background()
@@ -111,8 +115,11 @@ def compile_in_background() -> bool:
 def warm_up() -> None:
     """Compile every kernel into the cache by running them: a few months of a small world with
     secondees, movers and divisions, alone and as a batch of two (the two ways they are called)."""
+    global _chosen
     import jusim
+    from jusim.compiled import KERNELS
 
+    _chosen = KERNELS
     world = jusim.as_scenario("secondees").with_overrides(
         {
             "horizon": 3,
