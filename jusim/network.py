@@ -47,22 +47,26 @@ def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
     """(R,) top-k share of tie ends and (R,) components among tied staff of each run (run r:
     staff ``staff_off[r]:staff_off[r + 1]``, ties likewise), for all runs at once."""
     n_runs = staff_off.size - 1
-    s_run = np.repeat(np.arange(n_runs), np.diff(staff_off))
     t_run = np.repeat(np.arange(n_runs), np.diff(tie_off))
     a, b = staff_off[t_run] + tie_i, staff_off[t_run] + tie_j  # rows of all runs' staff
-    deg = np.bincount(np.concatenate((a, b)), minlength=s_run.size)
+    deg_all = np.bincount(np.concatenate((a, b)), minlength=int(staff_off[-1]))
+    tied = np.flatnonzero(deg_all)  # only staff with a tie count below
+    deg = deg_all[tied]
+    run = np.searchsorted(staff_off, tied, side="right") - 1
     ends = 2 * np.diff(tie_off)
     # the sum of the top_k degrees of each run, from a histogram of degrees (small whole numbers)
     top_deg = int(deg.max(initial=0))
-    hist = np.bincount(s_run * (top_deg + 1) + deg, minlength=n_runs * (top_deg + 1))
+    hist = np.bincount(run * (top_deg + 1) + deg, minlength=n_runs * (top_deg + 1))
     held = hist.reshape(n_runs, top_deg + 1)[:, :0:-1]  # staff with degree top_deg, ..., 1
     above = np.cumsum(held, axis=1) - held  # staff with a higher degree
     take = np.clip(top_k[:, None] - above, 0, held)
     top = take @ np.arange(top_deg, 0, -1)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(ends > 0, top / np.where(ends > 0, ends, 1), np.nan)
-    root = _roots(s_run.size, a, b)
-    comps = np.bincount(s_run[(deg > 0) & (root == np.arange(s_run.size))], minlength=n_runs)
+    number = np.empty(deg_all.size, np.int64)  # tied staff numbered 0, 1, ...
+    number[tied] = np.arange(tied.size)
+    root = _roots(tied.size, number[a], number[b])
+    comps = np.bincount(run[root == np.arange(tied.size)], minlength=n_runs)
     return shares, comps
 
 

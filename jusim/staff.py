@@ -311,6 +311,24 @@ def run_of(off: np.ndarray) -> np.ndarray:
     return np.repeat(np.arange(off.size - 1), np.diff(off))
 
 
+_CELLS: dict[tuple[int, ...], tuple[tuple[np.ndarray, ...], np.ndarray]] = {}
+
+
+def cell(off: np.ndarray, index: np.ndarray, width: int) -> np.ndarray:
+    """``run_of(off) * width + index``: where each element's (run, index) lies in a flattened
+    (R, width) array. Staff offsets and homes stay the same arrays month after month (a
+    ``Rosters``), so the last few answers are kept, by the arrays' identity."""
+    key = (id(off), id(index), width)
+    hit = _CELLS.get(key)
+    if hit is not None and hit[0][0] is off and hit[0][1] is index:
+        return hit[1]
+    out = run_of(off) * width + index
+    if len(_CELLS) >= 8:
+        _CELLS.pop(next(iter(_CELLS)))
+    _CELLS[key] = ((off, index), out)
+    return out
+
+
 def _tie_strength(staff_off, home, tie_off, ti, tj, tw, a):
     """(R, A, A) summed strength of each run's ties from home agency to home agency, added in the
     order of the ties (``np.bincount``), not yet made symmetric."""

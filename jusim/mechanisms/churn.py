@@ -22,7 +22,7 @@ from pydantic import Field
 
 from jusim import kernels
 from jusim.params import Params
-from jusim.staff import Rosters, StaffRoster, as_runs, rows, run_of
+from jusim.staff import Rosters, StaffRoster, as_runs, cell, rows, run_of
 
 
 class ChurnParams(Params):
@@ -94,20 +94,30 @@ def _churn(
     ``staff_off[r]:staff_off[r + 1]``, ties likewise, with its own hazard, handover, strength).
     """
     n_runs = staff_off.size - 1
-    s_run = run_of(staff_off)
-    leaving = leave_u < hazard[s_run, home]
+    width = hazard.shape[1]
+    at_home = cell(staff_off, home, width)  # (run, home agency) of each member of staff
+    leaving = leave_u < hazard.ravel()[at_home]
     tenure += 1
     tenure[leaving] = 0
-    n_left = np.bincount(s_run[leaving], minlength=n_runs)
+    n_left = np.bincount(at_home[leaving] // width, minlength=n_runs)
     r = run_of(tie_off)
     a, b = staff_off[r] + ti, staff_off[r] + tj
     left_a, left_b = leaving[a], leaving[b]
-    touched = left_a | left_b
-    p = np.where(left_a, handover[r, home[a]], 1.0)
-    p = np.where(left_b, p * handover[r, home[b]], p)
-    kept = ~touched | (keep_u < p)
-    w = np.where(touched, tw * strength[r, 0], tw)
+    touched = np.flatnonzero(left_a | left_b)
+    if touched.size == 0:
+        return n_left, tie_off, ti, tj, tw
+    a, b, left_a, left_b = a[touched], b[touched], left_a[touched], left_b[touched]
+    p = np.where(left_a, handover.ravel()[at_home[a]], 1.0)
+    p = np.where(left_b, p * handover.ravel()[at_home[b]], p)
+    w = tw.copy()
+    w[touched] = tw[touched] * strength[r[touched], 0]
+    lost = touched[keep_u[touched] >= p]
+    kept = np.ones(tw.size, np.bool_)
+    kept[lost] = False
     out_off = np.concatenate(
-        (np.zeros(1, np.int64), np.cumsum(np.bincount(r[kept], minlength=n_runs)))
+        (
+            np.zeros(1, np.int64),
+            np.cumsum(np.diff(tie_off) - np.bincount(r[lost], minlength=n_runs)),
+        )
     )
     return n_left, out_off, ti[kept], tj[kept], w[kept]

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from jusim import kernels
-from jusim.staff import rows, run_of
+from jusim.staff import cell, rows, run_of
 
 
 def assign(staff: np.ndarray, divisions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -111,8 +111,10 @@ def _staff_openness(
     d_run = run_of(division_off)
     u = usual[d_run, division_agency]
     offset = _pulled(base, u, alignment[d_run, division_agency]) - u
-    s_run = run_of(staff_off)
-    return np.clip(now[s_run, home] + offset[division_off[s_run] + division], 0.0, 1.0)
+    width = now.shape[1]
+    at_home = cell(staff_off, home, width)  # (run, home agency) of each member of staff
+    own = now.ravel()[at_home] + offset[division_off[at_home // width] + division]
+    return np.clip(own, 0.0, 1.0)
 
 
 def keeping_in_touch(staff_openness: np.ndarray, agency_openness: np.ndarray) -> np.ndarray:

@@ -163,6 +163,8 @@ def _bisect_right(rows: np.ndarray, run: np.ndarray, x: np.ndarray) -> np.ndarra
     most ``x[k]`` (``np.searchsorted(row, x, side="right")``, for every value at once), capped at
     the last entry."""
     n = rows.shape[1]
+    if x.size * n <= 1 << 20:  # count the entries at most x (a prefix of a nondecreasing row)
+        return np.minimum((rows[run] <= x[:, None]).sum(axis=1), n - 1)
     lo, hi = np.zeros(x.size, np.int64), np.full(x.size, n, np.int64)
     for _ in range(n.bit_length()):
         mid = (lo + hi) // 2
@@ -248,46 +250,43 @@ def _referrals(staff_off, tie_off, ti, tj, tw, own, values, u):
     """Introductions along ties: pairs (x, z) where x's contact y introduced x to y's contact z.
 
     Run r's T ties have 4T uniforms u (from ``4 * tie_off[r]``): each tie has two ends
-    e = (x, y); end e fires if ``u[e] < chance[x] * w`` (chance per person: their openness
-    ``own[x]`` times ``referral``), and then y picks z among all their contacts (in the order of
-    their ties) with ``u[2T + e]`` (z == x is a lost introduction).
+    e = (x, y), first every tie's (i, j) end, then its (j, i) end; end e fires if
+    ``u[e] < chance[x] * w`` (chance per person: their openness ``own[x]`` times ``referral``),
+    and then y picks z among all their contacts (in the order of their ties) with ``u[2T + e]``
+    (z == x is a lost introduction).
     """
     r = run_of(tie_off)
     t0, t = tie_off[r], np.diff(tie_off)[r]
     s0 = staff_off[r]
     k = np.arange(ti.size)
-    # ends of run r in order e = 0..2T-1 (first every tie's i end, then its j end), run after run
-    e1 = k + t0
-    end = np.concatenate((e1, e1 + t))
-    x = np.empty(2 * ti.size, np.int64)
-    y = np.empty_like(x)
-    x[end], y[end] = np.concatenate((ti, tj)), np.concatenate((tj, ti))
-    tie = np.empty_like(x)
-    tie[end] = np.concatenate((k, k))
-    er = run_of(2 * tie_off)
-    shift = 2 * tie_off[er]  # uniforms: run r's from 4 * tie_off[r]
-    fired = np.flatnonzero(
-        u[np.arange(x.size) + shift] < own[staff_off[er] + x] * values[er, REFERRAL] * tw[tie]
-    )
-    if fired.size == 0:
+    at = k + t0  # end e = k - t0 of run r: position 2 * t0 + e among all ends, u at 4 * t0 + e
+    referral = values[:, REFERRAL][r]
+    fire_i = np.flatnonzero(u[at + 2 * t0] < own[s0 + ti] * referral * tw)
+    fire_j = np.flatnonzero(u[at + 2 * t0 + t] < own[s0 + tj] * referral * tw)
+    if fire_i.size + fire_j.size == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
-    fr, fx, fy = er[fired], x[fired], y[fired]
-    gy = staff_off[fr] + fy  # the introducer, a row of all runs' staff
-    # contacts of the introducers only, in the order of their ties (as a full list would be)
+    end = np.concatenate((at[fire_i], at[fire_j] + t[fire_j]))  # ends in the order of a run
+    order = np.argsort(end)
+    fired = np.concatenate((fire_i, fire_j))[order]
+    x = np.concatenate((ti[fire_i], tj[fire_j]))[order]
+    y = np.concatenate((tj[fire_i], ti[fire_j]))[order]
+    end, fr = end[order], r[fired]
+    gy = staff_off[fr] + y  # the introducer, a row of all runs' staff
+    # contacts of the introducers only, each in the order of their ties (key: person, tie)
     wanted = np.zeros(own.size, np.bool_)
     wanted[gy] = True
-    owner = np.stack((s0 + ti, s0 + tj), axis=1).ravel()
-    contact = np.stack((tj, ti), axis=1).ravel()
-    mine = wanted[owner]
-    owner, contact = owner[mine], contact[mine]
-    order = np.argsort(owner, kind="stable")
-    owner, contact = owner[order], contact[order]
-    first = np.searchsorted(owner, gy)
-    degree = np.searchsorted(owner, gy, side="right") - first
-    pick = u[fired + shift[fired] + 2 * np.diff(tie_off)[fr]]
+    gi, gj = s0 + ti, s0 + tj
+    by_i, by_j = np.flatnonzero(wanted[gi]), np.flatnonzero(wanted[gj])
+    key = np.concatenate((gi[by_i] * ti.size + by_i, gj[by_j] * ti.size + by_j))
+    contact = np.concatenate((tj[by_i], ti[by_j]))
+    order = np.argsort(key)
+    key, contact = key[order], contact[order]
+    first = np.searchsorted(key, gy * ti.size)
+    degree = np.searchsorted(key, (gy + 1) * ti.size) - first
+    pick = u[end + 2 * tie_off[fr] + 2 * np.diff(tie_off)[fr]]
     z = contact[first + (pick * degree).astype(np.int64)]
-    kept = z != fx
-    return fr[kept], fx[kept], z[kept]
+    kept = z != x
+    return fr[kept], x[kept], z[kept]
 
 
 def maintain(
@@ -328,14 +327,14 @@ def _maintain(staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, ke
     refresh; others decay (each run with its own parameters and contact)."""
     r = run_of(tie_off)
     si, sj = staff_off[r] + ti, staff_off[r] + tj
-    v = values[r]
-    chance = (v[:, BASE] + v[:, SCALE] * contact[r, home[si], home[sj]]) * (keep[si] * keep[sj])
-    met = (post[si] == post[sj]) | (u < chance)
-    w = np.where(met, tw + v[:, REFRESH] * (1.0 - tw), tw * (1.0 - v[:, DECAY]))
-    kept = w >= v[:, FLOOR]
-    out_off = np.concatenate(
-        (np.zeros(1, np.int64), np.cumsum(np.bincount(r[kept], minlength=tie_off.size - 1)))
-    )
+    width = contact.shape[-1]
+    pair = (r * width + home[si]) * width + home[sj]
+    chance = values[:, BASE][r] + values[:, SCALE][r] * contact.ravel()[pair]
+    met = (post[si] == post[sj]) | (u < chance * (keep[si] * keep[sj]))
+    w = np.where(met, tw + values[:, REFRESH][r] * (1.0 - tw), tw * (1.0 - values[:, DECAY][r]))
+    kept = w >= values[:, FLOOR][r]
+    counts = np.bincount(r[kept], minlength=tie_off.size - 1)
+    out_off = np.concatenate((np.zeros(1, np.int64), np.cumsum(counts)))
     return out_off, ti[kept], tj[kept], w[kept]
 
 
