@@ -15,7 +15,7 @@ from numba import njit
 from jusim.mechanisms.ties import BASE, DECAY, FLOOR, FORMATION, REFERRAL, REFRESH, SCALE
 
 
-# ---- jusim/staff.py -------------------------------------------------------------------------------
+# ---- jusim/staff.py ------------------------------------------------------------------------------
 @njit(cache=True)
 def _tie_strength(staff_off, home, tie_off, ti, tj, tw, a):
     """(R, A, A) summed strength of each run's ties from home agency to home agency, added in the
@@ -85,7 +85,7 @@ def _merge_ties(staff_off, home, tie_off, ti, tj, tw, run, ni, nj, nw):
     return out_off, out_i[:c], out_j[:c], out_w[:c]
 
 
-# ---- jusim/mechanisms/ties.py ---------------------------------------------------------------------
+# ---- jusim/mechanisms/ties.py --------------------------------------------------------------------
 @njit(cache=True)
 def _cumulative_rates(contact, counts, a_idx, b_idx, values):
     """(R, P) running total of each run's monthly tie-formation rate over agency pairs (a < b)."""
@@ -228,7 +228,7 @@ def _maintain(staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, ke
     return out_off, out_i[:c], out_j[:c], out_w[:c]
 
 
-# ---- jusim/mechanisms/divisions.py ----------------------------------------------------------------
+# ---- jusim/mechanisms/divisions.py ---------------------------------------------------------------
 @njit(cache=True)
 def _pulled(base, agency_openness, pull):
     """A division's openness pulled the share ``pull`` of the way to its agency's."""
@@ -262,7 +262,7 @@ def _keeping_in_touch(own, agency):
     return out
 
 
-# ---- jusim/mechanisms/churn.py --------------------------------------------------------------------
+# ---- jusim/mechanisms/churn.py -------------------------------------------------------------------
 @njit(cache=True)
 def _churn(
     staff_off, home, tenure, tie_off, ti, tj, tw, hazard, handover, strength, leave_u, keep_u
@@ -299,7 +299,7 @@ def _churn(
     return n_left, out_off, out_i[:c], out_j[:c], out_w[:c]
 
 
-# ---- jusim/mechanisms/mobility.py -----------------------------------------------------------------
+# ---- jusim/mechanisms/mobility.py ----------------------------------------------------------------
 @njit(cache=True)
 def _movers(leavers, lo, u, values):
     """Leavers who move (``u < share``), by run: rows and (R + 1,) offsets."""
@@ -360,7 +360,7 @@ def _contacts(staff_off, home, order, start, count, movers, dest, m_off, values,
     return run, i, j
 
 
-# ---- jusim/network.py -----------------------------------------------------------------------------
+# ---- jusim/network.py ----------------------------------------------------------------------------
 @njit(cache=True)
 def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
     """(R,) top-k share of tie ends and (R,) components among tied staff of each run, in one pass

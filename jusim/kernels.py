@@ -80,12 +80,12 @@ def _lock() -> Path:
 
 
 def compile_in_background() -> bool:
-    """Start ``main`` in a Python process of its own (once at a time per copy of jusim and cache); True if
-    started. It runs on after this process ends and writes only numba's cache."""
+    """Start ``main`` in a Python process of its own (one at a time per copy of jusim and cache);
+    True if started. It runs on after this process ends and writes only numba's cache."""
     lock = _lock()
     try:
         if time.time() - lock.stat().st_mtime < 600:
-            return False  # another process is compiling
+            return False  # another process is compiling (or failed in the last ten minutes)
         lock.unlink()
     except FileNotFoundError:
         pass
@@ -134,11 +134,9 @@ def warm_up() -> None:
 def main(argv: list[str]) -> int:
     if hasattr(os, "nice"):
         os.nice(10)
-    try:
-        warm_up()
-    finally:
-        if argv:
-            Path(argv[0]).unlink(missing_ok=True)
+    warm_up()  # on failure the lock stays, so the next try is ten minutes on
+    if argv:
+        Path(argv[0]).unlink(missing_ok=True)
     return 0
 
 
