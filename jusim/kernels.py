@@ -8,21 +8,24 @@ chain of numpy calls, each of which writes a temporary; but numba takes about 9 
 loops, which the first command of a fresh install would spend before its first month.
 
 So a process uses the compiled loops when numba's cache holds every one of them, and otherwise
-numpy, while a background process (``jusim.kernels.main``, at low priority) compiles them
-into the cache for the next command. ``JUSIM_KERNELS`` chooses: ``auto`` (the default, as just
-said), ``numpy`` (never compile) or ``compiled`` (compile here if need be). Results are the same
-either way (``tests/test_kernels.py``). The cache is numba's: ``__pycache__`` beside the code when
-that is writable (a clone, an editable install, a virtual environment), else numba's folder in the
-user's cache, or ``NUMBA_CACHE_DIR``.
+numpy, while a background process (``jusim.kernels.main``, at low priority) compiles them into the
+cache for the next command; it goes on after the command ends, unless the command is killed
+(SIGKILL leaves no orphans, ``tests/test_sweep_orphans.py``). ``JUSIM_KERNELS`` chooses: ``auto``
+(the default, as just said), ``numpy`` (never compile) or ``compiled`` (compile here if need be).
+Results are the same either way (``tests/test_kernels.py``). The cache is numba's: ``__pycache__``
+beside the code when that is writable (a clone, an editable install, a virtual environment), else
+numba's folder in the user's cache, or ``NUMBA_CACHE_DIR``.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,6 +33,7 @@ from typing import Any
 
 MODES = ("auto", "numpy", "compiled")
 _chosen: dict[str, Callable[..., Any]] | None = None
+DETACHED = "the command ended normally"
 _MAIN = "import sys, jusim.kernels as k; sys.exit(k.main(sys.argv[1:]))"
 
 
@@ -99,7 +103,7 @@ def compile_in_background() -> bool:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
     try:
         subprocess.Popen(
-            [sys.executable, "-c", _MAIN, str(lock)],
+            [sys.executable, "-c", _MAIN, str(lock), str(os.getpid())],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -109,7 +113,32 @@ def compile_in_background() -> bool:
     except OSError:
         lock.unlink(missing_ok=True)
         return False
+    atexit.register(_detach, lock)
     return True
+
+
+def _detach(lock: Path) -> None:
+    """At this process's normal end: the background compile may go on without it."""
+    if lock.exists():
+        lock.write_text(DETACHED)
+
+
+def _follow(parent: int, lock: Path, interval: float = 0.5) -> None:
+    """In the background compile: once ``parent`` is gone, stop unless it ended normally
+    (``_detach``); a parent killed with SIGKILL must leave nothing running."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        try:
+            detached = lock.read_text() == DETACHED
+        except OSError:
+            detached = False
+        if not detached:
+            lock.unlink(missing_ok=True)
+            os._exit(1)
+
+    threading.Thread(target=watch, name="jusim-follow-parent", daemon=True).start()
 
 
 def warm_up() -> None:
@@ -132,8 +161,11 @@ def warm_up() -> None:
 
 
 def main(argv: list[str]) -> int:
+    """The background compile: ``argv`` = [lock file, the starting process's id]."""
     if hasattr(os, "nice"):
         os.nice(10)
+    if len(argv) == 2:
+        _follow(int(argv[1]), Path(argv[0]))
     warm_up()  # on failure the lock stays, so the next try is ten minutes on
     if argv:
         Path(argv[0]).unlink(missing_ok=True)

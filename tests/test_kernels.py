@@ -76,4 +76,4 @@ def test_one_background_compile_at_a_time(monkeypatch, tmp_path):
     started = []
     monkeypatch.setattr(kernels.subprocess, "Popen", lambda *a, **k: started.append(a[0]))
     assert kernels.compile_in_background()
-    assert started and started[0][-1] == str(lock) and lock.exists()
+    assert started and started[0][-2:] == [str(lock), str(os.getpid())] and lock.exists()
