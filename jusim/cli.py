@@ -231,13 +231,19 @@ def compare_cmd(
             raise fail(f"--brief-explain {name}: use one of the compared scenarios {names}")
     n_draws = 1 if ens is None else len(ens)
     total = n_draws * replications * (1 + sum(a.name != base.name for a in arms))
-    start = time.perf_counter()
+    first: list[float] = []  # (time, runs done) of the first chunk's end
     with progress_bar() as bar:
         task = bar.add_task("runs", total=total, rate="")
 
         def tick(n: int) -> None:
-            done = bar.tasks[0].completed + n
-            rate = done / max(time.perf_counter() - start, 1e-9)
+            # the pace from the first chunk's end on: start-up (imports, building the worlds,
+            # compiling) is not run time
+            now, done = time.perf_counter(), bar.tasks[0].completed + n
+            if not first:
+                first.extend((now, done))
+                bar.update(task, advance=n)
+                return
+            rate = (done - first[1]) / max(now - first[0], 1e-9)
             bar.update(task, advance=n, rate=f"{rate:.0f} runs/s")
 
         try:

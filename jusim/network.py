@@ -6,8 +6,8 @@ boundary-spanning ties that partnerships rest on and that churn erodes (001_04a1
 ¶55, ¶79; secondees as boundary spanners, 001 ¶21, ¶23; 003_741bbb3ed11f1208.txt "Collaboration
 and control").
 
-Cheap measures, computed on the roster's arrays every month (one compiled pass over the ties;
-``Recorder`` stores them in the system table and the summary):
+Cheap measures, computed on the roster's arrays every month (numpy over the ties of every run at
+once; ``Recorder`` stores them in the system table and the summary):
 
 - ``cross_tie_density``: ties over the possible cross-agency pairs of staff (a graph density,
   0–1; ``tie_density`` is the same count per member of staff);
@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numba import njit
 
+from jusim import kernels
 from jusim.staff import Rosters
 
 if TYPE_CHECKING:
@@ -43,52 +43,50 @@ TOP_SHARE = 0.05  # "the top 5% of staff"
 MEASURES = ("cross_tie_density", "top5_tie_share", "tie_components")
 
 
-@njit(cache=True)
-def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):  # pragma: no cover - compiled
-    """(R,) top-k share of tie ends and (R,) components among tied staff of each run, in one pass
-    over its ties (run r: staff ``staff_off[r]:staff_off[r + 1]``, ties likewise)."""
+def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
+    """(R,) top-k share of tie ends and (R,) components among tied staff of each run (run r:
+    staff ``staff_off[r]:staff_off[r + 1]``, ties likewise), for all runs at once."""
     n_runs = staff_off.size - 1
-    shares, comps = np.full(n_runs, np.nan), np.zeros(n_runs, np.int64)
-    for r in range(n_runs):
-        n_staff = staff_off[r + 1] - staff_off[r]
-        deg = np.zeros(n_staff, np.int64)
-        parent = np.arange(n_staff)
-        for e in range(tie_off[r], tie_off[r + 1]):
-            a, b = tie_i[e], tie_j[e]
-            deg[a] += 1
-            deg[b] += 1
-            # union-find with path halving
-            while parent[a] != a:
-                parent[a] = parent[parent[a]]
-                a = parent[a]
-            while parent[b] != b:
-                parent[b] = parent[parent[b]]
-                b = parent[b]
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-        ends = 2 * (tie_off[r + 1] - tie_off[r])
-        if ends == 0:
-            continue
-        # sum of the top_k degrees via a histogram of degrees (degrees are small whole numbers)
-        max_deg = 0
-        roots = 0
-        for s in range(n_staff):
-            if deg[s] > max_deg:
-                max_deg = deg[s]
-            if deg[s] > 0 and parent[s] == s:
-                roots += 1
-        hist = np.zeros(max_deg + 1, np.int64)
-        for s in range(n_staff):
-            hist[deg[s]] += 1
-        left, top = top_k[r], 0
-        for d in range(max_deg, 0, -1):
-            take = min(left, hist[d])
-            top += take * d
-            left -= take
-            if left == 0:
-                break
-        shares[r], comps[r] = top / ends, roots
+    t_run = np.repeat(np.arange(n_runs), np.diff(tie_off))
+    a, b = staff_off[t_run] + tie_i, staff_off[t_run] + tie_j  # rows of all runs' staff
+    deg_all = np.bincount(np.concatenate((a, b)), minlength=int(staff_off[-1]))
+    tied = np.flatnonzero(deg_all)  # only staff with a tie count below
+    deg = deg_all[tied]
+    run = np.searchsorted(staff_off, tied, side="right") - 1
+    ends = 2 * np.diff(tie_off)
+    # the sum of the top_k degrees of each run, from a histogram of degrees (small whole numbers)
+    top_deg = int(deg.max(initial=0))
+    hist = np.bincount(run * (top_deg + 1) + deg, minlength=n_runs * (top_deg + 1))
+    held = hist.reshape(n_runs, top_deg + 1)[:, :0:-1]  # staff with degree top_deg, ..., 1
+    above = np.cumsum(held, axis=1) - held  # staff with a higher degree
+    take = np.clip(top_k[:, None] - above, 0, held)
+    top = take @ np.arange(top_deg, 0, -1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(ends > 0, top / np.where(ends > 0, ends, 1), np.nan)
+    number = np.empty(deg_all.size, np.int64)  # tied staff numbered 0, 1, ...
+    number[tied] = np.arange(tied.size)
+    root = _roots(tied.size, number[a], number[b])
+    comps = np.bincount(run[root == np.arange(tied.size)], minlength=n_runs)
     return shares, comps
+
+
+def _roots(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(n,) the lowest-numbered member of each node's connected component, for the undirected
+    edges (a, b): every root hooks onto the lowest root it has an edge to, then every node
+    points straight to its root, until both ends of every edge share one root."""
+    root = np.arange(n)
+    while True:
+        ra, rb = root[a], root[b]
+        apart = ra != rb
+        if not apart.any():
+            return root
+        ra, rb = ra[apart], rb[apart]
+        np.minimum.at(root, np.maximum(ra, rb), np.minimum(ra, rb))
+        while True:
+            up = root[root]
+            if (up == root).all():
+                break
+            root = up
 
 
 def possible_pairs(roster: StaffRoster) -> float:
@@ -102,7 +100,7 @@ def measures(roster: StaffRoster, pairs: float | None = None) -> tuple[float, fl
     n = roster.n_staff
     pairs = possible_pairs(roster) if pairs is None else pairs
     density = roster.n_ties / pairs if pairs > 0 else float("nan")
-    share, comps = _tie_measures(
+    share, comps = kernels.pick("tie_measures", _tie_measures)(
         np.array([0, n]),
         np.array([0, roster.n_ties]),
         roster.tie_i,
@@ -119,7 +117,7 @@ def measures_runs(rosters: Rosters, pairs: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         density = np.where(pairs > 0, ties / np.where(pairs > 0, pairs, 1.0), np.nan)
     top_k = np.maximum(1, np.ceil(TOP_SHARE * n)).astype(np.int64)
-    share, comps = _tie_measures(
+    share, comps = kernels.pick("tie_measures", _tie_measures)(
         rosters.staff_off, rosters.tie_off, rosters.tie_i, rosters.tie_j, top_k
     )
     return np.stack([density, share, comps.astype(np.float64)], axis=-1)

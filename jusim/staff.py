@@ -8,9 +8,10 @@ no ties and zero tenure, so the staff count of each agency is constant through c
 A secondee keeps their home agency and has ``post`` set to the host agency for a fixed term.
 
 Ties are kept sorted by ``(tie_i, tie_j)`` with ``tie_i < tie_j`` and no pair twice; every change
-(merge, churn, maintenance) preserves that order, so new ties merge in one linear pass. The small
-per-month kernels over ties are compiled with numba (``@njit``): at a thousand staff a month
-touches only about a hundred ties, so a chain of numpy calls would spend its time in call overhead.
+(merge, churn, maintenance) preserves that order, so new ties go in by binary search. The rules
+over ties are plain numpy over every run's ties at once (``Rosters``), not compiled: runs are
+stepped in batches, where a numpy call's overhead is shared by all the runs, and compiling kernels
+cost the first run of a fresh install more time than they saved a comparison.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from itertools import accumulate
 from typing import Any
 
 import numpy as np
-from numba import njit
+
+from jusim import kernels
 
 
 @dataclass
@@ -141,11 +143,11 @@ def _cat(parts: list[np.ndarray]) -> np.ndarray:
 
 
 class Rosters:
-    """The rosters of R runs side by side, for compiled kernels that take every run in one call.
+    """The rosters of R runs side by side, for rules over ties that take every run in one call.
 
     Staff arrays are concatenated run after run (run r's staff are rows ``staff_off[r]`` to
     ``staff_off[r + 1]``), ties likewise (``tie_off``); the numbers inside (tie ends, the order of
-    staff by home agency) stay each run's own, so a kernel computes for run r exactly what it
+    staff by home agency) stay each run's own, so a rule computes for run r exactly what it
     computes for that run alone. A phase takes ``Rosters.of(runs' rosters)``, calls the mechanisms
     once for all runs (they change ``tie_i``/``tie_j``/``tie_w`` and, in place, ``tenure``) and
     writes each run's ties back with ``scatter()``. A mechanism given one ``StaffRoster`` works on
@@ -270,11 +272,11 @@ class Rosters:
                 self._merge(*(_cat(list(part)) for part in zip(*pending, strict=True)))
 
     def ties(self) -> tuple[np.ndarray, ...]:
-        """(staff_off, home, tie_off, tie_i, tie_j, tie_w): what a kernel over ties takes."""
+        """(staff_off, home, tie_off, tie_i, tie_j, tie_w): what a rule over ties takes."""
         return self.staff_off, self.home, self.tie_off, self.tie_i, self.tie_j, self.tie_w
 
     def _merge(self, run: np.ndarray, i: np.ndarray, j: np.ndarray, w: np.ndarray) -> None:
-        self.tie_off, self.tie_i, self.tie_j, self.tie_w = _merge_ties(
+        self.tie_off, self.tie_i, self.tie_j, self.tie_w = kernels.pick("merge_ties", _merge_ties)(
             *self.ties(),
             np.asarray(run, np.int64),
             np.asarray(i, np.int64),
@@ -284,7 +286,7 @@ class Rosters:
 
     def agency_tie_strength(self) -> np.ndarray:
         """(R, A, A) each run's ``StaffRoster.agency_tie_strength``."""
-        flat = _tie_strength(*self.ties(), self.n_agencies)
+        flat = kernels.pick("tie_strength", _tie_strength)(*self.ties(), self.n_agencies)
         return flat + np.swapaxes(flat, -1, -2)
 
     def scatter(self) -> None:
@@ -304,70 +306,84 @@ class Rosters:
         self._ties = [(r.tie_i, r.tie_j, r.tie_w) for r in self.rosters]
 
 
-@njit(cache=True)
-def _tie_strength(staff_off, home, tie_off, ti, tj, tw, a):  # pragma: no cover - compiled
-    """(R, A, A) summed strength of each run's ties from home agency to home agency, added in the
-    order of the ties (as ``np.bincount`` does), not yet made symmetric."""
-    out = np.zeros((tie_off.size - 1, a, a))
-    for r in range(tie_off.size - 1):
-        s0 = staff_off[r]
-        for k in range(tie_off[r], tie_off[r + 1]):
-            out[r, home[s0 + ti[k]], home[s0 + tj[k]]] += tw[k]
+def run_of(off: np.ndarray) -> np.ndarray:
+    """(off[-1],) the run of each element of arrays concatenated run after run (offsets ``off``)."""
+    return np.repeat(np.arange(off.size - 1), np.diff(off))
+
+
+_CELLS: dict[tuple[int, ...], tuple[tuple[np.ndarray, ...], np.ndarray]] = {}
+
+
+def cell(off: np.ndarray, index: np.ndarray, width: int) -> np.ndarray:
+    """``run_of(off) * width + index``: where each element's (run, index) lies in a flattened
+    (R, width) array. Staff offsets and homes stay the same arrays month after month (a
+    ``Rosters``), so the last few answers are kept, by the arrays' identity."""
+    key = (id(off), id(index), width)
+    hit = _CELLS.get(key)
+    if hit is not None and hit[0][0] is off and hit[0][1] is index:
+        return hit[1]
+    out = run_of(off) * width + index
+    if len(_CELLS) >= 8:
+        _CELLS.pop(next(iter(_CELLS)))
+    _CELLS[key] = ((off, index), out)
     return out
 
 
-@njit(cache=True)
-def _merge_ties(staff_off, home, tie_off, ti, tj, tw, run, ni, nj, nw):  # pragma: no cover
+def _tie_strength(staff_off, home, tie_off, ti, tj, tw, a):
+    """(R, A, A) summed strength of each run's ties from home agency to home agency, added in the
+    order of the ties (``np.bincount``), not yet made symmetric."""
+    r = run_of(tie_off)
+    s0 = staff_off[r]
+    cell = (r * a + home[s0 + ti]) * a + home[s0 + tj]
+    n = tie_off.size - 1
+    return np.bincount(cell, weights=tw, minlength=n * a * a).reshape(n, a, a)
+
+
+def _merge_ties(staff_off, home, tie_off, ti, tj, tw, run, ni, nj, nw):
     """Each run's sorted unique ties plus its new pairs -> sorted unique ties (new offsets, ties).
 
     New pairs (``run``, ``ni``, ``nj``, ``nw``, in any order) joining two members of one agency
     (or a person to themself) are dropped; each pair is stored as (low, high); a pair present more
     than once keeps its largest strength, so the result does not depend on the order of new pairs.
+
+    Every tie has one whole-number key, ordered as (run, low, high): run r's pairs take the keys
+    ``base[r] + low * n_r + high`` (``n_r`` its staff, ``base`` the running total of ``n_r**2``,
+    below 2**63 for fewer than three billion staff in all), so the existing ties are already
+    sorted by key and the new ones go in by ``np.searchsorted`` (no sort of the existing ties).
     """
-    n_runs = staff_off.size - 1
-    first = np.zeros(n_runs + 1, np.int64)  # new pairs grouped by run
-    for k in range(run.size):
-        first[run[k] + 1] += 1
-    for r in range(n_runs):
-        first[r + 1] += first[r]
-    fill = first[:-1].copy()
-    grouped = np.empty(run.size, np.int64)
-    for k in range(run.size):
-        grouped[fill[run[k]]] = k
-        fill[run[k]] += 1
-    key = np.empty(run.size, np.int64)
-    wn = np.empty(run.size, np.float64)
-    out_off = np.zeros(n_runs + 1, np.int64)
-    out_i = np.empty(ti.size + run.size, np.int64)
-    out_j = np.empty(ti.size + run.size, np.int64)
-    out_w = np.empty(ti.size + run.size, np.float64)
-    c = 0
-    for r in range(n_runs):
-        s0, n = staff_off[r], staff_off[r + 1] - staff_off[r]
-        m = 0
-        for g in range(first[r], first[r + 1]):
-            k = grouped[g]
-            a, b = ni[k], nj[k]
-            if home[s0 + a] == home[s0 + b]:
-                continue
-            if a > b:
-                a, b = b, a
-            key[m] = a * n + b
-            wn[m] = nw[k]
-            m += 1
-        order = np.argsort(key[:m])
-        p, end, q, c0 = tie_off[r], tie_off[r + 1], 0, c
-        while p < end or q < m:
-            if q == m or (p < end and ti[p] * n + tj[p] <= key[order[q]]):
-                kk, w = ti[p] * n + tj[p], tw[p]
-                p += 1
-            else:
-                kk, w = key[order[q]], wn[order[q]]
-                q += 1
-            if c > c0 and out_i[c - 1] * n + out_j[c - 1] == kk:
-                out_w[c - 1] = max(out_w[c - 1], w)
-            else:
-                out_i[c], out_j[c], out_w[c] = kk // n, kk % n, w
-                c += 1
-        out_off[r + 1] = c
-    return out_off, out_i[:c], out_j[:c], out_w[:c]
+    size = np.diff(staff_off)
+    s0 = staff_off[run]
+    ok = home[s0 + ni] != home[s0 + nj]
+    if not ok.all():
+        run, ni, nj, nw = run[ok], ni[ok], nj[ok], nw[ok]
+    if run.size == 0:
+        return tie_off, ti, tj, tw
+    base = np.concatenate((np.zeros(1, np.int64), np.cumsum(size * size)))
+    lo, hi = np.minimum(ni, nj), np.maximum(ni, nj)
+    key = base[run] + lo * size[run] + hi
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    w = np.maximum.reduceat(nw[order], first)  # duplicates among the new pairs: the largest
+    key, run, lo, hi = key[first], run[order[first]], lo[order[first]], hi[order[first]]
+    r = run_of(tie_off)
+    old = base[r] + ti * size[r] + tj
+    pos = np.searchsorted(old, key)
+    hit = pos < old.size
+    hit[hit] = old[pos[hit]] == key[hit]
+    if hit.any():  # pairs already tied: the stronger of the two
+        tw = tw.copy()
+        at = pos[hit]
+        tw[at] = np.maximum(tw[at], w[hit])
+    new = ~hit
+    if not new.any():
+        return tie_off, ti, tj, tw
+    at = pos[new]
+    added = np.bincount(run[new], minlength=size.size)
+    out_off = tie_off + np.concatenate((np.zeros(1, np.int64), np.cumsum(added)))
+    return (
+        out_off,
+        np.insert(ti, at, lo[new]),
+        np.insert(tj, at, hi[new]),
+        np.insert(tw, at, w[new]),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtri, stdtrit  # the t and normal quantiles, without scipy.stats
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -16,7 +16,7 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     m = float(x.mean())
     if n == 1:
         return m, float("nan"), float("nan")
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
+    half = float(stdtrit(n - 1, 0.5 + level / 2) * x.std(ddof=1) / np.sqrt(n))
     return m, m - half, m + half
 
 
@@ -32,7 +32,7 @@ def band(values: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarra
     m = x.mean(axis=0)
     if n < 2:
         return m, m, m
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * x.std(axis=0, ddof=1) / np.sqrt(n)
+    half = stdtrit(n - 1, 0.5 + level / 2) * x.std(axis=0, ddof=1) / np.sqrt(n)
     return m, m - half, m + half
 
 
@@ -63,7 +63,7 @@ def seed_halfwidth(values: np.ndarray, level: float = 0.95) -> float:
             dof += row.size - 1
     if dof == 0:
         return float("nan")
-    return float(stats.norm.ppf(0.5 + level / 2) * np.sqrt(ss / dof))
+    return float(ndtri(0.5 + level / 2) * np.sqrt(ss / dof))
 
 
 def paired_effect(arm: np.ndarray, base: np.ndarray, level: float = 0.95) -> dict[str, float]:

@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from numba import njit
 from pydantic import Field
 
+from jusim import kernels
 from jusim.params import Params
-from jusim.staff import Rosters, StaffRoster, as_runs, rows
+from jusim.staff import Rosters, StaffRoster, as_runs, cell, rows, run_of
 
 
 class ChurnParams(Params):
@@ -63,7 +63,7 @@ def apply_churn(
         for r in range(b.n):
             rngs[r].random(out=leave_u[s[r] : s[r + 1]])
             keep_rngs[r].random(out=keep_u[t[r] : t[r + 1]])
-    n_left, b.tie_off, b.tie_i, b.tie_j, b.tie_w = _churn(
+    n_left, b.tie_off, b.tie_i, b.tie_j, b.tie_w = kernels.pick("churn", _churn)(
         b.staff_off,
         b.home,
         b.tenure,
@@ -83,10 +83,9 @@ def apply_churn(
     return n_left
 
 
-@njit(cache=True)
 def _churn(
     staff_off, home, tenure, tie_off, ti, tj, tw, hazard, handover, strength, leave_u, keep_u
-):  # pragma: no cover
+):
     """Tenure +1; leavers (``leave_u < hazard``) restart at 0; their ties are handed over or lost.
 
     A tie survives only if every leaving end hands it over (``keep_u`` < the product of their
@@ -95,31 +94,30 @@ def _churn(
     ``staff_off[r]:staff_off[r + 1]``, ties likewise, with its own hazard, handover, strength).
     """
     n_runs = staff_off.size - 1
-    leaving = np.empty(home.size, np.bool_)
-    n_left = np.zeros(n_runs, np.int64)
-    out_off = np.zeros(n_runs + 1, np.int64)
-    out_i, out_j, out_w = np.empty_like(ti), np.empty_like(tj), np.empty_like(tw)
-    c = 0
-    for r in range(n_runs):
-        s0 = staff_off[r]
-        for s in range(s0, staff_off[r + 1]):
-            leaving[s] = leave_u[s] < hazard[r, home[s]]
-            if leaving[s]:
-                tenure[s] = 0
-                n_left[r] += 1
-            else:
-                tenure[s] += 1
-        for k in range(tie_off[r], tie_off[r + 1]):
-            w = tw[k]
-            a, b = s0 + ti[k], s0 + tj[k]
-            if leaving[a] or leaving[b]:
-                p = handover[r, home[a]] if leaving[a] else 1.0
-                if leaving[b]:
-                    p *= handover[r, home[b]]
-                if keep_u[k] >= p:
-                    continue
-                w *= strength[r, 0]
-            out_i[c], out_j[c], out_w[c] = ti[k], tj[k], w
-            c += 1
-        out_off[r + 1] = c
-    return n_left, out_off, out_i[:c], out_j[:c], out_w[:c]
+    width = hazard.shape[1]
+    at_home = cell(staff_off, home, width)  # (run, home agency) of each member of staff
+    leaving = leave_u < hazard.ravel()[at_home]
+    tenure += 1
+    tenure[leaving] = 0
+    n_left = np.bincount(at_home[leaving] // width, minlength=n_runs)
+    r = run_of(tie_off)
+    a, b = staff_off[r] + ti, staff_off[r] + tj
+    left_a, left_b = leaving[a], leaving[b]
+    touched = np.flatnonzero(left_a | left_b)
+    if touched.size == 0:
+        return n_left, tie_off, ti, tj, tw
+    a, b, left_a, left_b = a[touched], b[touched], left_a[touched], left_b[touched]
+    p = np.where(left_a, handover.ravel()[at_home[a]], 1.0)
+    p = np.where(left_b, p * handover.ravel()[at_home[b]], p)
+    w = tw.copy()
+    w[touched] = tw[touched] * strength[r[touched], 0]
+    lost = touched[keep_u[touched] >= p]
+    kept = np.ones(tw.size, np.bool_)
+    kept[lost] = False
+    out_off = np.concatenate(
+        (
+            np.zeros(1, np.int64),
+            np.cumsum(np.diff(tie_off) - np.bincount(r[lost], minlength=n_runs)),
+        )
+    )
+    return n_left, out_off, ti[kept], tj[kept], w[kept]

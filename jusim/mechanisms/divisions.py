@@ -26,9 +26,9 @@ scenario (assumptions: the sources give no numbers of divisions or the size of t
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-from jusim.staff import rows
+from jusim import kernels
+from jusim.staff import cell, rows, run_of
 
 
 def assign(staff: np.ndarray, divisions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -64,8 +64,7 @@ def openness(
     return _pulled(base, agency_openness[division_agency], alignment[division_agency])
 
 
-@njit(cache=True)
-def _pulled(base, agency_openness, pull):  # pragma: no cover - compiled
+def _pulled(base, agency_openness, pull):
     """A division's openness pulled the share ``pull`` of the way to its agency's."""
     return base + pull * (agency_openness - base)
 
@@ -91,7 +90,7 @@ def staff_openness(
     if staff_off is None or division_off is None:
         staff_off, division_off = np.array([0, home.size]), np.array([0, base.size])
     n = staff_off.size - 1
-    return _staff_openness(
+    return kernels.pick("staff_openness", _staff_openness)(
         staff_off,
         home,
         division,
@@ -104,40 +103,32 @@ def staff_openness(
     )
 
 
-@njit(cache=True)
 def _staff_openness(
     staff_off, home, division, division_off, division_agency, base, now, usual, alignment
-):  # pragma: no cover - compiled
+):
     """clip(now[r, home] + offset[division], 0, 1) for each person of each run r, where a
     division's offset is its ``openness`` less its agency's usual openness."""
-    out = np.empty(home.size)
-    for r in range(staff_off.size - 1):
-        d0, d1 = division_off[r], division_off[r + 1]
-        offset = np.empty(d1 - d0)
-        for d in range(d0, d1):
-            a = division_agency[d]
-            offset[d - d0] = _pulled(base[d], usual[r, a], alignment[r, a]) - usual[r, a]
-        for s in range(staff_off[r], staff_off[r + 1]):
-            v = now[r, home[s]] + offset[division[s]]
-            out[s] = 0.0 if v < 0.0 else (1.0 if v > 1.0 else v)
-    return out
+    d_run = run_of(division_off)
+    u = usual[d_run, division_agency]
+    offset = _pulled(base, u, alignment[d_run, division_agency]) - u
+    width = now.shape[1]
+    at_home = cell(staff_off, home, width)  # (run, home agency) of each member of staff
+    own = now.ravel()[at_home] + offset[division_off[at_home // width] + division]
+    return np.clip(own, 0.0, 1.0)
 
 
 def keeping_in_touch(staff_openness: np.ndarray, agency_openness: np.ndarray) -> np.ndarray:
     """(N,) each person's chance of keeping in touch relative to their agency's norm: their
     division's openness over the agency's (1 for everyone in an agency without divisions)."""
     own = np.asarray(staff_openness, np.float64)
-    return _keeping_in_touch(own.ravel(), np.asarray(agency_openness, np.float64).ravel()).reshape(
-        own.shape
-    )
+    return kernels.pick("keeping_in_touch", _keeping_in_touch)(
+        own.ravel(), np.asarray(agency_openness, np.float64).ravel()
+    ).reshape(own.shape)
 
 
-@njit(cache=True)
-def _keeping_in_touch(own, agency):  # pragma: no cover - compiled
-    out = np.empty(own.size)
-    for s in range(own.size):
-        out[s] = own[s] / agency[s] if agency[s] > 0 else 1.0
-    return out
+def _keeping_in_touch(own, agency):
+    some = agency > 0
+    return np.where(some, own / np.where(some, agency, 1.0), 1.0)
 
 
 def tie_quality(

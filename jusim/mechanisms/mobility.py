@@ -25,11 +25,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from numba import njit
 from pydantic import Field
 
+from jusim import kernels
 from jusim.params import Params
-from jusim.staff import Rosters, StaffRoster, as_runs
+from jusim.staff import Rosters, StaffRoster, as_runs, run_of
 
 
 class MobilityParams(Params):
@@ -69,17 +69,19 @@ def move_staff(
     # who moves (a draw per leaver), where to (a vacancy each), which contacts (k draws each):
     # each run's draws in the order of a run alone, the work between them for all runs at once
     u = [rngs[r].random(lo[r + 1] - lo[r]) if on[r] else _NONE for r in range(b.n)]
-    movers, m_off = _movers(leavers, np.asarray(lo), np.concatenate(u), values)
+    movers, m_off = kernels.pick("movers", _movers)(
+        leavers, np.asarray(lo), np.concatenate(u), values
+    )
     m = np.diff(m_off).tolist()
     v = [rngs[r].integers(0, lo[r + 1] - lo[r], size=m[r]) if m[r] else _NO for r in range(b.n)]
-    movers, dest, m_off = _vacancies(
+    movers, dest, m_off = kernels.pick("vacancies", _vacancies)(
         b.staff_off, b.home, leavers, np.asarray(lo), movers, m_off, np.concatenate(v)
     )
     m = np.diff(m_off).tolist()
     k = values[:, 1].astype(np.int64).tolist()
     w = [rngs[r].random(m[r] * k[r]) if m[r] else _NONE for r in range(b.n)]
     order, start, count = b.by_home()
-    run, i, j = _contacts(
+    run, i, j = kernels.pick("contacts", _contacts)(
         b.staff_off, b.home, order, start, count, movers, dest, m_off, values, np.concatenate(w)
     )
     if one:
@@ -92,63 +94,42 @@ def move_staff(
 _NONE, _NO = np.empty(0), np.empty(0, np.int64)
 
 
-@njit(cache=True)
-def _movers(leavers, lo, u, values):  # pragma: no cover - compiled
+def _movers(leavers, lo, u, values):
     """Leavers who move (``u < share``), by run: rows and (R + 1,) offsets."""
-    out = np.empty(u.size, np.int64)
-    off = np.zeros(lo.size, np.int64)
-    c = q = 0
-    for r in range(lo.size - 1):
-        if not (values[r, 0] > 0 and lo[r + 1] - lo[r] >= 2 and values[r, 1] != 0):
-            off[r + 1] = c
-            continue
-        for x in range(lo[r], lo[r + 1]):
-            if u[q] < values[r, 0]:
-                out[c] = leavers[x]
-                c += 1
-            q += 1
-        off[r + 1] = c
-    return out[:c], off
+    n = np.diff(lo)
+    on = (values[:, 0] > 0) & (n >= 2) & (values[:, 1] != 0)
+    x = np.flatnonzero(np.repeat(on, n))  # leavers of the runs that draw, one uniform each
+    moves = u < values[run_of(lo)[x], 0]
+    out = leavers[x[moves]]
+    off = np.concatenate(
+        (np.zeros(1, np.int64), np.cumsum(np.bincount(run_of(lo)[x[moves]], minlength=n.size)))
+    )
+    return out, off
 
 
-@njit(cache=True)
-def _vacancies(staff_off, home, leavers, lo, movers, m_off, v):  # pragma: no cover - compiled
+def _vacancies(staff_off, home, leavers, lo, movers, m_off, v):
     """Each mover's vacancy (``leavers[v]``); a vacancy in the mover's own agency is lost and a
     vacancy drawn twice goes to its first mover; kept movers in order of their vacancy (as
     ``np.unique`` leaves them)."""
-    out_m, out_d = np.empty(movers.size, np.int64), np.empty(movers.size, np.int64)
-    off = np.zeros(m_off.size, np.int64)
-    taken = np.zeros(home.size, np.bool_)
-    c = 0
-    for r in range(m_off.size - 1):
-        c0 = c
-        for x in range(m_off[r], m_off[r + 1]):
-            d = leavers[lo[r] + v[x]]
-            if home[d] != home[movers[x]] and not taken[d]:
-                taken[d] = True
-                out_m[c], out_d[c] = movers[x], d
-                c += 1
-        order = np.argsort(out_d[c0:c])
-        out_m[c0:c], out_d[c0:c] = out_m[c0:c][order], out_d[c0:c][order]
-        off[r + 1] = c
-    return out_m[:c], out_d[:c], off
+    run = run_of(m_off)
+    dest = leavers[lo[run] + v]
+    ok = np.flatnonzero(home[dest] != home[movers])
+    # rows of all runs are distinct, so sorting by row sorts by run, then by vacancy
+    taken, first = np.unique(dest[ok], return_index=True)
+    kept = ok[first]
+    off = np.concatenate(
+        (np.zeros(1, np.int64), np.cumsum(np.bincount(run[kept], minlength=m_off.size - 1)))
+    )
+    return movers[kept], taken, off
 
 
-@njit(cache=True)
-def _contacts(
-    staff_off, home, order, start, count, movers, dest, m_off, values, w
-):  # pragma: no cover
+def _contacts(staff_off, home, order, start, count, movers, dest, m_off, values, w):
     """Each kept mover's ``contacts`` ties from their new post to staff of the agency they left
     (one uniform each), indices each run's own."""
-    n = w.size
-    run, i, j = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
-    c = 0
-    for r in range(m_off.size - 1):
-        s0, k = staff_off[r], int(values[r, 1])
-        for x in range(m_off[r], m_off[r + 1]):
-            origin = home[movers[x]]
-            for _ in range(k):
-                run[c], i[c] = r, dest[x] - s0
-                j[c] = order[s0 + start[r, origin] + int(w[c] * count[r, origin])]
-                c += 1
-    return run, i, j
+    k = values[:, 1].astype(np.int64)
+    run = run_of(m_off)
+    x = np.repeat(np.arange(movers.size), k[run])
+    run = run[x]
+    s0, origin = staff_off[run], home[movers[x]]
+    j = order[s0 + start[run, origin] + (w * count[run, origin]).astype(np.int64)]
+    return run, dest[x] - s0, j

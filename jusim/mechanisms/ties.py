@@ -28,11 +28,11 @@ from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
-from numba import njit
 from pydantic import Field
 
+from jusim import kernels
 from jusim.params import Params
-from jusim.staff import Rosters, StaffRoster, as_runs, offsets
+from jusim.staff import Rosters, StaffRoster, as_runs, offsets, run_of
 
 Generators = np.random.Generator | Sequence[np.random.Generator]
 
@@ -57,7 +57,7 @@ class TieParams(Params):
 # One roster or R runs' rosters: ----------------------------------------------------------------
 # every function below takes a ``StaffRoster`` with (A, A) / (A,) agency arrays and one generator,
 # or a ``Rosters`` (R runs, ``jusim/staff.py``) with (R, A, A) / (R, A) arrays, one generator per
-# run and parameters that are numbers or one value per run; the compiled kernels take all runs in
+# run and parameters that are numbers or one value per run; the rules over ties take all runs in
 # one call, and each run draws only from its own generator, the same numbers in the same order.
 
 
@@ -127,47 +127,52 @@ def form_by_contact(
     if a_idx.size == 0:
         return
     values = b.per_run(params, COLUMNS)
-    cum = _cumulative_rates(contact[None] if one else contact, counts, a_idx, b_idx, values)
+    cum = kernels.pick("cumulative_rates", _cumulative_rates)(
+        contact[None] if one else contact, counts, a_idx, b_idx, values
+    )
     n = [int(g.poisson(total)) for g, total in zip(rngs, cum[:, -1], strict=True)]
     if not any(n):
         return
     u, u_off = _draw(rngs, [3 * k for k in n])
-    run, i, j = _contact_pairs(cum, a_idx, b_idx, b.staff_off, order, start, counts, u, u_off)
+    run, i, j = kernels.pick("contact_pairs", _contact_pairs)(
+        cum, a_idx, b_idx, b.staff_off, order, start, counts, u, u_off
+    )
     _add(roster, run, i, j, values[run, INITIAL])
 
 
-@njit(cache=True)
-def _cumulative_rates(contact, counts, a_idx, b_idx, values):  # pragma: no cover - compiled
+def _cumulative_rates(contact, counts, a_idx, b_idx, values):
     """(R, P) running total of each run's monthly tie-formation rate over agency pairs (a < b)."""
-    cum = np.empty((contact.shape[0], a_idx.size), np.float64)
-    for r in range(contact.shape[0]):
-        total = 0.0
-        for p in range(a_idx.size):
-            a, b = a_idx[p], b_idx[p]
-            total += values[r, FORMATION] * contact[r, a, b] * min(counts[r, a], counts[r, b])
-            cum[r, p] = total
-    return cum
+    rate = values[:, FORMATION, None] * contact[:, a_idx, b_idx]
+    return np.cumsum(rate * np.minimum(counts[:, a_idx], counts[:, b_idx]), axis=1)
 
 
-@njit(cache=True)
-def _contact_pairs(
-    cum, a_idx, b_idx, staff_off, order, start, counts, u, u_off
-):  # pragma: no cover - compiled
+def _contact_pairs(cum, a_idx, b_idx, staff_off, order, start, counts, u, u_off):
     """For each new tie of run r (three uniforms): its agency pair by rate, then one member of
     each agency (indices run r's own)."""
-    n = u.size // 3
-    run, i, j = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
-    c = 0
-    for r in range(cum.shape[0]):
-        row, s0 = cum[r], staff_off[r]
-        for k in range(u_off[r], u_off[r + 1], 3):
-            p = np.searchsorted(row, u[k] * row[-1], side="right")
-            a, b = a_idx[p], b_idx[p]
-            run[c] = r
-            i[c] = order[s0 + start[r, a] + int(u[k + 1] * counts[r, a])]
-            j[c] = order[s0 + start[r, b] + int(u[k + 2] * counts[r, b])]
-            c += 1
+    run = run_of(u_off // 3)
+    s0 = staff_off[run]
+    p = _bisect_right(cum, run, u[0::3] * cum[run, -1])
+    a, b = a_idx[p], b_idx[p]
+    i = order[s0 + start[run, a] + (u[1::3] * counts[run, a]).astype(np.int64)]
+    j = order[s0 + start[run, b] + (u[2::3] * counts[run, b]).astype(np.int64)]
     return run, i, j
+
+
+def _bisect_right(rows: np.ndarray, run: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """For each value ``x[k]``: how many entries of the nondecreasing row ``rows[run[k]]`` are at
+    most ``x[k]`` (``np.searchsorted(row, x, side="right")``, for every value at once), capped at
+    the last entry."""
+    n = rows.shape[1]
+    if x.size * n <= 1 << 20:  # count the entries at most x (a prefix of a nondecreasing row)
+        return np.minimum((rows[run] <= x[:, None]).sum(axis=1), n - 1)
+    lo, hi = np.zeros(x.size, np.int64), np.full(x.size, n, np.int64)
+    for _ in range(n.bit_length()):
+        mid = (lo + hi) // 2
+        open_ = lo < hi
+        below = rows[run, np.minimum(mid, n - 1)] <= x
+        lo = np.where(open_ & below, mid + 1, lo)
+        hi = np.where(open_ & ~below, mid, hi)
+    return np.minimum(lo, n - 1)
 
 
 def form_by_posting(roster: StaffRoster | Rosters, params: TieParams, rng: Generators) -> None:
@@ -190,43 +195,26 @@ def form_by_posting(roster: StaffRoster | Rosters, params: TieParams, rng: Gener
     if not draws:
         return
     u = np.concatenate(draws)
-    run, src, dst = _posting_pairs(b.staff_off, b.home, b.post, posted, k, u, b.n_agencies)
+    run, src, dst = kernels.pick("posting_pairs", _posting_pairs)(
+        b.staff_off, b.home, b.post, posted, k, u, b.n_agencies
+    )
     _add(roster, run, src, dst, values[run, INITIAL])
 
 
-@njit(cache=True)
-def _posting_pairs(staff_off, home, post, posted, k, u, a):  # pragma: no cover - compiled
+def _posting_pairs(staff_off, home, post, posted, k, u, a):
     """Each secondee s of run r forms ``k`` ties, each with one uniform: a colleague drawn among
     all staff of run r posted where s is (staff ordered by post, then row)."""
-    run, src, dst = (
-        np.empty(u.size, np.int64),
-        np.empty(u.size, np.int64),
-        np.empty(u.size, np.int64),
-    )
-    c = q = 0
-    for r in range(staff_off.size - 1):
-        s0, s1 = staff_off[r], staff_off[r + 1]
-        at = np.zeros(a, np.int64)
-        for s in range(s0, s1):
-            at[post[s]] += 1
-        start = np.zeros(a, np.int64)
-        for x in range(1, a):
-            start[x] = start[x - 1] + at[x - 1]
-        fill = start.copy()
-        order = np.empty(s1 - s0, np.int64)
-        for s in range(s0, s1):
-            order[fill[post[s]]] = s - s0
-            fill[post[s]] += 1
-        for s in range(s0, s1):
-            if not posted[s]:
-                continue
-            place = post[s]
-            for _ in range(k[q]):
-                run[c], src[c] = r, s - s0
-                dst[c] = order[start[place] + int(u[c] * at[place])]
-                c += 1
-            q += 1
-    return run, src, dst
+    group = run_of(staff_off) * a + post  # (run, place) of every member of staff
+    small = group.max(initial=0) < 2**16  # a radix sort for small whole numbers
+    order = np.argsort(group.astype(np.uint16) if small else group, kind="stable")
+    at = np.bincount(group, minlength=(staff_off.size - 1) * a)
+    first = np.concatenate((np.zeros(1, np.int64), np.cumsum(at)[:-1]))
+    src = np.repeat(np.flatnonzero(posted), k)
+    run = run_of(staff_off)[src]
+    place = group[src]
+    s0 = staff_off[run]
+    dst = order[first[place] + (u * at[place]).astype(np.int64)] - s0
+    return run, src - s0, dst
 
 
 def form_by_referral(
@@ -252,58 +240,53 @@ def form_by_referral(
         own = np.asarray(staff_openness, np.float64)
     values = b.per_run(params, COLUMNS)
     u, _ = _draw(rngs, _ends(b, 4))
-    run, x, z = _referrals(b.staff_off, b.tie_off, b.tie_i, b.tie_j, b.tie_w, own, values, u)
+    run, x, z = kernels.pick("referrals", _referrals)(
+        b.staff_off, b.tie_off, b.tie_i, b.tie_j, b.tie_w, own, values, u
+    )
     _add(roster, run, x, z, values[run, INITIAL])
 
 
-@njit(cache=True)
-def _referrals(staff_off, tie_off, ti, tj, tw, own, values, u):  # pragma: no cover - compiled
+def _referrals(staff_off, tie_off, ti, tj, tw, own, values, u):
     """Introductions along ties: pairs (x, z) where x's contact y introduced x to y's contact z.
 
     Run r's T ties have 4T uniforms u (from ``4 * tie_off[r]``): each tie has two ends
-    e = (x, y); end e fires if ``u[e] < chance[x] * w`` (chance per person: their openness
-    ``own[x]`` times ``referral``), and then y picks z among all their contacts with
-    ``u[2T + e]`` (z == x is a lost introduction).
+    e = (x, y), first every tie's (i, j) end, then its (j, i) end; end e fires if
+    ``u[e] < chance[x] * w`` (chance per person: their openness ``own[x]`` times ``referral``),
+    and then y picks z among all their contacts (in the order of their ties) with ``u[2T + e]``
+    (z == x is a lost introduction).
     """
-    size = 2 * ti.size
-    runs, xs, zs = np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.int64)
-    fired = np.empty(size, np.int64)
-    c = 0
-    for r in range(staff_off.size - 1):
-        s0, n = staff_off[r], staff_off[r + 1] - staff_off[r]
-        t0, t = tie_off[r], tie_off[r + 1] - tie_off[r]
-        u0, referral = 4 * t0, values[r, REFERRAL]
-        m = 0
-        for e in range(2 * t):
-            k = t0 + e % t
-            x = ti[k] if e < t else tj[k]
-            if u[u0 + e] < own[s0 + x] * referral * tw[k]:
-                fired[m] = e
-                m += 1
-        if m == 0:
-            continue
-        # contacts of each person (both ends of every tie), grouped by person
-        deg = np.zeros(n + 1, np.int64)
-        for k in range(t0, t0 + t):
-            deg[ti[k] + 1] += 1
-            deg[tj[k] + 1] += 1
-        start = np.cumsum(deg)
-        fill = start[:-1].copy()
-        nbr = np.empty(2 * t, np.int64)
-        for k in range(t0, t0 + t):
-            nbr[fill[ti[k]]] = tj[k]
-            fill[ti[k]] += 1
-            nbr[fill[tj[k]]] = ti[k]
-            fill[tj[k]] += 1
-        for f in range(m):
-            e = fired[f]
-            k = t0 + e % t
-            x, y = (ti[k], tj[k]) if e < t else (tj[k], ti[k])
-            z = nbr[start[y] + int(u[u0 + 2 * t + e] * (start[y + 1] - start[y]))]
-            if z != x:
-                runs[c], xs[c], zs[c] = r, x, z
-                c += 1
-    return runs[:c], xs[:c], zs[:c]
+    r = run_of(tie_off)
+    t0, t = tie_off[r], np.diff(tie_off)[r]
+    s0 = staff_off[r]
+    k = np.arange(ti.size)
+    at = k + t0  # end e = k - t0 of run r: position 2 * t0 + e among all ends, u at 4 * t0 + e
+    referral = values[:, REFERRAL][r]
+    fire_i = np.flatnonzero(u[at + 2 * t0] < own[s0 + ti] * referral * tw)
+    fire_j = np.flatnonzero(u[at + 2 * t0 + t] < own[s0 + tj] * referral * tw)
+    if fire_i.size + fire_j.size == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+    end = np.concatenate((at[fire_i], at[fire_j] + t[fire_j]))  # ends in the order of a run
+    order = np.argsort(end)
+    fired = np.concatenate((fire_i, fire_j))[order]
+    x = np.concatenate((ti[fire_i], tj[fire_j]))[order]
+    y = np.concatenate((tj[fire_i], ti[fire_j]))[order]
+    end, fr = end[order], r[fired]
+    gy = staff_off[fr] + y  # the introducer, a row of all runs' staff
+    # contacts of the introducers only, each in the order of their ties (key: person, tie)
+    wanted = np.zeros(own.size, np.bool_)
+    wanted[gy] = True
+    gi, gj = s0 + ti, s0 + tj
+    by_i, by_j = np.flatnonzero(wanted[gi]), np.flatnonzero(wanted[gj])
+    key = np.concatenate((gi[by_i] * ti.size + by_i, gj[by_j] * ti.size + by_j))
+    contact = np.concatenate((tj[by_i], ti[by_j]))
+    order = np.argsort(key)
+    key, contact = key[order], contact[order]
+    first = np.searchsorted(key, gy * ti.size)
+    degree = np.searchsorted(key, (gy + 1) * ti.size) - first
+    pick = u[end + 2 * tie_off[fr] + 2 * np.diff(tie_off)[fr]]
+    z = contact[first + (pick * degree).astype(np.int64)]
+    kept = z != x
+    return fr[kept], x[kept], z[kept]
 
 
 def maintain(
@@ -322,7 +305,7 @@ def maintain(
     if b.tie_off[-1] == 0:
         return
     u, _ = _draw(rngs, _ends(b, 1))
-    b.tie_off, b.tie_i, b.tie_j, b.tie_w = _maintain(
+    b.tie_off, b.tie_i, b.tie_j, b.tie_w = kernels.pick("maintain", _maintain)(
         b.staff_off,
         b.tie_off,
         b.tie_i,
@@ -339,31 +322,20 @@ def maintain(
         b.scatter()
 
 
-@njit(cache=True)
-def _maintain(
-    staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, keep
-):  # pragma: no cover
+def _maintain(staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, keep):
     """Ends sharing a post, or meeting (``u < (base + scale * contact[a, b]) * keep_i * keep_j``),
     refresh; others decay (each run with its own parameters and contact)."""
-    out_off = np.zeros_like(tie_off)
-    out_i, out_j, out_w = np.empty_like(ti), np.empty_like(tj), np.empty_like(tw)
-    c = 0
-    for r in range(tie_off.size - 1):
-        s0 = staff_off[r]
-        base, scale = values[r, BASE], values[r, SCALE]
-        refresh, decay, floor = values[r, REFRESH], values[r, DECAY], values[r, FLOOR]
-        for k in range(tie_off[r], tie_off[r + 1]):
-            i, j, w = ti[k], tj[k], tw[k]
-            si, sj = s0 + i, s0 + j
-            met = post[si] == post[sj] or u[k] < (base + scale * contact[r, home[si], home[sj]]) * (
-                keep[si] * keep[sj]
-            )
-            w = w + refresh * (1.0 - w) if met else w * (1.0 - decay)
-            if w >= floor:
-                out_i[c], out_j[c], out_w[c] = i, j, w
-                c += 1
-        out_off[r + 1] = c
-    return out_off, out_i[:c], out_j[:c], out_w[:c]
+    r = run_of(tie_off)
+    si, sj = staff_off[r] + ti, staff_off[r] + tj
+    width = contact.shape[-1]
+    pair = (r * width + home[si]) * width + home[sj]
+    chance = values[:, BASE][r] + values[:, SCALE][r] * contact.ravel()[pair]
+    met = (post[si] == post[sj]) | (u < chance * (keep[si] * keep[sj]))
+    w = np.where(met, tw + values[:, REFRESH][r] * (1.0 - tw), tw * (1.0 - values[:, DECAY][r]))
+    kept = w >= values[:, FLOOR][r]
+    counts = np.bincount(r[kept], minlength=tie_off.size - 1)
+    out_off = np.concatenate((np.zeros(1, np.int64), np.cumsum(counts)))
+    return out_off, ti[kept], tj[kept], w[kept]
 
 
 def relationship_strength(roster: StaffRoster | Rosters, params: TieParams) -> np.ndarray:

@@ -2,8 +2,8 @@
 (``mechanisms/churn.py``, 7.7); some joiners are movers from other agencies who keep friendly
 contacts there (``mechanisms/mobility.py``, 7.7a).
 
-All runs at once: the runs' rosters side by side (``staff.Rosters``) go through one compiled
-kernel per mechanism, each run drawing from its own generators."""
+All runs at once: the runs' rosters side by side (``staff.Rosters``) go through each mechanism in
+one call, each run drawing from its own generators."""
 
 from __future__ import annotations
 

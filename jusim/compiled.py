@@ -1,0 +1,428 @@
+"""The rules over staff and ties as compiled loops (numba), bit for bit the numpy versions
+next to each mechanism (``jusim/kernels.py`` says which a process uses).
+
+Each loop takes every run of a batch at once (``staff.Rosters``: staff and ties concatenated run
+after run, with offsets) and computes for run r what the numpy version does; the random numbers
+come in as uniforms drawn by the mechanism from each run's own generator. One loop over a batch's
+staff writes no temporaries, so it is several times faster than a chain of numpy calls over them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from jusim.mechanisms.ties import BASE, DECAY, FLOOR, FORMATION, REFERRAL, REFRESH, SCALE
+
+
+# ---- jusim/staff.py ------------------------------------------------------------------------------
+@njit(cache=True)
+def _tie_strength(staff_off, home, tie_off, ti, tj, tw, a):
+    """(R, A, A) summed strength of each run's ties from home agency to home agency, added in the
+    order of the ties (as ``np.bincount`` does), not yet made symmetric."""
+    out = np.zeros((tie_off.size - 1, a, a))
+    for r in range(tie_off.size - 1):
+        s0 = staff_off[r]
+        for k in range(tie_off[r], tie_off[r + 1]):
+            out[r, home[s0 + ti[k]], home[s0 + tj[k]]] += tw[k]
+    return out
+
+
+@njit(cache=True)
+def _merge_ties(staff_off, home, tie_off, ti, tj, tw, run, ni, nj, nw):
+    """Each run's sorted unique ties plus its new pairs -> sorted unique ties (new offsets, ties).
+
+    New pairs (``run``, ``ni``, ``nj``, ``nw``, in any order) joining two members of one agency
+    (or a person to themself) are dropped; each pair is stored as (low, high); a pair present more
+    than once keeps its largest strength, so the result does not depend on the order of new pairs.
+    """
+    n_runs = staff_off.size - 1
+    first = np.zeros(n_runs + 1, np.int64)  # new pairs grouped by run
+    for k in range(run.size):
+        first[run[k] + 1] += 1
+    for r in range(n_runs):
+        first[r + 1] += first[r]
+    fill = first[:-1].copy()
+    grouped = np.empty(run.size, np.int64)
+    for k in range(run.size):
+        grouped[fill[run[k]]] = k
+        fill[run[k]] += 1
+    key = np.empty(run.size, np.int64)
+    wn = np.empty(run.size, np.float64)
+    out_off = np.zeros(n_runs + 1, np.int64)
+    out_i = np.empty(ti.size + run.size, np.int64)
+    out_j = np.empty(ti.size + run.size, np.int64)
+    out_w = np.empty(ti.size + run.size, np.float64)
+    c = 0
+    for r in range(n_runs):
+        s0, n = staff_off[r], staff_off[r + 1] - staff_off[r]
+        m = 0
+        for g in range(first[r], first[r + 1]):
+            k = grouped[g]
+            a, b = ni[k], nj[k]
+            if home[s0 + a] == home[s0 + b]:
+                continue
+            if a > b:
+                a, b = b, a
+            key[m] = a * n + b
+            wn[m] = nw[k]
+            m += 1
+        order = np.argsort(key[:m])
+        p, end, q, c0 = tie_off[r], tie_off[r + 1], 0, c
+        while p < end or q < m:
+            if q == m or (p < end and ti[p] * n + tj[p] <= key[order[q]]):
+                kk, w = ti[p] * n + tj[p], tw[p]
+                p += 1
+            else:
+                kk, w = key[order[q]], wn[order[q]]
+                q += 1
+            if c > c0 and out_i[c - 1] * n + out_j[c - 1] == kk:
+                out_w[c - 1] = max(out_w[c - 1], w)
+            else:
+                out_i[c], out_j[c], out_w[c] = kk // n, kk % n, w
+                c += 1
+        out_off[r + 1] = c
+    return out_off, out_i[:c], out_j[:c], out_w[:c]
+
+
+# ---- jusim/mechanisms/ties.py --------------------------------------------------------------------
+@njit(cache=True)
+def _cumulative_rates(contact, counts, a_idx, b_idx, values):
+    """(R, P) running total of each run's monthly tie-formation rate over agency pairs (a < b)."""
+    cum = np.empty((contact.shape[0], a_idx.size), np.float64)
+    for r in range(contact.shape[0]):
+        total = 0.0
+        for p in range(a_idx.size):
+            a, b = a_idx[p], b_idx[p]
+            total += values[r, FORMATION] * contact[r, a, b] * min(counts[r, a], counts[r, b])
+            cum[r, p] = total
+    return cum
+
+
+@njit(cache=True)
+def _contact_pairs(cum, a_idx, b_idx, staff_off, order, start, counts, u, u_off):
+    """For each new tie of run r (three uniforms): its agency pair by rate, then one member of
+    each agency (indices run r's own)."""
+    n = u.size // 3
+    run, i, j = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
+    c = 0
+    for r in range(cum.shape[0]):
+        row, s0 = cum[r], staff_off[r]
+        for k in range(u_off[r], u_off[r + 1], 3):
+            p = np.searchsorted(row, u[k] * row[-1], side="right")
+            a, b = a_idx[p], b_idx[p]
+            run[c] = r
+            i[c] = order[s0 + start[r, a] + int(u[k + 1] * counts[r, a])]
+            j[c] = order[s0 + start[r, b] + int(u[k + 2] * counts[r, b])]
+            c += 1
+    return run, i, j
+
+
+@njit(cache=True)
+def _posting_pairs(staff_off, home, post, posted, k, u, a):
+    """Each secondee s of run r forms ``k`` ties, each with one uniform: a colleague drawn among
+    all staff of run r posted where s is (staff ordered by post, then row)."""
+    run, src, dst = (
+        np.empty(u.size, np.int64),
+        np.empty(u.size, np.int64),
+        np.empty(u.size, np.int64),
+    )
+    c = q = 0
+    for r in range(staff_off.size - 1):
+        s0, s1 = staff_off[r], staff_off[r + 1]
+        at = np.zeros(a, np.int64)
+        for s in range(s0, s1):
+            at[post[s]] += 1
+        start = np.zeros(a, np.int64)
+        for x in range(1, a):
+            start[x] = start[x - 1] + at[x - 1]
+        fill = start.copy()
+        order = np.empty(s1 - s0, np.int64)
+        for s in range(s0, s1):
+            order[fill[post[s]]] = s - s0
+            fill[post[s]] += 1
+        for s in range(s0, s1):
+            if not posted[s]:
+                continue
+            place = post[s]
+            for _ in range(k[q]):
+                run[c], src[c] = r, s - s0
+                dst[c] = order[start[place] + int(u[c] * at[place])]
+                c += 1
+            q += 1
+    return run, src, dst
+
+
+@njit(cache=True)
+def _referrals(staff_off, tie_off, ti, tj, tw, own, values, u):
+    """Introductions along ties: pairs (x, z) where x's contact y introduced x to y's contact z.
+
+    Run r's T ties have 4T uniforms u (from ``4 * tie_off[r]``): each tie has two ends
+    e = (x, y); end e fires if ``u[e] < chance[x] * w`` (chance per person: their openness
+    ``own[x]`` times ``referral``), and then y picks z among all their contacts with
+    ``u[2T + e]`` (z == x is a lost introduction).
+    """
+    size = 2 * ti.size
+    runs, xs, zs = np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.int64)
+    fired = np.empty(size, np.int64)
+    c = 0
+    for r in range(staff_off.size - 1):
+        s0, n = staff_off[r], staff_off[r + 1] - staff_off[r]
+        t0, t = tie_off[r], tie_off[r + 1] - tie_off[r]
+        u0, referral = 4 * t0, values[r, REFERRAL]
+        m = 0
+        for e in range(2 * t):
+            k = t0 + e % t
+            x = ti[k] if e < t else tj[k]
+            if u[u0 + e] < own[s0 + x] * referral * tw[k]:
+                fired[m] = e
+                m += 1
+        if m == 0:
+            continue
+        # contacts of each person (both ends of every tie), grouped by person
+        deg = np.zeros(n + 1, np.int64)
+        for k in range(t0, t0 + t):
+            deg[ti[k] + 1] += 1
+            deg[tj[k] + 1] += 1
+        start = np.cumsum(deg)
+        fill = start[:-1].copy()
+        nbr = np.empty(2 * t, np.int64)
+        for k in range(t0, t0 + t):
+            nbr[fill[ti[k]]] = tj[k]
+            fill[ti[k]] += 1
+            nbr[fill[tj[k]]] = ti[k]
+            fill[tj[k]] += 1
+        for f in range(m):
+            e = fired[f]
+            k = t0 + e % t
+            x, y = (ti[k], tj[k]) if e < t else (tj[k], ti[k])
+            z = nbr[start[y] + int(u[u0 + 2 * t + e] * (start[y + 1] - start[y]))]
+            if z != x:
+                runs[c], xs[c], zs[c] = r, x, z
+                c += 1
+    return runs[:c], xs[:c], zs[:c]
+
+
+@njit(cache=True)
+def _maintain(staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, keep):
+    """Ends sharing a post, or meeting (``u < (base + scale * contact[a, b]) * keep_i * keep_j``),
+    refresh; others decay (each run with its own parameters and contact)."""
+    out_off = np.zeros_like(tie_off)
+    out_i, out_j, out_w = np.empty_like(ti), np.empty_like(tj), np.empty_like(tw)
+    c = 0
+    for r in range(tie_off.size - 1):
+        s0 = staff_off[r]
+        base, scale = values[r, BASE], values[r, SCALE]
+        refresh, decay, floor = values[r, REFRESH], values[r, DECAY], values[r, FLOOR]
+        for k in range(tie_off[r], tie_off[r + 1]):
+            i, j, w = ti[k], tj[k], tw[k]
+            si, sj = s0 + i, s0 + j
+            met = post[si] == post[sj] or u[k] < (base + scale * contact[r, home[si], home[sj]]) * (
+                keep[si] * keep[sj]
+            )
+            w = w + refresh * (1.0 - w) if met else w * (1.0 - decay)
+            if w >= floor:
+                out_i[c], out_j[c], out_w[c] = i, j, w
+                c += 1
+        out_off[r + 1] = c
+    return out_off, out_i[:c], out_j[:c], out_w[:c]
+
+
+# ---- jusim/mechanisms/divisions.py ---------------------------------------------------------------
+@njit(cache=True)
+def _pulled(base, agency_openness, pull):
+    """A division's openness pulled the share ``pull`` of the way to its agency's."""
+    return base + pull * (agency_openness - base)
+
+
+@njit(cache=True)
+def _staff_openness(
+    staff_off, home, division, division_off, division_agency, base, now, usual, alignment
+):
+    """clip(now[r, home] + offset[division], 0, 1) for each person of each run r, where a
+    division's offset is its ``openness`` less its agency's usual openness."""
+    out = np.empty(home.size)
+    for r in range(staff_off.size - 1):
+        d0, d1 = division_off[r], division_off[r + 1]
+        offset = np.empty(d1 - d0)
+        for d in range(d0, d1):
+            a = division_agency[d]
+            offset[d - d0] = _pulled(base[d], usual[r, a], alignment[r, a]) - usual[r, a]
+        for s in range(staff_off[r], staff_off[r + 1]):
+            v = now[r, home[s]] + offset[division[s]]
+            out[s] = 0.0 if v < 0.0 else (1.0 if v > 1.0 else v)
+    return out
+
+
+@njit(cache=True)
+def _keeping_in_touch(own, agency):
+    out = np.empty(own.size)
+    for s in range(own.size):
+        out[s] = own[s] / agency[s] if agency[s] > 0 else 1.0
+    return out
+
+
+# ---- jusim/mechanisms/churn.py -------------------------------------------------------------------
+@njit(cache=True)
+def _churn(
+    staff_off, home, tenure, tie_off, ti, tj, tw, hazard, handover, strength, leave_u, keep_u
+):
+    """``mechanisms.churn._churn`` as one loop over each run's staff, then its ties."""
+    n_runs = staff_off.size - 1
+    leaving = np.empty(home.size, np.bool_)
+    n_left = np.zeros(n_runs, np.int64)
+    out_off = np.zeros(n_runs + 1, np.int64)
+    out_i, out_j, out_w = np.empty_like(ti), np.empty_like(tj), np.empty_like(tw)
+    c = 0
+    for r in range(n_runs):
+        s0 = staff_off[r]
+        for s in range(s0, staff_off[r + 1]):
+            leaving[s] = leave_u[s] < hazard[r, home[s]]
+            if leaving[s]:
+                tenure[s] = 0
+                n_left[r] += 1
+            else:
+                tenure[s] += 1
+        for k in range(tie_off[r], tie_off[r + 1]):
+            w = tw[k]
+            a, b = s0 + ti[k], s0 + tj[k]
+            if leaving[a] or leaving[b]:
+                p = handover[r, home[a]] if leaving[a] else 1.0
+                if leaving[b]:
+                    p *= handover[r, home[b]]
+                if keep_u[k] >= p:
+                    continue
+                w *= strength[r, 0]
+            out_i[c], out_j[c], out_w[c] = ti[k], tj[k], w
+            c += 1
+        out_off[r + 1] = c
+    return n_left, out_off, out_i[:c], out_j[:c], out_w[:c]
+
+
+# ---- jusim/mechanisms/mobility.py ----------------------------------------------------------------
+@njit(cache=True)
+def _movers(leavers, lo, u, values):
+    """Leavers who move (``u < share``), by run: rows and (R + 1,) offsets."""
+    out = np.empty(u.size, np.int64)
+    off = np.zeros(lo.size, np.int64)
+    c = q = 0
+    for r in range(lo.size - 1):
+        if not (values[r, 0] > 0 and lo[r + 1] - lo[r] >= 2 and values[r, 1] != 0):
+            off[r + 1] = c
+            continue
+        for x in range(lo[r], lo[r + 1]):
+            if u[q] < values[r, 0]:
+                out[c] = leavers[x]
+                c += 1
+            q += 1
+        off[r + 1] = c
+    return out[:c], off
+
+
+@njit(cache=True)
+def _vacancies(staff_off, home, leavers, lo, movers, m_off, v):
+    """Each mover's vacancy (``leavers[v]``); a vacancy in the mover's own agency is lost and a
+    vacancy drawn twice goes to its first mover; kept movers in order of their vacancy (as
+    ``np.unique`` leaves them)."""
+    out_m, out_d = np.empty(movers.size, np.int64), np.empty(movers.size, np.int64)
+    off = np.zeros(m_off.size, np.int64)
+    taken = np.zeros(home.size, np.bool_)
+    c = 0
+    for r in range(m_off.size - 1):
+        c0 = c
+        for x in range(m_off[r], m_off[r + 1]):
+            d = leavers[lo[r] + v[x]]
+            if home[d] != home[movers[x]] and not taken[d]:
+                taken[d] = True
+                out_m[c], out_d[c] = movers[x], d
+                c += 1
+        order = np.argsort(out_d[c0:c])
+        out_m[c0:c], out_d[c0:c] = out_m[c0:c][order], out_d[c0:c][order]
+        off[r + 1] = c
+    return out_m[:c], out_d[:c], off
+
+
+@njit(cache=True)
+def _contacts(staff_off, home, order, start, count, movers, dest, m_off, values, w):
+    """Each kept mover's ``contacts`` ties from their new post to staff of the agency they left
+    (one uniform each), indices each run's own."""
+    n = w.size
+    run, i, j = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
+    c = 0
+    for r in range(m_off.size - 1):
+        s0, k = staff_off[r], int(values[r, 1])
+        for x in range(m_off[r], m_off[r + 1]):
+            origin = home[movers[x]]
+            for _ in range(k):
+                run[c], i[c] = r, dest[x] - s0
+                j[c] = order[s0 + start[r, origin] + int(w[c] * count[r, origin])]
+                c += 1
+    return run, i, j
+
+
+# ---- jusim/network.py ----------------------------------------------------------------------------
+@njit(cache=True)
+def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
+    """(R,) top-k share of tie ends and (R,) components among tied staff of each run, in one pass
+    over its ties (run r: staff ``staff_off[r]:staff_off[r + 1]``, ties likewise)."""
+    n_runs = staff_off.size - 1
+    shares, comps = np.full(n_runs, np.nan), np.zeros(n_runs, np.int64)
+    for r in range(n_runs):
+        n_staff = staff_off[r + 1] - staff_off[r]
+        deg = np.zeros(n_staff, np.int64)
+        parent = np.arange(n_staff)
+        for e in range(tie_off[r], tie_off[r + 1]):
+            a, b = tie_i[e], tie_j[e]
+            deg[a] += 1
+            deg[b] += 1
+            # union-find with path halving
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            while parent[b] != b:
+                parent[b] = parent[parent[b]]
+                b = parent[b]
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        ends = 2 * (tie_off[r + 1] - tie_off[r])
+        if ends == 0:
+            continue
+        # sum of the top_k degrees via a histogram of degrees (degrees are small whole numbers)
+        max_deg = 0
+        roots = 0
+        for s in range(n_staff):
+            if deg[s] > max_deg:
+                max_deg = deg[s]
+            if deg[s] > 0 and parent[s] == s:
+                roots += 1
+        hist = np.zeros(max_deg + 1, np.int64)
+        for s in range(n_staff):
+            hist[deg[s]] += 1
+        left, top = top_k[r], 0
+        for d in range(max_deg, 0, -1):
+            take = min(left, hist[d])
+            top += take * d
+            left -= take
+            if left == 0:
+                break
+        shares[r], comps[r] = top / ends, roots
+    return shares, comps
+
+
+# name (as the mechanisms ask for it) -> compiled loop
+KERNELS = {
+    "tie_strength": _tie_strength,
+    "merge_ties": _merge_ties,
+    "cumulative_rates": _cumulative_rates,
+    "contact_pairs": _contact_pairs,
+    "posting_pairs": _posting_pairs,
+    "referrals": _referrals,
+    "maintain": _maintain,
+    "staff_openness": _staff_openness,
+    "keeping_in_touch": _keeping_in_touch,
+    "churn": _churn,
+    "movers": _movers,
+    "vacancies": _vacancies,
+    "contacts": _contacts,
+    "tie_measures": _tie_measures,
+}
