@@ -20,6 +20,7 @@ import pandas as pd
 
 from jusim.network import MEASURES as NETWORK_MEASURES
 from jusim.network import measures, measures_runs, possible_pairs
+from jusim.partnership import Board
 from jusim.staff import Rosters
 
 if TYPE_CHECKING:
@@ -287,12 +288,33 @@ class Recorder:
         ties = tie_series(Rosters.of([state.roster for state in states]))
         for c, key in enumerate(TIE_SERIES):
             s[key][at] = ties[:, c]
-        lost = np.zeros(runs.n)
-        for r, (rec, state, m) in enumerate(zip(shelf.recorders, states, months, strict=True)):
-            if state.partnerships.count:  # (none formed: none failing either)
-                rec._partnerships(state, m)
-                lost[r] = state.scrutiny.lost()
-        s["failure_loss"][at] = lost
+        Recorder._partnerships_runs(s, states, months)
+
+    @staticmethod
+    def _partnerships_runs(
+        s: dict[str, np.ndarray], states: list[State], months: list[int]
+    ) -> None:
+        """``_partnerships`` and the failure loss of R runs at once, into the shelf's series ``s``
+        at each run's month (a run that has formed none keeps the initial values)."""
+        board = Board([state.partnerships for state in states])
+        if board.empty:  # (none formed in any run: none failing either)
+            return
+        formed = np.flatnonzero(board.counts)
+        at = (np.asarray(months)[formed], formed)
+        live = board.block("live")
+        n_live = live.sum(axis=-1)
+        s["partnerships"][at] = n_live[formed]
+        started = board.counts - board.block("by_intervention").sum(axis=-1)
+        s["partnerships_started"][at] = started[formed]
+        valued = np.flatnonzero(n_live)
+        if valued.size:  # the mean over each run's live ones, summed in the run's own order
+            order = np.argsort(~live, axis=-1, kind="stable")  # live rows first, in order
+            value = np.take_along_axis(np.where(live, board.block("value"), 0.0), order, -1)
+            mean = board.sums(value, n_live.tolist()) / np.maximum(n_live, 1)
+            s["partnership_value"][np.asarray(months)[valued], valued] = mean[valued]
+        wasted = [state.scrutiny.wasted for state in states]
+        lost = board.sums(board.gather(wasted), [w.size for w in wasted])
+        s["failure_loss"][at] = lost[formed]
 
     def result(self, model: State) -> RunResult:
         w = model.world

@@ -41,6 +41,7 @@ Rows are never removed (a wound-up partnership keeps its history), so indices ar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -382,3 +383,123 @@ class Partnerships:
             return
         self.age = self.age + self.live
         self.relevance = np.where(self.live, self.relevance * (1.0 - drift), self.relevance)
+
+
+class Board:
+    """The partnerships of R runs side by side, for the phases that step runs together.
+
+    Each run keeps its own ``Partnerships`` (interventions convene, join and engage them run by
+    run, and their rows grow one by one); a ``Board`` gathers the fields a phase needs into
+    padded (R, P, ...) blocks, row ``p`` of run ``r`` its partnership ``p`` and the rows past a
+    run's own ``count`` zero (not live), and scatters results back as each run's rows.
+
+    Why padded blocks (as ``month/resources.Seats``) rather than the runs' tables end to end
+    with a run index (as ``staff.Rosters`` does for staff): a run has a handful of partnerships
+    and the runs of one scenario mostly the same number (the interventions convene them), so
+    padding costs little; the array functions of ``mechanisms/partnering.py`` over (P, A) take a
+    leading run axis unchanged; and a reduction over partnerships adds a run's own rows in its
+    own order and then zeros, which gives a run alone's bits without segmented reductions (a sum
+    along the last axis only while the padded length keeps numpy's pairwise order: ``sums``).
+    When no run has formed a partnership (the silo and the default world) every answer is known
+    without gathering anything.
+    """
+
+    def __init__(self, pts: list[Partnerships]) -> None:
+        self.pts = pts
+        self.sizes = [int(pt.outcome.size) for pt in pts]
+        self.n = max(self.sizes)  # rows of every block
+        self.empty = self.n == 0
+        self._blocks: dict[str, np.ndarray] = {}
+
+    @property
+    def counts(self) -> np.ndarray:
+        """(R,) partnerships each run has formed (live or not)."""
+        return np.array(self.sizes)
+
+    def gather(self, values: list[np.ndarray]) -> np.ndarray:
+        """The runs' (P_r, ...) arrays (each its own length) as one (R, P, ...) block padded with
+        zeros after each run's rows."""
+        if all(len(v) == self.n for v in values):
+            return np.stack(values)
+        first = values[0]
+        out = np.zeros((len(values), self.n, *first.shape[1:]), dtype=first.dtype)
+        for row, v in zip(out, values, strict=True):
+            row[: len(v)] = v
+        return out
+
+    def block(self, name: str) -> np.ndarray:
+        """(R, P, ...) a field of every run's partnerships (gathered once per ``Board``)."""
+        if name not in self._blocks:
+            self._blocks[name] = self.gather([getattr(pt, name) for pt in self.pts])
+        return self._blocks[name]
+
+    def sums(self, block: np.ndarray, sizes: list[int] | None = None) -> np.ndarray:
+        """(R,) each run's sum of the first ``sizes[r]`` values of its row of a (R, P) block
+        (zeros after them; by default its partnerships), with the bits of the run's own
+        ``values.sum()``: numpy's pairwise sum is a plain loop below eight values, so trailing
+        zeros change nothing while ``P < 8`` or a run's row is full; the other runs are summed
+        on their own."""
+        sizes = self.sizes if sizes is None else sizes
+        out = block.sum(axis=-1)
+        if block.shape[-1] >= 8:
+            for r, size in enumerate(sizes):
+                if size != block.shape[-1]:
+                    out[r] = block[r, :size].sum()
+        return out
+
+    def membership(self, n_outcomes: int) -> np.ndarray:
+        """(R, O, A) bool: ``Partnerships.membership`` of every run."""
+        out = np.zeros((len(self.pts), n_outcomes, self.pts[0].n_agencies), bool)
+        if not self.empty:
+            run, row = np.nonzero(self.block("live"))
+            outcome = self.block("outcome")[run, row]
+            np.logical_or.at(out, (run, outcome), self.block("members")[run, row])
+        return out
+
+    def buy_in_by_outcome(self, n_outcomes: int) -> np.ndarray:
+        """(R, O, A): ``Partnerships.buy_in_by_outcome`` of every run."""
+        out = np.zeros((len(self.pts), n_outcomes, self.pts[0].n_agencies))
+        if not self.empty:
+            run, row = np.nonzero(self.block("live"))
+            seated = self.block("buy_in")[run, row] * self.block("members")[run, row]
+            np.maximum.at(out, (run, self.block("outcome")[run, row]), seated)
+        return out
+
+    def age_one_month(self, drift: Any) -> None:
+        """``Partnerships.age_one_month`` of every run (``drift`` a number or one per run)."""
+        if self.empty:
+            return
+        live = self.block("live")
+        age = self.block("age") + live
+        relevance = self.block("relevance")
+        relevance = np.where(live, relevance * (1.0 - drift), relevance)
+        for pt, a, rel, size in zip(self.pts, age, relevance, self.sizes, strict=True):
+            if size:  # (none formed: nothing to age)
+                pt.age, pt.relevance = a[:size], rel[:size]
+
+    def form_and_leave(
+        self, states: list[Any], discretionary: np.ndarray, price: np.ndarray, risk: np.ndarray
+    ) -> None:
+        """``Partnerships.form_and_leave`` of every run: ``states`` the runs' states (month,
+        credit, understanding, world, parameters and ``partnering`` stream of each), the other
+        arguments along a leading run axis. A run with no partnership of its own and no proposals
+        (``proposal_rate`` 0, the default) only makes its monthly draw, the same numbers from
+        its own generator."""
+        a = self.pts[0].n_agencies
+        for r, (pt, s) in enumerate(zip(self.pts, states, strict=True)):
+            params = s.params.partnership
+            own = self.sizes[r] and (pt.live & ~pt.by_intervention).any()
+            if not own and params.proposal_rate <= 0:
+                s.streams["partnering"].random(a)  # the month's draw per agency, as in every arm
+                continue
+            pt.form_and_leave(
+                s.month,
+                s.credit,
+                discretionary[r],
+                price[r],
+                s.understanding,
+                s.world,
+                params,
+                s.streams["partnering"],
+                risk[r],
+            )

@@ -18,6 +18,7 @@ import numpy as np
 from jusim.mechanisms import scrutiny
 from jusim.month.runs import Runs
 from jusim.month.state import Rules, State
+from jusim.partnership import Board
 
 
 def fresh_rules(s: State) -> Rules:
@@ -95,23 +96,8 @@ def run(runs: Runs) -> None:
     risk = scrutiny.expected_cost(
         [s.scrutiny for s in runs.states], runs.stack_rules("dispensation"), p.scrutiny
     )
-    membership = np.zeros((runs.n, w.n_outcomes, w.n_agencies), bool)
-    buy_in = np.zeros(membership.shape)
-    for r, s in enumerate(runs.states):
-        pt = s.partnerships
-        pt.form_and_leave(
-            s.month,
-            s.credit,
-            discretionary[r],
-            price[r],
-            s.understanding,
-            s.world,
-            s.params.partnership,
-            s.streams["partnering"],
-            risk[r],
-        )
-        if pt.count:  # (none formed: nobody sits on any, as initialised)
-            membership[r] = pt.membership(w.n_outcomes)
-            buy_in[r] = pt.buy_in_by_outcome(w.n_outcomes)
-    runs.put_rules("membership", membership)
-    runs.put_rules("buy_in", buy_in)
+    board = Board([s.partnerships for s in runs.states])
+    board.form_and_leave(runs.states, discretionary, price, risk)
+    board = Board(board.pts)  # (after forming: the runs' partnerships afresh)
+    runs.put_rules("membership", board.membership(w.n_outcomes))
+    runs.put_rules("buy_in", board.buy_in_by_outcome(w.n_outcomes))
