@@ -58,7 +58,10 @@ def tie_series(rosters: Rosters, possible: np.ndarray | None = None) -> np.ndarr
         if "possible" not in rosters.cache:
             rosters.cache["possible"] = np.array([possible_pairs(r) for r in rosters.rosters])
         possible = rosters.cache["possible"]  # type: ignore[assignment]
-    density = 2.0 * np.diff(rosters.tie_off) / np.maximum(np.diff(rosters.staff_off), 1)
+    if "staff" not in rosters.cache:  # (headcounts are fixed)
+        rosters.cache["staff"] = np.maximum(np.diff(rosters.staff_off), 1)
+    ties = rosters.tie_off[1:] - rosters.tie_off[:-1]
+    density = 2.0 * ties / rosters.cache["staff"]  # type: ignore[operator]
     return np.concatenate([density[:, None], measures_runs(rosters, possible)], axis=1)
 
 
@@ -278,8 +281,9 @@ class Recorder:
         months = [s.month for s in states]
         at = months[0] if len(set(months)) == 1 else (months, np.arange(runs.n))
         s = shelf.series
-        for key, name in PAIR_MEANS.items():
-            s[key][at] = shelf.pair_means(runs.stack(name))
+        means = shelf.pair_means(*(runs.stack(name) for name in PAIR_MEANS.values()))
+        for key, mean in zip(PAIR_MEANS, means, strict=True):
+            s[key][at] = mean
         for key, name in STATE_SERIES.items():
             s[key][at] = runs.stack(name)  # (months > 0 here: client_resolved too)
         for key in MONTH_VALUES:
@@ -296,6 +300,12 @@ class Recorder:
     ) -> None:
         """``_partnerships`` and the failure loss of R runs at once, into the shelf's series ``s``
         at each run's month (a run that has formed none keeps the initial values)."""
+        if len(states) == 1:  # a run alone: its own partnerships' few numbers
+            state = states[0]
+            if state.partnerships.count:  # (none formed: none failing either)
+                state.recorder._partnerships(state, months[0])  # type: ignore[union-attr]
+                s["failure_loss"][months[0], 0] = state.scrutiny.lost()
+            return
         board = Board([state.partnerships for state in states])
         if board.empty:  # (none formed in any run: none failing either)
             return
@@ -308,8 +318,10 @@ class Recorder:
         s["partnerships_started"][at] = started[formed]
         valued = np.flatnonzero(n_live)
         if valued.size:  # the mean over each run's live ones, summed in the run's own order
-            order = np.argsort(~live, axis=-1, kind="stable")  # live rows first, in order
-            value = np.take_along_axis(np.where(live, board.block("value"), 0.0), order, -1)
+            value = np.where(live, board.block("value"), 0.0)
+            if (live[:, 1:] > live[:, :-1]).any():  # a live row after a wound-up one
+                order = np.argsort(~live, axis=-1, kind="stable")  # live rows first, in order
+                value = np.take_along_axis(value, order, -1)
             mean = board.sums(value, n_live.tolist()) / np.maximum(n_live, 1)
             s["partnership_value"][np.asarray(months)[valued], valued] = mean[valued]
         wasted = [state.scrutiny.wasted for state in states]
@@ -399,18 +411,24 @@ class Shelf:
             shelf = cls(runs)
         return shelf
 
-    def pair_means(self, matrices: np.ndarray) -> np.ndarray:
-        """(R,) mean of each run's (A, A) matrix over its pairs (``_pair_mean``, run by run the
-        same sum: one pairwise reduction of the run's gathered cells)."""
+    def pair_means(self, *matrices: np.ndarray) -> np.ndarray:
+        """(K, R) mean of each run's (A, A) matrix over its pairs (``_pair_mean``, run by run the
+        same sum: one pairwise reduction of the run's gathered cells), for K (R, A, A) stacks of
+        matrices at once."""
+        n = matrices[0].shape[0]
         if self.pairs is None:  # the runs' worlds differ in who shares an outcome
             return np.array(
-                [_pair_mean(x, p) for x, p in zip(matrices, self.each_pairs, strict=True)]
+                [
+                    [_pair_mean(x, p) for x, p in zip(m, self.each_pairs, strict=True)]
+                    for m in matrices
+                ]
             )
         if self.pairs.size == 0:
-            return np.full(matrices.shape[0], np.nan)
+            return np.full((len(matrices), n), np.nan)
         # (take gives each run's cells as one contiguous row; ``x[:, pairs]`` would not)
-        cells = matrices.reshape(matrices.shape[0], -1).take(self.pairs, axis=-1)
-        return np.add.reduce(cells, axis=-1) / self.pairs.size
+        flat = np.concatenate([m.reshape(n, -1) for m in matrices])
+        cells = flat.take(self.pairs, axis=-1)
+        return (np.add.reduce(cells, axis=-1) / self.pairs.size).reshape(len(matrices), n)
 
 
 # ---- the metric catalogue: unit and one-line description of every recorded quantity ----------

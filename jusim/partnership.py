@@ -419,8 +419,10 @@ class Board:
     def gather(self, values: list[np.ndarray]) -> np.ndarray:
         """The runs' (P_r, ...) arrays (each its own length) as one (R, P, ...) block padded with
         zeros after each run's rows."""
-        if all(len(v) == self.n for v in values):
-            return np.stack(values)
+        if len(values) == 1 and len(values[0]) == self.n:  # a run alone: a view
+            return values[0][None]
+        if all(len(v) == self.n for v in values):  # (np.stack without its checks)
+            return np.concatenate(values).reshape(len(values), *values[0].shape)
         first = values[0]
         out = np.zeros((len(values), self.n, *first.shape[1:]), dtype=first.dtype)
         for row, v in zip(out, values, strict=True):
