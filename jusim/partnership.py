@@ -505,3 +505,67 @@ class Board:
                 s.streams["partnering"],
                 risk[r],
             )
+
+    def rows(self, block: np.ndarray) -> list[np.ndarray]:
+        """Each run's own rows (P_r, ...) of a (R, P, ...) block."""
+        return [b[:size] for b, size in zip(block, self.sizes, strict=True)]
+
+    def month_demand(
+        self,
+        understanding: np.ndarray,
+        params: Any,
+        formal: Any = None,
+    ) -> np.ndarray:
+        """``Partnerships.month_demand`` of every run at once: (R, P, A) admin demand (zero rows
+        past a run's own), each run's shared aims and consultation links (``links_now``) set.
+        ``understanding`` (R, A, A); ``params`` and ``formal`` the runs' parameter groups (a
+        number or one value per run each). The shared aims are a product over agency pairs
+        that numpy sums in an order that depends on the shapes, so they are worked out run by
+        run, for the runs with a live partnership."""
+        a = self.pts[0].n_agencies
+        if self.empty:
+            for pt in self.pts:
+                pt.links_now = np.zeros((0, a))
+            return np.zeros((len(self.pts), 0, a))
+        live = self.block("live")
+        for pt, u, any_live in zip(self.pts, understanding, live.any(axis=-1), strict=True):
+            if any_live:
+                pt.update_aims(u)
+        members = self.block("members")
+        links = partnering.consultation_links(members, self.block("lead"), self.block("clout"))
+        links = links * live[..., None]
+        seated = members & live[..., None]
+        demand = partnering.admin_demand(seated, links, params)
+        formal_rows = self.block("formal")
+        if formal is not None and formal_rows.any():
+            demand = demand + formality.compliance_demand(seated, formal_rows, formal)
+        designing = self.block("engaging") & (self.block("age") < self.block("setup"))
+        if designing.any():
+            demand = demand + params.engagement * (seated & designing[..., None])
+        for pt, rows in zip(self.pts, self.rows(links), strict=True):
+            pt.links_now = rows
+        return demand
+
+    def deliver(self, roles: np.ndarray, admin_capacity: np.ndarray, params: Any) -> np.ndarray:
+        """``Partnerships.deliver`` of every run at once: (R, O) combined integration gain of each
+        outcome's partnerships (zero for a run that has formed none), each run's ``gain`` and
+        ``value`` set. ``roles`` (R, O, A) and ``admin_capacity`` (R, A) of the runs' worlds."""
+        n_outcomes = roles.shape[-2]
+        if self.empty:
+            return np.zeros((len(self.pts), n_outcomes))
+        members, outcome = self.block("members"), self.block("outcome")
+        aims = self.gather([pt.aims for pt in self.pts])  # (set this month)
+        links = self.gather([pt.links_now for pt in self.pts])
+        live = self.block("live")
+        gain = partnering.delivered_gain(
+            partnering.needs_covered(members, outcome, roles, params.reach),
+            partnering.agreement_efficiency(links, members, admin_capacity, aims, params.agreement),
+            live & (self.block("age") >= self.block("setup")),
+            params,
+            self.block("relevance") * self.block("delivery"),
+        )
+        value = partnering.marginal_value(gain, outcome, n_outcomes)
+        for pt, g, v, size in zip(self.pts, gain, value, self.sizes, strict=True):
+            if size:  # (none formed: nothing delivered, as a run alone skips it)
+                pt.gain, pt.value = g[:size], v[:size]
+        return partnering.outcome_gain(gain, outcome, n_outcomes)
