@@ -401,7 +401,7 @@ class Board:
     own order and then zeros, which gives a run alone's bits without segmented reductions (a sum
     along the last axis only while the padded length keeps numpy's pairwise order: ``sums``).
     When no run has formed a partnership (the silo and the default world) every answer is known
-    without gathering anything.
+    without gathering anything; a run alone (R = 1) calls its own ``Partnerships`` methods.
     """
 
     def __init__(self, pts: list[Partnerships]) -> None:
@@ -409,6 +409,8 @@ class Board:
         self.sizes = [int(pt.outcome.size) for pt in pts]
         self.n = max(self.sizes)  # rows of every block
         self.empty = self.n == 0
+        # a run alone with partnerships: its own methods, the short path (R = 1)
+        self.alone = pts[0] if len(pts) == 1 and not self.empty else None
         self._blocks: dict[str, np.ndarray] = {}
 
     @property
@@ -451,6 +453,8 @@ class Board:
 
     def membership(self, n_outcomes: int) -> np.ndarray:
         """(R, O, A) bool: ``Partnerships.membership`` of every run."""
+        if self.alone is not None:
+            return self.alone.membership(n_outcomes)[None]
         out = np.zeros((len(self.pts), n_outcomes, self.pts[0].n_agencies), bool)
         if not self.empty:
             run, row = np.nonzero(self.block("live"))
@@ -460,6 +464,8 @@ class Board:
 
     def buy_in_by_outcome(self, n_outcomes: int) -> np.ndarray:
         """(R, O, A): ``Partnerships.buy_in_by_outcome`` of every run."""
+        if self.alone is not None:
+            return self.alone.buy_in_by_outcome(n_outcomes)[None]
         out = np.zeros((len(self.pts), n_outcomes, self.pts[0].n_agencies))
         if not self.empty:
             run, row = np.nonzero(self.block("live"))
@@ -469,6 +475,9 @@ class Board:
 
     def age_one_month(self, drift: Any) -> None:
         """``Partnerships.age_one_month`` of every run (``drift`` a number or one per run)."""
+        if self.alone is not None:
+            self.alone.age_one_month(drift)
+            return
         if self.empty:
             return
         live = self.block("live")
@@ -523,6 +532,8 @@ class Board:
         that numpy sums in an order that depends on the shapes, so they are worked out run by
         run, for the runs with a live partnership."""
         a = self.pts[0].n_agencies
+        if self.alone is not None:
+            return self.alone.month_demand(understanding[0], params, formal)[None]
         if self.empty:
             for pt in self.pts:
                 pt.links_now = np.zeros((0, a))
@@ -551,6 +562,8 @@ class Board:
         outcome's partnerships (zero for a run that has formed none), each run's ``gain`` and
         ``value`` set. ``roles`` (R, O, A) and ``admin_capacity`` (R, A) of the runs' worlds."""
         n_outcomes = roles.shape[-2]
+        if self.alone is not None:
+            return self.alone.deliver(roles[0], admin_capacity[0], params)[None]
         if self.empty:
             return np.zeros((len(self.pts), n_outcomes))
         members, outcome = self.block("members"), self.block("outcome")
