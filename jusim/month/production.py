@@ -32,6 +32,7 @@ from jusim.mechanisms import (
 )
 from jusim.mechanisms import production as producing
 from jusim.month.runs import Runs
+from jusim.partnership import Board
 
 # the world arrays this phase reads (a run's world is fixed once built)
 _WORLD = (
@@ -82,21 +83,20 @@ def partnerships_deliver(runs: Runs) -> np.ndarray:
     partnerships are judged on what they delivered against what their seats cost (per run: each
     run has its own partnerships). A run that has never formed a partnership has nothing to
     deliver or judge (``deliver`` would give zeros and ``judge`` return at once)."""
-    integration = np.zeros((runs.n, runs.world.n_outcomes))
-    for r, (s, f) in enumerate(runs):
-        pt = s.partnerships
-        if pt.count == 0:
-            continue
-        w, p = s.world, s.params.partnership
-        integration[r] = pt.deliver(w.roles, w.admin_capacity, p)
-        scrutiny.judge(  # what each own partnership delivered against what its seats cost
-            s.scrutiny,
-            pt,
-            s.credit,
-            (f.seat_cost + f.lost_by) / np.maximum(f.disc, 1e-9)[None, :],
-            s.rules.detection,
-            p.cost_weight,
-        )
+    board = Board([s.partnerships for s in runs.states])
+    integration = board.deliver(
+        runs.stack_world("roles"), runs.stack_world("admin_capacity"), runs.params.partnership
+    )
+    for size, (s, f) in zip(board.sizes, runs, strict=True):
+        if size:
+            scrutiny.judge(  # what each own partnership delivered against what its seats cost
+                s.scrutiny,
+                s.partnerships,
+                s.credit,
+                (f.seat_cost + f.lost_by) / np.maximum(f.disc, 1e-9)[None, :],
+                s.rules.detection,
+                s.params.partnership.cost_weight,
+            )
     return integration
 
 

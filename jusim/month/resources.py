@@ -23,6 +23,7 @@ import numpy as np
 from jusim.mechanisms import capacity as workload
 from jusim.mechanisms import overhead, platforms
 from jusim.month.runs import Runs
+from jusim.partnership import Board
 
 
 class Seats:
@@ -64,12 +65,12 @@ class Seats:
 def admin_demand(runs: Runs) -> Seats:
     """This month's partnership demand on each agency's admin time (rules.admin_demand)."""
     p = runs.params
-    demands = []
+    board = Board([s.partnerships for s in runs.states])
+    demand = board.month_demand(runs.stack("understanding"), p.partnership, p.formality)
     for s, f in runs:  # each run's partnerships, its own Python object
         pt = s.partnerships
-        demands.append(pt.month_demand(s.understanding, s.params.partnership, s.params.formality))
         f.formal = pt.formal_pairs() if pt.formal.any() else None
-    seats = Seats(runs, demands)  # admin-months
+    seats = Seats(runs, board.rows(demand))  # admin-months
     report = runs.stack_rules("report_factor")
     seats.scale(workload.reporting_scale(report, p.capacity))
     runs.put_flow("demand", seats.rows(seats.demand))
