@@ -9,9 +9,9 @@ delivered against what they cost (``mechanisms/scrutiny.py``, 7.23); methods kep
 (``mechanisms/clients.py``, 7.4c); own business and its measured attainment (7.4a, 7.21).
 
 Written over the run axis (``jusim/month/runs.py``): the arithmetic of all R runs is one call per
-mechanism on arrays whose first axis is the run; only the partnerships' delivery and their
-judgement (per-run ``Partnerships`` with their own number of partnerships) and the draws of each
-run's own productivity shocks go run by run.
+mechanism on arrays whose first axis is the run, the partnerships' delivery too (the runs'
+partnerships side by side, ``partnership.Board``); only their judgement (``scrutiny.judge``, on
+each run's own record) and the draws of each run's own productivity shocks go run by run.
 """
 
 from __future__ import annotations
@@ -80,9 +80,9 @@ def world_arrays(runs: Runs) -> dict[str, np.ndarray]:
 
 def partnerships_deliver(runs: Runs) -> np.ndarray:
     """(R, O) integration the runs' partnerships deliver this month; then each agency's own
-    partnerships are judged on what they delivered against what their seats cost (per run: each
-    run has its own partnerships). A run that has never formed a partnership has nothing to
-    deliver or judge (``deliver`` would give zeros and ``judge`` return at once)."""
+    partnerships are judged on what they delivered against what their seats cost (run by run:
+    each run has its own record). A run that has never formed a partnership has nothing to
+    deliver or judge."""
     board = Board([s.partnerships for s in runs.states])
     integration = board.deliver(
         runs.stack_world("roles"), runs.stack_world("admin_capacity"), runs.params.partnership

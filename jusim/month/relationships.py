@@ -9,7 +9,8 @@ relationship strength; trust learnt from effort and contact, leaks and defensive
 understanding; adoption of a unit's ways of working (``mechanisms/mainstreaming.py``).
 
 Over the run axis (``jusim/month/runs.py``): every mechanism is called once for all runs on
-(R, ...) arrays, the staff ties on the runs' rosters side by side (``staff.Rosters``); the random
+(R, ...) arrays, the staff ties on the runs' rosters side by side (``staff.Rosters``), the
+partnerships' seats on the runs' partnerships side by side (``partnership.Board``); the random
 draws (trust noise, leaks, ties) come run by run from each run's own generator, in the order a run
 alone draws them.
 """

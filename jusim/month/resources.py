@@ -8,10 +8,11 @@ commitments the agency no longer controls (pooled money, seconded time) scaled t
 left, the rest free; overhead beyond the discretionary budget and core service drawn into
 partnership work come out of core business.
 
-Over the run axis: agency and outcome arrays are (R, A) and (R, O, A); each run's partnerships
-(its own Python object) give their demand run by run, gathered into a (R, P, A) block padded
-with zero rows to the most partnerships any run has (a run's own rows first, in order), so that
-sums over partnerships add a run's rows in its own order and then only zeros.
+Over the run axis: agency and outcome arrays are (R, A) and (R, O, A); the runs' partnerships
+(each run's own Python object) give their demand in one call (``partnership.Board``), a
+(R, P, A) block padded with zero rows to the most partnerships any run has (a run's own rows
+first, in order), so that sums over partnerships add a run's rows in its own order and then
+only zeros.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ public failure, 7.23); memberships and buy-in follow from the live partnerships.
 Over the run axis: the rules before any intervention acts are kept for all runs as one (R, ...)
 array per field (``Blank``, built once); each month every field is copied once for all runs and
 each run's ``Rules`` holds rows of those copies (views), which its interventions write in place
-or replace. Interventions and partnerships are each run's own Python objects, called run by run.
+or replace. Interventions and partnerships are each run's own Python objects: interventions act
+run by run; the partnerships' forming and leaving, membership and buy-in are taken for all runs
+at once (``partnership.Board``; a run that forms nothing only makes its monthly draw).
 """
 
 from __future__ import annotations
