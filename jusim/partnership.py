@@ -582,3 +582,20 @@ class Board:
             if size:  # (none formed: nothing delivered, as a run alone skips it)
                 pt.gain, pt.value = g[:size], v[:size]
         return partnering.outcome_gain(gain, outcome, n_outcomes)
+
+    def formal_pairs(self) -> list[np.ndarray | None]:
+        """Each run's ``Partnerships.formal_pairs`` where it has a formal partnership, else None
+        (numbers of shared agreements: whole numbers, exact in any order of summation)."""
+        if self.alone is not None:
+            return [self.alone.formal_pairs() if self.alone.formal.any() else None]
+        if self.empty:
+            return [None] * len(self.pts)
+        formal = self.block("formal")
+        bound = formal.any(axis=-1)
+        if not bound.any():
+            return [None] * len(self.pts)
+        seated = self.block("members") & self.block("live")[..., None]
+        m = (seated & formal[..., None]).astype(np.float64)
+        pairs = m.swapaxes(-1, -2) @ m
+        np.einsum("...ii->...i", pairs)[...] = 0.0  # the diagonal (of every run)
+        return [p if b else None for p, b in zip(pairs, bound.tolist(), strict=True)]

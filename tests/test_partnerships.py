@@ -194,9 +194,9 @@ def test_accountable_lead_must_be_a_member(short_world):
 
 
 def test_board_month_demand_and_delivery_equal_each_run_alone():
-    """``partnership.Board``: the demand, links, aims, gain, value and integration of R runs'
-    partnerships at once are exactly each run's own (``Partnerships.month_demand`` and
-    ``deliver``), month after month, with runs that have formed different numbers of
+    """``partnership.Board``: the demand, links, aims, formal pairs, gain, value and integration
+    of R runs' partnerships at once are exactly each run's own (``Partnerships.month_demand``,
+    ``formal_pairs`` and ``deliver``), month after month, with runs that have formed different numbers of
     partnerships (leads, agreements, engagement and proposals: the many-levers scenario)."""
     import copy
 
@@ -213,7 +213,7 @@ def test_board_month_demand_and_delivery_equal_each_run_alone():
     )
     models = [JoinedUpModel(sc, seed) for sc, seed in [(base, 1), (busy, 2), (base, 3), (busy, 4)]]
     runs = Runs([m.state for m in models])
-    checked = 0
+    checked = formal = 0
     for _ in range(30):
         for phase in month.PHASES:
             if phase is month.resources:
@@ -227,6 +227,12 @@ def test_board_month_demand_and_delivery_equal_each_run_alone():
                 demand = board.month_demand(runs.stack("understanding"), p.partnership, p.formality)
                 for mine, got in zip(own, board.rows(demand), strict=True):
                     np.testing.assert_array_equal(got, mine)
+                for pt, got in zip(alone, board.formal_pairs(), strict=True):
+                    if pt.formal.any():
+                        np.testing.assert_array_equal(got, pt.formal_pairs())
+                        formal += 1
+                    else:
+                        assert got is None
                 for pt, s in zip(alone, runs.states, strict=True):
                     np.testing.assert_array_equal(s.partnerships.links_now, pt.links_now)
                     np.testing.assert_array_equal(s.partnerships.aims, pt.aims)
@@ -251,4 +257,4 @@ def test_board_month_demand_and_delivery_equal_each_run_alone():
             phase.run(runs)
         runs = runs.next_month()
     counts = [s.partnerships.count for s in runs.states]
-    assert checked > 30 and len(set(counts)) > 1 and max(counts) > 8, counts
+    assert checked > 30 and formal > 30 and len(set(counts)) > 1 and max(counts) > 8, counts
