@@ -68,9 +68,8 @@ def admin_demand(runs: Runs) -> Seats:
     p = runs.params
     board = Board([s.partnerships for s in runs.states])
     demand = board.month_demand(runs.stack("understanding"), p.partnership, p.formality)
-    for s, f in runs:  # each run's partnerships, its own Python object
-        pt = s.partnerships
-        f.formal = pt.formal_pairs() if pt.formal.any() else None
+    for f, pairs in zip(runs.flows, board.formal_pairs(), strict=True):
+        f.formal = pairs
     seats = Seats(runs, board.rows(demand))  # admin-months
     report = runs.stack_rules("report_factor")
     seats.scale(workload.reporting_scale(report, p.capacity))
