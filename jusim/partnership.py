@@ -41,7 +41,7 @@ Rows are never removed (a wound-up partnership keeps its history), so indices ar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -50,6 +50,19 @@ from jusim.mechanisms import formality, partnering, selection
 
 def _grow(a: np.ndarray, value) -> np.ndarray:
     return np.concatenate([a, np.asarray([value], dtype=a.dtype)])
+
+
+class Terms(NamedTuple):
+    """What an agency weighs a seat against this month (``form_and_leave``): (O, A) credit on
+    each outcome, (A,) discretionary budgets and price of an admin-month, (A, A) understanding,
+    the world and the partnership parameters."""
+
+    credit: np.ndarray
+    budget: np.ndarray
+    price: np.ndarray
+    understanding: np.ndarray
+    world: Any
+    params: Any
 
 
 @dataclass
@@ -309,6 +322,7 @@ class Partnerships:
         a = self.n_agencies
         budget = np.maximum(discretionary, 1e-9)
         own = self.live & ~self.by_intervention if self.count else None
+        terms = Terms(credit, budget, price, understanding, world, params)
         if own is not None and own.any():
             demand = partnering.admin_demand(self.members, self.links(), params)
             share = demand * price[None, :] / budget[None, :]
@@ -317,26 +331,48 @@ class Partnerships:
             stay = partnering.worth_a_seat(
                 credit[self.outcome], basis[:, None], share, True, params
             )
-            self.members[own] &= stay[own]
-            self.wind_up(own & (self.members.sum(axis=1) < 2))
-            if self.selection is not None and self.selected.any():
-                selection.grow(
-                    self,
-                    self.selected & own,
-                    credit,
-                    budget,
-                    price,
-                    understanding,
-                    world.involved,
-                    self.selection,
-                    params,
-                )
+            self.leave(own, stay, terms)
         u = rng.random(a)  # one draw per agency every month: the same draws in every arm
         if params.proposal_rate <= 0:
             return
+        self.propose(u, rng.random(a), month, terms, risk)
+
+    def leave(self, own: np.ndarray, stay: np.ndarray, terms: Terms) -> None:
+        """Members of agencies' own partnerships (``own``) keep their seats where ``stay``; those
+        left with fewer than two members are wound up; partnerships formed under selection grow."""
+        self.members[own] &= stay[own]
+        self.wind_up(own & (self.members.sum(axis=1) < 2))
+        if self.selection is not None and self.selected.any():
+            credit, budget, price, understanding, world, params = terms
+            selection.grow(
+                self,
+                self.selected & own,
+                credit,
+                budget,
+                price,
+                understanding,
+                world.involved,
+                self.selection,
+                params,
+            )
+
+    def propose(
+        self,
+        u: np.ndarray,
+        pick: np.ndarray,
+        month: int,
+        terms: Terms,
+        risk: np.ndarray | None = None,
+    ) -> None:
+        """Each agency with ``u`` below ``proposal_rate`` proposes a partnership on one of its
+        outcomes (``pick``: where it falls among them by credit) to every contributor; those for
+        whom a seat is worth it join (``form_and_leave``)."""
+        credit, budget, price, understanding, world, params = terms
+        proposers = np.flatnonzero(u < params.proposal_rate)
+        if proposers.size == 0:
+            return
         gain_now = partnering.outcome_gain(self.gain, self.outcome, world.n_outcomes)
-        pick = rng.random(a)
-        for p in np.flatnonzero(u < params.proposal_rate):
+        for p in proposers:
             weights = np.where(world.involved[:, p], credit[:, p], 0.0)
             if weights.sum() <= 0:
                 continue
@@ -489,31 +525,78 @@ class Board:
                 pt.age, pt.relevance = a[:size], rel[:size]
 
     def form_and_leave(
-        self, states: list[Any], discretionary: np.ndarray, price: np.ndarray, risk: np.ndarray
+        self,
+        states: list[Any],
+        credit: np.ndarray,
+        understanding: np.ndarray,
+        discretionary: np.ndarray,
+        price: np.ndarray,
+        risk: np.ndarray,
+        params: Any,
     ) -> None:
         """``Partnerships.form_and_leave`` of every run: ``states`` the runs' states (month,
-        credit, understanding, world, parameters and ``partnering`` stream of each), the other
-        arguments along a leading run axis. A run with no partnership of its own and no proposals
-        (``proposal_rate`` 0, the default) only makes its monthly draw, the same numbers from
-        its own generator."""
+        world, parameters and ``partnering`` stream of each), the other arguments along a leading
+        run axis (``params`` the runs' partnership parameters, a number or one value per run
+        each). Whether members stay on agencies' own partnerships is weighed for all runs at once;
+        then each run makes its monthly draws from its own generator, the same numbers in the
+        same order as alone, and its agencies propose (a Python loop over the few proposers)."""
         a = self.pts[0].n_agencies
-        for r, (pt, s) in enumerate(zip(self.pts, states, strict=True)):
-            params = s.params.partnership
-            own = self.sizes[r] and (pt.live & ~pt.by_intervention).any()
-            if not own and params.proposal_rate <= 0:
-                s.streams["partnering"].random(a)  # the month's draw per agency, as in every arm
-                continue
-            pt.form_and_leave(
+        if self.alone is not None:
+            s = states[0]
+            self.alone.form_and_leave(
                 s.month,
-                s.credit,
-                discretionary[r],
-                price[r],
-                s.understanding,
+                credit[0],
+                discretionary[0],
+                price[0],
+                understanding[0],
                 s.world,
-                params,
+                s.params.partnership,
                 s.streams["partnering"],
-                risk[r],
+                risk[0],
             )
+            return
+        budget = np.maximum(discretionary, 1e-9)
+        if not self.empty:
+            self._leave(states, credit, understanding, budget, price, params)
+        for r, (pt, s) in enumerate(zip(self.pts, states, strict=True)):
+            rng, own_params = s.streams["partnering"], s.params.partnership
+            u = rng.random(a)  # one draw per agency every month: the same draws in every arm
+            if own_params.proposal_rate > 0:
+                terms = Terms(credit[r], budget[r], price[r], understanding[r], s.world, own_params)
+                pt.propose(u, rng.random(a), s.month, terms, risk[r])
+
+    def _leave(
+        self,
+        states: list[Any],
+        credit: np.ndarray,
+        understanding: np.ndarray,
+        budget: np.ndarray,
+        price: np.ndarray,
+        params: Any,
+    ) -> None:
+        """Whether each member of agencies' own partnerships keeps its seat, for all runs at once
+        (``Partnerships.form_and_leave``'s first step); then each run that has one leaves."""
+        live = self.block("live")
+        own = live & ~self.block("by_intervention")
+        leaving = np.flatnonzero(own.any(axis=-1))
+        if leaving.size == 0:
+            return
+        members = self.block("members")
+        links = partnering.consultation_links(members, self.block("lead"), self.block("clout"))
+        demand = partnering.admin_demand(members, links * live[..., None], params)
+        share = demand * price[:, None, :] / budget[:, None, :]
+        # while it is being set up, members judge it by what it promised when it formed
+        basis = np.where(
+            self.block("age") <= self.block("setup"), self.block("promise"), self.block("value")
+        )
+        on = np.take_along_axis(credit, self.block("outcome")[..., None], axis=-2)
+        stay = partnering.worth_a_seat(on, basis[..., None], share, True, params)
+        for r in leaving.tolist():
+            s, size = states[r], self.sizes[r]
+            terms = Terms(
+                credit[r], budget[r], price[r], understanding[r], s.world, s.params.partnership
+            )
+            self.pts[r].leave(own[r, :size], stay[r, :size], terms)
 
     def rows(self, block: np.ndarray) -> list[np.ndarray]:
         """Each run's own rows (P_r, ...) of a (R, P, ...) block."""

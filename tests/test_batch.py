@@ -226,14 +226,16 @@ def test_relationships_parameters_per_run_and_an_agreement_in_some_runs():
 
 
 def test_partnerships_and_record_with_parameters_per_run(short):
-    """The runs' partnerships side by side (``partnership.Board``: forming, membership, buy-in,
-    ageing, the recorded count, value and failure loss): proposal rates and drift that differ run
+    """The runs' partnerships side by side (``partnership.Board``: leaving, forming (one run
+    under selective collaboration), membership, buy-in, demand, delivery, ageing, the recorded
+    count, value and failure loss): proposal rates and drift that differ run
     by run, so that runs form different numbers of partnerships (some none, some more than eight:
     padded blocks and the sums that must fall back to a run alone's order), each equal to its run
     alone; five runs (neither the number of agencies nor of outcomes)."""
     world = short.with_overrides({"horizon": 30})
     forum = {"type": "pooled_budget", "outcome": "rough_sleeping", "share": 0.05}
-    scenarios = [world, world.with_interventions([forum]), world, world, world]
+    selective = world.with_interventions([{"type": "selective_collaboration"}])
+    scenarios = [world, world.with_interventions([forum]), world, selective, world]
     params = {
         "parameters.partnership.proposal_rate": np.array([0.0, 0.05, 0.3, 0.1, 0.3]),
         "parameters.partnership.drift": np.array([0.0, 0.02, 0.05, 0.0, 0.1]),
