@@ -440,14 +440,25 @@ class Board:
     without gathering anything; a run alone (R = 1) calls its own ``Partnerships`` methods.
     """
 
+    __slots__ = ("_blocks", "alone", "empty", "n", "pts", "sizes")
+
     def __init__(self, pts: list[Partnerships]) -> None:
         self.pts = pts
-        self.sizes = [int(pt.outcome.size) for pt in pts]
-        self.n = max(self.sizes)  # rows of every block
+        if len(pts) == 1:  # a run alone: its own methods (R = 1)
+            self.alone: Partnerships | None = pts[0]
+            self.n = pts[0].outcome.size
+            self.sizes = [self.n]
+        else:
+            self.alone = None
+            self.sizes = [pt.outcome.size for pt in pts]
+            self.n = max(self.sizes)  # rows of every block
         self.empty = self.n == 0
-        # a run alone with partnerships: its own methods, the short path (R = 1)
-        self.alone = pts[0] if len(pts) == 1 and not self.empty else None
         self._blocks: dict[str, np.ndarray] = {}
+
+    def current(self) -> Board:
+        """The runs' partnerships as they are now (after some were formed): a run alone's own
+        object is always current; otherwise gathered afresh."""
+        return self if self.alone is not None else Board(self.pts)
 
     @property
     def counts(self) -> np.ndarray:
@@ -525,39 +536,34 @@ class Board:
                 pt.age, pt.relevance = a[:size], rel[:size]
 
     def form_and_leave(
-        self,
-        states: list[Any],
-        credit: np.ndarray,
-        understanding: np.ndarray,
-        discretionary: np.ndarray,
-        price: np.ndarray,
-        risk: np.ndarray,
-        params: Any,
+        self, runs: Any, discretionary: np.ndarray, price: np.ndarray, risk: np.ndarray
     ) -> None:
-        """``Partnerships.form_and_leave`` of every run: ``states`` the runs' states (month,
-        world, parameters and ``partnering`` stream of each), the other arguments along a leading
-        run axis (``params`` the runs' partnership parameters, a number or one value per run
-        each). Whether members stay on agencies' own partnerships is weighed for all runs at once;
-        then each run makes its monthly draws from its own generator, the same numbers in the
-        same order as alone, and its agencies propose (a Python loop over the few proposers)."""
+        """``Partnerships.form_and_leave`` of every run of ``runs`` (a ``month.runs.Runs``: each
+        run's month, credit, understanding, world, parameters and ``partnering`` stream), the
+        other arguments along a leading run axis. Whether members stay on agencies' own
+        partnerships is weighed for all runs at once; then each run makes its monthly draws from
+        its own generator, the same numbers in the same order as alone, and its agencies propose
+        (a Python loop over the few proposers)."""
         a = self.pts[0].n_agencies
+        states = runs.states
         if self.alone is not None:
             s = states[0]
             self.alone.form_and_leave(
                 s.month,
-                credit[0],
+                s.credit,
                 discretionary[0],
                 price[0],
-                understanding[0],
+                s.understanding,
                 s.world,
                 s.params.partnership,
                 s.streams["partnering"],
                 risk[0],
             )
             return
+        credit, understanding = runs.stack("credit"), runs.stack("understanding")
         budget = np.maximum(discretionary, 1e-9)
         if not self.empty:
-            self._leave(states, credit, understanding, budget, price, params)
+            self._leave(states, credit, understanding, budget, price, runs.params.partnership)
         for r, (pt, s) in enumerate(zip(self.pts, states, strict=True)):
             rng, own_params = s.streams["partnering"], s.params.partnership
             u = rng.random(a)  # one draw per agency every month: the same draws in every arm
@@ -602,25 +608,23 @@ class Board:
         """Each run's own rows (P_r, ...) of a (R, P, ...) block."""
         return [b[:size] for b, size in zip(block, self.sizes, strict=True)]
 
-    def month_demand(
-        self,
-        understanding: np.ndarray,
-        params: Any,
-        formal: Any = None,
-    ) -> np.ndarray:
-        """``Partnerships.month_demand`` of every run at once: (R, P, A) admin demand (zero rows
-        past a run's own), each run's shared aims and consultation links (``links_now``) set.
-        ``understanding`` (R, A, A); ``params`` and ``formal`` the runs' parameter groups (a
-        number or one value per run each). The shared aims are a product over agency pairs
-        that numpy sums in an order that depends on the shapes, so they are worked out run by
-        run, for the runs with a live partnership."""
+    def month_demand(self, runs: Any) -> np.ndarray:
+        """``Partnerships.month_demand`` of every run of ``runs`` at once: (R, P, A) admin demand
+        (zero rows past a run's own), each run's shared aims and consultation links
+        (``links_now``) set. The shared aims are a product over agency pairs that numpy sums in
+        an order that depends on the shapes, so they are worked out run by run, for the runs
+        with a live partnership."""
         a = self.pts[0].n_agencies
         if self.alone is not None:
-            return self.alone.month_demand(understanding[0], params, formal)[None]
+            s = runs.states[0]
+            pt = self.alone
+            return pt.month_demand(s.understanding, s.params.partnership, s.params.formality)[None]
         if self.empty:
             for pt in self.pts:
                 pt.links_now = np.zeros((0, a))
             return np.zeros((len(self.pts), 0, a))
+        understanding = runs.stack("understanding")
+        params, formal = runs.params.partnership, runs.params.formality
         live = self.block("live")
         for pt, u, any_live in zip(self.pts, understanding, live.any(axis=-1), strict=True):
             if any_live:
@@ -640,15 +644,20 @@ class Board:
             pt.links_now = rows
         return demand
 
-    def deliver(self, roles: np.ndarray, admin_capacity: np.ndarray, params: Any) -> np.ndarray:
-        """``Partnerships.deliver`` of every run at once: (R, O) combined integration gain of each
-        outcome's partnerships (zero for a run that has formed none), each run's ``gain`` and
-        ``value`` set. ``roles`` (R, O, A) and ``admin_capacity`` (R, A) of the runs' worlds."""
-        n_outcomes = roles.shape[-2]
-        if self.alone is not None:
-            return self.alone.deliver(roles[0], admin_capacity[0], params)[None]
+    def deliver(self, runs: Any) -> np.ndarray:
+        """``Partnerships.deliver`` of every run of ``runs`` at once: (R, O) combined integration
+        gain of each outcome's partnerships (zero for a run that has formed none), each run's
+        ``gain`` and ``value`` set."""
+        world = runs.states[0].world
         if self.empty:
-            return np.zeros((len(self.pts), n_outcomes))
+            return np.zeros((len(self.pts), world.n_outcomes))
+        if self.alone is not None:
+            s = runs.states[0]
+            params = s.params.partnership
+            return self.alone.deliver(world.roles, world.admin_capacity, params)[None]
+        roles, params = runs.stack_world("roles"), runs.params.partnership
+        admin_capacity = runs.stack_world("admin_capacity")
+        n_outcomes = world.n_outcomes
         members, outcome = self.block("members"), self.block("outcome")
         aims = self.gather([pt.aims for pt in self.pts])  # (set this month)
         links = self.gather([pt.links_now for pt in self.pts])

@@ -223,8 +223,7 @@ def test_board_month_demand_and_delivery_equal_each_run_alone():
                     for pt, s in zip(alone, runs.states, strict=True)
                 ]
                 board = Board([s.partnerships for s in runs.states])
-                p = runs.params
-                demand = board.month_demand(runs.stack("understanding"), p.partnership, p.formality)
+                demand = board.month_demand(runs)
                 for mine, got in zip(own, board.rows(demand), strict=True):
                     np.testing.assert_array_equal(got, mine)
                 for pt, got in zip(alone, board.formal_pairs(), strict=True):
@@ -239,11 +238,7 @@ def test_board_month_demand_and_delivery_equal_each_run_alone():
             if phase is month.production:
                 alone = [copy.deepcopy(s.partnerships) for s in runs.states]
                 board = Board([s.partnerships for s in runs.states])
-                got = board.deliver(
-                    runs.stack_world("roles"),
-                    runs.stack_world("admin_capacity"),
-                    runs.params.partnership,
-                )
+                got = board.deliver(runs)
                 for r, (pt, s) in enumerate(zip(alone, runs.states, strict=True)):
                     if pt.count:
                         w = s.world

@@ -84,9 +84,7 @@ def partnerships_deliver(runs: Runs) -> np.ndarray:
     each run has its own record). A run that has never formed a partnership has nothing to
     deliver or judge."""
     board = Board([s.partnerships for s in runs.states])
-    integration = board.deliver(
-        runs.stack_world("roles"), runs.stack_world("admin_capacity"), runs.params.partnership
-    )
+    integration = board.deliver(runs)
     for size, (s, f) in zip(board.sizes, runs, strict=True):
         if size:
             scrutiny.judge(  # what each own partnership delivered against what its seats cost

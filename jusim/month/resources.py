@@ -67,7 +67,7 @@ def admin_demand(runs: Runs) -> Seats:
     """This month's partnership demand on each agency's admin time (rules.admin_demand)."""
     p = runs.params
     board = Board([s.partnerships for s in runs.states])
-    demand = board.month_demand(runs.stack("understanding"), p.partnership, p.formality)
+    demand = board.month_demand(runs)
     for f, pairs in zip(runs.flows, board.formal_pairs(), strict=True):
         f.formal = pairs
     seats = Seats(runs, board.rows(demand))  # admin-months

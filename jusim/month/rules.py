@@ -99,15 +99,7 @@ def run(runs: Runs) -> None:
         [s.scrutiny for s in runs.states], runs.stack_rules("dispensation"), p.scrutiny
     )
     board = Board([s.partnerships for s in runs.states])
-    board.form_and_leave(
-        runs.states,
-        runs.stack("credit"),
-        runs.stack("understanding"),
-        discretionary,
-        price,
-        risk,
-        p.partnership,
-    )
-    board = Board(board.pts)  # (after forming: the runs' partnerships afresh)
+    board.form_and_leave(runs, discretionary, price, risk)
+    board = board.current()  # (after forming)
     runs.put_rules("membership", board.membership(w.n_outcomes))
     runs.put_rules("buy_in", board.buy_in_by_outcome(w.n_outcomes))
