@@ -188,7 +188,7 @@ def needs_covered(members: np.ndarray, outcome: np.ndarray, roles: np.ndarray, r
     """(P,) share of clients' needs the members' roles cover together, saturating in role weight.
     Leading run axes allowed (members (R, P, A), outcome (R, P), roles (R, O, A))."""
     w = roles / np.maximum(roles.sum(axis=-1, keepdims=True), 1e-12)
-    covered = (members * np.take_along_axis(w, outcome[..., None], axis=-2)).sum(axis=-1)
+    covered = (members * _by_outcome(w, outcome)).sum(axis=-1)
     return 1.0 - np.exp(-reach * covered)
 
 
@@ -233,7 +233,7 @@ def outcome_gain(gain: np.ndarray, outcome: np.ndarray, n_outcomes: int) -> np.n
 
 def marginal_value(gain: np.ndarray, outcome: np.ndarray, n_outcomes: int) -> np.ndarray:
     """(P,) what each partnership adds that the others on its outcome do not ((R, P) over runs)."""
-    total = np.take_along_axis(outcome_gain(gain, outcome, n_outcomes), outcome, axis=-1)
+    total = _by_outcome(outcome_gain(gain, outcome, n_outcomes), outcome)
     g = np.minimum(gain, 1.0)
     others = np.where(g < 1.0, (1.0 - total) / np.maximum(1.0 - g, 1e-12), 0.0)
     return g * others
@@ -259,3 +259,11 @@ def worth_a_seat(
 def admin_demand(members: np.ndarray, links: np.ndarray, params: PartnershipParams):
     """(P, A) admin-months a month each member spends on each partnership: seat plus links."""
     return params.seat * members + params.consultation * links
+
+
+def _by_outcome(values: np.ndarray, outcome: np.ndarray) -> np.ndarray:
+    """Each partnership's row of an (O, ...) array, ``values[outcome]``; over runs, run r's
+    partnerships' rows of its own (R, O, ...) block."""
+    if outcome.ndim == 1:
+        return values[outcome]
+    return values[np.arange(outcome.shape[0])[:, None], outcome]
