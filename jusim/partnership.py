@@ -36,6 +36,11 @@ Agencies propose, join and leave partnerships of their own (``form_and_leave``; 
 ``parameters.partnership.proposal_rate``), and a ``review`` winds up or relaunches them.
 
 Rows are never removed (a wound-up partnership keeps its history), so indices are stable.
+
+Runs stepped together (``jusim/month/runs.py``) keep one ``Partnerships`` each; ``Board`` sets
+them side by side as padded (R, P, ...) blocks, so that the phases take every run's demand,
+delivery, forming and leaving, membership, ageing and record in one call (a run alone calls its
+own methods).
 """
 
 from __future__ import annotations
