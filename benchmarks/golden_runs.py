@@ -1,7 +1,9 @@
 """Fingerprints of the shipped scenarios' runs, to check that a rewrite of the engine changes no bit.
 
 ``tests/test_golden_runs.py`` compares today's runs with ``tests/data/golden_runs.json``, written by
-this script from the engine as it was before the run axis (commit 3655315):
+this script. It was first written from the engine before the run axis (commit 3655315), and
+re-frozen deliberately, and only, when a change was meant to change results (money that flows,
+design-notes item 15; the commit that re-freezes says so):
 
     python benchmarks/golden_runs.py --write tests/data/golden_runs.json
 

@@ -467,7 +467,7 @@ class ReferenceModel(mesa.Model):
         extra_inflow, self.shifted_cost = spillover.flows(
             self.shifting, self.spill_cases, self.spill_cost
         )
-        self.budget = np.maximum(self.budget - self.shifted_cost, 0.0)  # others' cases, our bill
+        # others' cases, our bill: paid from the margin in (3) (session 26, money that flows)
 
         # (1) rules
         self.rules = Rules.empty(w.n_outcomes, w.n_agencies)
@@ -508,7 +508,7 @@ class ReferenceModel(mesa.Model):
             w.platform_cost, r.platform, r.recharge, self.platform_params, self.own_att
         )
         self.operating_cost = paid + r.migration
-        self.budget = np.maximum(self.budget + own - self.operating_cost, 0.0)
+        saving = own - self.operating_cost
         demand = demand * workload.reporting_scale(r.report_factor, p.capacity)[None, :]
         r.admin_demand += demand.sum(axis=0) + workload.consultations(
             r.membership, r.report_factor, p.capacity, self.streams["admin"]
@@ -532,8 +532,9 @@ class ReferenceModel(mesa.Model):
             )
 
         # (3) resources: overhead first, then commitments the agency no longer controls
-        self.budget = np.maximum(self.budget - r.budget_charge, 0.0)
-        disc = w.discretionary_share * self.budget
+        # savings and bills land in the margin (session 26: mechanisms/funding.py margin)
+        shock = saving - self.shifted_cost - r.budget_charge
+        self.budget, disc = funding.margin(self.budget, w.discretionary_share, shock, p.funding)
         drawn, self.participation = workload.service(
             r.admin_demand,
             workload.capacity(w.admin_capacity, w.staff, r.capacity_boost, p.capacity),

@@ -21,12 +21,16 @@ import jusim
 from jusim.analysis.explain import GROUP_KEYS, explain, players
 from jusim.analysis.explain_view import explain_figure, markdown
 from jusim.scenario import scenario_dir
-from jusim.tables import Est
+from jusim.tables import SMALLEST_EFFECT, Est
+
+NEAR_ZERO = SMALLEST_EFFECT / 2
 
 
 def summary(csv: Path) -> str:
     """Groups (rows) by scenario (columns): attainment shares with 95% intervals; groups a
-    scenario does not use (share exactly 0 by construction) are marked "not used"."""
+    scenario does not use (share exactly 0 by construction) are marked "not used", and shares whose
+    whole interval lies within ±``NEAR_ZERO`` (half the smallest effect of interest,
+    ``jusim.tables.SMALLEST_EFFECT``) print as "~0"."""
     t = pd.read_csv(csv)
     t = t[t.measure == "attainment"]
     labels = dict(zip(t.term, t.label, strict=False))
@@ -46,6 +50,9 @@ def summary(csv: Path) -> str:
                 cells.append("not used")
                 continue
             r = sub.loc[term]
+            if r.ci_low > -NEAR_ZERO and r.ci_high < NEAR_ZERO:
+                cells.append("~0")
+                continue
             cells.append(Est(r["mean"], r.ci_low, r.ci_high, signed=True).lines(False)[0])
         label = "**total difference**" if term == "total" else labels[term]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")

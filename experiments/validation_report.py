@@ -46,6 +46,9 @@ MEASURED = {
     "while other work kept the two-core machine's load average at 6-7 (2026-12-02); a tiny "
     "run (2 + 2 seeds, 2 draws x 1 seed) took 2.1 CPU minutes.",
 }
+# CPU minutes per replication-unit (see ``expected_minutes``), from the two runs of MEASURED:
+# 15.0 CPU minutes for 84 units and 2.1 for 12 (0.179 and 0.175 a unit).
+CPU_MINUTES_PER_UNIT = 0.18
 PNG = {"Software": None}  # no version or date in the files, so re-runs are identical
 
 
@@ -76,6 +79,25 @@ def run_suite(args):
             sample.draws, r, args.seed, w, setting="half_size", families=FAMILIES
         )
     return effects, over, sample
+
+
+def expected_minutes(args) -> tuple[float, float, int]:
+    """The run's expected CPU minutes, its wall minutes on idle cores, and the processes used.
+
+    A replication-unit is one replication of the whole main suite; the run makes three per
+    ``--replications`` (the main suite, the second designs and the scenario comparison, about
+    one each), one per ``--setting-replications`` (the half-size area) and two per draw x seed
+    (the draws in the main setting with the designs, and in the half-size area). All but the
+    comparison are shared among the worker processes."""
+    import os
+
+    half = args.setting_replications or args.replications
+    shared = 2 * args.replications + half + 2 * args.draws * args.draw_replications
+    serial = args.replications  # the comparison runs in this process
+    cores = os.cpu_count() or 1
+    procs = max(1, min(args.workers or cores, cores))
+    cpu = (shared + serial) * CPU_MINUTES_PER_UNIT
+    return cpu, (shared / procs + serial) * CPU_MINUTES_PER_UNIT, procs
 
 
 def draw_sample(args) -> draws_mod.Sample | None:
@@ -128,6 +150,13 @@ def main() -> None:
         raise SystemExit(f"validation_report: {e}") from None
     img = args.out / "img"
     img.mkdir(parents=True, exist_ok=True)
+    if not (args.results and args.results.exists()):
+        cpu, wall, procs = expected_minutes(args)
+        print(
+            f"validation_report: expected about {cpu:.0f} CPU minutes, {wall:.0f} minutes on "
+            f"{procs} idle core(s) (longer on a busy machine: 2.5 times at a load of 6-7)",
+            flush=True,
+        )
 
     if args.results and args.results.exists():  # re-render a finished run of this script
         with args.results.open("rb") as f:
@@ -189,8 +218,8 @@ def main() -> None:
         )
         + (f" --ensemble {args.ensemble}" if args.ensemble else "")
         + (" --prior-sample" if args.prior_sample else "")
-        + (f" --workers {args.workers}" if args.workers else "")
-    )
+    )  # no --workers: every run is a pure function of its seed, so the files are the same
+
     lines = [
         "# Validation: stylized facts from the evidence",
         "",
@@ -198,7 +227,8 @@ def main() -> None:
         "seeds (common random numbers); intervals are two-sided 95% t intervals over "
         f"{args.replications} paired replications ({args.setting_replications or args.replications}"
         " in the half-size area). The same experiments run as `tests/test_validation*.py` and "
-        "`jusim validate` (main setting). "
+        "`jusim validate` (main setting). Every file is the same for any `--workers` (checked: "
+        "1 and 2 give identical tables and figures). "
         + MEASURED.get(
             (
                 args.replications,

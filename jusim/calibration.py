@@ -17,9 +17,11 @@ replications per particle, ``workers`` or a Dask ``scheduler`` address, and the 
   ``calibration.db`` (sqlite) in the output folder; rerunning continues from the last complete
   generation (``ABCSMC.load``).
 
-Determinism: each parameter set's runs are seeded from the calibration's seed and the parameter
-values themselves (``targets.param_seed``), so a particle's statistics do not depend on which
-worker ran it. pyabc draws its proposals from numpy's global generator, seeded here from the
+Determinism: the screen runs every point on the same seeds (``targets.common_seed``: common
+random numbers, ``[screen] crn = true``, the default), so elementary effects are differences of
+paired runs; with ``crn = false``, and always in the calibration, each parameter set's runs are
+seeded from the calibration's seed and the parameter values themselves (``targets.param_seed``).
+Either way a point's or particle's statistics do not depend on which worker ran it. pyabc draws its proposals from numpy's global generator, seeded here from the
 seed and the generation a run starts at: a single-worker calibration is repeatable; with several
 workers or Dask the order particles return in, and so the population, can differ between runs
 (pyabc's multicore sampler also reseeds its worker processes from the operating system).
@@ -72,6 +74,12 @@ class ScreenSpec(StrictModel):
     trajectories: int = Field(8, ge=2, le=200)
     levels: int = Field(4, ge=2, le=20)
     top: int = Field(8, ge=1, le=50)
+    crn: bool = Field(
+        True,
+        description="common random numbers: every point on the same seeds (from the file's "
+        "seed), so elementary effects are differences of paired runs; false: each point's own "
+        "seed (targets.param_seed)",
+    )
 
 
 class CalibrationSpec(StrictModel):
@@ -141,6 +149,7 @@ class CalibrationSpec(StrictModel):
                 "replications": self.replications,
                 "trajectories": self.screen.trajectories,
                 "levels": self.screen.levels,
+                "crn": self.screen.crn,
             }
         else:
             # generations, min_epsilon and predictive_draws may change: more generations
@@ -269,25 +278,36 @@ def _map(fn, items: list, workers: int, progress=None) -> list:
 
 
 class _Point:
-    """Picklable: one screening point's statistics."""
+    """Picklable: one screening point's statistics (``crn``: on the seeds every point shares)."""
 
-    def __init__(self, priors: list[Prior], seed: int, replications: int):
-        self.priors, self.seed, self.replications = priors, seed, replications
+    def __init__(self, priors: list[Prior], seed: int, replications: int, crn: bool = True):
+        self.priors, self.seed, self.replications, self.crn = priors, seed, replications, crn
         self.worlds: Worlds | None = None
 
     def __call__(self, u: np.ndarray) -> dict[str, float]:
         self.worlds = self.worlds or Worlds.shipped()
-        return simulate(_params(self.priors, u), self.seed, self.replications, self.worlds)
+        params = _params(self.priors, u)
+        return simulate(params, self.seed, self.replications, self.worlds, common=self.crn)
 
 
-def screen(spec: CalibrationSpec, force: bool = False, progress=None) -> pd.DataFrame:
-    """Morris screening over the priors on the target statistics; the ranked factor table."""
+def screen(
+    spec: CalibrationSpec,
+    force: bool = False,
+    progress=None,
+    priors: list[Prior] | None = None,
+) -> pd.DataFrame:
+    """Morris screening over the priors on the target statistics; the ranked factor table.
+
+    ``priors``: the factors (default: every prior that applies to a target world,
+    :func:`screened_priors`). With ``screen.crn`` (the default) every point runs on the same seeds,
+    so an elementary effect is the difference of two paired runs and a factor that changes no
+    target world has mu* exactly 0; otherwise each point has its own seed (``param_seed``)."""
     from SALib.sample import morris as morris_sample
 
     from jusim.experiment.sensitivity import morris_indices
 
     out = prepare_folder(spec, "screen", force)
-    priors, _ = screened_priors()
+    priors = screened_priors()[0] if priors is None else priors
     d = len(priors)
     problem = {"num_vars": d, "names": [p.path for p in priors], "bounds": [[0.0, 1.0]] * d}
     x = morris_sample.sample(
@@ -296,7 +316,7 @@ def screen(spec: CalibrationSpec, force: bool = False, progress=None) -> pd.Data
     runs_file = out / "screen_runs.csv"
     done = pd.read_csv(runs_file) if runs_file.exists() else pd.DataFrame()
     start = len(done)
-    point = _Point(priors, spec.seed, spec.replications)
+    point = _Point(priors, spec.seed, spec.replications, spec.screen.crn)
     rows = done.to_dict("records")
     chunk = max(spec.workers * 4, 8)
     for lo in range(start, len(x), chunk):
@@ -652,7 +672,13 @@ def report(spec: CalibrationSpec, top: int = 12) -> str:
         lines += [
             f"**Screening** ({len(pd.read_csv(out / 'screen_runs.csv'))} points: "
             f"{spec.screen.trajectories} Morris trajectories over {len(ranked)} priors, "
-            f"{spec.screen.levels} levels, quantile space). Largest mu* in tolerances, top {top}:",
+            f"{spec.screen.levels} levels, quantile space, "
+            + (
+                "every point on the same seeds (common random numbers)"
+                if spec.screen.crn
+                else "each point on its own seed"
+            )
+            + f"). Largest mu* in tolerances, top {top}:",
             "",
             "| rank | factor | largest mu*/tolerance | " + " | ".join(names) + " |",
             "|---|---|---|" + "---|" * len(names),

@@ -32,7 +32,10 @@ def screen_cmd(
     except ScenarioError as e:
         raise fail(str(e)) from None
     top = ranked[ranked["selected"]]
-    console.print(f"screened {len(ranked)} factors; the top {len(top)} (fitted by calibrate):")
+    seeds = "the same seeds at every point" if spec.screen.crn else "each point's own seed"
+    console.print(
+        f"screened {len(ranked)} factors on {seeds}; the top {len(top)} (fitted by calibrate):"
+    )
     for _, r in top.iterrows():
         console.print(
             f"  {r['rank']:>2}. {r['factor']}  mu*/tolerance {r['max_mu_star_per_tolerance']:.2f}"

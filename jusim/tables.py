@@ -57,7 +57,9 @@ def interval_digits(low: Any, high: Any, digits: int = 2) -> int:
     """Decimals to print an interval with: ``digits``, or more where ``digits`` would print a
     bound that matters as zero: for an interval that excludes zero, the bound nearer zero
     (-0.0006 [-0.00097, -0.00026], not ``0.00 [0.00, 0.00]``); for one that holds zero, the bound
-    further from it. Then that bound shows two significant figures."""
+    further from it. Then that bound shows two significant figures. An interval whose bounds
+    differ but would print alike gets up to three more decimals (-0.010 [-0.011, -0.009], not
+    ``-0.01 [-0.01, -0.01]``)."""
     try:
         lo, hi = float(low), float(high)
     except (TypeError, ValueError):
@@ -66,9 +68,10 @@ def interval_digits(low: Any, high: Any, digits: int = 2) -> int:
         return digits
     bounds = sorted((abs(lo), abs(hi)))
     ref = bounds[0] if lo * hi > 0 else bounds[1]
-    if ref == 0 or round(ref, digits) != 0:
-        return digits
-    return 1 - math.floor(math.log10(ref))
+    out = digits if ref == 0 or round(ref, digits) != 0 else 1 - math.floor(math.log10(ref))
+    while lo != hi and f"{lo:.{out}f}" == f"{hi:.{out}f}" and out < digits + 3:
+        out += 1
+    return out
 
 
 SMALLEST_EFFECT = 0.01

@@ -214,3 +214,49 @@ def test_tiny_calibration_on_a_dask_cluster(tmp_path):
         summary = calibrate(spec)
     assert summary["generations"] == 2
     assert len(pd.read_csv(tmp_path / "out" / "posterior.csv")) == 10
+
+
+def _two_factor_screen(tmp_path: Path, crn: bool):
+    """A screen of one factor that moves rough sleeping and one that no target world has."""
+    from jusim.calibration import screen, screened_priors
+
+    used, unused = screened_priors()
+    priors = [next(p for p in used if p.path == "outcomes.rough_sleeping.exit_rate"), unused[0]]
+    spec = parse_calibration(
+        {
+            **GOOD,
+            "seed": 1,
+            "out": str(tmp_path / f"screen_{crn}"),
+            "targets": {"rs_change_36": {}, "eydcp_place_cost": {}},
+            "screen": {"trajectories": 2, "levels": 4, "top": 1, "crn": crn},
+        },
+        str(tmp_path / "c.toml"),
+    )
+    screen(spec, priors=priors)
+    mu = pd.read_csv(spec.folder / "screen_indices.csv").query("index == 'mu_star'")
+    return spec, priors, mu.pivot(index="factor", columns="target", values="value")
+
+
+def test_a_screen_on_common_random_numbers_gives_an_unused_factor_mu_star_zero(tmp_path):
+    spec, (used, unused), mu = _two_factor_screen(tmp_path, crn=True)
+    assert (mu.loc[unused.path] == 0.0).all()  # paired runs: exactly no effect, every target
+    assert mu.loc[used.path, "rs_change_36"] > 1.0  # the exit rate moves the count
+    # resumable: a killed screen's stored runs are kept and the rest run on the same seeds
+    runs_file = spec.folder / "screen_runs.csv"
+    full = pd.read_csv(runs_file)
+    full.iloc[:3].to_csv(runs_file, index=False)
+    from jusim.calibration import screen
+
+    screen(spec, priors=[used, unused])
+    pd.testing.assert_frame_equal(pd.read_csv(runs_file), full)
+
+
+def test_per_point_seeds_leave_seed_noise_on_an_unused_factor(tmp_path):
+    _spec, (_used, unused), mu = _two_factor_screen(tmp_path, crn=False)
+    assert mu.loc[unused.path, "rs_change_36"] > 0.0  # the floor common random numbers remove
+
+
+def test_the_screens_seeding_is_part_of_its_settings(tmp_path):
+    spec = parse_calibration({**GOOD, "screen": {"crn": False}}, str(tmp_path / "c.toml"))
+    assert parse_calibration(GOOD, str(tmp_path / "c.toml")).screen.crn  # the default
+    assert spec.digest("screen") != parse_calibration(GOOD, "x").digest("screen")

@@ -191,6 +191,14 @@ def test_a_resolved_difference_never_prints_as_zero():
     assert Est(1.35, 1.28, 1.41, signed=True).lines(False) == ["+1.35 [1.28, 1.41]"]
 
 
+def test_an_interval_never_prints_as_one_number():
+    from jusim.tables import Est
+
+    # bounds that differ but round alike get decimals until they differ (at most three more)
+    assert Est(-0.0098, -0.0104, -0.0093, signed=True).lines(False) == ["-0.010 [-0.010, -0.009]"]
+    assert Est(0.5, 0.5, 0.5).lines(False) == ["0.50 [0.50, 0.50]"]  # a degenerate interval
+
+
 @pytest.mark.parametrize(
     "diff, low, high, words",
     [

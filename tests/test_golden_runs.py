@@ -1,6 +1,6 @@
 """Every shipped scenario (seeds 0 and 3) and a batch with parameters per run give bit for bit the
-runs of the engine before the run axis (``tests/data/golden_runs.json``, written from commit
-3655315 by ``benchmarks/golden_runs.py``).
+runs recorded in ``tests/data/golden_runs.json`` by ``benchmarks/golden_runs.py`` (first from the
+engine before the run axis, commit 3655315; re-frozen only by a change meant to change results).
 
 ``tests/test_engine_docking.py`` compares with ``benchmarks/reference_engine.py``, which freezes
 the month's schedule and accounting but calls today's mechanism modules; this test also covers the
@@ -36,7 +36,7 @@ def today() -> dict[str, str]:
 def test_every_recorded_run_is_unchanged(today):
     assert set(today) == set(GOLDEN["runs"])
     changed = [k for k, v in GOLDEN["runs"].items() if today[k] != v]
-    assert not changed, f"runs that differ from the engine before the run axis: {changed}"
+    assert not changed, f"runs that differ from the recorded ones: {changed}"
 
 
 def test_the_fingerprint_sees_a_last_bit_change(today):

@@ -116,3 +116,53 @@ def test_over_draws_reports_the_share_holding_and_the_range_over_draws(monkeypat
     assert both.high - both.low > 10 * (one["cheap"].high - one["cheap"].low)
     with pytest.raises(ValueError, match="at least one draw"):
         validation.validate_over_draws([], 3, families=fams)
+
+
+def test_a_count_sesoi_halves_in_the_half_size_area_and_a_relative_one_does_not():
+    from jusim.analysis import validation_report as vr
+    from jusim.analysis.claims import ATTAINMENT, RELATIVE, tenth
+
+    count = tenth(21.7, "live partnerships", "partnerships")
+    values = [1.5, 1.6, 1.7, 1.55]  # beyond half the count's SESOI (1.085), short of it (2.17)
+    main = [
+        validation._effect("12", "count", values, above(count)),
+        validation._effect("12", "relative", values, above(RELATIVE)),
+        validation._effect("12", "attainment", values, above(ATTAINMENT)),
+    ]
+    with draws.using({}, "half_size"):
+        half = [
+            validation._effect("12", "count", values, above(count)),
+            validation._effect("12", "relative", values, above(RELATIVE)),
+            validation._effect("12", "attainment", values, above(ATTAINMENT)),
+        ]
+    assert main[0].sesoi == 2.17 and not main[0].holds and main[0].claim == "> +2.17"
+    assert half[0].sesoi == 1.085 and half[0].holds and half[0].claim == "> +1.08"
+    assert "2.17 x 0.5 = 1.085" in half[0].sesoi_reason and "partnerships" in half[0].sesoi_reason
+    assert half[0].rule is not None and half[0].rule.sesoi.value == 1.085  # judges draws' ranges
+    for m, h in zip(main[1:], half[1:], strict=True):  # ratios and shares: unchanged
+        assert (h.sesoi, h.sesoi_reason, h.claim) == (m.sesoi, m.sesoi_reason, m.claim)
+    table = "\n".join(vr.sesoi_table(main + half))
+    assert table.count("| (12) | main | count |") == 1
+    assert table.count(f"| (12) | {draws.SETTINGS['half_size'].label} | count | > +1.08 |") == 1
+    assert f"{draws.SETTINGS['half_size'].label} | relative" not in table  # shown once: main
+
+
+def test_the_suites_counts_and_money_are_marked_to_scale():
+    from jusim.analysis import facts_forums, facts_incentives, facts_partnerships, facts_scrutiny
+    from jusim.analysis.claims import ATTAINMENT, COST_PER_CASE, RELATIVE
+
+    counted = [
+        facts_forums.COUNT_EARLY,
+        facts_forums.COUNT_END,
+        facts_partnerships.COUNT_MID,
+        facts_partnerships.COUNT_END,
+        facts_incentives.LANDED,
+        facts_incentives.SHIFTED,
+        facts_scrutiny.STARTS_LOW,
+        facts_scrutiny.STARTS_HIGH,
+        facts_scrutiny.LOST_HIGH,
+    ]
+    assert all(s.counts for s in counted)
+    # a partner count in a fixed design of 2-10 partners, ratios and shares of a target: unscaled
+    for s in (facts_partnerships.ONE_PARTNER, ATTAINMENT, COST_PER_CASE, RELATIVE):
+        assert not s.counts and s.sized(0.5, "x") is s

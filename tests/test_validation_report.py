@@ -62,12 +62,18 @@ def test_unequal_weights_draw_in_proportion_to_weight(tmp_path):
         draws.posterior_sample(f, 1)
 
 
-def test_the_report_script_rejects_a_bad_ensemble_in_one_line(tmp_path, monkeypatch):
+def _script():
+    """experiments/validation_report.py as a module."""
     spec = importlib.util.spec_from_file_location(
         "vr_script", ROOT / "experiments/validation_report.py"
     )
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
+    return script
+
+
+def test_the_report_script_rejects_a_bad_ensemble_in_one_line(tmp_path, monkeypatch):
+    script = _script()
     bad = tmp_path / "bad.csv"
     bad.write_text(f"draw,weight,{TEMP}\n0,1,warm\n")
     out = tmp_path / "o"
@@ -146,3 +152,23 @@ def test_every_written_reason_names_a_fact_and_says_why():
         for key, text in table.items():
             assert key in validation.PATTERNS, key
             assert len(text) > 60, key
+
+
+def test_the_report_scripts_expected_duration_matches_its_measured_runs():
+    script = _script()
+    import argparse
+
+    def minutes(r, half, n, seeds, workers=1):
+        args = argparse.Namespace(
+            replications=r,
+            setting_replications=half,
+            draws=n,
+            draw_replications=seeds,
+            workers=workers,
+        )
+        return script.expected_minutes(args)
+
+    big, tiny = minutes(12, 8, 10, 2), minutes(2, 2, 2, 1)
+    assert big[0] == pytest.approx(15.0, rel=0.05) and tiny[0] == pytest.approx(2.1, rel=0.05)
+    assert "15.0 CPU minutes" in script.MEASURED[(12, 8, 10, 2)]  # the runs the rate is from
+    assert big[1] == big[0] and big[2] == 1  # one worker: wall = CPU on an idle core

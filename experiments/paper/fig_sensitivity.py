@@ -108,7 +108,7 @@ def build(out: Path, size) -> tuple[str, list[Path]]:
     csv, png = out / "sensitivity.csv", out / "sensitivity.png"
     table.to_csv(csv, index=False, float_format="%.10g")
 
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.4))
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.9))
     y = np.arange(len(table))[::-1]
     ax.axvspan(m0 - sesoi, m0 + sesoi, color="#ddd", label=f"± SESOI ({sesoi:g}) about the mean")
     for yy, r in zip(y, table.itertuples(), strict=True):
@@ -121,7 +121,8 @@ def build(out: Path, size) -> tuple[str, list[Path]]:
     ax.set_yticks(y, [r.parameter.split(".", 1)[1] for r in table.itertuples()], fontsize=7)
     ax.set_xlabel(f"unit minus silo, {OUTCOME} attainment at month {arm.horizon}", fontsize=8)
     ax.tick_params(axis="x", labelsize=7)
-    ax.legend(fontsize=6, loc="lower right")
+    # below the axes: inside, it would cover the last row's points
+    ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
     fig.tight_layout()
     fig.savefig(png, dpi=110, metadata=PNG)
     plt.close(fig)

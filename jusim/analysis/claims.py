@@ -19,10 +19,29 @@ from typing import Literal
 
 @dataclass(frozen=True)
 class Sesoi:
-    """A smallest effect of interest in a row's unit, with its one-line argument."""
+    """A smallest effect of interest in a row's unit, with its one-line argument.
+
+    ``counts`` names what the value counts when it is a count or a sum of money ("cases", "£k",
+    "partnerships"): such a SESOI is scaled with the size of the area the row runs in
+    (:meth:`sized`), so that it asks the same *relative* change there. "" (the default): a ratio,
+    share, per-head level or share of a target, which an area's size leaves as it is.
+    """
 
     value: float
     reason: str
+    counts: str = ""
+
+    def sized(self, factor: float, where: str) -> Sesoi:
+        """The SESOI in an area ``factor`` times the default world's size (``where`` names it):
+        a count or sum of money scales with it; anything else is returned unchanged."""
+        if not self.counts or factor == 1.0:
+            return self
+        return Sesoi(
+            round(self.value * factor, 4),
+            f"{self.reason}. In the {where}: {self.value:g} x {factor:g} = "
+            f"{self.value * factor:.4g}, as a count of {self.counts} scales with the area's size",
+            self.counts,
+        )
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,11 @@ class Claim:
             return lo > self.at - s and hi < self.at + s
         return hi < s
 
+    def sized(self, factor: float, where: str) -> Claim:
+        """The claim with its SESOI scaled to an area ``factor`` times the default's size."""
+        sesoi = self.sesoi.sized(factor, where)
+        return self if sesoi is self.sesoi else Claim(self.side, sesoi, self.at)
+
     @property
     def text(self) -> str:
         s = self.sesoi.value
@@ -93,9 +117,10 @@ TENTH = (
 )
 
 
-def tenth(level: float, what: str) -> Sesoi:
-    """A tenth of a reference level (measured in the default world, stated in the reason)."""
-    return Sesoi(round(0.1 * abs(level), 4), TENTH.format(what=what, level=f"{level:g}"))
+def tenth(level: float, what: str, counts: str = "") -> Sesoi:
+    """A tenth of a reference level (measured in the default world, stated in the reason);
+    ``counts``: what the level counts, if it is a count or money (``Sesoi.counts``)."""
+    return Sesoi(round(0.1 * abs(level), 4), TENTH.format(what=what, level=f"{level:g}"), counts)
 
 
 RELATIVE = Sesoi(0.1, TENTH.format(what="reference arm's level", level="relative change 1"))

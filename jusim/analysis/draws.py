@@ -42,6 +42,7 @@ class Setting:
     name: str
     label: str
     transform: Callable[[Scenario], Scenario]
+    size: float = 1.0  # the area's size relative to the default world (scales count SESOIs)
 
 
 HALF = 0.5
@@ -71,6 +72,7 @@ SETTINGS: dict[str, Setting] = {
         "half_size",
         "half-size area (staff, budgets, need halved)",
         half_size,
+        HALF,
     ),
 }
 
@@ -105,6 +107,15 @@ def current_setting() -> str:
     """The setting rows are made in: a design's label, else the transform's name ("" = main)."""
     parts = [SETTINGS[_STATE["setting"]].label] if _STATE["setting"] else []
     return ", ".join(parts + ([_STATE["label"]] if _STATE["label"] else []))
+
+
+def size() -> tuple[float, str]:
+    """The current setting's size relative to the default world, and its label ((1, "") in the
+    main setting): count- and money-valued SESOIs are scaled by it (``claims.Sesoi.sized``)."""
+    if not _STATE["setting"]:
+        return 1.0, ""
+    s = SETTINGS[_STATE["setting"]]
+    return s.size, s.label
 
 
 def state_key() -> tuple:

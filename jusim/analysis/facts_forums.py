@@ -91,8 +91,8 @@ WORTH = 0.02  # value added worth keeping (the review intervention's default thr
 EARLY, END = 36, 120
 SUCCESS = tenth(0.81, "share of partnerships adding >= 0.02 at month 120 without screening")
 VALUE = tenth(0.053, "mean value added per partnership at month 120 without screening")
-COUNT_EARLY = tenth(8.0, "live partnerships at month 36 without screening")
-COUNT_END = tenth(21.7, "live partnerships at month 120 without screening")
+COUNT_EARLY = tenth(8.0, "live partnerships at month 36 without screening", "partnerships")
+COUNT_END = tenth(21.7, "live partnerships at month 120 without screening", "partnerships")
 
 
 def _formation_runs(scenario: Scenario, seeds) -> np.ndarray:

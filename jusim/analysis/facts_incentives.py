@@ -200,8 +200,8 @@ def fact_trust_shock(seeds) -> list[Effect]:
 
 NARROW_AGENCY = "education_department"  # schools judged on league tables (002 ¶16)
 LANDS_IN = "youth_offending"  # where its exclusions land (the scenario's spillover channel)
-LANDED = tenth(5970, "youth-offending need at the horizon under silo (cases)")
-SHIFTED = tenth(658, "cost the narrow target shifts over the run (£k)")
+LANDED = tenth(5970, "youth-offending need at the horizon under silo (cases)", "cases")
+SHIFTED = tenth(658, "cost the narrow target shifts over the run (£k)", "£k")
 
 
 def added(scenario: Scenario, *interventions: dict) -> Scenario:

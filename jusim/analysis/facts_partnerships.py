@@ -189,8 +189,8 @@ FORMATION = {
 REVIEW = {"type": "review", "interval": 24}
 NO_POSTURING = {"parameters.partnership.symbolic_seat": 0.0}
 MID, END = 60, 120
-COUNT_MID = tenth(12.3, "live partnerships at month 60 without review")
-COUNT_END = tenth(21.7, "live partnerships at month 120 without review")
+COUNT_MID = tenth(12.3, "live partnerships at month 60 without review", "partnerships")
+COUNT_END = tenth(21.7, "live partnerships at month 120 without review", "partnerships")
 VALUE_MID = tenth(0.098, "mean value added per partnership at month 60")
 VALUE_END = tenth(0.053, "mean value added per partnership at month 120 without review")
 

@@ -93,9 +93,9 @@ def outcomes_of(scenario: Scenario, seeds) -> np.ndarray:
 
 
 STARTS, LOST, ATTAINMENT = 0, 1, 2
-STARTS_LOW = tenth(17.3, "partnerships started in 10 years at low visibility")
-STARTS_HIGH = tenth(11.7, "partnerships started in 10 years at high visibility")
-LOST_HIGH = tenth(70.5, "£m lost on failing partnerships at high visibility")
+STARTS_LOW = tenth(17.3, "partnerships started in 10 years at low visibility", "partnerships")
+STARTS_HIGH = tenth(11.7, "partnerships started in 10 years at high visibility", "partnerships")
+LOST_HIGH = tenth(70.5, "£m lost on failing partnerships at high visibility", "£m")
 
 
 def effects(seeds) -> list[Effect]:

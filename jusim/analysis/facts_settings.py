@@ -261,9 +261,11 @@ HALF_SIZE_REASONS: dict[str, str] = {
     "the tenth asked: the fact's two outcomes trade off, and which one gives depends on size.",
     "12": "Fewer partnerships form in a half-size area (live partnerships, month 120 minus 60: "
     "about +5 against +10), so review removes fewer in number (-3.5 at the defaults, -1.75 on "
-    "average over the draws) against a SESOI fixed as a tenth of the default world's count "
-    "(2.17); review still raises the mean value per partnership in every draw. Claim narrowed: "
-    "the count a review removes scales with the area; the rise in value does not.",
+    "average over the draws in the report of 2026-12-02) and the count it removes is noisier; "
+    "its SESOI, a count, is halved with the area (2.17 to 1.085), and the draws in which review "
+    "removes fewer than that fail. Review still raises the mean value per partnership in every "
+    "draw. Claim narrowed: the count a review removes scales with the area and is not resolved "
+    "in every draw at half size; the rise in value is.",
     "2": "The Sure Start cost per early-years case falls by about 12% at the defaults (18% in the "
     "main setting): the partnership's running costs keep their size while the area halves "
     "(half_size keeps interventions' sizes), so the fall nears the SESOI of a tenth and is "
@@ -273,7 +275,8 @@ HALF_SIZE_REASONS: dict[str, str] = {
     "every draw. Claim narrowed to an area of the default world's size.",
     "6": "In a smaller area a consensus to operate still raises starts (every draw), but at the "
     "defaults its early detection no longer offsets the extra failures, so the money lost rises "
-    "slightly (+£3.5m) instead of falling; over the draws it falls by more than the SESOI in 60%. The source's claim is "
+    "slightly (+£3.5m) instead of falling; over the draws it falls by more than the SESOI "
+    "(£7.05m halved with the area) only in some. The source's claim is "
     "'without large losses' (003 'Collaboration and control'): the rise is small beside the "
     "£70m lost at high visibility, so the narrowed claim is that losses do not rise markedly, "
     "not that they fall.",

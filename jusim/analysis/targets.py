@@ -218,15 +218,27 @@ def param_seed(seed: int, params: dict[str, Any]) -> np.random.SeedSequence:
     return np.random.SeedSequence([int(seed), digest])
 
 
+def common_seed(seed: int) -> np.random.SeedSequence:
+    """The seed every parameter set shares under common random numbers (the screen's default):
+    from the file's seed alone, so two parameter sets differ in their statistics only through
+    their parameters."""
+    return np.random.SeedSequence([int(seed)])
+
+
 def simulate(
     params: dict[str, Any],
     seed: int = 0,
     replications: int = 1,
     worlds: Worlds | None = None,
+    common: bool = False,
 ) -> dict[str, float]:
-    """Mean target statistics over ``replications`` for one parameter set (override paths)."""
+    """Mean target statistics over ``replications`` for one parameter set (override paths).
+
+    Its runs are seeded by :func:`param_seed` (from ``seed`` and the values), or with ``common``
+    by :func:`common_seed` (from ``seed`` alone: every parameter set on the same seeds)."""
     worlds = (worlds or Worlds.shipped()).with_params(params)
-    stats = [statistics(worlds, s) for s in param_seed(seed, params).spawn(replications)]
+    root = common_seed(seed) if common else param_seed(seed, params)
+    stats = [statistics(worlds, s) for s in root.spawn(replications)]
     return {k: float(np.mean([s[k] for s in stats])) for k in stats[0]}
 
 

@@ -77,6 +77,8 @@ class Effect:
 def _effect(pattern: str, measure: str, values, holds, control: bool = False) -> Effect:
     x = np.asarray(values, float)
     m, lo, hi = mean_ci(x)
+    if isinstance(holds, Claim):  # a count's SESOI scales with the area (draws.size)
+        holds = holds.sized(*_draws.size())
     sesoi: Sesoi | None = getattr(holds, "sesoi", None)
     return Effect(
         pattern,

@@ -205,6 +205,31 @@ def reasons(status: dict[str, FactStatus]) -> list[str]:
     return out
 
 
+def sesoi_table(effects: list[Effect]) -> list[str]:
+    """Markdown lines: each headline measure's claim and the argument for its size, once per
+    setting where the SESOI differs from the main setting's (a count scaled to a smaller area)."""
+    out = [
+        "| fact | setting | measure | claim | why this size |",
+        "|---|---|---|---|---|",
+    ]
+    main = {(e.pattern, e.measure) for e in effects if not e.setting}
+    rows: dict[tuple[str, str], list[Effect]] = {}
+    for i in headline(effects):
+        e = effects[i]
+        key = (e.pattern, e.measure)
+        if key not in main:  # a design's own measure: its claim is the main row's
+            continue
+        shown = [r.sesoi for r in rows.get(key, [])]
+        if (not e.setting and not shown) or (e.setting and e.sesoi not in shown):
+            rows.setdefault(key, []).append(e)
+    for e in (e for group in rows.values() for e in group):
+        out.append(
+            f"| ({e.pattern}) | {e.setting or 'main'} | {e.measure} | {e.claim} | "
+            f"{e.sesoi_reason} |"
+        )
+    return out
+
+
 def report_body(
     effects: list[Effect],
     over: list[OverDraws],
@@ -248,7 +273,9 @@ def report_body(
         "random numbers resolve but that is smaller does not hold. A *draw* holds if its mean "
         "effect over its seeds lies beyond the SESOI. A fact holds (or holds in a draw) when all "
         "its headline rows (those with a SESOI) in that setting do. *Range beyond SESOI* asks "
-        "more: that the 95% range of single runs over draws x seeds lies beyond it.",
+        "more: that the 95% range of single runs over draws x seeds lies beyond it. In the "
+        "half-size area a SESOI that is a count or a sum of money (cases, £k, partnerships) is "
+        "halved with the area; ratios, shares and per-head levels keep theirs.",
         "",
         "## Facts",
         "",
@@ -283,16 +310,12 @@ def report_body(
         "",
         "## Smallest effects of interest",
         "",
-        "| fact | measure | claim | why this size |",
-        "|---|---|---|---|",
+        "Counts and sums of money (cases, £k, partnerships) are scaled with the area's size in "
+        "the half-size area, so that they ask the same relative change there; ratios, shares and "
+        "per-head levels are not.",
+        "",
+        *sesoi_table(effects),
     ]
-    seen = set()
-    for i in headline(effects):
-        e = effects[i]
-        if e.setting or (e.pattern, e.measure) in seen:
-            continue
-        seen.add((e.pattern, e.measure))
-        out.append(f"| ({e.pattern}) | {e.measure} | {e.claim} | {e.sesoi_reason} |")
     over_of = paired(effects, over)
     out += [
         "",

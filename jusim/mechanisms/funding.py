@@ -11,7 +11,16 @@ through the role a partner has.
   *funded* agencies — the members who pool, plus any named grantees — in proportion to their role
   weights in the outcome. Contributors it does not fund get nothing from it and act only on their
   own budgets. (If none of the funded agencies has a role in the outcome, the pot is spent across
-  all contributors by role, so money is never silently lost.)
+  all contributors by role, so money is never silently lost.) Pooled money is the pot's, not the
+  member's to decide: it is taken off the member's discretionary budget and spent here.
+- **Money that flows to the margin.** A saving or an unplanned bill (a shared platform's saving
+  and its migration cost, ``platforms.py``; others' shifted cases billed to the payer,
+  ``spillover.py``; charges and grants) changes the money an agency *decides about*: core
+  (statutory) services are fixed commitments within the year, so the discretionary budget absorbs
+  ``margin_share`` of the shock and core business the rest (``margin``). The saving of a shared
+  platform "lands in the members' budgets, the cost in the host's" (003 "Better together");
+  what reaches the decision rule is the margin, so that is where it lands. A bill beyond the
+  margin comes out of core, a saving beyond core's share stays in the margin.
 - A grant comes with terms: the grantee answers to the funder for the outcome, so the funder's
   target carries ``grant_conditions`` times its weight in the grantee's accountability (the same
   credit channel as a shared target; see ``interventions/pooled_budget.grant``).
@@ -22,6 +31,7 @@ through the role a partner has.
 |---|---|---|---|---|
 | grant_conditions | ratio | 1.0 | 0–5 | weight of the funder's target carried by a grant, relative to the target's own weight (assumption: grants are conditional on the funded outcome, 002 ¶20–22; plausible 0.5–1) |
 | untied_share | share | 0.0 | 0–1 | share of a pot spent on every contributor's role whether funded or not (assumption: a ring-fenced pot reaches only those it pays, 002 ¶9; plausible 0–0.2 for spill-over through commissioning) |
+| margin_share | share | 1.0 | 0–1 | share of a saving or an unplanned bill that lands in the discretionary budget, the rest in core business (assumption: statutory core services are fixed commitments within the year, so the margin absorbs shocks; plausible 0.6–1; 0 is the control: no shock reaches the money the decision rule splits) |
 """
 
 from __future__ import annotations
@@ -47,6 +57,26 @@ class FundingParams(Params):
         description="share of a pot spent on every contributor's role, funded or not "
         "(assumption: a ring-fenced pot reaches only those it pays, 002 ¶9; plausible 0–0.2)",
     )
+    margin_share: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="share of a saving or an unplanned bill that lands in the discretionary "
+        "budget, the rest in core business (assumption: statutory core is a fixed commitment "
+        "within the year; plausible 0.6–1; 0: no shock reaches the money decided about)",
+    )
+
+
+def margin(
+    budget: np.ndarray, share: np.ndarray, shock: np.ndarray, params: FundingParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """This month's total budget and discretionary budget (£k, any shape) after a ``shock``
+    (savings less bills) to a planned ``budget`` whose discretionary ``share`` is planned:
+    ``margin_share`` of the shock moves the discretionary budget, the rest core business; each
+    stays within ``[0, total]`` (a bill beyond one part comes out of the other)."""
+    total = np.maximum(budget + shock, 0.0)
+    disc = share * budget + params.margin_share * shock
+    return total, np.clip(disc, 0.0, total)
 
 
 def pot_spending(

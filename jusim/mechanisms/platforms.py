@@ -15,9 +15,10 @@ When users ``U`` move onto host ``h``'s platform, the shared platform costs
     C_h = F_h + (1 + integration) · Σ_{a in U ∪ {h}} V_a
 
 — the users' fixed costs are no longer paid. A user pays the host its own volume cost plus
-``recharge`` of the fixed cost it no longer carries; the host bears the rest. Each agency's budget
-moves by what it no longer pays (``P_a − paid_a``) less any migration cost charged to it this
-month:
+``recharge`` of the fixed cost it no longer carries; the host bears the rest. Each agency's
+budget moves by what it no longer pays (``P_a − paid_a``) less any migration cost charged to it
+this month, and the move lands in its discretionary budget, the money it decides about
+(``funding.margin``; 003 "Better together": "the saving lands in the members' budgets"):
 
     shift_a = (F_a + V_a) − paid_a − migration_a
 

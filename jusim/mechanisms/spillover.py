@@ -25,7 +25,9 @@ count against an outcome it is judged on or pays for), less a professional ``rel
 where ``share[o, a]`` is the share of a's hard cases that go to outcome ``o``. ``s`` moves toward
 ``s*`` at the decision rule's ``adaptation``. Joint targets and pooled budgets raise the stake,
 so they reduce shifting; nothing here sets an outcome directly: shifted cases enter need as
-inflow, and shifted costs come out of the payer's budget the following month.
+inflow, and shifted costs are billed to the payer the following month, out of the money it
+decides about (its discretionary budget: ``funding.margin``), so they cut its free money, its
+own and its joint work.
 
 | parameter | unit | default | bounds | meaning |
 |---|---|---|---|---|

@@ -1,7 +1,10 @@
-"""Phase 0, budget: this month's budgets, after the real-terms change and others' shifted cases.
+"""Phase 0, budget: this month's planned budgets, after the real-terms change, and the bills
+of others' shifted cases.
 
-``B_a = B0_a · (1 + budget_change)^(m/12)``, less what other agencies' cost shifting charges to
-``a`` (``mechanisms/spillover.py``, 7.21); the cases shifted onto outcomes add to their inflow in
+``B_a = B0_a · (1 + budget_change)^(m/12)`` is the planned budget; what other agencies' cost
+shifting charges to ``a`` (``mechanisms/spillover.py``, 7.21) is this month's bill
+(``shifted_cost``), which the resources phase takes off the money ``a`` decides about
+(``mechanisms/funding.py: margin``); the cases shifted onto outcomes add to their inflow in
 production.
 """
 
@@ -42,5 +45,5 @@ def run(runs: Runs) -> None:
     budget = runs.stack_world("budget0") * growth(runs)
     extra_inflow, shifted_cost = spillover.flows(runs.stack("shifting"), *channels(runs))
     runs.put_flow("extra_inflow", extra_inflow)
-    runs.put("shifted_cost", shifted_cost)
-    runs.put("budget", np.maximum(budget - shifted_cost, 0.0))  # others' cases, our bill
+    runs.put("shifted_cost", shifted_cost)  # others' cases, our bill (paid in resources)
+    runs.put("budget", budget)

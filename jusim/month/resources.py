@@ -1,9 +1,12 @@
 """Phase 3, resources: what each agency has to decide on once everything else is paid (7.1).
 
-In order: platforms (what an agency no longer pays for a shared platform, less migration costs;
-``mechanisms/platforms.py``, 7.19); partnerships' admin demand, scaled for reporting and increased
-by consultations, set against administrative capacity (``mechanisms/capacity.py``, 7.20);
-charges and grants; then partnership overhead first (``mechanisms/overhead.py``, 7.11), the
+In order: partnerships' admin demand, scaled for reporting and increased by consultations, set
+against administrative capacity (``mechanisms/capacity.py``, 7.20); this month's savings and
+bills: platforms (what an agency no longer pays for a shared platform, less migration costs;
+``mechanisms/platforms.py``, 7.19), others' shifted cases (the budget phase's ``shifted_cost``,
+7.21), charges and grants, which land in the discretionary budget, the money the decision rule
+splits, not pro rata in the whole budget (``mechanisms/funding.py: margin``; core services are
+fixed commitments); then partnership overhead first (``mechanisms/overhead.py``, 7.11), the
 commitments the agency no longer controls (pooled money, seconded time) scaled to fit what is
 left, the rest free; overhead beyond the discretionary budget and core service drawn into
 partnership work come out of core business.
@@ -22,7 +25,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from jusim.mechanisms import capacity as workload
-from jusim.mechanisms import overhead, platforms
+from jusim.mechanisms import funding, overhead, platforms
 from jusim.month.runs import Runs
 from jusim.partnership import Board
 
@@ -81,8 +84,9 @@ def admin_demand(runs: Runs) -> Seats:
     return seats
 
 
-def platform_costs(runs: Runs, budget: np.ndarray) -> np.ndarray:
-    """Budgets after platforms: own platforms' running costs saved, hosts' recharges, migration."""
+def platform_saving(runs: Runs) -> np.ndarray:
+    """(R, A) £k each agency saves this month on platforms (own platform's running cost less what
+    it pays: users' saved fixed costs, hosts' recharges), less migration charged to it."""
     realised = [s.platform_params for s in runs.states]  # each run's own draw
     params = SimpleNamespace(
         fixed_share=np.array([q.fixed_share for q in realised])[:, None],
@@ -97,7 +101,7 @@ def platform_costs(runs: Runs, budget: np.ndarray) -> np.ndarray:
     )
     operating_cost = paid + runs.stack_rules("migration")
     runs.put("operating_cost", operating_cost)
-    return np.maximum(budget + own - operating_cost, 0.0)
+    return own - operating_cost
 
 
 def commitments(runs: Runs, disc: np.ndarray, room: np.ndarray) -> None:
@@ -118,10 +122,11 @@ def commitments(runs: Runs, disc: np.ndarray, room: np.ndarray) -> None:
 def run(runs: Runs) -> None:
     p = runs.params
     seats = admin_demand(runs)
-    budget = platform_costs(runs, runs.stack("budget"))
-    budget = np.maximum(budget - runs.stack_rules("budget_charge"), 0.0)
+    shock = platform_saving(runs) - runs.stack("shifted_cost") - runs.stack_rules("budget_charge")
+    budget, disc = funding.margin(
+        runs.stack("budget"), runs.stack_world("discretionary_share"), shock, p.funding
+    )
     runs.put("budget", budget)
-    disc = runs.stack_world("discretionary_share") * budget
     runs.put_flow("disc", disc)
     admin = runs.stack_rules("admin_demand")
     drawn, participation = workload.service(

@@ -6,11 +6,12 @@ of their own (``partnership.Partnerships.form_and_leave``, 7.15, weighing the re
 public failure, 7.23); memberships and buy-in follow from the live partnerships.
 
 Over the run axis: the rules before any intervention acts are kept for all runs as one (R, ...)
-array per field (``Blank``, built once); each month every field is copied once for all runs and
-each run's ``Rules`` holds rows of those copies (views), which its interventions write in place
-or replace. Interventions and partnerships are each run's own Python objects: interventions act
-run by run; the partnerships' forming and leaving, membership and buy-in are taken for all runs
-at once (``partnership.Board``; a run that forms nothing only makes its monthly draw).
+array per field (``Blank``, built once); each month the runs get new rules, one copy of each of
+those arrays for all runs (``Runs.renew_rules``), and each run's ``Rules`` reads and writes its
+row of them, which its interventions change in place. Interventions and partnerships are each
+run's own Python objects: interventions act run by run; the partnerships' forming and leaving,
+membership and buy-in are taken for all runs at once (``partnership.Board``; a run that forms
+nothing only makes its monthly draw).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 
 from jusim.mechanisms import scrutiny
 from jusim.month.runs import Runs
-from jusim.month.state import Rules, State
+from jusim.month.state import Rules, State, same_arrays
 from jusim.partnership import Board
 
 
@@ -42,51 +43,37 @@ def fresh_rules(s: State) -> Rules:
 
 
 class Blank:
-    """The fresh rules of R runs, field by field as (R, ...) arrays (row r: run r's), and the
-    states they belong to (each state keeps it as ``blank_rules`` with its row)."""
+    """The fresh rules of R runs, field by field: an (R, ...) array per field (row r: run r's),
+    or a list of the runs' values where they are not arrays of one shape; fields that are
+    ``None`` for every run are left at their default. Built once for the same runs."""
 
     def __init__(self, states: list[State]) -> None:
-        rules = [fresh_rules(s).__dict__ for s in states]
-        first = rules[0]
-        self.arrays = {
-            k: np.stack([r[k] for r in rules]) for k, v in first.items() if type(v) is np.ndarray
-        }
-        self.others = {k: v for k, v in first.items() if k not in self.arrays}  # None fields
-        self.states = states
-        self.alone = fresh_rules(states[0]) if len(states) == 1 else None
+        fresh = [fresh_rules(s) for s in states]
+        self.blocks: dict[str, np.ndarray] = {}
+        self.lists: dict[str, list] = {}
+        for name in Rules._columns:
+            values = [getattr(r, name) for r in fresh]
+            if all(v is None for v in values):
+                continue
+            if same_arrays(values):
+                self.blocks[name] = np.stack(values)
+            else:
+                self.lists[name] = values
 
     @classmethod
     def of(cls, runs: Runs) -> Blank:
-        """The runs' blank rules: kept from an earlier month if built for these runs in this order."""
-        blank = runs.states[0].blank_rules
-        if not (isinstance(blank, Blank) and len(blank.states) == runs.n) or any(
-            a is not b for a, b in zip(blank.states, runs.states, strict=True)
-        ):
-            blank = cls(runs.states)
-            for s in runs.states:
-                s.blank_rules = blank
+        """The runs' blank rules (kept from month to month for the same runs)."""
+        blank = runs.cache.get("blank_rules")
+        if blank is None:
+            blank = runs.cache["blank_rules"] = cls(runs.states)
         return blank
-
-    def month(self) -> list[Rules]:
-        """Each run's rules for a new month: rows of a fresh copy of every field (a run alone:
-        a copy of its fresh rules, the same values at a third of the cost)."""
-        if self.alone is not None:
-            return [self.alone.copy()]
-        names = list(self.arrays)
-        rows = zip(*(list(a.copy()) for a in self.arrays.values()), strict=True)
-        out = []
-        for values in rows:
-            new = object.__new__(Rules)
-            new.__dict__ = dict(zip(names, values, strict=True))
-            new.__dict__.update(self.others)
-            out.append(new)
-        return out
 
 
 def run(runs: Runs) -> None:
     p, w = runs.params, runs.world
-    for s, rules in zip(runs.states, Blank.of(runs).month(), strict=True):
-        s.rules = rules
+    blank = Blank.of(runs)
+    runs.renew_rules(blank.blocks, blank.lists)  # one copy a field, for all runs
+    for s in runs.states:  # each run's interventions write its rows
         pt = s.partnerships
         pt.begin_month()
         for iv, state in zip(s.interventions, s.intervention_state, strict=True):

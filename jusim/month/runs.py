@@ -1,21 +1,25 @@
-"""Runs stepped together: the run axis of the month (docs/design-notes.md items 12-14).
+"""Runs stepped together: the run axis of the month (docs/design-notes.md items 12-14, 16).
 
 A phase's ``run(runs)`` takes a ``Runs``: the states and flows of R runs of one world, stepped
 month by month in lockstep. ``jusim.run`` is a ``Runs`` of one (R = 1); ``jusim.run_batch`` hands
-a chunk of runs at once. A phase written over the run axis gathers what it needs as arrays whose
+a chunk of runs at once. A phase written over the run axis reads what it needs as arrays whose
 first axis is the run (``runs.stack("trust")`` is (R, A, A)), calls the mechanisms once for all R
-runs and scatters the results back (``runs.put("trust", x)``); a phase not yet written so steps
-its runs one after another (``runs.each(run_one)``).
+runs and hands the results back (``runs.put("trust", x)``); a phase not yet written so steps its
+runs one after another (``runs.each(run_one)``).
+
+Storage (item 16): the (R, ...) array is the storage. Every array field of the runs' states,
+rules and flows is one block (``state.Table``); each run's ``State``, ``Rules`` and ``Flows``
+read and write their row of it, so per-run code (interventions through ``RunView``,
+partnerships, the recorder, ``JoinedUpModel``) is unchanged. ``stack`` returns the block itself
+(no copy, no per-run Python; read-only views when ``state.Table.checked``, as in the tests);
+``put`` replaces it (no copy); each month the runs get new rules, one copy a field of their
+blank rules for all runs (``renew_rules``). A world's arrays are gathered once, read-only.
 
 Why this keeps every run's result exactly what it is alone: each run draws only from its own
 generators, and the arithmetic over the run axis is elementwise, or reduces along a non-run axis
 in the same order as a single run does (numpy sums a contiguous last axis pairwise, any other
 axis in sequence, per run either way), so a run's bits do not depend on the batch
 (``tests/test_batch.py``, ``tests/test_engine_docking.py``).
-
-Gathering is a copy, except where nothing has changed: a state field that ``put`` scattered as
-the rows of one (R, ...) array, and that every run still holds, is gathered as that array itself,
-and a world's arrays are gathered once; both read-only (a phase computes new arrays and puts them).
 
 Parameters: ``runs.params.trust.tolerance`` is a plain number when every run has the same value
 (the common case: seeds of one draw) and otherwise a ``PerRun`` array of R values, which lines up
@@ -26,13 +30,12 @@ cannot be lined up so; ``jusim.batch`` groups runs so that such tables agree wit
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from jusim.month.state import Flows, State
+from jusim.month.state import Flows, Rules, State, Table
 
 _ALIGNED = frozenset({np.where, np.clip, np.minimum, np.maximum, np.select})
 
@@ -168,25 +171,44 @@ class _Params:
         return group
 
 
-class Runs:
-    """The states and this month's flows of R runs of one world, stepped together."""
+class _Together:
+    """What the runs of a ``Runs`` keep from month to month: the tables of their states and rules
+    (``state.Table``), their parameters, their worlds' arrays (read-only, gathered once:
+    a world does not change during a run), their streams, and the phases' own ``cache``."""
 
-    def __init__(
-        self,
-        states: list[State],
-        params: _Params | None = None,
-        last: Runs | None = None,
-    ) -> None:
+    def __init__(self, states: list[State]) -> None:
         self.states = states
-        self.flows = [Flows() for _ in states]
-        self._alone = states[0] if len(states) == 1 else None  # R = 1: the short paths
-        self.params = params if params is not None else _Params(states)
-        # arrays scattered by ``put``/``put_flow`` (read-only) with the rows given to each run
-        # kept from month to month: the arrays ``put`` scattered (read-only) with the rows given
-        # to each run, and the worlds' arrays gathered (a world does not change during a run)
-        self._blocks: dict[str, tuple[np.ndarray, list[Any]]] = {} if last is None else last._blocks
-        self._worlds: dict[str, np.ndarray] = {} if last is None else last._worlds
-        self._flow_blocks: dict[str, tuple[np.ndarray, list[Any]]] = {}
+        self.state = Table.adopt(states)
+        self.state.batch = self
+        self.rules = Table.adopt([s.rules for s in states])
+        self.params = _Params(states)
+        self.worlds: dict[str, np.ndarray] = {}
+        self.streams: dict[str, list[np.random.Generator]] = {}
+        self.cache: dict[str, Any] = {}
+
+    @classmethod
+    def of(cls, states: list[State]) -> _Together:
+        """The runs' shared storage: kept if these states, in this order, are already together."""
+        table = states[0].__dict__.get("_t")
+        kept = None if table is None else table.batch
+        if kept is not None and kept.states == states:
+            return kept
+        return cls(list(states))
+
+
+class Runs:
+    """The states and this month's flows of R runs of one world, stepped together. Each array
+    field of the states, the rules and the flows is one (R, ...) block (``state.Table``) that is
+    the storage itself: each run's ``State``, ``Rules`` and ``Flows`` read and write its row."""
+
+    def __init__(self, states: list[State], *, _last: Runs | None = None) -> None:
+        together = _last._together if _last is not None else _Together.of(states)
+        self._together = together
+        self.states = together.states
+        self._flows = Table(Flows, len(self.states))  # this month's own
+        self.flows: list[Flows] = self._flows.bound()  # (last month's keep their values)
+        self.params = together.params
+        self.cache = together.cache  # kept from month to month for the same runs (phases' own)
 
     @classmethod
     def of(cls, state: State) -> Runs:
@@ -195,7 +217,7 @@ class Runs:
 
     def next_month(self) -> Runs:
         """The same runs with fresh flows for the next month (parameters gathered once)."""
-        return Runs(self.states, self.params, self)
+        return Runs(self.states, _last=self)
 
     @property
     def n(self) -> int:
@@ -214,89 +236,55 @@ class Runs:
         for s, f in zip(self.states, self.flows, strict=True):
             run_one(s, f)
 
-    # gathering and scattering ------------------------------------------------------------
-    def _stack(self, values: list[Any]) -> np.ndarray:
-        if len(values) == 1:
-            return np.asarray(values[0])[None]
-        try:
-            shapes = {v.shape for v in values}
-        except AttributeError:  # not all arrays
-            return np.stack(values)
-        if len(shapes) == 1 and (shape := shapes.pop()):
-            # the runs' arrays end to end: np.stack without its expand_dims of every array
-            return np.concatenate(values).reshape((len(values), *shape))
-        return np.stack(values)
-
-    @staticmethod
-    def _kept(blocks: dict[str, Any], name: str, values: list[Any]) -> np.ndarray | None:
-        """The block ``put`` scattered as ``name`` if every run's value is still its row."""
-        kept = blocks.get(name)
-        if kept is not None and all(map(operator.is_, values, kept[1])):
-            return kept[0]
-        return None
-
+    # the (R, ...) blocks -------------------------------------------------------------------
     def stack(self, name: str) -> np.ndarray:
-        """A state field of every run, stacked along a leading run axis. When the runs' fields
-        are still the rows ``put`` gave them, this is that array itself, read-only (it is
-        current without a copy: a run's in-place change is a change of its row); copy it to
-        change it. Otherwise a new array."""
-        if self._alone is not None:  # a run alone: a view of its array
-            return np.asarray(getattr(self._alone, name))[None]
-        values = [getattr(s, name) for s in self.states]
-        kept = self._kept(self._blocks, name, values)
-        return self._stack(values) if kept is None else kept
+        """A state field of every run, (R, ...): the block itself (no copy; a run's change to its
+        row is a change of it). Do not write it: compute new arrays and ``put`` them."""
+        return self._together.state.stack(name)
+
+    def put(self, name: str, values: np.ndarray) -> None:
+        """Replace a state field of every run by (R, ...) ``values`` (each run's field is then its
+        row). The array is taken as it is, not copied: do not change it afterwards."""
+        self._together.state.put(name, values)
 
     def stack_world(self, name: str) -> np.ndarray:
         """A world array of every run (read-only, gathered once: a world does not change)."""
-        if name not in self._worlds:
-            out = self._stack([getattr(s.world, name) for s in self.states])
+        out = self._together.worlds.get(name)
+        if out is None:
+            worlds = [s.world for s in self.states]
+            out = np.stack([getattr(w, name) for w in worlds])
             out.flags.writeable = False
-            self._worlds[name] = out
-        return self._worlds[name]
+            self._together.worlds[name] = out
+        return out
 
     def stack_rules(self, name: str) -> np.ndarray:
-        if self._alone is not None:
-            return np.asarray(getattr(self._alone.rules, name))[None]
-        return self._stack([getattr(s.rules, name) for s in self.states])
-
-    def stack_flow(self, name: str) -> np.ndarray:
-        """A flow of every run (read-only when still what ``put_flow`` scattered, as ``stack``)."""
-        if len(self.flows) == 1:
-            return np.asarray(getattr(self.flows[0], name))[None]
-        values = [getattr(f, name) for f in self.flows]
-        kept = self._kept(self._flow_blocks, name, values)
-        return self._stack(values) if kept is None else kept
-
-    def _scatter(
-        self, blocks: dict[str, Any], name: str, values: np.ndarray, into: list[Any]
-    ) -> None:
-        if self._alone is not None:  # a run alone
-            setattr(into[0], name, values[0])
-            return
-        if isinstance(values, np.ndarray):
-            if not values.flags.writeable:  # e.g. a stacked block put back: rows of a copy
-                values = values.copy()
-            rows = list(values)
-            block = values.view()
-            block.flags.writeable = False
-            blocks[name] = (block, rows)
-        else:
-            rows = values
-        for x, v in zip(into, rows, strict=True):
-            setattr(x, name, v)
-
-    def put(self, name: str, values: np.ndarray) -> None:
-        """Scatter (R, ...) values back into a state field of each run (each run's field is a
-        row of ``values``; ``stack`` gives ``values`` back while the rows stay)."""
-        self._scatter(self._blocks, name, values, self.states)
+        """A field of this month's rules of every run (the block, as ``stack``)."""
+        return self._together.rules.stack(name)
 
     def put_rules(self, name: str, values: np.ndarray) -> None:
-        for s, v in zip(self.states, values, strict=True):
-            setattr(s.rules, name, v)
+        self._together.rules.put(name, values)
+
+    def renew_rules(self, blocks: dict[str, np.ndarray], lists: dict[str, list[Any]]) -> None:
+        """New rules for every run (last month's ``Rules`` objects keep their values): each field
+        a copy of its (R, ...) block in ``blocks`` (one copy a field for all runs), or of its
+        per-run values in ``lists``, or its default."""
+        table = Table(Rules, self.n)
+        table.renew(blocks, lists)
+        for s, rules in zip(self.states, table.bound(), strict=True):
+            s.rules = rules
+        self._together.rules = table
+
+    def stack_flow(self, name: str) -> np.ndarray:
+        """A flow of every run (the block, as ``stack``)."""
+        return self._flows.stack(name)
 
     def put_flow(self, name: str, values: np.ndarray) -> None:
-        self._scatter(self._flow_blocks, name, values, self.flows)
+        """A flow of every run: (R, ...) values, or a list of R values (one per run)."""
+        self._flows.put(name, values)
 
     def streams(self, name: str) -> list[np.random.Generator]:
         """Each run's own generator of a stream (draw run by run, then stack)."""
-        return [s.streams[name] for s in self.states]
+        out = self._together.streams.get(name)
+        if out is None:
+            out = self._together.streams[name] = [s.streams[name] for s in self.states]
+        return out

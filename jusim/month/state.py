@@ -12,14 +12,21 @@
   roster, month, streams, budget, need). Interventions are typed against it, so they do not import
   the model class; ``State`` is one.
 
+Storage (docs/design-notes.md item 16): the array fields of these records are columns of a
+``Table``, one (R, ...) array per field for the R runs stepped together (``jusim/month/runs.py``),
+and each run's record reads and writes its row. A record made alone (``initial_state``,
+``Rules.empty``, ``Flows()``) is the one row of a table of its own; a ``Runs`` of several runs
+adopts their records into one table (the rows copied once). The other fields (objects: the
+roster, the partnerships, the streams...) stay plain attributes of each run.
+
 This module imports only numpy at run time (the rest for type hints); ``jusim/month/initial.py``
 builds the state at month 0.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import MISSING, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -31,8 +38,252 @@ if TYPE_CHECKING:
     from jusim.world import World
 
 
+class Table:
+    """The array fields of the records of R runs (their ``State``s, ``Rules`` or ``Flows``), one
+    column per field: a block, an (R, ...) array whose row r is run r's value, or, for a field
+    whose runs' values are not arrays of one shape and type (``None``, per-run lists of
+    partnerships), a list of R values (docs/design-notes.md item 16).
+
+    - ``stack(name)``: the block itself, no copy. A phase must not write it in place: it computes
+      new arrays and ``put``s them. ``Table.checked = True`` (the tests) makes ``stack`` return
+      read-only views, so that a phase that writes a block in place fails loudly; off by default
+      because making a read-only view costs about as much as the rest of ``stack`` and ``put``.
+      A list column of arrays of one shape is stacked once and kept as the block.
+    - ``put(name, values)``: ``values`` (R, ...) becomes the block, without a copy: the phase
+      hands it over and must not change it afterwards. A sequence of R values becomes a list.
+    - A run's record reads its row (a view of the block, the same object until the column
+      changes) and writes it: in a table of several runs, an array of the row's shape and type is
+      copied into the row, the block first copied if it is read-only (a stacked block, a world's
+      array or a broadcast put as a field: copy on write), so a run's write never reaches another
+      run, another field or a world; anything else makes the column a list of the runs' values
+      until the next ``put`` or ``stack``. In a table of one run, assigning rebinds the row to
+      the value given, as a plain attribute would.
+    """
+
+    checked = False  # stack gives read-only views (set by tests; class-wide)
+
+    __slots__ = ("batch", "blocks", "kind", "n", "records", "ro", "rows")
+
+    def __init__(self, kind: type, n: int) -> None:
+        self.kind = kind
+        self.n = n
+        self.blocks: dict[str, np.ndarray] = {}
+        self.rows: dict[str, list[Any]] = {}  # a list column, or the rows of a block (kept)
+        self.ro: dict[str, np.ndarray] = {}  # read-only views of the blocks (checked)
+        self.records: list[Any] = []
+        self.batch: Any = None  # what runs.Runs keeps for these runs from month to month
+
+    @classmethod
+    def adopt(cls, records: list[Any]) -> Table:
+        """One table for ``records`` (each run's record of one kind), each record's values
+        gathered into it (copied, for several runs; a record alone keeps its own table)."""
+        kind = type(records[0])
+        n = len(records)
+        mine = records[0].__dict__.get("_t")
+        if n == 1 and mine is not None and mine.n == 1:
+            mine.records = records
+            return mine
+        table = cls(kind, n)
+        for name in kind._columns:
+            values = [getattr(r, name) for r in records]
+            if n > 1 and same_arrays(values):
+                table.blocks[name] = np.stack(values)
+            else:
+                table.rows[name] = values
+        for r, record in enumerate(records):
+            record.__dict__.update(_t=table, _r=r)
+        table.records = records
+        return table
+
+    def bound(self) -> list[Any]:
+        """New records of this table's kind, one per row (``Flows`` of a month)."""
+        self.records = [self.kind._bound(self, r) for r in range(self.n)]
+        return self.records
+
+    def values(self, name: str) -> list[Any]:
+        """The runs' values of a column, one per run (the rows of a block: views)."""
+        rows = self.rows.get(name)
+        if rows is None:
+            block = self.blocks.get(name)
+            if block is not None:
+                rows = [block[0]] if self.n == 1 else list(block)
+            else:
+                default = self.kind._defaults.get(name, MISSING)
+                if default is not MISSING:
+                    rows = [default] * self.n
+                elif name in self.kind._factories:  # (a new value for each run)
+                    rows = [self.kind._factories[name]() for _ in range(self.n)]
+                else:
+                    raise AttributeError(f"{self.kind.__name__}.{name} has no value")
+            self.rows[name] = rows
+        return rows
+
+    def set(self, name: str, r: int, value: Any) -> None:
+        """Run ``r``'s value of a column."""
+        self.ro.pop(name, None)
+        if self.n == 1:  # a run alone: its value, as a plain attribute
+            self.rows[name] = [value]
+            self.blocks.pop(name, None)
+            return
+        block = self.blocks.get(name)
+        if block is not None:
+            if (
+                type(value) is np.ndarray
+                and value.shape == block.shape[1:]
+                and value.dtype == block.dtype
+            ):
+                if not block.flags.writeable or block.strides[0] == 0:  # copy on write
+                    block = self.blocks[name] = block.copy(order="K")
+                    self.rows.pop(name, None)
+                block[r] = value
+                return
+            rows = self.values(name)  # (the rows, then this run's own value)
+            del self.blocks[name]
+        else:
+            rows = self.values(name)
+        rows[r] = value
+
+    def stack(self, name: str) -> np.ndarray:
+        """The column as an (R, ...) array: the block itself (read-only if ``checked``)."""
+        block = self.blocks.get(name)
+        if block is None:
+            rows = self.values(name)
+            if self.n == 1 and isinstance(rows[0], np.ndarray):
+                block = rows[0][None]  # (the run's own array: no copy)
+            elif same_arrays(rows):
+                block = np.stack(rows)
+                del self.rows[name]  # (now the rows of the block)
+            else:  # not arrays of one shape and type: gathered each time
+                return np.stack(rows)
+            self.blocks[name] = block
+        if Table.checked:
+            ro = self.ro.get(name)
+            if ro is None:
+                ro = self.ro[name] = block.view()
+                ro.flags.writeable = False
+            return ro
+        return block
+
+    def put(self, name: str, values: Any) -> None:
+        """Replace a column: an (R, ...) array becomes its block, a sequence of R values a list."""
+        if name not in self.kind._column_set:  # a plain attribute of each record
+            for record, v in zip(self.records, values, strict=True):
+                setattr(record, name, v)
+            return
+        if isinstance(values, np.ndarray):
+            if values is self.blocks.get(name):  # (the block put back: its rows stay)
+                return
+            if values.ndim == 0 or len(values) != self.n:
+                raise ValueError(
+                    f"{self.kind.__name__}.{name}: an array of shape {values.shape} put for "
+                    f"{self.n} runs (the first axis must be the run axis)"
+                )
+            if type(values) is not np.ndarray:
+                values = values.view(np.ndarray)
+            self.blocks[name] = values
+            self.rows.pop(name, None)
+        else:
+            values = list(values)
+            if len(values) != self.n:
+                raise ValueError(
+                    f"{self.kind.__name__}.{name}: {len(values)} values put for {self.n} runs"
+                )
+            self.blocks.pop(name, None)
+            self.rows[name] = values
+        if self.ro:
+            self.ro.pop(name, None)
+
+    def renew(self, blocks: dict[str, np.ndarray], lists: dict[str, list[Any]]) -> None:
+        """Every column afresh: a copy of each block of ``blocks`` (one call a field for all
+        runs), a copy of each list of ``lists``, the other columns at their defaults."""
+        self.blocks = {name: b.copy() for name, b in blocks.items()}
+        self.rows = {
+            name: [v.copy() if isinstance(v, np.ndarray) else v for v in values]
+            for name, values in lists.items()
+        }
+        self.ro = {}
+
+
+def same_arrays(values: list[Any]) -> bool:
+    """Arrays of one shape and type (so that stacked, each is a row of the block)."""
+    first = values[0]
+    if type(first) is not np.ndarray:
+        return False
+    shape, dtype = first.shape, first.dtype
+    return all(type(v) is np.ndarray and v.shape == shape and v.dtype == dtype for v in values[1:])
+
+
+class _Column:
+    """A record's field stored in its table: reads and writes the record's row."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, record: Any, kind: Any = None) -> Any:
+        if record is None:
+            return self
+        table = record._t
+        rows = table.rows.get(self.name)
+        if rows is None:
+            rows = table.values(self.name)
+        return rows[record._r]
+
+    def __set__(self, record: Any, value: Any) -> None:
+        table = record.__dict__.get("_t")
+        if table is None:  # a record made alone: a table of its own
+            table = Table(type(record), 1)
+            table.records = [record]
+            record.__dict__.update(_t=table, _r=0)
+        table.set(self.name, record._r, value)
+
+
+class _Record:
+    """A record whose array fields are columns of a ``Table`` (see ``_columns``)."""
+
+    _columns: ClassVar[tuple[str, ...]] = ()
+    _column_set: ClassVar[frozenset[str]] = frozenset()
+    _defaults: ClassVar[dict[str, Any]] = {}
+    _factories: ClassVar[dict[str, Any]] = {}
+
+    @classmethod
+    def _bound(cls, table: Table, r: int) -> Any:
+        record = object.__new__(cls)
+        record.__dict__.update(_t=table, _r=r)
+        return record
+
+    def __getstate__(self) -> dict[str, Any]:  # (pickle and copy: the record's own values)
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_t", "_r")}
+        state.update((name, getattr(self, name)) for name in self._columns)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+
+
+def _columns(kind: type, every_field: bool = False) -> None:
+    """Store ``kind``'s array fields (annotated ``np.ndarray``, or ``np.ndarray | None``; with
+    ``every_field``, all its fields) in tables. Derived from the dataclass, so a field added to
+    it needs nothing more."""
+    names = []
+    for f in fields(kind):
+        parts = {p.strip() for p in str(f.type).split("|")}
+        if every_field or ("np.ndarray" in parts and parts <= {"np.ndarray", "None"}):
+            names.append(f.name)
+    kind._columns = tuple(names)
+    kind._column_set = frozenset(names)
+    kind._defaults = {f.name: f.default for f in fields(kind) if f.default is not MISSING}
+    kind._factories = {
+        f.name: f.default_factory for f in fields(kind) if f.default_factory is not MISSING
+    }
+    for name in names:
+        setattr(kind, name, _Column(name))
+
+
 @dataclass
-class Rules:
+class Rules(_Record):
     """This month's rules of the game, set afresh by the interventions every month."""
 
     shared_target: np.ndarray  # (O, A) weight of the outcome in the agency's accountability
@@ -100,11 +351,9 @@ class Rules:
     def copy(self) -> Rules:
         """An independent copy: every array copied, so later changes to either leave the other."""
         new = object.__new__(Rules)
-        fields = self.__dict__.copy()
-        for name, value in fields.items():
-            if type(value) is np.ndarray:
-                fields[name] = value.copy()
-        new.__dict__ = fields
+        for name in self._columns:
+            value = getattr(self, name)
+            setattr(new, name, value.copy() if isinstance(value, np.ndarray) else value)
         return new
 
 
@@ -131,7 +380,7 @@ class Recording(Protocol):
 
 
 @dataclass(eq=False)
-class State:
+class State(_Record):
     """Everything one run carries from month to month (shapes: A agencies, O outcomes, G client
     groups, S types of provision, N staff). Built by ``initial.initial_state``; changed only by the phases."""
 
@@ -177,12 +426,11 @@ class State:
     hazard: np.ndarray  # (A,) monthly leaving hazard
     interventions: list = field(default_factory=list)
     intervention_state: list[dict[str, Any]] = field(default_factory=list)
-    blank_rules: Any = None  # the rules before any intervention acts (rules.Blank, copied monthly)
     recorder: Recording | None = None  # a jusim.metrics.Recorder, set by the model
 
 
 @dataclass
-class Flows:
+class Flows(_Record):
     """Money and work of the month being stepped; each phase fills the fields it owns."""
 
     # budget
@@ -213,3 +461,8 @@ class Flows:
     resolved: np.ndarray | None = None  # (O,) cases resolved this month
     # relationships
     effort: np.ndarray | None = None  # (O, A) share of discretionary budget on joint work
+
+
+_columns(Rules)
+_columns(State)
+_columns(Flows, every_field=True)  # (all the month's own: a new month starts them afresh)
