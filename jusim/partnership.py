@@ -460,11 +460,6 @@ class Board:
         self.empty = self.n == 0
         self._blocks: dict[str, np.ndarray] = {}
 
-    def current(self) -> Board:
-        """The runs' partnerships as they are now (after some were formed): a run alone's own
-        object is always current; otherwise gathered afresh."""
-        return self if self.alone is not None else Board(self.pts)
-
     @property
     def counts(self) -> np.ndarray:
         """(R,) partnerships each run has formed (live or not)."""
@@ -505,7 +500,7 @@ class Board:
 
     def membership(self, n_outcomes: int) -> np.ndarray:
         """(R, O, A) bool: ``Partnerships.membership`` of every run."""
-        if self.alone is not None:
+        if self.alone is not None and not self.empty:
             return self.alone.membership(n_outcomes)[None]
         out = np.zeros((len(self.pts), n_outcomes, self.pts[0].n_agencies), bool)
         if not self.empty:
@@ -516,7 +511,7 @@ class Board:
 
     def buy_in_by_outcome(self, n_outcomes: int) -> np.ndarray:
         """(R, O, A): ``Partnerships.buy_in_by_outcome`` of every run."""
-        if self.alone is not None:
+        if self.alone is not None and not self.empty:
             return self.alone.buy_in_by_outcome(n_outcomes)[None]
         out = np.zeros((len(self.pts), n_outcomes, self.pts[0].n_agencies))
         if not self.empty:

@@ -87,6 +87,6 @@ def run(runs: Runs) -> None:
     )
     board = Board([s.partnerships for s in runs.states])
     board.form_and_leave(runs, discretionary, price, risk)
-    board = board.current()  # (after forming)
+    board = Board(board.pts)  # (after forming: as they are now)
     runs.put_rules("membership", board.membership(w.n_outcomes))
     runs.put_rules("buy_in", board.buy_in_by_outcome(w.n_outcomes))
