@@ -20,6 +20,7 @@ import pandas as pd
 
 from jusim.network import MEASURES as NETWORK_MEASURES
 from jusim.network import measures, measures_runs, possible_pairs
+from jusim.partnership import Board
 from jusim.staff import Rosters
 
 if TYPE_CHECKING:
@@ -57,7 +58,10 @@ def tie_series(rosters: Rosters, possible: np.ndarray | None = None) -> np.ndarr
         if "possible" not in rosters.cache:
             rosters.cache["possible"] = np.array([possible_pairs(r) for r in rosters.rosters])
         possible = rosters.cache["possible"]  # type: ignore[assignment]
-    density = 2.0 * np.diff(rosters.tie_off) / np.maximum(np.diff(rosters.staff_off), 1)
+    if "staff" not in rosters.cache:  # (headcounts are fixed)
+        rosters.cache["staff"] = np.maximum(np.diff(rosters.staff_off), 1)
+    ties = rosters.tie_off[1:] - rosters.tie_off[:-1]
+    density = 2.0 * ties / rosters.cache["staff"]  # type: ignore[operator]
     return np.concatenate([density[:, None], measures_runs(rosters, possible)], axis=1)
 
 
@@ -277,8 +281,9 @@ class Recorder:
         months = [s.month for s in states]
         at = months[0] if len(set(months)) == 1 else (months, np.arange(runs.n))
         s = shelf.series
-        for key, name in PAIR_MEANS.items():
-            s[key][at] = shelf.pair_means(runs.stack(name))
+        means = shelf.pair_means(*(runs.stack(name) for name in PAIR_MEANS.values()))
+        for key, mean in zip(PAIR_MEANS, means, strict=True):
+            s[key][at] = mean
         for key, name in STATE_SERIES.items():
             s[key][at] = runs.stack(name)  # (months > 0 here: client_resolved too)
         for key in MONTH_VALUES:
@@ -287,12 +292,41 @@ class Recorder:
         ties = tie_series(Rosters.of([state.roster for state in states]))
         for c, key in enumerate(TIE_SERIES):
             s[key][at] = ties[:, c]
-        lost = np.zeros(runs.n)
-        for r, (rec, state, m) in enumerate(zip(shelf.recorders, states, months, strict=True)):
+        Recorder._partnerships_runs(s, states, months)
+
+    @staticmethod
+    def _partnerships_runs(
+        s: dict[str, np.ndarray], states: list[State], months: list[int]
+    ) -> None:
+        """``_partnerships`` and the failure loss of R runs at once, into the shelf's series ``s``
+        at each run's month (a run that has formed none keeps the initial values)."""
+        if len(states) == 1:  # a run alone: its own partnerships' few numbers
+            state = states[0]
             if state.partnerships.count:  # (none formed: none failing either)
-                rec._partnerships(state, m)
-                lost[r] = state.scrutiny.lost()
-        s["failure_loss"][at] = lost
+                state.recorder._partnerships(state, months[0])  # type: ignore[union-attr]
+                s["failure_loss"][months[0], 0] = state.scrutiny.lost()
+            return
+        board = Board([state.partnerships for state in states])
+        if board.empty:  # (none formed in any run: none failing either)
+            return
+        formed = np.flatnonzero(board.counts)
+        at = (np.asarray(months)[formed], formed)
+        live = board.block("live")
+        n_live = live.sum(axis=-1)
+        s["partnerships"][at] = n_live[formed]
+        started = board.counts - board.block("by_intervention").sum(axis=-1)
+        s["partnerships_started"][at] = started[formed]
+        valued = np.flatnonzero(n_live)
+        if valued.size:  # the mean over each run's live ones, summed in the run's own order
+            value = np.where(live, board.block("value"), 0.0)
+            if (live[:, 1:] > live[:, :-1]).any():  # a live row after a wound-up one
+                order = np.argsort(~live, axis=-1, kind="stable")  # live rows first, in order
+                value = np.take_along_axis(value, order, -1)
+            mean = board.sums(value, n_live.tolist()) / np.maximum(n_live, 1)
+            s["partnership_value"][np.asarray(months)[valued], valued] = mean[valued]
+        wasted = [state.scrutiny.wasted for state in states]
+        lost = board.sums(board.gather(wasted), [w.size for w in wasted])
+        s["failure_loss"][at] = lost[formed]
 
     def result(self, model: State) -> RunResult:
         w = model.world
@@ -377,18 +411,24 @@ class Shelf:
             shelf = cls(runs)
         return shelf
 
-    def pair_means(self, matrices: np.ndarray) -> np.ndarray:
-        """(R,) mean of each run's (A, A) matrix over its pairs (``_pair_mean``, run by run the
-        same sum: one pairwise reduction of the run's gathered cells)."""
+    def pair_means(self, *matrices: np.ndarray) -> np.ndarray:
+        """(K, R) mean of each run's (A, A) matrix over its pairs (``_pair_mean``, run by run the
+        same sum: one pairwise reduction of the run's gathered cells), for K (R, A, A) stacks of
+        matrices at once."""
+        n = matrices[0].shape[0]
         if self.pairs is None:  # the runs' worlds differ in who shares an outcome
             return np.array(
-                [_pair_mean(x, p) for x, p in zip(matrices, self.each_pairs, strict=True)]
+                [
+                    [_pair_mean(x, p) for x, p in zip(m, self.each_pairs, strict=True)]
+                    for m in matrices
+                ]
             )
         if self.pairs.size == 0:
-            return np.full(matrices.shape[0], np.nan)
+            return np.full((len(matrices), n), np.nan)
         # (take gives each run's cells as one contiguous row; ``x[:, pairs]`` would not)
-        cells = matrices.reshape(matrices.shape[0], -1).take(self.pairs, axis=-1)
-        return np.add.reduce(cells, axis=-1) / self.pairs.size
+        flat = np.concatenate([m.reshape(n, -1) for m in matrices])
+        cells = flat.take(self.pairs, axis=-1)
+        return (np.add.reduce(cells, axis=-1) / self.pairs.size).reshape(len(matrices), n)
 
 
 # ---- the metric catalogue: unit and one-line description of every recorded quantity ----------

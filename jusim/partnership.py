@@ -36,11 +36,17 @@ Agencies propose, join and leave partnerships of their own (``form_and_leave``; 
 ``parameters.partnership.proposal_rate``), and a ``review`` winds up or relaunches them.
 
 Rows are never removed (a wound-up partnership keeps its history), so indices are stable.
+
+Runs stepped together (``jusim/month/runs.py``) keep one ``Partnerships`` each; ``Board`` sets
+them side by side as padded (R, P, ...) blocks, so that the phases take every run's demand,
+delivery, forming and leaving, membership, ageing and record in one call (a run alone calls its
+own methods).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -49,6 +55,19 @@ from jusim.mechanisms import formality, partnering, selection
 
 def _grow(a: np.ndarray, value) -> np.ndarray:
     return np.concatenate([a, np.asarray([value], dtype=a.dtype)])
+
+
+class Terms(NamedTuple):
+    """What an agency weighs a seat against this month (``form_and_leave``): (O, A) credit on
+    each outcome, (A,) discretionary budgets and price of an admin-month, (A, A) understanding,
+    the world and the partnership parameters."""
+
+    credit: np.ndarray
+    budget: np.ndarray
+    price: np.ndarray
+    understanding: np.ndarray
+    world: Any
+    params: Any
 
 
 @dataclass
@@ -308,6 +327,7 @@ class Partnerships:
         a = self.n_agencies
         budget = np.maximum(discretionary, 1e-9)
         own = self.live & ~self.by_intervention if self.count else None
+        terms = Terms(credit, budget, price, understanding, world, params)
         if own is not None and own.any():
             demand = partnering.admin_demand(self.members, self.links(), params)
             share = demand * price[None, :] / budget[None, :]
@@ -316,26 +336,48 @@ class Partnerships:
             stay = partnering.worth_a_seat(
                 credit[self.outcome], basis[:, None], share, True, params
             )
-            self.members[own] &= stay[own]
-            self.wind_up(own & (self.members.sum(axis=1) < 2))
-            if self.selection is not None and self.selected.any():
-                selection.grow(
-                    self,
-                    self.selected & own,
-                    credit,
-                    budget,
-                    price,
-                    understanding,
-                    world.involved,
-                    self.selection,
-                    params,
-                )
+            self.leave(own, stay, terms)
         u = rng.random(a)  # one draw per agency every month: the same draws in every arm
         if params.proposal_rate <= 0:
             return
+        self.propose(u, rng.random(a), month, terms, risk)
+
+    def leave(self, own: np.ndarray, stay: np.ndarray, terms: Terms) -> None:
+        """Members of agencies' own partnerships (``own``) keep their seats where ``stay``; those
+        left with fewer than two members are wound up; partnerships formed under selection grow."""
+        self.members[own] &= stay[own]
+        self.wind_up(own & (self.members.sum(axis=1) < 2))
+        if self.selection is not None and self.selected.any():
+            credit, budget, price, understanding, world, params = terms
+            selection.grow(
+                self,
+                self.selected & own,
+                credit,
+                budget,
+                price,
+                understanding,
+                world.involved,
+                self.selection,
+                params,
+            )
+
+    def propose(
+        self,
+        u: np.ndarray,
+        pick: np.ndarray,
+        month: int,
+        terms: Terms,
+        risk: np.ndarray | None = None,
+    ) -> None:
+        """Each agency with ``u`` below ``proposal_rate`` proposes a partnership on one of its
+        outcomes (``pick``: where it falls among them by credit) to every contributor; those for
+        whom a seat is worth it join (``form_and_leave``)."""
+        credit, budget, price, understanding, world, params = terms
+        proposers = np.flatnonzero(u < params.proposal_rate)
+        if proposers.size == 0:
+            return
         gain_now = partnering.outcome_gain(self.gain, self.outcome, world.n_outcomes)
-        pick = rng.random(a)
-        for p in np.flatnonzero(u < params.proposal_rate):
+        for p in proposers:
             weights = np.where(world.involved[:, p], credit[:, p], 0.0)
             if weights.sum() <= 0:
                 continue
@@ -382,3 +424,270 @@ class Partnerships:
             return
         self.age = self.age + self.live
         self.relevance = np.where(self.live, self.relevance * (1.0 - drift), self.relevance)
+
+
+class Board:
+    """The partnerships of R runs side by side, for the phases that step runs together.
+
+    Each run keeps its own ``Partnerships`` (interventions convene, join and engage them run by
+    run, and their rows grow one by one); a ``Board`` gathers the fields a phase needs into
+    padded (R, P, ...) blocks, row ``p`` of run ``r`` its partnership ``p`` and the rows past a
+    run's own ``count`` zero (not live), and scatters results back as each run's rows.
+
+    Why padded blocks (as ``month/resources.Seats``) rather than the runs' tables end to end
+    with a run index (as ``staff.Rosters`` does for staff): a run has a handful of partnerships
+    and the runs of one scenario mostly the same number (the interventions convene them), so
+    padding costs little; the array functions of ``mechanisms/partnering.py`` over (P, A) take a
+    leading run axis unchanged; and a reduction over partnerships adds a run's own rows in its
+    own order and then zeros, which gives a run alone's bits without segmented reductions (a sum
+    along the last axis only while the padded length keeps numpy's pairwise order: ``sums``).
+    When no run has formed a partnership (the silo and the default world) every answer is known
+    without gathering anything; a run alone (R = 1) calls its own ``Partnerships`` methods.
+    """
+
+    __slots__ = ("_blocks", "alone", "empty", "n", "pts", "sizes")
+
+    def __init__(self, pts: list[Partnerships]) -> None:
+        self.pts = pts
+        if len(pts) == 1:  # a run alone: its own methods (R = 1)
+            self.alone: Partnerships | None = pts[0]
+            self.n = pts[0].outcome.size
+            self.sizes = [self.n]
+        else:
+            self.alone = None
+            self.sizes = [pt.outcome.size for pt in pts]
+            self.n = max(self.sizes)  # rows of every block
+        self.empty = self.n == 0
+        self._blocks: dict[str, np.ndarray] = {}
+
+    @property
+    def counts(self) -> np.ndarray:
+        """(R,) partnerships each run has formed (live or not)."""
+        return np.array(self.sizes)
+
+    def gather(self, values: list[np.ndarray]) -> np.ndarray:
+        """The runs' (P_r, ...) arrays (each its own length) as one (R, P, ...) block padded with
+        zeros after each run's rows."""
+        if len(values) == 1 and len(values[0]) == self.n:  # a run alone: a view
+            return values[0][None]
+        if all(len(v) == self.n for v in values):  # (np.stack without its checks)
+            return np.concatenate(values).reshape(len(values), *values[0].shape)
+        first = values[0]
+        out = np.zeros((len(values), self.n, *first.shape[1:]), dtype=first.dtype)
+        for row, v in zip(out, values, strict=True):
+            row[: len(v)] = v
+        return out
+
+    def block(self, name: str) -> np.ndarray:
+        """(R, P, ...) a field of every run's partnerships (gathered once per ``Board``)."""
+        if name not in self._blocks:
+            self._blocks[name] = self.gather([getattr(pt, name) for pt in self.pts])
+        return self._blocks[name]
+
+    def sums(self, block: np.ndarray, sizes: list[int] | None = None) -> np.ndarray:
+        """(R,) each run's sum of the first ``sizes[r]`` values of its row of a (R, P) block
+        (zeros after them; by default its partnerships), with the bits of the run's own
+        ``values.sum()``: numpy's pairwise sum is a plain loop below eight values, so trailing
+        zeros change nothing while ``P < 8`` or a run's row is full; the other runs are summed
+        on their own."""
+        sizes = self.sizes if sizes is None else sizes
+        out = block.sum(axis=-1)
+        if block.shape[-1] >= 8:
+            for r, size in enumerate(sizes):
+                if size != block.shape[-1]:
+                    out[r] = block[r, :size].sum()
+        return out
+
+    def membership(self, n_outcomes: int) -> np.ndarray:
+        """(R, O, A) bool: ``Partnerships.membership`` of every run."""
+        if self.alone is not None and not self.empty:
+            return self.alone.membership(n_outcomes)[None]
+        out = np.zeros((len(self.pts), n_outcomes, self.pts[0].n_agencies), bool)
+        if not self.empty:
+            run, row = np.nonzero(self.block("live"))
+            outcome = self.block("outcome")[run, row]
+            np.logical_or.at(out, (run, outcome), self.block("members")[run, row])
+        return out
+
+    def buy_in_by_outcome(self, n_outcomes: int) -> np.ndarray:
+        """(R, O, A): ``Partnerships.buy_in_by_outcome`` of every run."""
+        if self.alone is not None and not self.empty:
+            return self.alone.buy_in_by_outcome(n_outcomes)[None]
+        out = np.zeros((len(self.pts), n_outcomes, self.pts[0].n_agencies))
+        if not self.empty:
+            run, row = np.nonzero(self.block("live"))
+            seated = self.block("buy_in")[run, row] * self.block("members")[run, row]
+            np.maximum.at(out, (run, self.block("outcome")[run, row]), seated)
+        return out
+
+    def age_one_month(self, drift: Any) -> None:
+        """``Partnerships.age_one_month`` of every run (``drift`` a number or one per run)."""
+        if self.alone is not None:
+            self.alone.age_one_month(drift)
+            return
+        if self.empty:
+            return
+        live = self.block("live")
+        age = self.block("age") + live
+        relevance = self.block("relevance")
+        relevance = np.where(live, relevance * (1.0 - drift), relevance)
+        for pt, a, rel, size in zip(self.pts, age, relevance, self.sizes, strict=True):
+            if size:  # (none formed: nothing to age)
+                pt.age, pt.relevance = a[:size], rel[:size]
+
+    def form_and_leave(
+        self, runs: Any, discretionary: np.ndarray, price: np.ndarray, risk: np.ndarray
+    ) -> None:
+        """``Partnerships.form_and_leave`` of every run of ``runs`` (a ``month.runs.Runs``: each
+        run's month, credit, understanding, world, parameters and ``partnering`` stream), the
+        other arguments along a leading run axis. Whether members stay on agencies' own
+        partnerships is weighed for all runs at once; then each run makes its monthly draws from
+        its own generator, the same numbers in the same order as alone, and its agencies propose
+        (a Python loop over the few proposers)."""
+        a = self.pts[0].n_agencies
+        states = runs.states
+        if self.alone is not None:
+            s = states[0]
+            self.alone.form_and_leave(
+                s.month,
+                s.credit,
+                discretionary[0],
+                price[0],
+                s.understanding,
+                s.world,
+                s.params.partnership,
+                s.streams["partnering"],
+                risk[0],
+            )
+            return
+        credit, understanding = runs.stack("credit"), runs.stack("understanding")
+        budget = np.maximum(discretionary, 1e-9)
+        if not self.empty:
+            self._leave(states, credit, understanding, budget, price, runs.params.partnership)
+        for r, (pt, s) in enumerate(zip(self.pts, states, strict=True)):
+            rng, own_params = s.streams["partnering"], s.params.partnership
+            u = rng.random(a)  # one draw per agency every month: the same draws in every arm
+            if own_params.proposal_rate > 0:
+                terms = Terms(credit[r], budget[r], price[r], understanding[r], s.world, own_params)
+                pt.propose(u, rng.random(a), s.month, terms, risk[r])
+
+    def _leave(
+        self,
+        states: list[Any],
+        credit: np.ndarray,
+        understanding: np.ndarray,
+        budget: np.ndarray,
+        price: np.ndarray,
+        params: Any,
+    ) -> None:
+        """Whether each member of agencies' own partnerships keeps its seat, for all runs at once
+        (``Partnerships.form_and_leave``'s first step); then each run that has one leaves."""
+        live = self.block("live")
+        own = live & ~self.block("by_intervention")
+        leaving = np.flatnonzero(own.any(axis=-1))
+        if leaving.size == 0:
+            return
+        members = self.block("members")
+        links = partnering.consultation_links(members, self.block("lead"), self.block("clout"))
+        demand = partnering.admin_demand(members, links * live[..., None], params)
+        share = demand * price[:, None, :] / budget[:, None, :]
+        # while it is being set up, members judge it by what it promised when it formed
+        basis = np.where(
+            self.block("age") <= self.block("setup"), self.block("promise"), self.block("value")
+        )
+        on = np.take_along_axis(credit, self.block("outcome")[..., None], axis=-2)
+        stay = partnering.worth_a_seat(on, basis[..., None], share, True, params)
+        for r in leaving.tolist():
+            s, size = states[r], self.sizes[r]
+            terms = Terms(
+                credit[r], budget[r], price[r], understanding[r], s.world, s.params.partnership
+            )
+            self.pts[r].leave(own[r, :size], stay[r, :size], terms)
+
+    def rows(self, block: np.ndarray) -> list[np.ndarray]:
+        """Each run's own rows (P_r, ...) of a (R, P, ...) block."""
+        return [b[:size] for b, size in zip(block, self.sizes, strict=True)]
+
+    def month_demand(self, runs: Any) -> np.ndarray:
+        """``Partnerships.month_demand`` of every run of ``runs`` at once: (R, P, A) admin demand
+        (zero rows past a run's own), each run's shared aims and consultation links
+        (``links_now``) set. The shared aims are a product over agency pairs that numpy sums in
+        an order that depends on the shapes, so they are worked out run by run, for the runs
+        with a live partnership."""
+        a = self.pts[0].n_agencies
+        if self.alone is not None:
+            s = runs.states[0]
+            pt = self.alone
+            return pt.month_demand(s.understanding, s.params.partnership, s.params.formality)[None]
+        if self.empty:
+            for pt in self.pts:
+                pt.links_now = np.zeros((0, a))
+            return np.zeros((len(self.pts), 0, a))
+        understanding = runs.stack("understanding")
+        params, formal = runs.params.partnership, runs.params.formality
+        live = self.block("live")
+        for pt, u, any_live in zip(self.pts, understanding, live.any(axis=-1), strict=True):
+            if any_live:
+                pt.update_aims(u)
+        members = self.block("members")
+        links = partnering.consultation_links(members, self.block("lead"), self.block("clout"))
+        links = links * live[..., None]
+        seated = members & live[..., None]
+        demand = partnering.admin_demand(seated, links, params)
+        formal_rows = self.block("formal")
+        if formal is not None and formal_rows.any():
+            demand = demand + formality.compliance_demand(seated, formal_rows, formal)
+        designing = self.block("engaging") & (self.block("age") < self.block("setup"))
+        if designing.any():
+            demand = demand + params.engagement * (seated & designing[..., None])
+        for pt, rows in zip(self.pts, self.rows(links), strict=True):
+            pt.links_now = rows
+        return demand
+
+    def deliver(self, runs: Any) -> np.ndarray:
+        """``Partnerships.deliver`` of every run of ``runs`` at once: (R, O) combined integration
+        gain of each outcome's partnerships (zero for a run that has formed none), each run's
+        ``gain`` and ``value`` set."""
+        world = runs.states[0].world
+        if self.empty:
+            return np.zeros((len(self.pts), world.n_outcomes))
+        if self.alone is not None:
+            s = runs.states[0]
+            params = s.params.partnership
+            return self.alone.deliver(world.roles, world.admin_capacity, params)[None]
+        roles, params = runs.stack_world("roles"), runs.params.partnership
+        admin_capacity = runs.stack_world("admin_capacity")
+        n_outcomes = world.n_outcomes
+        members, outcome = self.block("members"), self.block("outcome")
+        aims = self.gather([pt.aims for pt in self.pts])  # (set this month)
+        links = self.gather([pt.links_now for pt in self.pts])
+        live = self.block("live")
+        gain = partnering.delivered_gain(
+            partnering.needs_covered(members, outcome, roles, params.reach),
+            partnering.agreement_efficiency(links, members, admin_capacity, aims, params.agreement),
+            live & (self.block("age") >= self.block("setup")),
+            params,
+            self.block("relevance") * self.block("delivery"),
+        )
+        value = partnering.marginal_value(gain, outcome, n_outcomes)
+        for pt, g, v, size in zip(self.pts, gain, value, self.sizes, strict=True):
+            if size:  # (none formed: nothing delivered, as a run alone skips it)
+                pt.gain, pt.value = g[:size], v[:size]
+        return partnering.outcome_gain(gain, outcome, n_outcomes)
+
+    def formal_pairs(self) -> list[np.ndarray | None]:
+        """Each run's ``Partnerships.formal_pairs`` where it has a formal partnership, else None
+        (numbers of shared agreements: whole numbers, exact in any order of summation)."""
+        if self.alone is not None:
+            return [self.alone.formal_pairs() if self.alone.formal.any() else None]
+        if self.empty:
+            return [None] * len(self.pts)
+        formal = self.block("formal")
+        bound = formal.any(axis=-1)
+        if not bound.any():
+            return [None] * len(self.pts)
+        seated = self.block("members") & self.block("live")[..., None]
+        m = (seated & formal[..., None]).astype(np.float64)
+        pairs = m.swapaxes(-1, -2) @ m
+        np.einsum("...ii->...i", pairs)[...] = 0.0  # the diagonal (of every run)
+        return [p if b else None for p, b in zip(pairs, bound.tolist(), strict=True)]

@@ -225,6 +225,29 @@ def test_relationships_parameters_per_run_and_an_agreement_in_some_runs():
     assert not np.array_equal(got[0]["mean_trust"], got[3]["mean_trust"])
 
 
+def test_partnerships_and_record_with_parameters_per_run(short):
+    """The runs' partnerships side by side (``partnership.Board``: leaving, forming (one run
+    under selective collaboration), membership, buy-in, demand, delivery, ageing, the recorded
+    count, value and failure loss): proposal rates and drift that differ run
+    by run, so that runs form different numbers of partnerships (some none, some more than eight:
+    padded blocks and the sums that must fall back to a run alone's order), each equal to its run
+    alone; five runs (neither the number of agencies nor of outcomes)."""
+    world = short.with_overrides({"horizon": 30})
+    forum = {"type": "pooled_budget", "outcome": "rough_sleeping", "share": 0.05}
+    selective = world.with_interventions([{"type": "selective_collaboration"}])
+    scenarios = [world, world.with_interventions([forum]), world, selective, world]
+    params = {
+        "parameters.partnership.proposal_rate": np.array([0.0, 0.05, 0.3, 0.1, 0.3]),
+        "parameters.partnership.drift": np.array([0.0, 0.02, 0.05, 0.0, 0.1]),
+        "parameters.scrutiny.visibility": np.array([0.0, 0.5, 1.0, 0.2, 1.0]),
+    }
+    got = batch_equals_alone(scenarios, [1, 2, 3, 4, 3], params)
+    formed = [r["partnerships_started"][-1] for r in got]
+    assert formed[0] == 0 and max(formed) > 8, formed
+    assert np.isnan(got[0]["partnership_value"]).all()
+    assert any(r["failure_loss"][-1] > 0 for r in got)
+
+
 def test_production_parameters_per_run_equal_separate_runs(short):
     """Production's parameters differing run by run (five runs: neither the number of agencies nor
     of outcomes), including exponents numpy computes without ``pow`` when alone (-1, 0.5, 2) and

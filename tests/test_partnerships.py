@@ -191,3 +191,65 @@ def test_accountable_lead_must_be_a_member(short_world):
                 }
             ]
         )
+
+
+def test_board_month_demand_and_delivery_equal_each_run_alone():
+    """``partnership.Board``: the demand, links, aims, formal pairs, gain, value and integration
+    of R runs' partnerships at once are exactly each run's own (``Partnerships.month_demand``,
+    ``formal_pairs`` and ``deliver``), month after month, with runs that have formed different numbers of
+    partnerships (leads, agreements, engagement and proposals: the many-levers scenario)."""
+    import copy
+
+    from test_engine_docking import many_levers
+
+    from jusim import month
+    from jusim.model import JoinedUpModel
+    from jusim.month.runs import Runs
+    from jusim.partnership import Board
+
+    base = many_levers().with_overrides({"horizon": 30})
+    busy = base.with_overrides(
+        {"parameters": {"partnership": {"proposal_rate": 0.2, "drift": 0.03}}}
+    )
+    models = [JoinedUpModel(sc, seed) for sc, seed in [(base, 1), (busy, 2), (base, 3), (busy, 4)]]
+    runs = Runs([m.state for m in models])
+    checked = formal = 0
+    for _ in range(30):
+        for phase in month.PHASES:
+            if phase is month.resources:
+                alone = [copy.deepcopy(s.partnerships) for s in runs.states]
+                own = [
+                    pt.month_demand(s.understanding, s.params.partnership, s.params.formality)
+                    for pt, s in zip(alone, runs.states, strict=True)
+                ]
+                board = Board([s.partnerships for s in runs.states])
+                demand = board.month_demand(runs)
+                for mine, got in zip(own, board.rows(demand), strict=True):
+                    np.testing.assert_array_equal(got, mine)
+                for pt, got in zip(alone, board.formal_pairs(), strict=True):
+                    if pt.formal.any():
+                        np.testing.assert_array_equal(got, pt.formal_pairs())
+                        formal += 1
+                    else:
+                        assert got is None
+                for pt, s in zip(alone, runs.states, strict=True):
+                    np.testing.assert_array_equal(s.partnerships.links_now, pt.links_now)
+                    np.testing.assert_array_equal(s.partnerships.aims, pt.aims)
+            if phase is month.production:
+                alone = [copy.deepcopy(s.partnerships) for s in runs.states]
+                board = Board([s.partnerships for s in runs.states])
+                got = board.deliver(runs)
+                for r, (pt, s) in enumerate(zip(alone, runs.states, strict=True)):
+                    if pt.count:
+                        w = s.world
+                        mine = pt.deliver(w.roles, w.admin_capacity, s.params.partnership)
+                        np.testing.assert_array_equal(got[r], mine)
+                        np.testing.assert_array_equal(s.partnerships.gain, pt.gain)
+                        np.testing.assert_array_equal(s.partnerships.value, pt.value)
+                        checked += int(pt.live.any())
+                    else:
+                        assert not got[r].any()
+            phase.run(runs)
+        runs = runs.next_month()
+    counts = [s.partnerships.count for s in runs.states]
+    assert checked > 30 and formal > 30 and len(set(counts)) > 1 and max(counts) > 8, counts

@@ -22,6 +22,9 @@ Contact intensity ``C[a, b]`` (0 = none, about 1 = daily joint work) is the sum 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from pydantic import Field
 
@@ -74,11 +77,46 @@ def from_seats(
     root = np.sqrt(joint_share)
     c = params.joint_work * (root.swapaxes(-1, -2) @ root)
     c += params.meetings * seats
-    inv = involved.astype(np.float64)
-    overlap = inv.swapaxes(-1, -2) @ inv
-    np.einsum("...ii->...i", overlap)[...] = 0.0  # the diagonal (of every run)
-    reach = overlap / np.maximum(overlap.sum(axis=-1, keepdims=True), 1.0)
-    rel = params.relationship_work * relationship_share[..., :, None] * reach
+    rel = params.relationship_work * relationship_share[..., :, None] * remembered(involved, _reach)
     c += rel + rel.swapaxes(-1, -2) + params.posting * (postings + postings.swapaxes(-1, -2))
     np.einsum("...ii->...i", c)[...] = 0.0
     return c
+
+
+def shared_outcomes(involved: np.ndarray) -> np.ndarray:
+    """(..., A, A) number of outcomes each pair of agencies has a role in (the diagonal: each
+    agency's own), from the (..., O, A) ``involved``; read-only (``remembered``)."""
+    return remembered(involved, _shared_outcomes)
+
+
+def _shared_outcomes(involved: np.ndarray) -> np.ndarray:
+    inv = involved.astype(np.float64)
+    return inv.swapaxes(-1, -2) @ inv
+
+
+def _reach(involved: np.ndarray) -> np.ndarray:
+    """(..., A, A) each partner's share of an agency's relationship work: spread evenly over
+    the outcomes it shares with each (zero diagonal)."""
+    overlap = shared_outcomes(involved).copy()
+    np.einsum("...ii->...i", overlap)[...] = 0.0  # the diagonal (of every run)
+    return overlap / np.maximum(overlap.sum(axis=-1, keepdims=True), 1.0)
+
+
+_REMEMBERED: dict[tuple[Any, ...], Any] = {}
+
+
+def remembered(involved: np.ndarray, make: Callable[[np.ndarray], Any]) -> Any:
+    """``make(involved)``, computed once for each content of ``involved`` (a world's roles, or
+    the runs' side by side, which do not change during a run: each month's call is then a
+    look-up instead of a product of matrices). Keyed by the array's bytes, so an equal array
+    gives the same (read-only) result and a changed one a new result; a few are kept."""
+    key = (make, involved.shape, involved.dtype.str, involved.tobytes())
+    hit = _REMEMBERED.get(key)
+    if hit is None:
+        if len(_REMEMBERED) >= 32:  # (a long sweep over many worlds: start afresh)
+            _REMEMBERED.clear()
+        hit = make(involved)
+        for x in hit if isinstance(hit, tuple) else (hit,):
+            x.flags.writeable = False
+        _REMEMBERED[key] = hit
+    return hit

@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from jusim.mechanisms.contact import remembered, shared_outcomes
 from jusim.params import Params
 
 
@@ -63,10 +64,7 @@ def update(
     nxt = defence * (1.0 - params.recovery)
     if not (leaks > 0).any():  # no leak this month (in any run): recovery only
         return nxt
-    inv = involved.astype(np.float64)
-    shares = (inv.swapaxes(-1, -2) @ inv) > 0
-    np.einsum("...ii->...i", shares)[...] = False  # the diagonal (of every run)
-    injured = (shares & (leaks > 0)[..., None, :]).any(axis=-1)
+    injured = (remembered(involved, _partners) & (leaks > 0)[..., None, :]).any(axis=-1)
     return np.where(injured, nxt + params.jump * (1.0 - nxt), nxt)
 
 
@@ -85,3 +83,10 @@ def sharing(contact: np.ndarray, defence: np.ndarray, params: DefensiveParams) -
     carry leading run axes)."""
     keep = 1.0 - params.sharing_cut * defence
     return contact * (keep[..., :, None] * keep[..., None, :])
+
+
+def _partners(involved: np.ndarray) -> np.ndarray:
+    """(..., A, A) bool: the two agencies share an outcome (not themselves)."""
+    shares = shared_outcomes(involved) > 0
+    np.einsum("...ii->...i", shares)[...] = False  # the diagonal (of every run)
+    return shares

@@ -90,5 +90,5 @@ def crowd_out(trust: np.ndarray, pairs: np.ndarray, params: FormalityParams) -> 
 
 
 def compliance_demand(members: np.ndarray, formal: np.ndarray, params: FormalityParams):
-    """(P, A) admin-months of tick-box reporting in each formal partnership."""
-    return params.compliance * (members & formal[:, None])
+    """(P, A) admin-months of tick-box reporting in each formal partnership ((R, P, A) over runs)."""
+    return params.compliance * (members & formal[..., None])

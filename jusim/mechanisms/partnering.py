@@ -171,22 +171,24 @@ def consultation_links(members: np.ndarray, lead: np.ndarray, clout: np.ndarray)
     members: (P, A) bool; lead: (P,) agency index or -1; clout: (P,) in [0, 1].
     Without a lead every member consults the ``n - 1`` others; a lead with clout ``c`` replaces a
     share ``c`` of each other member's links by a single link to the lead.
+    Every array may carry leading run axes (members (R, P, A), lead and clout (R, P)).
     """
     m = members.astype(np.float64)
-    n = m.sum(axis=1, keepdims=True)
+    n = m.sum(axis=-1, keepdims=True)
     others = np.maximum(n - 1.0, 0.0)
-    c = np.where(lead >= 0, clout, 0.0)[:, None]
+    c = np.where(lead >= 0, clout, 0.0)[..., None]
     links = np.where(n > 1, (1.0 - c) * others + c, 0.0) * m
-    has = lead >= 0
-    rows = np.flatnonzero(has)
-    links[rows, lead[rows]] = others[rows, 0] * m[rows, lead[rows]]
+    rows = np.nonzero(lead >= 0)  # (partnership index, with its run's)
+    at = (*rows, lead[rows])
+    links[at] = others[rows][..., 0] * m[at]
     return links
 
 
 def needs_covered(members: np.ndarray, outcome: np.ndarray, roles: np.ndarray, reach: float):
-    """(P,) share of clients' needs the members' roles cover together, saturating in role weight."""
-    w = roles / np.maximum(roles.sum(axis=1, keepdims=True), 1e-12)
-    covered = (members * w[outcome]).sum(axis=1)
+    """(P,) share of clients' needs the members' roles cover together, saturating in role weight.
+    Leading run axes allowed (members (R, P, A), outcome (R, P), roles (R, O, A))."""
+    w = roles / np.maximum(roles.sum(axis=-1, keepdims=True), 1e-12)
+    covered = (members * _by_outcome(w, outcome)).sum(axis=-1)
     return 1.0 - np.exp(-reach * covered)
 
 
@@ -198,9 +200,10 @@ def agreement_efficiency(
     agreement: float,
 ) -> np.ndarray:
     """(P,) efficiency of decisions: ``1 / (1 + agreement * (1 - aims) * load)`` with ``load`` the
-    members' mean consultation links over their administrative capacity."""
-    n = np.maximum(members.sum(axis=1), 1)
-    load = (links / admin_capacity[None, :]).sum(axis=1) / n
+    members' mean consultation links over their administrative capacity. Leading run axes
+    allowed (links and members (R, P, A), admin_capacity (R, A), aims (R, P))."""
+    n = np.maximum(members.sum(axis=-1), 1)
+    load = (links / admin_capacity[..., None, :]).sum(axis=-1) / n
     return 1.0 / (1.0 + agreement * (1.0 - aims) * load)
 
 
@@ -216,15 +219,21 @@ def delivered_gain(
 
 
 def outcome_gain(gain: np.ndarray, outcome: np.ndarray, n_outcomes: int) -> np.ndarray:
-    """(O,) combined gain of overlapping partnerships on each outcome: ``1 - prod(1 - g)``."""
-    keep = np.ones(n_outcomes)
-    np.multiply.at(keep, outcome, 1.0 - np.minimum(gain, 1.0))
+    """(O,) combined gain of overlapping partnerships on each outcome: ``1 - prod(1 - g)``.
+    Over runs, gain and outcome (R, P) give (R, O) (each run's partnerships in its own order)."""
+    keep = np.ones((*gain.shape[:-1], n_outcomes))
+    if gain.ndim == 1:
+        np.multiply.at(keep, outcome, 1.0 - np.minimum(gain, 1.0))
+    else:
+        flat = keep.reshape(-1, n_outcomes)
+        run = np.repeat(np.arange(flat.shape[0]), gain.shape[-1])
+        np.multiply.at(flat, (run, outcome.ravel()), (1.0 - np.minimum(gain, 1.0)).ravel())
     return 1.0 - keep
 
 
 def marginal_value(gain: np.ndarray, outcome: np.ndarray, n_outcomes: int) -> np.ndarray:
-    """(P,) what each partnership adds that the others on its outcome do not."""
-    total = outcome_gain(gain, outcome, n_outcomes)[outcome]
+    """(P,) what each partnership adds that the others on its outcome do not ((R, P) over runs)."""
+    total = _by_outcome(outcome_gain(gain, outcome, n_outcomes), outcome)
     g = np.minimum(gain, 1.0)
     others = np.where(g < 1.0, (1.0 - total) / np.maximum(1.0 - g, 1e-12), 0.0)
     return g * others
@@ -250,3 +259,11 @@ def worth_a_seat(
 def admin_demand(members: np.ndarray, links: np.ndarray, params: PartnershipParams):
     """(P, A) admin-months a month each member spends on each partnership: seat plus links."""
     return params.seat * members + params.consultation * links
+
+
+def _by_outcome(values: np.ndarray, outcome: np.ndarray) -> np.ndarray:
+    """Each partnership's row of an (O, ...) array, ``values[outcome]``; over runs, run r's
+    partnerships' rows of its own (R, O, ...) block."""
+    if outcome.ndim == 1:
+        return values[outcome]
+    return values[np.arange(outcome.shape[0])[:, None], outcome]

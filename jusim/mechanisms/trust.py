@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from pydantic import Field
 
+from jusim.mechanisms.contact import remembered, shared_outcomes
 from jusim.params import Params
 
 
@@ -56,12 +57,15 @@ def observed_effort(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Over the outcomes a and b share: b's mean effort, a's own, and whether they share any.
     (Arrays may carry leading run axes.)"""
-    inv = involved.astype(np.float64)
-    inv_t = inv.swapaxes(-1, -2)
-    shared = inv_t @ inv
-    denom = np.maximum(shared, 1.0)
-    partner = (inv_t @ (inv * effort)) / denom  # [a, b]: b's effort on outcomes shared with a
-    return partner, partner.swapaxes(-1, -2), shared > 0
+    inv, denom, shares = remembered(involved, _observing)
+    partner = (inv.swapaxes(-1, -2) @ (inv * effort)) / denom  # [a, b]: b's effort shared with a
+    return partner, partner.swapaxes(-1, -2), shares
+
+
+def _observing(involved: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Roles as numbers, the outcomes each pair shares (at least one: a divisor), whether any."""
+    shared = shared_outcomes(involved)
+    return involved.astype(np.float64), np.maximum(shared, 1.0), shared > 0
 
 
 def update_trust(

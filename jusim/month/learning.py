@@ -1,7 +1,8 @@
 """Phase 7, learning: experience moves toward the progress seen this month, relative to the pace
 the target needs (``mechanisms/decision.learn``, 7.10), faster with feedback; good practice spreads
 (``mechanisms/practice.py``, 7.22); live partnerships age by one month (7.15). All R runs at once,
-along a leading run axis (``jusim/month/runs.py``); each run's partnerships age in turn."""
+along a leading run axis (``jusim/month/runs.py``); the runs' partnerships age together
+(``partnership.Board``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from jusim.mechanisms import decision, practice
 from jusim.month.runs import Runs
+from jusim.partnership import Board
 
 
 def run(runs: Runs) -> None:
@@ -22,5 +24,4 @@ def run(runs: Runs) -> None:
     experience = np.clip(experience + step, 0.0, 1.0)
     experience = practice.spread(experience, runs.stack_rules("good_practice"), involved)
     runs.put("experience", experience)
-    for s in runs.states:  # per-run objects
-        s.partnerships.age_one_month(s.params.partnership.drift)
+    Board([s.partnerships for s in runs.states]).age_one_month(runs.params.partnership.drift)

@@ -9,9 +9,9 @@ delivered against what they cost (``mechanisms/scrutiny.py``, 7.23); methods kep
 (``mechanisms/clients.py``, 7.4c); own business and its measured attainment (7.4a, 7.21).
 
 Written over the run axis (``jusim/month/runs.py``): the arithmetic of all R runs is one call per
-mechanism on arrays whose first axis is the run; only the partnerships' delivery and their
-judgement (per-run ``Partnerships`` with their own number of partnerships) and the draws of each
-run's own productivity shocks go run by run.
+mechanism on arrays whose first axis is the run, the partnerships' delivery too (the runs'
+partnerships side by side, ``partnership.Board``); only their judgement (``scrutiny.judge``, on
+each run's own record) and the draws of each run's own productivity shocks go run by run.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from jusim.mechanisms import (
 )
 from jusim.mechanisms import production as producing
 from jusim.month.runs import Runs
+from jusim.partnership import Board
 
 # the world arrays this phase reads (a run's world is fixed once built)
 _WORLD = (
@@ -79,24 +80,21 @@ def world_arrays(runs: Runs) -> dict[str, np.ndarray]:
 
 def partnerships_deliver(runs: Runs) -> np.ndarray:
     """(R, O) integration the runs' partnerships deliver this month; then each agency's own
-    partnerships are judged on what they delivered against what their seats cost (per run: each
-    run has its own partnerships). A run that has never formed a partnership has nothing to
-    deliver or judge (``deliver`` would give zeros and ``judge`` return at once)."""
-    integration = np.zeros((runs.n, runs.world.n_outcomes))
-    for r, (s, f) in enumerate(runs):
-        pt = s.partnerships
-        if pt.count == 0:
-            continue
-        w, p = s.world, s.params.partnership
-        integration[r] = pt.deliver(w.roles, w.admin_capacity, p)
-        scrutiny.judge(  # what each own partnership delivered against what its seats cost
-            s.scrutiny,
-            pt,
-            s.credit,
-            (f.seat_cost + f.lost_by) / np.maximum(f.disc, 1e-9)[None, :],
-            s.rules.detection,
-            p.cost_weight,
-        )
+    partnerships are judged on what they delivered against what their seats cost (run by run:
+    each run has its own record). A run that has never formed a partnership has nothing to
+    deliver or judge."""
+    board = Board([s.partnerships for s in runs.states])
+    integration = board.deliver(runs)
+    for size, (s, f) in zip(board.sizes, runs, strict=True):
+        if size:
+            scrutiny.judge(  # what each own partnership delivered against what its seats cost
+                s.scrutiny,
+                s.partnerships,
+                s.credit,
+                (f.seat_cost + f.lost_by) / np.maximum(f.disc, 1e-9)[None, :],
+                s.rules.detection,
+                s.params.partnership.cost_weight,
+            )
     return integration
 
 

@@ -2,9 +2,10 @@
 section 4.10), with the money ledger (7.13).
 
 Over the run axis: the month's spending of all runs at once, written by
-``Recorder.record_runs``. Sums keep a run alone's order (that of the reference engine, whose
-(O, A) arrays are all laid out row by row): over agencies pairwise, totals pairwise over the
-whole (O, A) block.
+``Recorder.record_runs`` (the partnerships' count, value and failure loss from the runs'
+partnerships side by side, ``partnership.Board``). Sums keep a run alone's order (that of the
+reference engine, whose (O, A) arrays are all laid out row by row): over agencies pairwise,
+totals pairwise over the whole (O, A) block.
 """
 
 from __future__ import annotations

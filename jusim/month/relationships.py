@@ -9,7 +9,8 @@ relationship strength; trust learnt from effort and contact, leaks and defensive
 understanding; adoption of a unit's ways of working (``mechanisms/mainstreaming.py``).
 
 Over the run axis (``jusim/month/runs.py``): every mechanism is called once for all runs on
-(R, ...) arrays, the staff ties on the runs' rosters side by side (``staff.Rosters``); the random
+(R, ...) arrays, the staff ties on the runs' rosters side by side (``staff.Rosters``), the
+partnerships' seats on the runs' partnerships side by side (``partnership.Board``); the random
 draws (trust noise, leaks, ties) come run by run from each run's own generator, in the order a run
 alone draws them.
 """
@@ -29,6 +30,7 @@ from jusim.mechanisms import (
     understanding,
 )
 from jusim.month.runs import Runs
+from jusim.partnership import Board
 from jusim.staff import Rosters, offsets
 
 
@@ -78,14 +80,17 @@ def month_contact(
 
 def _seats(runs: Runs) -> np.ndarray:
     """(R, A, A) ``m.T @ m`` of each run's live partnerships' members weighted by participation
-    (``contact.from_seats``): one stacked product when the runs have the same partnerships live
-    (the common case: runs of one scenario), else one product per run."""
-    members = [s.partnerships.members for s in runs.states]
-    if all(m.shape == members[0].shape for m in members):
-        live = _gather([s.partnerships.live for s in runs.states])
-        if (live == live[0]).all():
-            part = runs.stack("participation")
-            return _gram(_gather(members)[:, live[0]] * part[:, None, :])
+    (``contact.from_seats``): zeros when no run has formed a partnership; one stacked product
+    when the runs have the same partnerships live (the common case: runs of one scenario), else
+    one product per run."""
+    board = Board([s.partnerships for s in runs.states])
+    a = runs.world.n_agencies
+    if board.empty:  # (the product over no partnerships)
+        return np.zeros((runs.n, a, a))
+    members, live = board.block("members"), board.block("live")
+    if all(size == board.n for size in board.sizes) and (live == live[0]).all():
+        part = runs.stack("participation")
+        return _gram(members[:, live[0]] * part[:, None, :])
     return _gather(
         [_gram(s.partnerships.members[s.partnerships.live] * s.participation) for s in runs.states]
     )

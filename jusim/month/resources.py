@@ -11,10 +11,11 @@ commitments the agency no longer controls (pooled money, seconded time) scaled t
 left, the rest free; overhead beyond the discretionary budget and core service drawn into
 partnership work come out of core business.
 
-Over the run axis: agency and outcome arrays are (R, A) and (R, O, A); each run's partnerships
-(its own Python object) give their demand run by run, gathered into a (R, P, A) block padded
-with zero rows to the most partnerships any run has (a run's own rows first, in order), so that
-sums over partnerships add a run's rows in its own order and then only zeros.
+Over the run axis: agency and outcome arrays are (R, A) and (R, O, A); the runs' partnerships
+(each run's own Python object) give their demand in one call (``partnership.Board``), a
+(R, P, A) block padded with zero rows to the most partnerships any run has (a run's own rows
+first, in order), so that sums over partnerships add a run's rows in its own order and then
+only zeros.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import numpy as np
 from jusim.mechanisms import capacity as workload
 from jusim.mechanisms import funding, overhead, platforms
 from jusim.month.runs import Runs
+from jusim.partnership import Board
 
 
 class Seats:
@@ -67,12 +69,11 @@ class Seats:
 def admin_demand(runs: Runs) -> Seats:
     """This month's partnership demand on each agency's admin time (rules.admin_demand)."""
     p = runs.params
-    demands = []
-    for s, f in runs:  # each run's partnerships, its own Python object
-        pt = s.partnerships
-        demands.append(pt.month_demand(s.understanding, s.params.partnership, s.params.formality))
-        f.formal = pt.formal_pairs() if pt.formal.any() else None
-    seats = Seats(runs, demands)  # admin-months
+    board = Board([s.partnerships for s in runs.states])
+    demand = board.month_demand(runs)
+    for f, pairs in zip(runs.flows, board.formal_pairs(), strict=True):
+        f.formal = pairs
+    seats = Seats(runs, board.rows(demand))  # admin-months
     report = runs.stack_rules("report_factor")
     seats.scale(workload.reporting_scale(report, p.capacity))
     runs.put_flow("demand", seats.rows(seats.demand))

@@ -9,7 +9,9 @@ Over the run axis: the rules before any intervention acts are kept for all runs 
 array per field (``Blank``, built once); each month the runs get new rules, one copy of each of
 those arrays for all runs (``Runs.renew_rules``), and each run's ``Rules`` reads and writes its
 row of them, which its interventions change in place. Interventions and partnerships are each
-run's own Python objects, called run by run.
+run's own Python objects: interventions act run by run; the partnerships' forming and leaving,
+membership and buy-in are taken for all runs at once (``partnership.Board``; a run that forms
+nothing only makes its monthly draw).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 from jusim.mechanisms import scrutiny
 from jusim.month.runs import Runs
 from jusim.month.state import Rules, State, same_arrays
+from jusim.partnership import Board
 
 
 def fresh_rules(s: State) -> Rules:
@@ -82,23 +85,8 @@ def run(runs: Runs) -> None:
     risk = scrutiny.expected_cost(
         [s.scrutiny for s in runs.states], runs.stack_rules("dispensation"), p.scrutiny
     )
-    membership = np.zeros((runs.n, w.n_outcomes, w.n_agencies), bool)
-    buy_in = np.zeros(membership.shape)
-    for r, s in enumerate(runs.states):
-        pt = s.partnerships
-        pt.form_and_leave(
-            s.month,
-            s.credit,
-            discretionary[r],
-            price[r],
-            s.understanding,
-            s.world,
-            s.params.partnership,
-            s.streams["partnering"],
-            risk[r],
-        )
-        if pt.count:  # (none formed: nobody sits on any, as initialised)
-            membership[r] = pt.membership(w.n_outcomes)
-            buy_in[r] = pt.buy_in_by_outcome(w.n_outcomes)
-    runs.put_rules("membership", membership)
-    runs.put_rules("buy_in", buy_in)
+    board = Board([s.partnerships for s in runs.states])
+    board.form_and_leave(runs, discretionary, price, risk)
+    board = Board(board.pts)  # (after forming: as they are now)
+    runs.put_rules("membership", board.membership(w.n_outcomes))
+    runs.put_rules("buy_in", board.buy_in_by_outcome(w.n_outcomes))
