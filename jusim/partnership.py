@@ -673,6 +673,7 @@ class Board:
         for pt, g, v, size in zip(self.pts, gain, value, self.sizes, strict=True):
             if size:  # (none formed: nothing delivered, as a run alone skips it)
                 pt.gain, pt.value = g[:size], v[:size]
+        self._blocks["gain"], self._blocks["value"] = gain, value  # (for the judgement)
         return partnering.outcome_gain(gain, outcome, n_outcomes)
 
     def formal_pairs(self) -> list[np.ndarray | None]:
