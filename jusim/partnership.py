@@ -564,12 +564,96 @@ class Board:
         budget = np.maximum(discretionary, 1e-9)
         if not self.empty:
             self._leave(states, credit, understanding, budget, price, runs.params.partnership)
-        for r, (pt, s) in enumerate(zip(self.pts, states, strict=True)):
-            rng, own_params = s.streams["partnering"], s.params.partnership
-            u = rng.random(a)  # one draw per agency every month: the same draws in every arm
-            if own_params.proposal_rate > 0:
-                terms = Terms(credit[r], budget[r], price[r], understanding[r], s.world, own_params)
-                pt.propose(u, rng.random(a), s.month, terms, risk[r])
+        u, pick = np.empty((len(states), a)), np.zeros((len(states), a))
+        for r, s in enumerate(states):
+            rng = s.streams["partnering"]
+            u[r] = rng.random(a)  # one draw per agency every month: the same draws in every arm
+            if s.params.partnership.proposal_rate > 0:  # (otherwise none proposes: u >= 0)
+                pick[r] = rng.random(a)
+        self._propose(runs, u, pick, credit, understanding, budget, price, risk)
+
+    def _propose(
+        self,
+        runs: Any,
+        u: np.ndarray,
+        pick: np.ndarray,
+        credit: np.ndarray,
+        understanding: np.ndarray,
+        budget: np.ndarray,
+        price: np.ndarray,
+        risk: np.ndarray,
+    ) -> None:
+        """``Partnerships.propose`` of every run at once: the proposals of all runs (K of them,
+        run by run, each run's proposers in order) as arrays over proposals, each with its run's
+        parameters, world, credit and understanding; the forming itself run by run, in order.
+
+        What stays per proposal: the proposed members' shared aims (a product over agency pairs
+        whose bits numpy's stacked product does not always reproduce), the screening of
+        ``selective_collaboration`` (a run's own ``Selection``) and the forming."""
+        params = runs.params.partnership
+        rate = np.broadcast_to(np.asarray(params.proposal_rate, dtype=float), (u.shape[0],))
+        run, proposer = np.nonzero(u < rate[:, None])  # (run by run, proposers in order)
+        if run.size == 0:
+            return
+        involved = runs.stack_world("involved")
+        weights = np.where(involved[run, :, proposer], credit[run, :, proposer], 0.0)  # (K, O)
+        total = weights.sum(axis=-1)
+        ok = ~(total <= 0)
+        with np.errstate(divide="ignore", invalid="ignore"):  # (rows not ok are dropped)
+            cdf = np.cumsum(weights, axis=-1) / total[:, None]
+        # where ``pick`` falls among the outcomes (``np.searchsorted``'s left side: a count)
+        o = (cdf < pick[run, proposer][:, None]).sum(axis=-1)
+        run, proposer, o = run[ok], proposer[ok], o[ok]
+        if run.size == 0:
+            return
+        invited = involved[run, o]  # (K, A)
+        for k in range(run.size):
+            rule = self.pts[run[k]].selection
+            if rule is not None:  # screen partners and start small
+                invited[k] = selection.invitees(
+                    invited[k], proposer[k], understanding[run[k]], rule
+                )
+        n = invited.sum(axis=-1)
+        rows = invited[:, None, :]  # each proposal a partnership of its own (K, 1, A)
+        links = partnering.consultation_links(
+            rows, np.full((run.size, 1), -1), np.zeros((run.size, 1))
+        )
+        m = invited.astype(np.float64)
+        aims = np.array(
+            [
+                (m[k : k + 1] @ understanding[run[k]] @ m[k : k + 1].T - n[k])[0, 0]
+                / max(n[k] * (n[k] - 1.0), 1.0)
+                for k in range(run.size)
+            ]
+        )
+        each = _Each(params, run)
+        gain_now = partnering.outcome_gain(
+            self.block("gain"), self.block("outcome"), involved.shape[-2]
+        )
+        new = partnering.delivered_gain(
+            partnering.needs_covered(rows, o[:, None], runs.stack_world("roles")[run], each.reach),
+            partnering.agreement_efficiency(
+                links,
+                rows,
+                runs.stack_world("admin_capacity")[run],
+                aims[:, None],
+                each.agreement,
+            ),
+            np.array([True]),
+            each,
+        )[:, 0] * (1.0 - gain_now[run, o])
+        share = partnering.admin_demand(rows, links, each)[:, 0] * price[run] / budget[run]
+        join = invited & partnering.worth_a_seat(
+            credit[run, o], new[:, None], share, False, each, risk[run, o]
+        )
+        forms = join[np.arange(run.size), proposer] & (join.sum(axis=-1) >= 2)
+        states = runs.states
+        for k in np.flatnonzero(forms).tolist():
+            pt, s = self.pts[run[k]], states[run[k]]
+            if pt.selection is not None and new[k] < pt.selection.min_gain:
+                continue  # screened out: unlikely to deliver
+            row = pt.create(int(o[k]), np.flatnonzero(join[k]), s.month, s.params.partnership.setup)
+            pt.promise[row] = new[k]
 
     def _leave(
         self,
@@ -692,3 +776,21 @@ class Board:
         pairs = m.swapaxes(-1, -2) @ m
         np.einsum("...ii->...i", pairs)[...] = 0.0  # the diagonal (of every run)
         return [p if b else None for p, b in zip(pairs, bound.tolist(), strict=True)]
+
+
+class _Each:
+    """The partnership parameters of each of K proposals (``Board._propose``): a parameter the
+    runs share as it is, one that differs between runs as its proposal's run's value (K,), lined
+    up with the proposals' axis."""
+
+    def __init__(self, params: Any, run: np.ndarray) -> None:
+        self._params, self._run = params, run
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        value = getattr(self._params, name)
+        if np.ndim(value):  # (a ``PerRun``: one per proposal, still lined up with the first axis)
+            value = value.view(np.ndarray)[self._run].view(type(value))
+        self.__dict__[name] = value
+        return value

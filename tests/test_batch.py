@@ -323,3 +323,26 @@ def test_production_judges_the_runs_partnerships_in_one_call_as_alone(short):
     assert any(m.scrutiny.failed.any() for m in together)
     for m in together + apart:
         m.release()
+
+
+def test_rules_proposals_with_partnership_parameters_per_run(short):
+    """Agencies' proposals over the run axis (rules phase, ``Board._propose``): every parameter a
+    proposal weighs (reach, agreement, integration, seat, consultation, cost weight, symbolic
+    seat) and the proposal rate and visibility differing run by run, one run under selective
+    collaboration; each run equal to its run alone; six runs (neither agencies nor outcomes)."""
+    selective = short.with_interventions([{"type": "selective_collaboration"}])
+    scenarios = [short, selective, short, short, short, short]
+    params = {
+        "parameters.partnership.proposal_rate": np.array([0.2, 0.3, 0.0, 0.1, 0.3, 0.2]),
+        "parameters.partnership.reach": np.array([2.5, 1.0, 4.0, 2.5, 5.0, 1.5]),
+        "parameters.partnership.agreement": np.array([0.15, 0.5, 0.02, 0.15, 0.3, 0.1]),
+        "parameters.partnership.integration": np.array([0.5, 0.9, 0.2, 0.5, 1.0, 0.3]),
+        "parameters.partnership.seat": np.array([1.0, 0.5, 2.0, 1.0, 0.8, 0.6]),
+        "parameters.partnership.consultation": np.array([0.1, 0.3, 0.05, 0.1, 0.2, 0.05]),
+        "parameters.partnership.cost_weight": np.array([1.0, 0.5, 2.0, 1.0, 0.7, 0.8]),
+        "parameters.partnership.symbolic_seat": np.array([0.05, 0.0, 0.2, 0.05, 0.1, 0.0]),
+        "parameters.scrutiny.visibility": np.array([0.0, 0.8, 0.0, 0.5, 1.0, 0.3]),
+    }
+    got = batch_equals_alone(scenarios, [1, 2, 3, 4, 5, 6], params)
+    formed = [r["partnerships_started"][-1] for r in got]
+    assert formed[2] == 0 and min(formed[:2] + formed[3:]) > 0, formed
