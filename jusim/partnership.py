@@ -39,8 +39,8 @@ Rows are never removed (a wound-up partnership keeps its history), so indices ar
 
 Runs stepped together (``jusim/month/runs.py``) keep one ``Partnerships`` each; ``Board`` sets
 them side by side as padded (R, P, ...) blocks, so that the phases take every run's demand,
-delivery, forming and leaving, membership, ageing and record in one call (a run alone calls its
-own methods).
+delivery, judgement (``mechanisms/scrutiny.judge``), forming and leaving, proposals, membership,
+ageing and record in one call (a run alone calls its own methods).
 """
 
 from __future__ import annotations
@@ -348,18 +348,26 @@ class Partnerships:
         self.members[own] &= stay[own]
         self.wind_up(own & (self.members.sum(axis=1) < 2))
         if self.selection is not None and self.selected.any():
-            credit, budget, price, understanding, world, params = terms
-            selection.grow(
-                self,
-                self.selected & own,
-                credit,
-                budget,
-                price,
-                understanding,
-                world.involved,
-                self.selection,
-                params,
-            )
+            self.grow_selected(own, terms)
+
+    def grow_selected(self, own: np.ndarray, terms: Terms) -> None:
+        """Agencies' own partnerships formed under selection offer a seat once they deliver
+        (``mechanisms/selection.grow``)."""
+        rule = self.selection
+        if rule is None:
+            return
+        credit, budget, price, understanding, world, params = terms
+        selection.grow(
+            self,
+            self.selected & own,
+            credit,
+            budget,
+            price,
+            understanding,
+            world.involved,
+            rule,
+            params,
+        )
 
     def propose(
         self,
@@ -542,8 +550,8 @@ class Board:
         run's month, credit, understanding, world, parameters and ``partnering`` stream), the
         other arguments along a leading run axis. Whether members stay on agencies' own
         partnerships is weighed for all runs at once; then each run makes its monthly draws from
-        its own generator, the same numbers in the same order as alone, and its agencies propose
-        (a Python loop over the few proposers)."""
+        its own generator, the same numbers in the same order as alone, and the agencies of all
+        runs propose together (``_propose``)."""
         a = self.pts[0].n_agencies
         states = runs.states
         if self.alone is not None:
@@ -681,12 +689,22 @@ class Board:
         )
         on = np.take_along_axis(credit, self.block("outcome")[..., None], axis=-2)
         stay = partnering.worth_a_seat(on, basis[..., None], share, True, params)
+        # ``Partnerships.leave`` of every run: seats kept, and those left with fewer than two
+        # members wound up; partnerships formed under selection grow run by run
+        kept = members & (stay | ~own[..., None])
+        wound = own & (kept.sum(axis=-1) < 2)
+        ending = wound.any(axis=-1)
         for r in leaving.tolist():
-            s, size = states[r], self.sizes[r]
-            terms = Terms(
-                credit[r], budget[r], price[r], understanding[r], s.world, s.params.partnership
-            )
-            self.pts[r].leave(own[r, :size], stay[r, :size], terms)
+            pt, size = self.pts[r], self.sizes[r]
+            pt.members = kept[r, :size]
+            if ending[r]:
+                pt.wind_up(wound[r, :size])
+            if pt.selection is not None and pt.selected.any():
+                s = states[r]
+                terms = Terms(
+                    credit[r], budget[r], price[r], understanding[r], s.world, s.params.partnership
+                )
+                pt.grow_selected(own[r, :size], terms)
 
     def rows(self, block: np.ndarray) -> list[np.ndarray]:
         """Each run's own rows (P_r, ...) of a (R, P, ...) block."""

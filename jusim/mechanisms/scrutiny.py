@@ -153,14 +153,30 @@ def judge(
     ``partnership.Board``, credit (R, O, A), cost_share (R, P, A) padded as the board's blocks,
     detection (R, O) and ``cost_weight`` a number or one per run. Every run is judged in one
     call on the board's padded blocks (elementwise, and sums over agencies along the last axis:
-    each run's bits as alone); a run that has formed no partnership is left as it is.
+    each run's bits as alone); a run that has formed no partnership is left as it is. A run
+    alone takes its own arrays (no blocks to gather: the cheaper path for R = 1).
     """
-    if isinstance(record, Record):
-        from jusim.partnership import Board  # (partnership does not import this module)
-
-        _judge([record], Board([pt]), credit[None], cost_share[None], detection[None], cost_weight)
-    else:
+    if not isinstance(record, Record):
         _judge(list(record), pt, credit, cost_share, detection, cost_weight)
+        return
+    record.grow(pt.count)
+    if pt.count == 0:
+        return
+    record.spent += pt.cost
+    own = ~pt.by_intervention
+    delivering = pt.live & own & (pt.age >= pt.setup)
+    seated = pt.members & delivering[:, None]
+    benefit = (credit[pt.outcome] * pt.value[:, None] * seated).sum(axis=1)
+    cost = cost_weight * (cost_share * seated).sum(axis=1)
+    failing = delivering & (benefit < cost)
+    record.judged |= delivering
+    record.failed |= failing
+    record.failing = np.where(failing, record.failing + 1, 0)
+    record.wasted += np.where(failing, pt.cost, 0.0)
+    caught = failing & (record.failing >= detection[pt.outcome])
+    if caught.any():
+        record.detected |= caught
+        pt.wind_up(caught)
 
 
 def _judge(
@@ -215,8 +231,8 @@ def expected_cost(
         return np.zeros(np.shape(dispensation))
     records = [record] if isinstance(record, Record) else record
     chance = _chance(
-        np.array([float(r.judged.sum()) for r in records]),
-        np.array([float(r.failed.sum()) for r in records]),
+        np.array([np.count_nonzero(r.judged) for r in records], dtype=float),
+        np.array([np.count_nonzero(r.failed) for r in records], dtype=float),
         params,
     )
     if isinstance(record, Record):

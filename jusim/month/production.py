@@ -81,11 +81,21 @@ def world_arrays(runs: Runs) -> dict[str, np.ndarray]:
 def partnerships_deliver(runs: Runs) -> np.ndarray:
     """(R, O) integration the runs' partnerships deliver this month; then each agency's own
     partnerships are judged on what they delivered against what their seats cost (one call for
-    all runs on the board's padded blocks; each run's record its own). A run that has never
-    formed a partnership has nothing to deliver or judge."""
+    all runs on the board's padded blocks; each run's record its own; a run alone on its own
+    arrays). A run that has never formed a partnership has nothing to deliver or judge."""
     board = Board([s.partnerships for s in runs.states])
     integration = board.deliver(runs)
-    if not board.empty:
+    if board.alone is not None and not board.empty:  # a run alone: its own arrays
+        s, f = runs.states[0], runs.flows[0]
+        scrutiny.judge(
+            s.scrutiny,
+            s.partnerships,
+            s.credit,
+            (f.seat_cost + f.lost_by) / np.maximum(f.disc, 1e-9)[None, :],
+            s.rules.detection,
+            s.params.partnership.cost_weight,
+        )
+    elif not board.empty:
         flows = runs.flows
         seats = board.gather([f.seat_cost for f in flows]) + board.gather(
             [f.lost_by for f in flows]
