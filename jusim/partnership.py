@@ -163,14 +163,10 @@ class Partnerships:
         members (a pooled budget and a shared target, a central unit) share one partnership."""
         row = np.zeros(self.n_agencies, bool)
         row[np.asarray(members, dtype=np.int64)] = True
-        same = (
-            self.live
-            & self.by_intervention
-            & (self.outcome == outcome)
-            & (self.charter == row[None, :]).all(axis=1)
-        )
-        hit = np.flatnonzero(same)
-        k = int(hit[0]) if hit.size else self.create(outcome, members, month, setup, True)
+        named = row.tobytes()
+        candidates = np.flatnonzero(self.live & self.by_intervention & (self.outcome == outcome))
+        hit = [k for k in candidates.tolist() if self.charter[k].tobytes() == named]  # (0/1 bytes)
+        k = hit[0] if hit else self.create(outcome, members, month, setup, True)
         self.mandated[k] = True
         self._latest[int(outcome)] = k
         return k
@@ -190,14 +186,29 @@ class Partnerships:
         self.selection = None  # set afresh by ``selective_collaboration``
         if not self.count:  # none formed yet: nothing to reset
             return
-        self.mandated[:] = False
+        self.mandated.fill(False)
         rows = self.by_intervention
-        self.members[rows] = self.charter[rows]  # who joins this month is decided afresh
-        self.formal[rows] = False  # set afresh by ``formal_agreement``
-        self.engaging[rows] = False  # and by ``early_engagement``
-        self.lead[self.by_intervention] = -1
-        self.clout[self.by_intervention] = 0.0
-        self.delivery[rows] = 1.0  # set afresh by ``strategic_forum``
+        if rows.all():  # (the common case, intervention partnerships only: whole arrays)
+            np.copyto(self.members, self.charter)
+            for values, blank in self._afresh():
+                values.fill(blank)
+        elif rows.any():
+            self.members[rows] = self.charter[rows]
+            for values, blank in self._afresh():
+                values[rows] = blank
+
+    def _afresh(self) -> tuple[tuple[np.ndarray, Any], ...]:
+        """What the interventions set afresh each month on their partnerships, with its value
+        before they act: who joins (above), the written agreement (``formal_agreement``),
+        engagement (``early_engagement``), the lead and its clout (``accountable_lead``) and
+        the share delivered (``strategic_forum``)."""
+        return (
+            (self.formal, False),
+            (self.engaging, False),
+            (self.lead, -1),
+            (self.clout, 0.0),
+            (self.delivery, 1.0),
+        )
 
     def wind_up(self, rows) -> None:
         self.live[rows] = False
