@@ -39,8 +39,8 @@ Rows are never removed (a wound-up partnership keeps its history), so indices ar
 
 Runs stepped together (``jusim/month/runs.py``) keep one ``Partnerships`` each; ``Board`` sets
 them side by side as padded (R, P, ...) blocks, so that the phases take every run's demand,
-delivery, forming and leaving, membership, ageing and record in one call (a run alone calls its
-own methods).
+delivery, judgement (``mechanisms/scrutiny.judge``), forming and leaving, proposals, membership,
+ageing and record in one call (a run alone calls its own methods).
 """
 
 from __future__ import annotations
@@ -163,14 +163,10 @@ class Partnerships:
         members (a pooled budget and a shared target, a central unit) share one partnership."""
         row = np.zeros(self.n_agencies, bool)
         row[np.asarray(members, dtype=np.int64)] = True
-        same = (
-            self.live
-            & self.by_intervention
-            & (self.outcome == outcome)
-            & (self.charter == row[None, :]).all(axis=1)
-        )
-        hit = np.flatnonzero(same)
-        k = int(hit[0]) if hit.size else self.create(outcome, members, month, setup, True)
+        named = row.tobytes()
+        candidates = np.flatnonzero(self.live & self.by_intervention & (self.outcome == outcome))
+        hit = [k for k in candidates.tolist() if self.charter[k].tobytes() == named]  # (0/1 bytes)
+        k = hit[0] if hit else self.create(outcome, members, month, setup, True)
         self.mandated[k] = True
         self._latest[int(outcome)] = k
         return k
@@ -190,14 +186,29 @@ class Partnerships:
         self.selection = None  # set afresh by ``selective_collaboration``
         if not self.count:  # none formed yet: nothing to reset
             return
-        self.mandated[:] = False
+        self.mandated.fill(False)
         rows = self.by_intervention
-        self.members[rows] = self.charter[rows]  # who joins this month is decided afresh
-        self.formal[rows] = False  # set afresh by ``formal_agreement``
-        self.engaging[rows] = False  # and by ``early_engagement``
-        self.lead[self.by_intervention] = -1
-        self.clout[self.by_intervention] = 0.0
-        self.delivery[rows] = 1.0  # set afresh by ``strategic_forum``
+        if rows.all():  # (the common case, intervention partnerships only: whole arrays)
+            np.copyto(self.members, self.charter)
+            for values, blank in self._afresh():
+                values.fill(blank)
+        elif rows.any():
+            self.members[rows] = self.charter[rows]
+            for values, blank in self._afresh():
+                values[rows] = blank
+
+    def _afresh(self) -> tuple[tuple[np.ndarray, Any], ...]:
+        """What the interventions set afresh each month on their partnerships, with its value
+        before they act: who joins (above), the written agreement (``formal_agreement``),
+        engagement (``early_engagement``), the lead and its clout (``accountable_lead``) and
+        the share delivered (``strategic_forum``)."""
+        return (
+            (self.formal, False),
+            (self.engaging, False),
+            (self.lead, -1),
+            (self.clout, 0.0),
+            (self.delivery, 1.0),
+        )
 
     def wind_up(self, rows) -> None:
         self.live[rows] = False
@@ -348,18 +359,26 @@ class Partnerships:
         self.members[own] &= stay[own]
         self.wind_up(own & (self.members.sum(axis=1) < 2))
         if self.selection is not None and self.selected.any():
-            credit, budget, price, understanding, world, params = terms
-            selection.grow(
-                self,
-                self.selected & own,
-                credit,
-                budget,
-                price,
-                understanding,
-                world.involved,
-                self.selection,
-                params,
-            )
+            self.grow_selected(own, terms)
+
+    def grow_selected(self, own: np.ndarray, terms: Terms) -> None:
+        """Agencies' own partnerships formed under selection offer a seat once they deliver
+        (``mechanisms/selection.grow``)."""
+        rule = self.selection
+        if rule is None:
+            return
+        credit, budget, price, understanding, world, params = terms
+        selection.grow(
+            self,
+            self.selected & own,
+            credit,
+            budget,
+            price,
+            understanding,
+            world.involved,
+            rule,
+            params,
+        )
 
     def propose(
         self,
@@ -542,8 +561,8 @@ class Board:
         run's month, credit, understanding, world, parameters and ``partnering`` stream), the
         other arguments along a leading run axis. Whether members stay on agencies' own
         partnerships is weighed for all runs at once; then each run makes its monthly draws from
-        its own generator, the same numbers in the same order as alone, and its agencies propose
-        (a Python loop over the few proposers)."""
+        its own generator, the same numbers in the same order as alone, and the agencies of all
+        runs propose together (``_propose``)."""
         a = self.pts[0].n_agencies
         states = runs.states
         if self.alone is not None:
@@ -564,12 +583,96 @@ class Board:
         budget = np.maximum(discretionary, 1e-9)
         if not self.empty:
             self._leave(states, credit, understanding, budget, price, runs.params.partnership)
-        for r, (pt, s) in enumerate(zip(self.pts, states, strict=True)):
-            rng, own_params = s.streams["partnering"], s.params.partnership
-            u = rng.random(a)  # one draw per agency every month: the same draws in every arm
-            if own_params.proposal_rate > 0:
-                terms = Terms(credit[r], budget[r], price[r], understanding[r], s.world, own_params)
-                pt.propose(u, rng.random(a), s.month, terms, risk[r])
+        u, pick = np.empty((len(states), a)), np.zeros((len(states), a))
+        for r, s in enumerate(states):
+            rng = s.streams["partnering"]
+            u[r] = rng.random(a)  # one draw per agency every month: the same draws in every arm
+            if s.params.partnership.proposal_rate > 0:  # (otherwise none proposes: u >= 0)
+                pick[r] = rng.random(a)
+        self._propose(runs, u, pick, credit, understanding, budget, price, risk)
+
+    def _propose(
+        self,
+        runs: Any,
+        u: np.ndarray,
+        pick: np.ndarray,
+        credit: np.ndarray,
+        understanding: np.ndarray,
+        budget: np.ndarray,
+        price: np.ndarray,
+        risk: np.ndarray,
+    ) -> None:
+        """``Partnerships.propose`` of every run at once: the proposals of all runs (K of them,
+        run by run, each run's proposers in order) as arrays over proposals, each with its run's
+        parameters, world, credit and understanding; the forming itself run by run, in order.
+
+        What stays per proposal: the proposed members' shared aims (a product over agency pairs
+        whose bits numpy's stacked product does not always reproduce), the screening of
+        ``selective_collaboration`` (a run's own ``Selection``) and the forming."""
+        params = runs.params.partnership
+        rate = np.broadcast_to(np.asarray(params.proposal_rate, dtype=float), (u.shape[0],))
+        run, proposer = np.nonzero(u < rate[:, None])  # (run by run, proposers in order)
+        if run.size == 0:
+            return
+        involved = runs.stack_world("involved")
+        weights = np.where(involved[run, :, proposer], credit[run, :, proposer], 0.0)  # (K, O)
+        total = weights.sum(axis=-1)
+        ok = ~(total <= 0)
+        with np.errstate(divide="ignore", invalid="ignore"):  # (rows not ok are dropped)
+            cdf = np.cumsum(weights, axis=-1) / total[:, None]
+        # where ``pick`` falls among the outcomes (``np.searchsorted``'s left side: a count)
+        o = (cdf < pick[run, proposer][:, None]).sum(axis=-1)
+        run, proposer, o = run[ok], proposer[ok], o[ok]
+        if run.size == 0:
+            return
+        invited = involved[run, o]  # (K, A)
+        for k in range(run.size):
+            rule = self.pts[run[k]].selection
+            if rule is not None:  # screen partners and start small
+                invited[k] = selection.invitees(
+                    invited[k], proposer[k], understanding[run[k]], rule
+                )
+        n = invited.sum(axis=-1)
+        rows = invited[:, None, :]  # each proposal a partnership of its own (K, 1, A)
+        links = partnering.consultation_links(
+            rows, np.full((run.size, 1), -1), np.zeros((run.size, 1))
+        )
+        m = invited.astype(np.float64)
+        aims = np.array(
+            [
+                (m[k : k + 1] @ understanding[run[k]] @ m[k : k + 1].T - n[k])[0, 0]
+                / max(n[k] * (n[k] - 1.0), 1.0)
+                for k in range(run.size)
+            ]
+        )
+        each = _Each(params, run)
+        gain_now = partnering.outcome_gain(
+            self.block("gain"), self.block("outcome"), involved.shape[-2]
+        )
+        new = partnering.delivered_gain(
+            partnering.needs_covered(rows, o[:, None], runs.stack_world("roles")[run], each.reach),
+            partnering.agreement_efficiency(
+                links,
+                rows,
+                runs.stack_world("admin_capacity")[run],
+                aims[:, None],
+                each.agreement,
+            ),
+            np.array([True]),
+            each,
+        )[:, 0] * (1.0 - gain_now[run, o])
+        share = partnering.admin_demand(rows, links, each)[:, 0] * price[run] / budget[run]
+        join = invited & partnering.worth_a_seat(
+            credit[run, o], new[:, None], share, False, each, risk[run, o]
+        )
+        forms = join[np.arange(run.size), proposer] & (join.sum(axis=-1) >= 2)
+        states = runs.states
+        for k in np.flatnonzero(forms).tolist():
+            pt, s = self.pts[run[k]], states[run[k]]
+            if pt.selection is not None and new[k] < pt.selection.min_gain:
+                continue  # screened out: unlikely to deliver
+            row = pt.create(int(o[k]), np.flatnonzero(join[k]), s.month, s.params.partnership.setup)
+            pt.promise[row] = new[k]
 
     def _leave(
         self,
@@ -597,12 +700,22 @@ class Board:
         )
         on = np.take_along_axis(credit, self.block("outcome")[..., None], axis=-2)
         stay = partnering.worth_a_seat(on, basis[..., None], share, True, params)
+        # ``Partnerships.leave`` of every run: seats kept, and those left with fewer than two
+        # members wound up; partnerships formed under selection grow run by run
+        kept = members & (stay | ~own[..., None])
+        wound = own & (kept.sum(axis=-1) < 2)
+        ending = wound.any(axis=-1)
         for r in leaving.tolist():
-            s, size = states[r], self.sizes[r]
-            terms = Terms(
-                credit[r], budget[r], price[r], understanding[r], s.world, s.params.partnership
-            )
-            self.pts[r].leave(own[r, :size], stay[r, :size], terms)
+            pt, size = self.pts[r], self.sizes[r]
+            pt.members = kept[r, :size]
+            if ending[r]:
+                pt.wind_up(wound[r, :size])
+            if pt.selection is not None and pt.selected.any():
+                s = states[r]
+                terms = Terms(
+                    credit[r], budget[r], price[r], understanding[r], s.world, s.params.partnership
+                )
+                pt.grow_selected(own[r, :size], terms)
 
     def rows(self, block: np.ndarray) -> list[np.ndarray]:
         """Each run's own rows (P_r, ...) of a (R, P, ...) block."""
@@ -673,6 +786,7 @@ class Board:
         for pt, g, v, size in zip(self.pts, gain, value, self.sizes, strict=True):
             if size:  # (none formed: nothing delivered, as a run alone skips it)
                 pt.gain, pt.value = g[:size], v[:size]
+        self._blocks["gain"], self._blocks["value"] = gain, value  # (for the judgement)
         return partnering.outcome_gain(gain, outcome, n_outcomes)
 
     def formal_pairs(self) -> list[np.ndarray | None]:
@@ -691,3 +805,21 @@ class Board:
         pairs = m.swapaxes(-1, -2) @ m
         np.einsum("...ii->...i", pairs)[...] = 0.0  # the diagonal (of every run)
         return [p if b else None for p, b in zip(pairs, bound.tolist(), strict=True)]
+
+
+class _Each:
+    """The partnership parameters of each of K proposals (``Board._propose``): a parameter the
+    runs share as it is, one that differs between runs as its proposal's run's value (K,), lined
+    up with the proposals' axis."""
+
+    def __init__(self, params: Any, run: np.ndarray) -> None:
+        self._params, self._run = params, run
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        value = getattr(self._params, name)
+        if np.ndim(value):  # (a ``PerRun``: one per proposal, still lined up with the first axis)
+            value = value.view(np.ndarray)[self._run].view(type(value))
+        self.__dict__[name] = value
+        return value

@@ -280,3 +280,69 @@ def test_production_with_world_values_per_run_equal_separate_runs(short):
     }
     seeds = [1, 2, 3, 4]
     batch_equals_alone(short, seeds, params)
+
+
+def test_production_judges_the_runs_partnerships_in_one_call_as_alone(short):
+    """Scrutiny's judgement over the run axis (production phase, ``scrutiny.judge`` on the
+    ``partnership.Board``): the cost weight differing run by run and early detection in some runs
+    only (``consensus_to_operate``), runs forming different numbers of partnerships (one none);
+    each run's record (judged, failed, failing, detected, spent, wasted) and partnerships stepped
+    together equal to the same run stepped alone; five runs (neither agencies nor outcomes)."""
+    from jusim import month
+    from jusim.month.runs import Runs
+
+    world = short.with_overrides(
+        {"parameters.partnership.drift": 0.05, "parameters.scrutiny.visibility": 0.5}
+    )
+    detect = world.with_interventions([{"type": "consensus_to_operate", "detection": 2}])
+    bases = [world, detect, world, detect, world]
+    own = [
+        {"parameters.partnership.proposal_rate": rate, "parameters.partnership.cost_weight": w}
+        for rate, w in ((0.0, 1.0), (0.3, 0.5), (0.2, 1.5), (0.3, 2.0), (0.1, 1.0))
+    ]
+    scenarios = [scenario_with(b, p) for b, p in zip(bases, own, strict=True)]
+    together = [
+        JoinedUpModel(sc, seed) for sc, seed in zip(scenarios, [1, 2, 3, 4, 3], strict=True)
+    ]
+    apart = [JoinedUpModel(sc, seed) for sc, seed in zip(scenarios, [1, 2, 3, 4, 3], strict=True)]
+    runs = Runs([m.state for m in together])
+    for _ in range(short.horizon):
+        month.step(runs)
+        runs = runs.next_month()
+        for m in apart:
+            m.step()
+    fields = ("judged", "failed", "failing", "detected", "spent", "wasted")
+    for a, b in zip(together, apart, strict=True):
+        for name in fields:
+            assert np.array_equal(getattr(a.scrutiny, name), getattr(b.scrutiny, name)), name
+        assert np.array_equal(a.partnerships.live, b.partnerships.live)
+        assert np.array_equal(a.partnerships.members, b.partnerships.members)
+    counts = [m.partnerships.count for m in together]
+    assert counts[0] == 0 and min(counts[1:]) > 0, counts
+    assert any(m.scrutiny.detected.any() for m in together[1::2])  # detection acted
+    assert any(m.scrutiny.failed.any() for m in together)
+    for m in together + apart:
+        m.release()
+
+
+def test_rules_proposals_with_partnership_parameters_per_run(short):
+    """Agencies' proposals over the run axis (rules phase, ``Board._propose``): every parameter a
+    proposal weighs (reach, agreement, integration, seat, consultation, cost weight, symbolic
+    seat) and the proposal rate and visibility differing run by run, one run under selective
+    collaboration; each run equal to its run alone; six runs (neither agencies nor outcomes)."""
+    selective = short.with_interventions([{"type": "selective_collaboration"}])
+    scenarios = [short, selective, short, short, short, short]
+    params = {
+        "parameters.partnership.proposal_rate": np.array([0.2, 0.3, 0.0, 0.1, 0.3, 0.2]),
+        "parameters.partnership.reach": np.array([2.5, 1.0, 4.0, 2.5, 5.0, 1.5]),
+        "parameters.partnership.agreement": np.array([0.15, 0.5, 0.02, 0.15, 0.3, 0.1]),
+        "parameters.partnership.integration": np.array([0.5, 0.9, 0.2, 0.5, 1.0, 0.3]),
+        "parameters.partnership.seat": np.array([1.0, 0.5, 2.0, 1.0, 0.8, 0.6]),
+        "parameters.partnership.consultation": np.array([0.1, 0.3, 0.05, 0.1, 0.2, 0.05]),
+        "parameters.partnership.cost_weight": np.array([1.0, 0.5, 2.0, 1.0, 0.7, 0.8]),
+        "parameters.partnership.symbolic_seat": np.array([0.05, 0.0, 0.2, 0.05, 0.1, 0.0]),
+        "parameters.scrutiny.visibility": np.array([0.0, 0.8, 0.0, 0.5, 1.0, 0.3]),
+    }
+    got = batch_equals_alone(scenarios, [1, 2, 3, 4, 5, 6], params)
+    formed = [r["partnerships_started"][-1] for r in got]
+    assert formed[2] == 0 and min(formed[:2] + formed[3:]) > 0, formed

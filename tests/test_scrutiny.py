@@ -130,3 +130,40 @@ def test_a_run_records_starts_and_money_lost_as_running_totals(default_world, st
     assert started[0] == 0 and (np.diff(started) >= 0).all() and (np.diff(lost) >= 0).all()
     assert started[-1] == (~pt.by_intervention).sum() > 0
     assert lost[-1] == pytest.approx(m.scrutiny.lost()) and lost[-1] > 0
+
+
+def test_judging_runs_together_on_a_board_equals_judging_each_alone():
+    """``judge`` over a run axis (records, a ``partnership.Board``, padded cost shares): three
+    runs with 2, 0 and 1 partnerships and early detection in one, month after month, each run's
+    record and partnerships identical to the same run judged alone."""
+    import copy
+
+    from jusim.partnership import Board
+
+    def runs():
+        a, _, _, credit, share = _two_partnerships()
+        b = Partnerships(3)
+        c = Partnerships(3)
+        c.create(0, np.array([0, 2]), month=0, setup=0)
+        c.value[:], c.cost[:] = [0.02], [4.0]
+        return [a, b, c], credit, share
+
+    together, credit, share = runs()
+    apart = copy.deepcopy(together)
+    shares = [share, np.zeros((0, 3)), np.full((1, 3), 0.03)]
+    detection = [np.array([2.0]), np.array([np.inf]), np.array([np.inf])]
+    rec_t = [Record() for _ in together]
+    rec_a = [Record() for _ in apart]
+    for _ in range(4):
+        board = Board(together)
+        padded = board.gather(shares)
+        scrutiny.judge(rec_t, board, np.stack([credit] * 3), padded, np.stack(detection), 1.0)
+        for rec, pt, sh, det in zip(rec_a, apart, shares, detection, strict=True):
+            if pt.count:
+                scrutiny.judge(rec, pt, credit, sh, det, 1.0)
+    for rt, ra, pt, pa in zip(rec_t, rec_a, together, apart, strict=True):
+        for name in ("judged", "failed", "failing", "detected", "spent", "wasted"):
+            assert np.array_equal(getattr(rt, name), getattr(ra, name)), name
+        assert np.array_equal(pt.live, pa.live)
+    assert rec_t[0].detected.any() and not together[0].live.all()  # detection acted
+    assert rec_t[1].judged.size == 0 and rec_t[2].failed.all()

@@ -130,21 +130,35 @@ def _chance(judged: Any, failed: Any, params: ScrutinyParams) -> Any:
     return np.where(none, prior, (failed + w * prior) / np.where(none, 1.0, weight))
 
 
+_FIELDS = ("judged", "failed", "failing", "detected", "spent", "wasted")
+
+
 def judge(
-    record: Record,
-    pt,
+    record: Record | Sequence[Record],
+    pt: Any,
     credit: np.ndarray,
     cost_share: np.ndarray,
     detection: np.ndarray,
-    cost_weight: float,
+    cost_weight: Any,
 ) -> None:
     """This month's judgement of agencies' own partnerships, after they have delivered.
 
-    pt: the run's ``Partnerships`` (this month's ``value`` and ``cost``); credit: (O, A) the
-    credit each agency puts on each outcome; cost_share: (P, A) what each seat cost its member
-    this month as a share of its discretionary budget; detection: (O,) months of failing in a row
-    after which a failing partnership is noticed and wound up (``inf``: never).
+    record: the run's ``Record``; pt: the run's ``Partnerships`` (this month's ``value`` and
+    ``cost``); credit: (O, A) the credit each agency puts on each outcome; cost_share: (P, A) what
+    each seat cost its member this month as a share of its discretionary budget; detection: (O,)
+    months of failing in a row after which a failing partnership is noticed and wound up
+    (``inf``: never).
+
+    Over a run axis: ``record`` is the runs' records (one per run), ``pt`` their
+    ``partnership.Board``, credit (R, O, A), cost_share (R, P, A) padded as the board's blocks,
+    detection (R, O) and ``cost_weight`` a number or one per run. Every run is judged in one
+    call on the board's padded blocks (elementwise, and sums over agencies along the last axis:
+    each run's bits as alone); a run that has formed no partnership is left as it is. A run
+    alone takes its own arrays (no blocks to gather: the cheaper path for R = 1).
     """
+    if not isinstance(record, Record):
+        _judge(list(record), pt, credit, cost_share, detection, cost_weight)
+        return
     record.grow(pt.count)
     if pt.count == 0:
         return
@@ -165,6 +179,45 @@ def judge(
         pt.wind_up(caught)
 
 
+def _judge(
+    records: list[Record],
+    board: Any,
+    credit: np.ndarray,
+    cost_share: np.ndarray,
+    detection: np.ndarray,
+    cost_weight: Any,
+) -> None:
+    if board.empty:
+        return
+    gathered = {name: board.gather([getattr(r, name) for r in records]) for name in _FIELDS}
+    outcome, cost = board.block("outcome"), board.block("cost")
+    value = board.block("value")
+    own = ~board.block("by_intervention")
+    delivering = board.block("live") & own & (board.block("age") >= board.block("setup"))
+    seated = board.block("members") & delivering[..., None]
+    runs = np.arange(outcome.shape[0])[:, None]
+    benefit = (credit[runs, outcome] * value[..., None] * seated).sum(axis=-1)
+    lost = cost_weight * (cost_share * seated).sum(axis=-1)
+    failing = delivering & (benefit < lost)
+    failing_for = np.where(failing, gathered["failing"] + 1, 0)
+    caught = failing & (failing_for >= detection[runs, outcome])
+    new = {
+        "judged": gathered["judged"] | delivering,
+        "failed": gathered["failed"] | failing,
+        "failing": failing_for,
+        "detected": gathered["detected"] | caught,
+        "spent": gathered["spent"] + cost,
+        "wasted": gathered["wasted"] + np.where(failing, cost, 0.0),
+    }
+    for r, (rec, size) in enumerate(zip(records, board.sizes, strict=True)):
+        if not size:  # (none formed: nothing to judge, as a run alone skips it)
+            continue
+        for name in _FIELDS:
+            setattr(rec, name, new[name][r, :size])
+    for r in np.flatnonzero(caught.any(axis=-1)).tolist():
+        board.pts[r].wind_up(caught[r, : board.sizes[r]])
+
+
 def expected_cost(
     record: Record | Sequence[Record], dispensation: np.ndarray, params: ScrutinyParams
 ) -> np.ndarray:
@@ -178,8 +231,8 @@ def expected_cost(
         return np.zeros(np.shape(dispensation))
     records = [record] if isinstance(record, Record) else record
     chance = _chance(
-        np.array([float(r.judged.sum()) for r in records]),
-        np.array([float(r.failed.sum()) for r in records]),
+        np.array([np.count_nonzero(r.judged) for r in records], dtype=float),
+        np.array([np.count_nonzero(r.failed) for r in records], dtype=float),
         params,
     )
     if isinstance(record, Record):

@@ -10,8 +10,8 @@ delivered against what they cost (``mechanisms/scrutiny.py``, 7.23); methods kep
 
 Written over the run axis (``jusim/month/runs.py``): the arithmetic of all R runs is one call per
 mechanism on arrays whose first axis is the run, the partnerships' delivery too (the runs'
-partnerships side by side, ``partnership.Board``); only their judgement (``scrutiny.judge``, on
-each run's own record) and the draws of each run's own productivity shocks go run by run.
+partnerships side by side, ``partnership.Board``) and their judgement (``scrutiny.judge``, one
+call on the board's blocks); only the draws of each run's own productivity shocks go run by run.
 """
 
 from __future__ import annotations
@@ -80,21 +80,34 @@ def world_arrays(runs: Runs) -> dict[str, np.ndarray]:
 
 def partnerships_deliver(runs: Runs) -> np.ndarray:
     """(R, O) integration the runs' partnerships deliver this month; then each agency's own
-    partnerships are judged on what they delivered against what their seats cost (run by run:
-    each run has its own record). A run that has never formed a partnership has nothing to
-    deliver or judge."""
+    partnerships are judged on what they delivered against what their seats cost (one call for
+    all runs on the board's padded blocks; each run's record its own; a run alone on its own
+    arrays). A run that has never formed a partnership has nothing to deliver or judge."""
     board = Board([s.partnerships for s in runs.states])
     integration = board.deliver(runs)
-    for size, (s, f) in zip(board.sizes, runs, strict=True):
-        if size:
-            scrutiny.judge(  # what each own partnership delivered against what its seats cost
-                s.scrutiny,
-                s.partnerships,
-                s.credit,
-                (f.seat_cost + f.lost_by) / np.maximum(f.disc, 1e-9)[None, :],
-                s.rules.detection,
-                s.params.partnership.cost_weight,
-            )
+    if board.alone is not None and not board.empty:  # a run alone: its own arrays
+        s, f = runs.states[0], runs.flows[0]
+        scrutiny.judge(
+            s.scrutiny,
+            s.partnerships,
+            s.credit,
+            (f.seat_cost + f.lost_by) / np.maximum(f.disc, 1e-9)[None, :],
+            s.rules.detection,
+            s.params.partnership.cost_weight,
+        )
+    elif not board.empty:
+        flows = runs.flows
+        seats = board.gather([f.seat_cost for f in flows]) + board.gather(
+            [f.lost_by for f in flows]
+        )
+        scrutiny.judge(  # what each own partnership delivered against what its seats cost
+            [s.scrutiny for s in runs.states],
+            board,
+            runs.stack("credit"),
+            seats / np.maximum(runs.stack_flow("disc"), 1e-9)[:, None, :],
+            runs.stack_rules("detection"),
+            runs.params.partnership.cost_weight,
+        )
     return integration
 
 
