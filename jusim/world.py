@@ -58,6 +58,13 @@ class World:
     platform_cost: np.ndarray = field(default_factory=lambda: np.empty(0))  # £k/month (A,)
     service_joined_up: np.ndarray = field(default_factory=lambda: np.empty(0))  # (S,) 0-1
 
+    def __post_init__(self) -> None:
+        """The arrays are read-only: one world is shared by the runs of a scenario
+        (``jusim.batch``: ``world_for``), so no run may change another's by writing in place."""
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+
     @property
     def n_agencies(self) -> int:
         return len(self.agency_names)
@@ -164,6 +171,24 @@ def build_world(scenario: Scenario) -> World:
         platform_cost=col("platform_cost") * budget0,
         service_joined_up=np.array([x[5] for x in svc]),
     )
+
+
+def world_key(scenario: Scenario) -> tuple[int, int, int]:
+    """What ``build_world`` reads of a scenario, by identity: runs whose scenarios share these
+    objects (the per-run parameter draws of a batch copy a scenario with new parameter and
+    context tables only) have equal worlds, which are built once (``world_for``)."""
+    return (id(scenario.agencies), id(scenario.outcomes), id(scenario.interventions))
+
+
+def world_for(
+    scenario: Scenario, worlds: dict[tuple[int, int, int], tuple[Scenario, World]]
+) -> World:
+    """The scenario's world, built once per ``world_key`` in ``worlds`` (which keeps the scenario
+    it was built from, so the objects of the key stay alive and their ids unique)."""
+    key = world_key(scenario)
+    if key not in worlds:
+        worlds[key] = (scenario, build_world(scenario))
+    return worlds[key][1]
 
 
 def initial_roster(world: World, scenario: Scenario, rng: np.random.Generator) -> StaffRoster:

@@ -10,13 +10,19 @@ from jusim.mechanisms import divisions, platforms, scrutiny, spillover, ties
 from jusim.month.state import Rules, State
 from jusim.partnership import Partnerships
 from jusim.scenario import Scenario
-from jusim.world import build_world, initial_roster
+from jusim.world import World, build_world, initial_roster
 
 
-def initial_state(scenario: Scenario, seed: Any, streams: dict[str, np.random.Generator]) -> State:
-    """The state at month 0 (section 5 of docs/odd.md), before interventions set up."""
+def initial_state(
+    scenario: Scenario,
+    seed: Any,
+    streams: dict[str, np.random.Generator],
+    world: World | None = None,
+) -> State:
+    """The state at month 0 (section 5 of docs/odd.md), before interventions set up; ``world``
+    is ``build_world(scenario)``, given when runs of one scenario share it (read-only)."""
     p = scenario.parameters
-    w = build_world(scenario)
+    w = world if world is not None else build_world(scenario)
     roster = initial_roster(w, scenario, streams["world"])
     a, o = w.n_agencies, w.n_outcomes
     trust = np.full((a, a), p.trust.initial)
