@@ -96,6 +96,19 @@ class World:
         ratio = np.maximum(self.target, 1e-9) / self.need0
         return 1.0 - ratio ** (1.0 / self.deadline)
 
+    @cached_property
+    def staff_divisions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Month 0's divisions (``mechanisms/divisions.py``): the division of each member of
+        staff (N,), the agency of each division (D,) and each division's base openness (D,).
+        They do not depend on the seed, so a world's runs share them (read-only)."""
+        from jusim.mechanisms import divisions
+
+        division, agency = divisions.assign(self.staff, self.divisions)
+        base = divisions.base_openness(self.openness, self.divisions, self.division_spread)
+        for x in (division, agency, base):
+            x.flags.writeable = False
+        return division, agency, base
+
 
 def all_agencies(scenario: Scenario) -> list[AgencySpec]:
     extra = [a for iv in scenario.interventions for a in iv.new_agencies(scenario)]

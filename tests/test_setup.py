@@ -12,6 +12,7 @@ import pytest
 import jusim
 from jusim import batch, world
 from jusim.batch import scenarios_for
+from jusim.mechanisms import divisions
 from jusim.model import STREAMS, child_streams
 
 
@@ -50,6 +51,11 @@ def test_a_world_is_read_only():
         w.budget0[0] = 1.0
     with pytest.raises(ValueError, match="read-only"):
         w.roles *= 2
+    division, agency, base = w.staff_divisions  # month 0's divisions, shared by the runs
+    assert all(not x.flags.writeable for x in (division, agency, base))
+    d, a = divisions.assign(w.staff, w.divisions)
+    assert np.array_equal(d, division) and np.array_equal(a, agency)
+    assert np.array_equal(base, divisions.base_openness(w.openness, w.divisions, w.division_spread))
 
 
 def test_runs_of_one_scenario_share_one_world(monkeypatch):

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from jusim.mechanisms import divisions, platforms, scrutiny, spillover, ties
+from jusim.mechanisms import platforms, scrutiny, spillover, ties
 from jusim.month.state import Rules, State
 from jusim.partnership import Partnerships
 from jusim.scenario import Scenario
@@ -30,7 +30,7 @@ def initial_state(
     understanding = np.full((a, a), p.understanding.initial)
     np.fill_diagonal(understanding, 1.0)
     client_need = w.need0[:, None] * w.group_share
-    division, division_agency = divisions.assign(w.staff, w.divisions)
+    division, division_agency, division_base = w.staff_divisions
     spill_cases, spill_cost = spillover.channels(scenario, w)
     return State(
         scenario=scenario,
@@ -67,7 +67,7 @@ def initial_state(
         practised_gain=np.zeros(o),
         division=division,
         division_agency=division_agency,
-        division_base=divisions.base_openness(w.openness, w.divisions, w.division_spread),
+        division_base=division_base,
         contact=np.zeros((a, a)),
         relationship=ties.relationship_strength(roster, p.ties),
         partnerships=Partnerships(a),
