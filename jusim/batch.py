@@ -18,7 +18,10 @@ order. The runs may differ in seed and in parameter values:
 One engine: ``jusim.run(scenario, seed)`` is ``run_batch(scenario, [seed])[0]``; a batch steps
 ``chunk`` runs at a time (default 100) month by month together, the phases taking all of them at
 once along a run axis (``step_chunk``; ``jusim/month/runs.py``; docs/design-notes.md items 13-14).
-``progress(n)`` is called after each chunk with its n runs.
+``progress(n)`` is called after each chunk with its n runs. Setting up: runs whose scenarios share
+agencies, outcomes and interventions share one read-only world, each run's generators are made on
+first use, and the garbage collector leaves the objects alive at a chunk's start alone while it
+steps (docs/design-notes.md item 17).
 """
 
 from __future__ import annotations

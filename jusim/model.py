@@ -8,9 +8,9 @@ trust, understanding; (7) learning; (8) record. The run's state is a ``jusim.mon
 (``model.state``); the model shows its fields as attributes (``model.trust``).
 
 Randomness: a ``numpy.random.SeedSequence`` from the seed gives one child for ``model.rng`` (Mesa's
-generator) and one per mechanism stream (world, churn, ties, trust, events, handover), so runs of
-different scenarios with the same seed draw the same churn and tie events wherever their states
-agree (common random numbers).
+generator) and one per mechanism stream (world, churn, ties, trust, events, handover; each made
+on first use, ``Streams``), so runs of different scenarios with the same seed draw the same churn
+and tie events wherever their states agree (common random numbers).
 """
 
 from __future__ import annotations
