@@ -58,6 +58,13 @@ class World:
     platform_cost: np.ndarray = field(default_factory=lambda: np.empty(0))  # £k/month (A,)
     service_joined_up: np.ndarray = field(default_factory=lambda: np.empty(0))  # (S,) 0-1
 
+    def __post_init__(self) -> None:
+        """The arrays are read-only: one world is shared by the runs of a scenario
+        (``jusim.batch``: ``world_for``), so no run may change another's by writing in place."""
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+
     @property
     def n_agencies(self) -> int:
         return len(self.agency_names)
@@ -88,6 +95,19 @@ class World:
         """Monthly relative fall in need that reaches each target by its deadline."""
         ratio = np.maximum(self.target, 1e-9) / self.need0
         return 1.0 - ratio ** (1.0 / self.deadline)
+
+    @cached_property
+    def staff_divisions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Month 0's divisions (``mechanisms/divisions.py``): the division of each member of
+        staff (N,), the agency of each division (D,) and each division's base openness (D,).
+        They do not depend on the seed, so a world's runs share them (read-only)."""
+        from jusim.mechanisms import divisions
+
+        division, agency = divisions.assign(self.staff, self.divisions)
+        base = divisions.base_openness(self.openness, self.divisions, self.division_spread)
+        for x in (division, agency, base):
+            x.flags.writeable = False
+        return division, agency, base
 
 
 def all_agencies(scenario: Scenario) -> list[AgencySpec]:
@@ -164,6 +184,24 @@ def build_world(scenario: Scenario) -> World:
         platform_cost=col("platform_cost") * budget0,
         service_joined_up=np.array([x[5] for x in svc]),
     )
+
+
+def world_key(scenario: Scenario) -> tuple[int, int, int]:
+    """What ``build_world`` reads of a scenario, by identity: runs whose scenarios share these
+    objects (the per-run parameter draws of a batch copy a scenario with new parameter and
+    context tables only) have equal worlds, which are built once (``world_for``)."""
+    return (id(scenario.agencies), id(scenario.outcomes), id(scenario.interventions))
+
+
+def world_for(
+    scenario: Scenario, worlds: dict[tuple[int, int, int], tuple[Scenario, World]]
+) -> World:
+    """The scenario's world, built once per ``world_key`` in ``worlds`` (which keeps the scenario
+    it was built from, so the objects of the key stay alive and their ids unique)."""
+    key = world_key(scenario)
+    if key not in worlds:
+        worlds[key] = (scenario, build_world(scenario))
+    return worlds[key][1]
 
 
 def initial_roster(world: World, scenario: Scenario, rng: np.random.Generator) -> StaffRoster:

@@ -6,17 +6,23 @@ from typing import Any
 
 import numpy as np
 
-from jusim.mechanisms import divisions, platforms, scrutiny, spillover, ties
+from jusim.mechanisms import platforms, scrutiny, spillover, ties
 from jusim.month.state import Rules, State
 from jusim.partnership import Partnerships
 from jusim.scenario import Scenario
-from jusim.world import build_world, initial_roster
+from jusim.world import World, build_world, initial_roster
 
 
-def initial_state(scenario: Scenario, seed: Any, streams: dict[str, np.random.Generator]) -> State:
-    """The state at month 0 (section 5 of docs/odd.md), before interventions set up."""
+def initial_state(
+    scenario: Scenario,
+    seed: Any,
+    streams: dict[str, np.random.Generator],
+    world: World | None = None,
+) -> State:
+    """The state at month 0 (section 5 of docs/odd.md), before interventions set up; ``world``
+    is ``build_world(scenario)``, given when runs of one scenario share it (read-only)."""
     p = scenario.parameters
-    w = build_world(scenario)
+    w = world if world is not None else build_world(scenario)
     roster = initial_roster(w, scenario, streams["world"])
     a, o = w.n_agencies, w.n_outcomes
     trust = np.full((a, a), p.trust.initial)
@@ -24,7 +30,7 @@ def initial_state(scenario: Scenario, seed: Any, streams: dict[str, np.random.Ge
     understanding = np.full((a, a), p.understanding.initial)
     np.fill_diagonal(understanding, 1.0)
     client_need = w.need0[:, None] * w.group_share
-    division, division_agency = divisions.assign(w.staff, w.divisions)
+    division, division_agency, division_base = w.staff_divisions
     spill_cases, spill_cost = spillover.channels(scenario, w)
     return State(
         scenario=scenario,
@@ -61,7 +67,7 @@ def initial_state(scenario: Scenario, seed: Any, streams: dict[str, np.random.Ge
         practised_gain=np.zeros(o),
         division=division,
         division_agency=division_agency,
-        division_base=divisions.base_openness(w.openness, w.divisions, w.division_spread),
+        division_base=division_base,
         contact=np.zeros((a, a)),
         relationship=ties.relationship_strength(roster, p.ties),
         partnerships=Partnerships(a),
