@@ -42,9 +42,10 @@ DRAW_SEEDS = 2
 # Measured run times (one worker) of the sizes the report has been generated at, stated in it:
 # (replications, setting replications, draws, seeds per draw) -> sentence.
 MEASURED = {
-    (12, 8, 10, 2): "At this size the run took 37.7 minutes on one worker (15.0 CPU minutes) "
-    "while other work kept the two-core machine's load average at 6-7 (2026-12-02); a tiny "
-    "run (2 + 2 seeds, 2 draws x 1 seed) took 2.1 CPU minutes.",
+    (12, 8, 10, 2): "At this size the run took 19.5 minutes on two workers (13.2 CPU minutes) "
+    "while other work kept the two-core machine's load average at 4-5, and 37.7 minutes on one "
+    "worker (15.0 CPU minutes) at a load of 6-7 (both 2026-12-02); a tiny run (2 + 2 seeds, 2 "
+    "draws x 1 seed) took 2.1 CPU minutes.",
 }
 # CPU minutes per replication-unit (see ``expected_minutes``), from the two runs of MEASURED:
 # 15.0 CPU minutes for 84 units and 2.1 for 12 (0.179 and 0.175 a unit).
