@@ -87,11 +87,13 @@ def admin_demand(runs: Runs) -> Seats:
 def platform_saving(runs: Runs) -> np.ndarray:
     """(R, A) £k each agency saves this month on platforms (own platform's running cost less what
     it pays: users' saved fixed costs, hosts' recharges), less migration charged to it."""
-    realised = [s.platform_params for s in runs.states]  # each run's own draw
-    params = SimpleNamespace(
-        fixed_share=np.array([q.fixed_share for q in realised])[:, None],
-        integration=np.array([q.integration for q in realised])[:, None],
-    )
+    params = runs.cache.get("platform_params")
+    if params is None:  # (each run's own draw, made at month 0: gathered once)
+        realised = [s.platform_params for s in runs.states]
+        params = runs.cache["platform_params"] = SimpleNamespace(
+            fixed_share=np.array([q.fixed_share for q in realised])[:, None],
+            integration=np.array([q.integration for q in realised])[:, None],
+        )
     paid, own = platforms.operating_costs(
         runs.stack_world("platform_cost"),
         runs.stack_rules("platform"),

@@ -166,6 +166,15 @@ class Table:
 
     def put(self, name: str, values: Any) -> None:
         """Replace a column: an (R, ...) array becomes its block, a sequence of R values a list."""
+        if type(values) is np.ndarray and name in self.kind._column_set:  # (the common case)
+            if values is not self.blocks.get(name):  # (the block put back: its rows stay)
+                if values.ndim == 0 or len(values) != self.n:
+                    self._wrong_shape(name, values)
+                self.blocks[name] = values
+                self.rows.pop(name, None)
+                if self.ro:
+                    self.ro.pop(name, None)
+            return
         if name not in self.kind._column_set:  # a plain attribute of each record
             for record, v in zip(self.records, values, strict=True):
                 setattr(record, name, v)
@@ -174,10 +183,7 @@ class Table:
             if values is self.blocks.get(name):  # (the block put back: its rows stay)
                 return
             if values.ndim == 0 or len(values) != self.n:
-                raise ValueError(
-                    f"{self.kind.__name__}.{name}: an array of shape {values.shape} put for "
-                    f"{self.n} runs (the first axis must be the run axis)"
-                )
+                self._wrong_shape(name, values)
             if type(values) is not np.ndarray:
                 values = values.view(np.ndarray)
             self.blocks[name] = values
@@ -192,6 +198,12 @@ class Table:
             self.rows[name] = values
         if self.ro:
             self.ro.pop(name, None)
+
+    def _wrong_shape(self, name: str, values: np.ndarray) -> None:
+        raise ValueError(
+            f"{self.kind.__name__}.{name}: an array of shape {values.shape} put for "
+            f"{self.n} runs (the first axis must be the run axis)"
+        )
 
     def renew(self, blocks: dict[str, np.ndarray], lists: dict[str, list[Any]]) -> None:
         """Every column afresh: a copy of each block of ``blocks`` (one call a field for all
