@@ -212,11 +212,11 @@ class Runs:
         # The blocks' accessors, bound once: a phase calls them some 250 times a month, and for
         # a run alone going through this object's methods cost as much as the tables' own work.
         # (The methods below say what each does; ``renew_rules`` rebinds the rules' two.)
-        self.stack = together.state.stack
+        self.stack = together.state.reader()
         self.put = together.state.put
-        self.stack_rules = together.rules.stack
+        self.stack_rules = together.rules.reader()
         self.put_rules = together.rules.put
-        self.stack_flow = self._flows.stack
+        self.stack_flow = self._flows.reader()
         self.put_flow = self._flows.put
         self.n = len(self.states)
         self.world = self.states[0].world  # (the first run's, for its sizes: one shape for all)
@@ -275,7 +275,7 @@ class Runs:
         for s, rules in zip(self.states, table.bound(), strict=True):
             s.rules = rules
         self._together.rules = table
-        self.stack_rules, self.put_rules = table.stack, table.put
+        self.stack_rules, self.put_rules = table.reader(), table.put
 
     def stack_flow(self, name: str) -> np.ndarray:
         """A flow of every run (the block, as ``stack``)."""
