@@ -22,6 +22,9 @@ def growth(runs: Runs) -> float | np.ndarray:
 
     Computed as Python floats (the C library's ``pow``, as a run alone does), once for each
     distinct (change, month): numpy's vectorised ``power`` may round differently in the last bit."""
+    if runs.n == 1:  # a run alone
+        s = runs.states[0]
+        return (1.0 + s.scenario.context.budget_change) ** (s.month / 12.0)
     keys = [(s.scenario.context.budget_change, s.month) for s in runs.states]
     factors = {k: (1.0 + k[0]) ** (k[1] / 12.0) for k in set(keys)}
     if len(factors) == 1:

@@ -45,12 +45,20 @@ class Seats:
             pts = [s.partnerships for s in runs.states]
             live = np.concatenate([pt.live for pt in pts])
             self.live = run[live], row[live], np.concatenate([pt.outcome for pt in pts])[live]
-        self.total = self.demand.sum(axis=1)  # (R, A): a run's rows in order, then zeros
+            self.total = self.demand.sum(axis=1)  # (R, A): a run's rows in order, then zeros
+        else:  # (the sum over no rows)
+            self.total = np.zeros((runs.n, runs.world.n_agencies))
+
+    @property
+    def empty(self) -> bool:
+        """No run has a partnership (the default world, the silo): nothing is drawn by seats."""
+        return self.live is None
 
     def scale(self, factor: np.ndarray) -> None:
         """Scale every run's demand by its (R, A) factor (reporting)."""
-        self.demand *= factor[:, None, :]
-        self.total = self.demand.sum(axis=1)
+        if self.live is not None:  # (no rows: nothing to scale)
+            self.demand *= factor[:, None, :]
+            self.total = self.demand.sum(axis=1)
 
     def by_outcome(self, values: np.ndarray) -> np.ndarray:
         """(R, O, A) sum over each run's live partnerships of a (R, P, A) quantity, by outcome
@@ -87,11 +95,13 @@ def admin_demand(runs: Runs) -> Seats:
 def platform_saving(runs: Runs) -> np.ndarray:
     """(R, A) £k each agency saves this month on platforms (own platform's running cost less what
     it pays: users' saved fixed costs, hosts' recharges), less migration charged to it."""
-    realised = [s.platform_params for s in runs.states]  # each run's own draw
-    params = SimpleNamespace(
-        fixed_share=np.array([q.fixed_share for q in realised])[:, None],
-        integration=np.array([q.integration for q in realised])[:, None],
-    )
+    params = runs.cache.get("platform_params")
+    if params is None:  # (each run's own draw, made at month 0: gathered once)
+        realised = [s.platform_params for s in runs.states]
+        params = runs.cache["platform_params"] = SimpleNamespace(
+            fixed_share=np.array([q.fixed_share for q in realised])[:, None],
+            integration=np.array([q.integration for q in realised])[:, None],
+        )
     paid, own = platforms.operating_costs(
         runs.stack_world("platform_cost"),
         runs.stack_rules("platform"),
@@ -148,6 +158,14 @@ def run(runs: Runs) -> None:
     core = budget - disc - np.minimum(np.maximum(ovh_total - disc, 0.0), budget - disc)
     lost = np.minimum(overhead.core_loss(drawn, p.overhead), core)  # staff off the front line
     runs.put_flow("core", core - lost)
+    runs.put_flow("overhead_paid", np.minimum(ovh_total, budget) + lost)
+    if seats.empty:  # no seats: nothing drawn from core by them, the overhead is the zeros'
+        runs.put_flow("seat_cost", list(demand))  # (each run's (0, A) rows)
+        runs.put_flow("lost_by", list(demand * 0.0))
+        for s in runs.states:
+            s.partnerships.cost = np.zeros(0)
+        runs.put_flow("overhead", ovh)
+        return
     total = seats.total
     lost_by = demand * np.where(total > 0, lost / np.where(total > 0, total, 1.0), 0.0)[:, None]
     runs.put_flow("seat_cost", seats.rows(seat_cost))
@@ -155,4 +173,3 @@ def run(runs: Runs) -> None:
     for s, cost in zip(runs.states, seats.rows((seat_cost + lost_by).sum(axis=-1)), strict=True):
         s.partnerships.cost = cost
     runs.put_flow("overhead", ovh + seats.by_outcome(lost_by))
-    runs.put_flow("overhead_paid", np.minimum(ovh_total, budget) + lost)

@@ -209,6 +209,17 @@ class Runs:
         self.flows: list[Flows] = self._flows.bound()  # (last month's keep their values)
         self.params = together.params
         self.cache = together.cache  # kept from month to month for the same runs (phases' own)
+        # The blocks' accessors, bound once: a phase calls them some 250 times a month, and for
+        # a run alone going through this object's methods cost as much as the tables' own work.
+        # (The methods below say what each does; ``renew_rules`` rebinds the rules' two.)
+        self.stack = together.state.reader()
+        self.put = together.state.put
+        self.stack_rules = together.rules.reader()
+        self.put_rules = together.rules.put
+        self.stack_flow = self._flows.reader()
+        self.put_flow = self._flows.put
+        self.n = len(self.states)
+        self.world = self.states[0].world  # (the first run's, for its sizes: one shape for all)
 
     @classmethod
     def of(cls, state: State) -> Runs:
@@ -218,15 +229,6 @@ class Runs:
     def next_month(self) -> Runs:
         """The same runs with fresh flows for the next month (parameters gathered once)."""
         return Runs(self.states, _last=self)
-
-    @property
-    def n(self) -> int:
-        return len(self.states)
-
-    @property
-    def world(self) -> Any:
-        """The first run's world, for its sizes (every run of a ``Runs`` has the same shapes)."""
-        return self.states[0].world
 
     def __iter__(self) -> Iterator[tuple[State, Flows]]:
         return iter(zip(self.states, self.flows, strict=True))
@@ -273,6 +275,7 @@ class Runs:
         for s, rules in zip(self.states, table.bound(), strict=True):
             s.rules = rules
         self._together.rules = table
+        self.stack_rules, self.put_rules = table.reader(), table.put
 
     def stack_flow(self, name: str) -> np.ndarray:
         """A flow of every run (the block, as ``stack``)."""

@@ -67,7 +67,7 @@ class Table:
     def __init__(self, kind: type, n: int) -> None:
         self.kind = kind
         self.n = n
-        self.blocks: dict[str, np.ndarray] = {}
+        self.blocks: dict[str, np.ndarray] = _Blocks(self)
         self.rows: dict[str, list[Any]] = {}  # a list column, or the rows of a block (kept)
         self.ro: dict[str, np.ndarray] = {}  # read-only views of the blocks (checked)
         self.records: list[Any] = []
@@ -143,19 +143,32 @@ class Table:
             rows = self.values(name)
         rows[r] = value
 
+    def reader(self) -> Any:
+        """``stack``, as the blocks' own lookup when not ``checked`` (a C call: the phases of a
+        run alone read some 110 blocks a month, and a Python call each cost more than the read)."""
+        return self.stack if Table.checked else self.blocks.__getitem__
+
+    def gather(self, name: str) -> np.ndarray:
+        """A column not yet a block: made one (kept), or gathered afresh (not kept) where the
+        runs' values are not arrays of one shape and type."""
+        rows = self.values(name)
+        if self.n == 1 and isinstance(rows[0], np.ndarray):
+            block = rows[0][None]  # (the run's own array: no copy)
+        elif same_arrays(rows):
+            block = np.stack(rows)
+            del self.rows[name]  # (now the rows of the block)
+        else:  # not arrays of one shape and type: gathered each time
+            return np.stack(rows)
+        self.blocks[name] = block
+        return block
+
     def stack(self, name: str) -> np.ndarray:
         """The column as an (R, ...) array: the block itself (read-only if ``checked``)."""
         block = self.blocks.get(name)
         if block is None:
-            rows = self.values(name)
-            if self.n == 1 and isinstance(rows[0], np.ndarray):
-                block = rows[0][None]  # (the run's own array: no copy)
-            elif same_arrays(rows):
-                block = np.stack(rows)
-                del self.rows[name]  # (now the rows of the block)
-            else:  # not arrays of one shape and type: gathered each time
-                return np.stack(rows)
-            self.blocks[name] = block
+            block = self.gather(name)
+            if name not in self.blocks:  # (gathered afresh)
+                return block
         if Table.checked:
             ro = self.ro.get(name)
             if ro is None:
@@ -166,6 +179,15 @@ class Table:
 
     def put(self, name: str, values: Any) -> None:
         """Replace a column: an (R, ...) array becomes its block, a sequence of R values a list."""
+        if type(values) is np.ndarray and name in self.kind._column_set:  # (the common case)
+            if values is not self.blocks.get(name):  # (the block put back: its rows stay)
+                if values.ndim == 0 or len(values) != self.n:
+                    self._wrong_shape(name, values)
+                self.blocks[name] = values
+                self.rows.pop(name, None)
+                if self.ro:
+                    self.ro.pop(name, None)
+            return
         if name not in self.kind._column_set:  # a plain attribute of each record
             for record, v in zip(self.records, values, strict=True):
                 setattr(record, name, v)
@@ -174,10 +196,7 @@ class Table:
             if values is self.blocks.get(name):  # (the block put back: its rows stay)
                 return
             if values.ndim == 0 or len(values) != self.n:
-                raise ValueError(
-                    f"{self.kind.__name__}.{name}: an array of shape {values.shape} put for "
-                    f"{self.n} runs (the first axis must be the run axis)"
-                )
+                self._wrong_shape(name, values)
             if type(values) is not np.ndarray:
                 values = values.view(np.ndarray)
             self.blocks[name] = values
@@ -193,15 +212,34 @@ class Table:
         if self.ro:
             self.ro.pop(name, None)
 
+    def _wrong_shape(self, name: str, values: np.ndarray) -> None:
+        raise ValueError(
+            f"{self.kind.__name__}.{name}: an array of shape {values.shape} put for "
+            f"{self.n} runs (the first axis must be the run axis)"
+        )
+
     def renew(self, blocks: dict[str, np.ndarray], lists: dict[str, list[Any]]) -> None:
         """Every column afresh: a copy of each block of ``blocks`` (one call a field for all
         runs), a copy of each list of ``lists``, the other columns at their defaults."""
-        self.blocks = {name: b.copy() for name, b in blocks.items()}
+        self.blocks = _Blocks(self, {name: b.copy() for name, b in blocks.items()})
         self.rows = {
             name: [v.copy() if isinstance(v, np.ndarray) else v for v in values]
             for name, values in lists.items()
         }
         self.ro = {}
+
+
+class _Blocks(dict):
+    """A table's blocks by name; a column not yet a block is gathered on first lookup."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: Table, blocks: dict[str, np.ndarray] | None = None) -> None:
+        super().__init__(blocks or {})
+        self.table = table
+
+    def __missing__(self, name: str) -> np.ndarray:
+        return self.table.gather(name)
 
 
 def same_arrays(values: list[Any]) -> bool:
