@@ -154,7 +154,9 @@ def test_the_docs_hold_commands_and_most_invocations_run() -> None:
     # distinct commands: the docs name plain `jusim compare` (not run: minutes) many times
     invocations = {c for _, c in COMMANDS if classify(c) in (None, *EXPENSIVE.values())}
     run = {c for c in invocations if classify(c) is None}
-    assert len(run) >= 20 and len(run) >= len(invocations) // 2, sorted(invocations)
+    # 19 distinct runnable commands on 2026-12-02 (the sweeps guide's warm-up is now a `python -c`
+    # line, not `jusim run`): a floor near that catches an extraction that finds little
+    assert len(run) >= 19 and len(run) >= len(invocations) // 2, sorted(invocations)
 
 
 @pytest.mark.slow
