@@ -32,21 +32,11 @@ def growth(runs: Runs) -> float | np.ndarray:
     return np.array([factors[k] for k in keys])[:, None]
 
 
-def channels(runs: Runs) -> list[np.ndarray]:
-    """The spillover channels (cases, cost), which no phase changes: gathered, and scattered back
-    the first time, so that later months gather them without a copy (``Runs.stack``)."""
-    out = []
-    for name in ("spill_cases", "spill_cost"):
-        values = runs.stack(name)
-        if runs.n > 1 and values.flags.writeable:  # (gathered afresh)
-            runs.put(name, values)
-        out.append(values)
-    return out
-
-
 def run(runs: Runs) -> None:
     budget = runs.stack_world("budget0") * growth(runs)
-    extra_inflow, shifted_cost = spillover.flows(runs.stack("shifting"), *channels(runs))
+    extra_inflow, shifted_cost = spillover.flows(
+        runs.stack("shifting"), runs.stack("spill_cases"), runs.stack("spill_cost")
+    )
     runs.put_flow("extra_inflow", extra_inflow)
     runs.put("shifted_cost", shifted_cost)  # others' cases, our bill (paid in resources)
     runs.put("budget", budget)

@@ -35,7 +35,7 @@ def run(runs: Runs) -> None:
         pressure,
         shared_target,
         rules("pool_share"),
-        _kept(runs, "spill_cases"),
+        runs.stack("spill_cases"),
         p.spillover,
     )
     runs.put("shifting", deciding.adapt(runs.stack("shifting"), target_shift, p.decision))
@@ -72,12 +72,3 @@ def _adapted_shares(runs: Runs, target: np.ndarray) -> np.ndarray:
         return target
     last = np.swapaxes(runs.stack("shares"), -1, -2)
     return np.ascontiguousarray(deciding.adapt(last, target, runs.params.decision))
-
-
-def _kept(runs: Runs, name: str) -> np.ndarray:
-    """A state field that no phase changes (the spillover channels): gathered, and scattered
-    back once, so that later months gather it without a copy (``Runs.stack``)."""
-    values = runs.stack(name)
-    if runs.n > 1 and values.flags.writeable:  # (gathered afresh; a run alone: a view anyway)
-        runs.put(name, values)
-    return values
