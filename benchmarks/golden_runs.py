@@ -9,8 +9,14 @@ design-notes item 15; the commit that re-freezes says so):
 
 Each run's fingerprint is the SHA-256 of every recorded series (name, dtype, shape, bytes). Bits
 depend on the machine's numpy build (its ``exp``, ``log`` and ``pow`` may round the last bit
-differently on another CPU), so the file also records a fingerprint of those functions on fixed
-inputs; the test runs only where that matches, and says why it skips otherwise.
+differently on another CPU), so the file keeps one set of fingerprints per machine, each with a
+fingerprint of those functions on fixed inputs; the test uses the set whose arithmetic matches this
+machine's, and says why it skips where none does. To add a machine, run on the commit that wrote
+the file (or any whose results the other machines' sets confirm) the following; it keeps the other
+machines' sets and adds or replaces this machine's, whereas ``--write`` keeps only this machine's
+(a change meant to change results makes every other set stale):
+
+    python benchmarks/golden_runs.py --add tests/data/golden_runs.json
 """
 
 from __future__ import annotations
@@ -68,13 +74,37 @@ def runs() -> dict[str, str]:
     return out
 
 
+def machines(data: dict) -> list[dict]:
+    """The sets of fingerprints in a golden file, one per machine (a file of one set, as first
+    written, is a list of one)."""
+    return data.get("machines", [data])
+
+
+def for_this_machine(data: dict) -> dict | None:
+    """The set of fingerprints made where numpy rounds as it does here, or ``None``."""
+    here = arithmetic()
+    return next((m for m in machines(data) if m["arithmetic"] == here), None)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--write", type=Path, required=True)
+    how = ap.add_mutually_exclusive_group(required=True)
+    how.add_argument("--write", type=Path, help="this machine's set only")
+    how.add_argument("--add", type=Path, help="add (or replace) this machine's set")
     args = ap.parse_args()
-    data = {"arithmetic": arithmetic(), "numpy": np.__version__, "runs": runs()}
-    args.write.write_text(json.dumps(data, indent=1) + "\n")
-    print(f"{len(data['runs'])} runs written to {args.write}")
+    mine = {"arithmetic": arithmetic(), "numpy": np.__version__, "runs": runs()}
+    path = args.write or args.add
+    others = []
+    if args.add is not None and path.exists():
+        others = [
+            m
+            for m in machines(json.loads(path.read_text()))
+            if m["arithmetic"] != mine["arithmetic"]
+        ]
+    path.write_text(json.dumps({"machines": [*others, mine]}, indent=1) + "\n")
+    print(
+        f"{len(mine['runs'])} runs of this machine written to {path} ({len(others)} other sets kept)"
+    )
     return 0
 
 
