@@ -236,12 +236,12 @@ def _pulled(base, agency_openness, pull):
 
 
 @njit(cache=True)
-def _staff_openness(
-    staff_off, home, division, division_off, division_agency, base, now, usual, alignment
+def _openness_and_keeping(
+    staff_off, home, division, division_off, division_agency, base, now, usual, alignment, own, keep
 ):
-    """clip(now[r, home] + offset[division], 0, 1) for each person of each run r, where a
-    division's offset is its ``openness`` less its agency's usual openness."""
-    out = np.empty(home.size)
+    """``own`` = clip(now[r, home] + offset[division], 0, 1) for each person of each run r, where
+    a division's offset is its ``openness`` less its agency's usual openness; ``keep`` = ``own``
+    over ``now[r, home]`` (1 where that is 0)."""
     for r in range(staff_off.size - 1):
         d0, d1 = division_off[r], division_off[r + 1]
         offset = np.empty(d1 - d0)
@@ -249,17 +249,11 @@ def _staff_openness(
             a = division_agency[d]
             offset[d - d0] = _pulled(base[d], usual[r, a], alignment[r, a]) - usual[r, a]
         for s in range(staff_off[r], staff_off[r + 1]):
-            v = now[r, home[s]] + offset[division[s]]
-            out[s] = 0.0 if v < 0.0 else (1.0 if v > 1.0 else v)
-    return out
-
-
-@njit(cache=True)
-def _keeping_in_touch(own, agency):
-    out = np.empty(own.size)
-    for s in range(own.size):
-        out[s] = own[s] / agency[s] if agency[s] > 0 else 1.0
-    return out
+            agency = now[r, home[s]]
+            v = agency + offset[division[s]]
+            v = 0.0 if v < 0.0 else (1.0 if v > 1.0 else v)
+            own[s] = v
+            keep[s] = v / agency if agency > 0 else 1.0
 
 
 # ---- jusim/mechanisms/churn.py -------------------------------------------------------------------
@@ -418,8 +412,7 @@ KERNELS = {
     "posting_pairs": _posting_pairs,
     "referrals": _referrals,
     "maintain": _maintain,
-    "staff_openness": _staff_openness,
-    "keeping_in_touch": _keeping_in_touch,
+    "openness_and_keeping": _openness_and_keeping,
     "churn": _churn,
     "movers": _movers,
     "vacancies": _vacancies,
