@@ -206,9 +206,12 @@ def _referrals(staff_off, tie_off, ti, tj, tw, own, values, u):
 @njit(cache=True)
 def _maintain(staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, keep):
     """Ends sharing a post, or meeting (``u < (base + scale * contact[a, b]) * keep_i * keep_j``),
-    refresh; others decay (each run with its own parameters and contact)."""
+    refresh; others decay (each run with its own parameters and contact); the kept ties and their
+    (R, A, A) strength summed from home agency to home agency (as ``_tie_strength``)."""
     out_off = np.zeros_like(tie_off)
     out_i, out_j, out_w = np.empty_like(ti), np.empty_like(tj), np.empty_like(tw)
+    width = contact.shape[-1]
+    summed = np.zeros((tie_off.size - 1, width, width))
     c = 0
     for r in range(tie_off.size - 1):
         s0 = staff_off[r]
@@ -223,9 +226,10 @@ def _maintain(staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, ke
             w = w + refresh * (1.0 - w) if met else w * (1.0 - decay)
             if w >= floor:
                 out_i[c], out_j[c], out_w[c] = i, j, w
+                summed[r, home[si], home[sj]] += w
                 c += 1
         out_off[r + 1] = c
-    return out_off, out_i[:c], out_j[:c], out_w[:c]
+    return out_off, out_i[:c], out_j[:c], out_w[:c], summed
 
 
 # ---- jusim/mechanisms/divisions.py ---------------------------------------------------------------

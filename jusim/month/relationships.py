@@ -142,9 +142,9 @@ def staff_ties(runs: Runs, contact: np.ndarray, openness: np.ndarray) -> np.ndar
         ties.form_by_contact(rosters, contact, p, rngs)
         ties.form_by_posting(rosters, p, rngs)
         ties.form_by_referral(rosters, openness, p, rngs, own_open)
-    ties.maintain(rosters, contact, p, rngs, keep)
+    summed = ties.maintain(rosters, contact, p, rngs, keep)
     rosters.scatter()
-    relationship = ties.relationship_strength(rosters, p)
+    relationship = ties.relationship_strength(rosters, p, summed)
     runs.put("relationship", relationship)
     return relationship
 
