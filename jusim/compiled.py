@@ -362,17 +362,26 @@ def _contacts(staff_off, home, order, start, count, movers, dest, m_off, values,
 @njit(cache=True)
 def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
     """(R,) top-k share of tie ends and (R,) components among tied staff of each run, in one pass
-    over its ties (run r: staff ``staff_off[r]:staff_off[r + 1]``, ties likewise)."""
+    over its ties (run r: staff ``staff_off[r]:staff_off[r + 1]``, ties likewise). Only the tied
+    staff are visited: components are the tied staff less the unions that joined two."""
     n_runs = staff_off.size - 1
     shares, comps = np.full(n_runs, np.nan), np.zeros(n_runs, np.int64)
+    width = 0
     for r in range(n_runs):
-        n_staff = staff_off[r + 1] - staff_off[r]
-        deg = np.zeros(n_staff, np.int64)
-        parent = np.arange(n_staff)
+        width = max(width, staff_off[r + 1] - staff_off[r])
+    deg = np.zeros(width, np.int64)  # (back to zero after each run, at its tied staff)
+    parent = np.empty(width, np.int64)
+    tied = np.empty(width, np.int64)
+    for r in range(n_runs):
+        m = joined = 0
         for e in range(tie_off[r], tie_off[r + 1]):
             a, b = tie_i[e], tie_j[e]
-            deg[a] += 1
-            deg[b] += 1
+            for x in (a, b):
+                if deg[x] == 0:
+                    parent[x] = x
+                    tied[m] = x
+                    m += 1
+                deg[x] += 1
             # union-find with path halving
             while parent[a] != a:
                 parent[a] = parent[parent[a]]
@@ -382,20 +391,18 @@ def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
                 b = parent[b]
             if a != b:
                 parent[max(a, b)] = min(a, b)
+                joined += 1
         ends = 2 * (tie_off[r + 1] - tie_off[r])
         if ends == 0:
             continue
         # sum of the top_k degrees via a histogram of degrees (degrees are small whole numbers)
         max_deg = 0
-        roots = 0
-        for s in range(n_staff):
-            if deg[s] > max_deg:
-                max_deg = deg[s]
-            if deg[s] > 0 and parent[s] == s:
-                roots += 1
+        for k in range(m):
+            max_deg = max(max_deg, deg[tied[k]])
         hist = np.zeros(max_deg + 1, np.int64)
-        for s in range(n_staff):
-            hist[deg[s]] += 1
+        for k in range(m):
+            hist[deg[tied[k]]] += 1
+            deg[tied[k]] = 0
         left, top = top_k[r], 0
         for d in range(max_deg, 0, -1):
             take = min(left, hist[d])
@@ -403,7 +410,7 @@ def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
             left -= take
             if left == 0:
                 break
-        shares[r], comps[r] = top / ends, roots
+        shares[r], comps[r] = top / ends, m - joined
     return shares, comps
 
 
