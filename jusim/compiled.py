@@ -206,9 +206,12 @@ def _referrals(staff_off, tie_off, ti, tj, tw, own, values, u):
 @njit(cache=True)
 def _maintain(staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, keep):
     """Ends sharing a post, or meeting (``u < (base + scale * contact[a, b]) * keep_i * keep_j``),
-    refresh; others decay (each run with its own parameters and contact)."""
+    refresh; others decay (each run with its own parameters and contact); the kept ties and their
+    (R, A, A) strength summed from home agency to home agency (as ``_tie_strength``)."""
     out_off = np.zeros_like(tie_off)
     out_i, out_j, out_w = np.empty_like(ti), np.empty_like(tj), np.empty_like(tw)
+    width = contact.shape[-1]
+    summed = np.zeros((tie_off.size - 1, width, width))
     c = 0
     for r in range(tie_off.size - 1):
         s0 = staff_off[r]
@@ -223,9 +226,10 @@ def _maintain(staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, ke
             w = w + refresh * (1.0 - w) if met else w * (1.0 - decay)
             if w >= floor:
                 out_i[c], out_j[c], out_w[c] = i, j, w
+                summed[r, home[si], home[sj]] += w
                 c += 1
         out_off[r + 1] = c
-    return out_off, out_i[:c], out_j[:c], out_w[:c]
+    return out_off, out_i[:c], out_j[:c], out_w[:c], summed
 
 
 # ---- jusim/mechanisms/divisions.py ---------------------------------------------------------------
@@ -236,12 +240,12 @@ def _pulled(base, agency_openness, pull):
 
 
 @njit(cache=True)
-def _staff_openness(
-    staff_off, home, division, division_off, division_agency, base, now, usual, alignment
+def _openness_and_keeping(
+    staff_off, home, division, division_off, division_agency, base, now, usual, alignment, own, keep
 ):
-    """clip(now[r, home] + offset[division], 0, 1) for each person of each run r, where a
-    division's offset is its ``openness`` less its agency's usual openness."""
-    out = np.empty(home.size)
+    """``own`` = clip(now[r, home] + offset[division], 0, 1) for each person of each run r, where
+    a division's offset is its ``openness`` less its agency's usual openness; ``keep`` = ``own``
+    over ``now[r, home]`` (1 where that is 0)."""
     for r in range(staff_off.size - 1):
         d0, d1 = division_off[r], division_off[r + 1]
         offset = np.empty(d1 - d0)
@@ -249,17 +253,11 @@ def _staff_openness(
             a = division_agency[d]
             offset[d - d0] = _pulled(base[d], usual[r, a], alignment[r, a]) - usual[r, a]
         for s in range(staff_off[r], staff_off[r + 1]):
-            v = now[r, home[s]] + offset[division[s]]
-            out[s] = 0.0 if v < 0.0 else (1.0 if v > 1.0 else v)
-    return out
-
-
-@njit(cache=True)
-def _keeping_in_touch(own, agency):
-    out = np.empty(own.size)
-    for s in range(own.size):
-        out[s] = own[s] / agency[s] if agency[s] > 0 else 1.0
-    return out
+            agency = now[r, home[s]]
+            v = agency + offset[division[s]]
+            v = 0.0 if v < 0.0 else (1.0 if v > 1.0 else v)
+            own[s] = v
+            keep[s] = v / agency if agency > 0 else 1.0
 
 
 # ---- jusim/mechanisms/churn.py -------------------------------------------------------------------
@@ -364,17 +362,26 @@ def _contacts(staff_off, home, order, start, count, movers, dest, m_off, values,
 @njit(cache=True)
 def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
     """(R,) top-k share of tie ends and (R,) components among tied staff of each run, in one pass
-    over its ties (run r: staff ``staff_off[r]:staff_off[r + 1]``, ties likewise)."""
+    over its ties (run r: staff ``staff_off[r]:staff_off[r + 1]``, ties likewise). Only the tied
+    staff are visited: components are the tied staff less the unions that joined two."""
     n_runs = staff_off.size - 1
     shares, comps = np.full(n_runs, np.nan), np.zeros(n_runs, np.int64)
+    width = 0
     for r in range(n_runs):
-        n_staff = staff_off[r + 1] - staff_off[r]
-        deg = np.zeros(n_staff, np.int64)
-        parent = np.arange(n_staff)
+        width = max(width, staff_off[r + 1] - staff_off[r])
+    deg = np.zeros(width, np.int64)  # (back to zero after each run, at its tied staff)
+    parent = np.empty(width, np.int64)
+    tied = np.empty(width, np.int64)
+    for r in range(n_runs):
+        m = joined = 0
         for e in range(tie_off[r], tie_off[r + 1]):
             a, b = tie_i[e], tie_j[e]
-            deg[a] += 1
-            deg[b] += 1
+            for x in (a, b):
+                if deg[x] == 0:
+                    parent[x] = x
+                    tied[m] = x
+                    m += 1
+                deg[x] += 1
             # union-find with path halving
             while parent[a] != a:
                 parent[a] = parent[parent[a]]
@@ -384,20 +391,18 @@ def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
                 b = parent[b]
             if a != b:
                 parent[max(a, b)] = min(a, b)
+                joined += 1
         ends = 2 * (tie_off[r + 1] - tie_off[r])
         if ends == 0:
             continue
         # sum of the top_k degrees via a histogram of degrees (degrees are small whole numbers)
         max_deg = 0
-        roots = 0
-        for s in range(n_staff):
-            if deg[s] > max_deg:
-                max_deg = deg[s]
-            if deg[s] > 0 and parent[s] == s:
-                roots += 1
+        for k in range(m):
+            max_deg = max(max_deg, deg[tied[k]])
         hist = np.zeros(max_deg + 1, np.int64)
-        for s in range(n_staff):
-            hist[deg[s]] += 1
+        for k in range(m):
+            hist[deg[tied[k]]] += 1
+            deg[tied[k]] = 0
         left, top = top_k[r], 0
         for d in range(max_deg, 0, -1):
             take = min(left, hist[d])
@@ -405,7 +410,7 @@ def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
             left -= take
             if left == 0:
                 break
-        shares[r], comps[r] = top / ends, roots
+        shares[r], comps[r] = top / ends, m - joined
     return shares, comps
 
 
@@ -418,8 +423,7 @@ KERNELS = {
     "posting_pairs": _posting_pairs,
     "referrals": _referrals,
     "maintain": _maintain,
-    "staff_openness": _staff_openness,
-    "keeping_in_touch": _keeping_in_touch,
+    "openness_and_keeping": _openness_and_keeping,
     "churn": _churn,
     "movers": _movers,
     "vacancies": _vacancies,

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import is_
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,18 @@ class StaffRoster:
     # the Rosters it was last gathered in, with other runs' (``Rosters.of``) and alone
     _batch: Any = field(default=None, repr=False, compare=False)
     _alone: Any = field(default=None, repr=False, compare=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _STAFF_ARRAYS:  # an array replaced: its batch must gather the runs afresh
+            batch = self.__dict__.get("_batch")
+            if batch is not None:
+                batch._staff_changed = True
+        object.__setattr__(self, name, value)
+
+    def __getstate__(self) -> dict[str, Any]:  # (pickle and copy: its own ties, no batch)
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_row", "_seen")}
+        state.update(tie_i=self.tie_i, tie_j=self.tie_j, tie_w=self.tie_w, _batch=None, _alone=None)
+        return state
 
     @classmethod
     def from_counts(cls, counts: np.ndarray) -> StaffRoster:
@@ -116,6 +129,41 @@ class StaffRoster:
         return 2.0 * self.n_ties / max(self.n_staff, 1)
 
 
+_STAFF_ARRAYS = frozenset({"home", "post", "tenure"})
+
+
+class _TieArray:
+    """A roster's ``tie_i``, ``tie_j`` or ``tie_w``. The ``scatter`` of a batch of runs
+    (``Rosters``) writes nothing into its R rosters: each takes its views of the batch's ties when
+    one of its tie arrays is next read (most never are during a batch). Setting one tells the
+    batch to gather the runs' ties afresh (``Rosters.of``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, roster: StaffRoster | None, owner: type | None = None) -> Any:
+        if roster is None:
+            return self
+        d = roster.__dict__
+        batch = d.get("_batch")
+        if batch is not None and d["_seen"] != batch._scattered:
+            batch._fetch(roster)
+        return d[self.name]
+
+    def __set__(self, roster: StaffRoster, value: np.ndarray) -> None:
+        d = roster.__dict__
+        batch = d.get("_batch")
+        if batch is not None:
+            if d["_seen"] != batch._scattered:  # (the other two arrays first)
+                batch._fetch(roster)
+            batch._ties_changed = True
+        d[self.name] = value
+
+
+for _name in ("tie_i", "tie_j", "tie_w"):
+    setattr(StaffRoster, _name, _TieArray(_name))
+
+
 def offsets(sizes: Sequence[int]) -> np.ndarray:
     """(R + 1,) start of each run's block in arrays concatenated run after run (last: total)."""
     return np.fromiter(accumulate(sizes, initial=0), np.int64, len(sizes) + 1)
@@ -155,10 +203,10 @@ class Rosters:
 
     Gathering once, not every phase: the rosters' staff arrays (``home``, ``post``, ``tenure``)
     become views of the concatenated ones, and ``scatter`` leaves each run's ties as views of the
-    batch's, so the next ``Rosters.of`` of the same rosters finds every array still the view it
-    made and concatenates nothing (a change made to a run's arrays in place, such as a secondment
-    setting ``post``, is a change of the batch's; an array replaced is gathered afresh).
-    ``cache`` keeps values derived from the staff arrays (valid while they are kept).
+    batch's (taken when first read: ``_TieArray``), so the next ``Rosters.of`` of the same rosters
+    concatenates nothing (a change made to a run's arrays in place, such as a secondment setting
+    ``post``, is a change of the batch's; an array replaced is gathered afresh: the roster tells
+    its batch). ``cache`` keeps values derived from the staff arrays (valid while they are kept).
     """
 
     def __init__(self, rosters: Sequence[StaffRoster]) -> None:
@@ -169,6 +217,9 @@ class Rosters:
         self.home = _cat([r.home for r in self.rosters])
         self.post = _cat([r.post for r in self.rosters])
         self.tenure = _cat([r.tenure for r in self.rosters])
+        self._scattered = 0  # scatters so far (a roster whose ties are older takes them anew)
+        self._staff_changed = self._ties_changed = False
+        self._gather_ties()
         if self.n == 1:
             self.rosters[0]._alone = self
         else:
@@ -177,9 +228,8 @@ class Rosters:
                 roster.home, roster.post, roster.tenure = (
                     x[s[r] : s[r + 1]] for x in (self.home, self.post, self.tenure)
                 )
-                roster._batch = self
+                roster.__dict__.update(_batch=self, _row=r, _seen=0)
         self._staff = [(r.home, r.post, r.tenure) for r in self.rosters]
-        self._gather_ties()
         self.cache: dict[Any, object] = {}
         self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None = None
 
@@ -187,21 +237,27 @@ class Rosters:
     def of(cls, rosters: Sequence[StaffRoster]) -> Rosters:
         """The runs' rosters side by side: the batch they were last gathered into if every staff
         array is still the one it made (its ties gathered afresh if any run's changed), else new."""
-        b = rosters[0]._alone if len(rosters) == 1 else rosters[0]._batch
-        if b is None or b.n != len(rosters):
-            return cls(rosters)
-        for roster, mine, (home, post, tenure) in zip(rosters, b.rosters, b._staff, strict=True):
+        if len(rosters) > 1:
+            b = rosters[0]._batch
             if (
-                roster is not mine
-                or roster.home is not home
-                or roster.post is not post
-                or roster.tenure is not tenure
+                b is None
+                or b._staff_changed
+                or b.n != len(rosters)
+                or not all(map(is_, rosters, b.rosters))
             ):
                 return cls(rosters)
-        for roster, (ti, tj, tw) in zip(rosters, b._ties, strict=True):
-            if roster.tie_i is not ti or roster.tie_j is not tj or roster.tie_w is not tw:
+            if b._ties_changed:
                 b._gather_ties()
-                break
+            return b
+        b = rosters[0]._alone
+        if b is None:
+            return cls(rosters)
+        roster, (home, post, tenure) = rosters[0], b._staff[0]
+        if roster.home is not home or roster.post is not post or roster.tenure is not tenure:
+            return cls(rosters)
+        ti, tj, tw = b._ties
+        if roster.tie_i is not ti or roster.tie_j is not tj or roster.tie_w is not tw:
+            b._gather_ties()
         return b
 
     def _gather_ties(self) -> None:
@@ -209,7 +265,15 @@ class Rosters:
         self.tie_i = _cat([r.tie_i for r in self.rosters])
         self.tie_j = _cat([r.tie_j for r in self.rosters])
         self.tie_w = _cat([r.tie_w for r in self.rosters])
-        self._ties = [(r.tie_i, r.tie_j, r.tie_w) for r in self.rosters]
+        self._ties = (self.rosters[0].tie_i, self.rosters[0].tie_j, self.rosters[0].tie_w)
+        self._ties_changed = False
+
+    def _fetch(self, roster: StaffRoster) -> None:
+        """Run ``roster``'s views of the ties of the last ``scatter``."""
+        t, ti, tj, tw = self._scattered_ties
+        r = roster.__dict__["_row"]
+        a, b = t[r], t[r + 1]
+        roster.__dict__.update(tie_i=ti[a:b], tie_j=tj[a:b], tie_w=tw[a:b], _seen=self._scattered)
 
     @property
     def staff_run(self) -> np.ndarray:
@@ -290,20 +354,16 @@ class Rosters:
         return flat + np.swapaxes(flat, -1, -2)
 
     def scatter(self) -> None:
-        """Write each run's ties back into its roster (views of the batch's)."""
+        """Write each run's ties back into its roster (views of the batch's; for R runs, taken by
+        each roster when it next reads them)."""
         if self.n == 1:
             roster = self.rosters[0]
             roster.tie_i, roster.tie_j, roster.tie_w = self.tie_i, self.tie_j, self.tie_w
+            self._ties = (self.tie_i, self.tie_j, self.tie_w)
         else:
-            t = self.tie_off.tolist()
-            ti, tj, tw = self.tie_i, self.tie_j, self.tie_w
-            for r, roster in enumerate(self.rosters):
-                roster.tie_i, roster.tie_j, roster.tie_w = (
-                    ti[t[r] : t[r + 1]],
-                    tj[t[r] : t[r + 1]],
-                    tw[t[r] : t[r + 1]],
-                )
-        self._ties = [(r.tie_i, r.tie_j, r.tie_w) for r in self.rosters]
+            self._scattered_ties = (self.tie_off.tolist(), self.tie_i, self.tie_j, self.tie_w)
+            self._scattered += 1
+            self._ties_changed = False
 
 
 def run_of(off: np.ndarray) -> np.ndarray:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
-from jusim.staff import StaffRoster
+from jusim.staff import Rosters, StaffRoster
 
 
 def roster(counts=(3, 2, 4)) -> StaffRoster:
@@ -95,3 +97,40 @@ def test_by_home_groups_every_member():
     for a in range(2):
         members = order[start[a] : start[a] + count[a]]
         assert set(members.tolist()) == set(np.flatnonzero(r.home == a).tolist())
+
+
+def _two_runs() -> tuple[list[StaffRoster], Rosters]:
+    runs = [roster(), roster((2, 2))]
+    runs[0].add_ties(np.array([0, 1]), np.array([3, 5]), np.array([0.4, 0.5]))
+    runs[1].add_ties(np.array([0]), np.array([2]), np.array([0.7]))
+    return runs, Rosters.of(runs)
+
+
+def test_a_batch_scatter_reaches_each_roster_when_read():
+    runs, b = _two_runs()
+    b.add_ties(np.array([0, 1]), np.array([2, 1]), np.array([4, 3]), np.array([0.9, 0.6]))
+    b.scatter()
+    assert Rosters.of(runs) is b  # nothing changed since: the same batch, nothing gathered
+    assert ties(runs[0]) == {(0, 3), (1, 5), (2, 4)} and ties(runs[1]) == {(0, 2), (1, 3)}
+    np.testing.assert_array_equal(runs[1].tie_w, [0.7, 0.6])
+    assert runs[0].tie_w.base is b.tie_w  # views of the batch's ties
+
+
+def test_a_rosters_own_change_is_gathered_by_its_batch():
+    runs, b = _two_runs()
+    b.scatter()
+    runs[1].add_ties(np.array([1]), np.array([3]), np.array([0.2]))  # (alone: merged and set)
+    again = Rosters.of(runs)
+    assert again is b and again.tie_off.tolist() == [0, 2, 4]
+    runs[0].tenure = np.zeros(9, np.int64)  # an array replaced: the runs are gathered anew
+    fresh = Rosters.of(runs)
+    assert fresh is not b and fresh.tie_off.tolist() == [0, 2, 4]
+    assert runs[0].tenure.base is fresh.tenure
+
+
+def test_a_copied_roster_keeps_its_ties_and_leaves_the_batch():
+    runs, b = _two_runs()
+    b.add_ties(np.array([0]), np.array([2]), np.array([4]), np.array([0.9]))
+    b.scatter()
+    copied = pickle.loads(pickle.dumps(runs[0]))
+    assert ties(copied) == {(0, 3), (1, 5), (2, 4)} and copied._batch is None

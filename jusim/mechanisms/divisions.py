@@ -87,10 +87,39 @@ def staff_openness(
     R runs at once: the agency arrays are (R, A); divisions (``base``, ``division_agency``) and
     staff (``division``, ``home``) are concatenated run after run, indices each run's own, with
     ``division_off`` and ``staff_off`` (R + 1,) where each run's begin."""
+    return openness_and_keeping(
+        agency_now,
+        agency_base,
+        base,
+        division_agency,
+        alignment,
+        division,
+        home,
+        staff_off,
+        division_off,
+    )[0]
+
+
+def openness_and_keeping(
+    agency_now: np.ndarray,
+    agency_base: np.ndarray,
+    base: np.ndarray,
+    division_agency: np.ndarray,
+    alignment: np.ndarray,
+    division: np.ndarray,
+    home: np.ndarray,
+    staff_off: np.ndarray | None = None,
+    division_off: np.ndarray | None = None,
+    out: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(N,) ``staff_openness`` and (N,) ``keeping_in_touch`` of it relative to the agency's
+    current openness, in one pass over the staff (written into ``out``, two (N,) arrays, if
+    given: a batch reuses the same memory month after month)."""
     if staff_off is None or division_off is None:
         staff_off, division_off = np.array([0, home.size]), np.array([0, base.size])
     n = staff_off.size - 1
-    return kernels.pick("staff_openness", _staff_openness)(
+    own, keep = (np.empty(home.size), np.empty(home.size)) if out is None else out
+    kernels.pick("openness_and_keeping", _openness_and_keeping)(
         staff_off,
         home,
         division,
@@ -100,30 +129,33 @@ def staff_openness(
         rows(agency_now, n),
         rows(agency_base, n),
         rows(alignment, n),
+        own,
+        keep,
     )
+    return own, keep
 
 
-def _staff_openness(
-    staff_off, home, division, division_off, division_agency, base, now, usual, alignment
+def _openness_and_keeping(
+    staff_off, home, division, division_off, division_agency, base, now, usual, alignment, own, keep
 ):
-    """clip(now[r, home] + offset[division], 0, 1) for each person of each run r, where a
-    division's offset is its ``openness`` less its agency's usual openness."""
+    """``own`` = clip(now[r, home] + offset[division], 0, 1) for each person of each run r, where
+    a division's offset is its ``openness`` less its agency's usual openness; ``keep`` = ``own``
+    over ``now[r, home]`` (1 where that is 0)."""
     d_run = run_of(division_off)
     u = usual[d_run, division_agency]
     offset = _pulled(base, u, alignment[d_run, division_agency]) - u
     width = now.shape[1]
     at_home = cell(staff_off, home, width)  # (run, home agency) of each member of staff
-    own = now.ravel()[at_home] + offset[division_off[at_home // width] + division]
-    return np.clip(own, 0.0, 1.0)
+    agency = now.ravel()[at_home]
+    np.clip(agency + offset[division_off[at_home // width] + division], 0.0, 1.0, out=own)
+    keep[...] = _keeping_in_touch(own, agency)
 
 
 def keeping_in_touch(staff_openness: np.ndarray, agency_openness: np.ndarray) -> np.ndarray:
     """(N,) each person's chance of keeping in touch relative to their agency's norm: their
     division's openness over the agency's (1 for everyone in an agency without divisions)."""
     own = np.asarray(staff_openness, np.float64)
-    return kernels.pick("keeping_in_touch", _keeping_in_touch)(
-        own.ravel(), np.asarray(agency_openness, np.float64).ravel()
-    ).reshape(own.shape)
+    return _keeping_in_touch(own, np.asarray(agency_openness, np.float64))
 
 
 def _keeping_in_touch(own, agency):

@@ -295,17 +295,21 @@ def maintain(
     params: TieParams,
     rng: Generators,
     keep: np.ndarray | None = None,
-) -> None:
+) -> np.ndarray:
     """Ties with contact this month strengthen; the rest decay; very weak ties are forgotten.
 
     ``keep`` (N,), if given, scales each person's chance of keeping in touch (their division's
     openness relative to their agency's, ``mechanisms/divisions.py``); by default 1 for everyone.
+    Returns the summed strength of the ties kept from home agency to home agency ((A, A), or
+    (R, A, A) for R runs' rosters; not yet symmetric), as ``relationship_strength`` takes it: the
+    same pass over the ties.
     """
     b, rngs, one = as_runs(roster, rng)
+    width = contact.shape[-1]
     if b.tie_off[-1] == 0:
-        return
+        return np.zeros((width, width) if one else (b.n, width, width))
     u, _ = _draw(rngs, _ends(b, 1))
-    b.tie_off, b.tie_i, b.tie_j, b.tie_w = kernels.pick("maintain", _maintain)(
+    b.tie_off, b.tie_i, b.tie_j, b.tie_w, summed = kernels.pick("maintain", _maintain)(
         b.staff_off,
         b.tie_off,
         b.tie_i,
@@ -320,11 +324,14 @@ def maintain(
     )
     if one:
         b.scatter()
+        return summed[0]
+    return summed
 
 
 def _maintain(staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, keep):
     """Ends sharing a post, or meeting (``u < (base + scale * contact[a, b]) * keep_i * keep_j``),
-    refresh; others decay (each run with its own parameters and contact)."""
+    refresh; others decay (each run with its own parameters and contact); the kept ties and their
+    (R, A, A) strength summed from home agency to home agency (``staff._tie_strength``)."""
     r = run_of(tie_off)
     si, sj = staff_off[r] + ti, staff_off[r] + tj
     width = contact.shape[-1]
@@ -335,10 +342,16 @@ def _maintain(staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, ke
     kept = w >= values[:, FLOOR][r]
     counts = np.bincount(r[kept], minlength=tie_off.size - 1)
     out_off = np.concatenate((np.zeros(1, np.int64), np.cumsum(counts)))
-    return out_off, ti[kept], tj[kept], w[kept]
+    n = tie_off.size - 1
+    summed = np.bincount(pair[kept], weights=w[kept], minlength=n * width * width)
+    return out_off, ti[kept], tj[kept], w[kept], summed.reshape(n, width, width)
 
 
-def relationship_strength(roster: StaffRoster | Rosters, params: TieParams) -> np.ndarray:
+def relationship_strength(
+    roster: StaffRoster | Rosters, params: TieParams, summed: np.ndarray | None = None
+) -> np.ndarray:
     """Agency-to-agency relationship strength in [0, 1) from the summed tie strengths ((A, A), or
-    (R, A, A) for R runs' rosters)."""
-    return 1.0 - np.exp(-roster.agency_tie_strength() / params.relationship_scale)
+    (R, A, A) for R runs' rosters); ``summed``, if given, is what ``maintain`` returned for the
+    roster's ties now (else they are summed here)."""
+    s = roster.agency_tie_strength() if summed is None else summed + np.swapaxes(summed, -1, -2)
+    return 1.0 - np.exp(-s / params.relationship_scale)

@@ -124,8 +124,9 @@ def staff_ties(runs: Runs, contact: np.ndarray, openness: np.ndarray) -> np.ndar
     (and stores) the (R, A, A) relationship strength."""
     p, rngs = runs.params.ties, runs.streams("ties")
     rosters = Rosters.of([s.roster for s in runs.states])
-    base, agency, division, division_off, at_home, usual = _divisions(runs, rosters)
-    own_open = divisions.staff_openness(
+    base, agency, division, division_off, usual = _divisions(runs, rosters)
+    n = rosters.home.size  # each person's openness and keeping in touch, in the same memory
+    own_open, keep = divisions.openness_and_keeping(
         openness,
         usual,
         base,
@@ -135,23 +136,23 @@ def staff_ties(runs: Runs, contact: np.ndarray, openness: np.ndarray) -> np.ndar
         rosters.home,
         rosters.staff_off,
         division_off,
+        out=(rosters.scratch("own_openness", n), rosters.scratch("keeping_in_touch", n)),
     )
     with rosters.batch():  # referral acts on last month's ties; new ones merge at the end
         ties.form_by_contact(rosters, contact, p, rngs)
         ties.form_by_posting(rosters, p, rngs)
         ties.form_by_referral(rosters, openness, p, rngs, own_open)
-    keep = divisions.keeping_in_touch(own_open, openness.reshape(-1)[at_home])
-    ties.maintain(rosters, contact, p, rngs, keep)
+    summed = ties.maintain(rosters, contact, p, rngs, keep)
     rosters.scatter()
-    relationship = ties.relationship_strength(rosters, p)
+    relationship = ties.relationship_strength(rosters, p, summed)
     runs.put("relationship", relationship)
     return relationship
 
 
 def _divisions(runs: Runs, rosters: Rosters) -> tuple[np.ndarray, ...]:
     """The runs' divisions side by side (fixed from month 0, so gathered once per ``Rosters``):
-    base openness, agency and offsets of the divisions, each person's division, each person's
-    (run, home agency) as an index into (R, A) arrays, and agencies' usual openness."""
+    base openness, agency and offsets of the divisions, each person's division, and agencies'
+    usual openness."""
     if "divisions" not in rosters.cache:
         states = runs.states
         rosters.cache["divisions"] = (
@@ -159,7 +160,6 @@ def _divisions(runs: Runs, rosters: Rosters) -> tuple[np.ndarray, ...]:
             np.concatenate([s.division_agency for s in states]),
             np.concatenate([s.division for s in states]),
             offsets([s.division_base.size for s in states]),
-            rosters.staff_run * runs.world.n_agencies + rosters.home,
             runs.stack_world("openness"),
         )
     return rosters.cache["divisions"]  # type: ignore[return-value]
