@@ -191,7 +191,7 @@ def compare_cmd(
             "--workers",
             "-w",
             min=1,
-            help="processes (default: one per core, for 80 runs or more each; 1: this process)",
+            help="processes (default: one per core, for 100 runs or more each; 1: this process)",
         ),
     ] = None,
 ) -> None:

@@ -19,6 +19,7 @@ from test_sweep_orphans import alive
 import jusim
 from jusim import as_scenario
 from jusim.analysis.compare_parts import (
+    MIN_PARTS,
     RUNS_PER_WORKER,
     default_workers,
     plan_parts,
@@ -43,7 +44,7 @@ def test_parts_cover_every_run_once_larger_worlds_first() -> None:
     every = [silo] * 6 + [rsu] * 6 + [secondees] * 6  # three arms of six runs
     for workers, per_worker in [(1, 1), (2, 1), (2, 2), (2, 3), (3, 5), (40, 1)]:
         parts = plan_parts(every, 6, workers, per_worker)
-        assert len(parts) == min(len(every), workers * per_worker)
+        assert len(parts) == min(len(every), max(MIN_PARTS, workers * per_worker))
         assert max(map(len, parts)) - min(map(len, parts)) <= 1
         assert sorted(i for p in parts for i in p) == list(range(18))
         order = [i for p in parts for i in p]

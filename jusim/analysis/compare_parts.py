@@ -27,13 +27,21 @@ import numpy as np
 from jusim.metrics import RunResult
 from jusim.scenario import Scenario
 
-RUNS_PER_WORKER = 80
-"""By default a comparison gets one more worker process only for this many runs: a worker's
-start-up (spawning, imports, loading the compiled kernels: about 3 s on the shared machine) costs
-as much as some 80 runs."""
+RUNS_PER_WORKER = 100
+"""By default a comparison gets one more worker process only for this many runs. A worker must
+save more time than it adds: starting one (spawning it, importing jusim) took 1.6 s CPU on the
+shared 2-core machine under load, a run about 17 ms (30 silo runs in one batch), so two workers
+pay from about 2 x 1.6 s / 17 ms = 190 runs; with fewer the parent's own start-up comes first."""
 
-PARTS_PER_WORKER = 2
-"""Parts per worker: fewer make larger groups, more let the cores finish together."""
+PARTS_PER_WORKER = 3
+"""Parts per worker, and :data:`MIN_PARTS` in all: fewer parts make larger groups along the run
+axis, more give more progress ticks and let the cores finish together. With 1 to 5 parts per
+worker the README's main job (270 runs) took the same CPU time within the noise, in this process
+(14.7-16.1 s, against 22-27 s for chunks of 54 in arm order) and with 2 workers (26.3-28.9 s);
+``benchmarks/compare_workers.py --parts``."""
+
+MIN_PARTS = 6
+"""At least this many parts, so a comparison in one process still ticks a few times."""
 
 
 def default_workers(runs: int) -> int:
@@ -57,15 +65,16 @@ def plan_parts(
 ) -> list[list[int]]:
     """The run indices of each part, largest worlds first. ``every`` holds the arms one after
     the other, ``runs_per_arm`` runs each; the arms are ordered by shape class (the larger
-    world first, then as given) and cut into ``workers * per_worker`` parts of equal runs (give or take one),
-    so each part holds whole arms where it can and at most a few shape classes."""
+    world first, then as given) and cut in that order into ``workers * per_worker`` (at least
+    :data:`MIN_PARTS`) parts of equal size, give or take a run: a part holds the runs of one or a
+    few shape classes, arm after arm."""
     arms = [list(range(i, i + runs_per_arm)) for i in range(0, len(every), runs_per_arm)]
     classes: dict[tuple[Any, ...], list[list[int]]] = {}
     for arm in arms:
         classes.setdefault(shape_class(every[arm[0]]), []).append(arm)
     order = sorted(classes, key=lambda c: -sum(math.prod(s) for _, s in c[1]))
     runs = [i for c in order for arm in classes[c] for i in arm]
-    n = max(1, min(len(runs), workers * (per_worker or PARTS_PER_WORKER)))
+    n = max(1, min(len(runs), max(MIN_PARTS, workers * (per_worker or PARTS_PER_WORKER))))
     cuts = [len(runs) * k // n for k in range(n + 1)]  # sizes differ by one run at most
     return [runs[a:b] for a, b in itertools.pairwise(cuts)]
 
