@@ -304,9 +304,9 @@ def compare(
     package ships none), ``"none"`` (one parameter set, seeds only), a path or an
     :class:`~jusim.ensemble.Ensemble`. ``draws``: how many of its draws (default 10);
     ``replications``: seeds per draw (default 3 with an ensemble, 30 without). ``workers``:
-    processes (default: one per core, as long as each gets
-    :data:`jusim.analysis.compare_parts.RUNS_PER_WORKER` runs; 1 runs
-    everything in this process); the tables are the same for any number.
+    processes (default: one per core, as long as each gets ``RUNS_PER_WORKER`` runs, see
+    :mod:`jusim.analysis.compare_parts`; 1: all in this process); the tables are the same, bit
+    for bit, for any number.
     """
     from jusim import as_scenario
 
