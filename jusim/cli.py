@@ -185,6 +185,15 @@ def compare_cmd(
             "packages",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            help="processes (default: one per core, for 100 runs or more each; 1: this process)",
+        ),
+    ] = None,
 ) -> None:
     """Compare scenarios with the baseline on the same parameter draws and seeds: attainment,
     difference, cost."""
@@ -231,19 +240,25 @@ def compare_cmd(
             raise fail(f"--brief-explain {name}: use one of the compared scenarios {names}")
     n_draws = 1 if ens is None else len(ens)
     total = n_draws * replications * (1 + sum(a.name != base.name for a in arms))
-    first: list[float] = []  # (time, runs done) of the first chunk's end
-    with progress_bar() as bar:
+    if workers is None:
+        from jusim.analysis.compare_parts import default_workers
+
+        workers = default_workers(total)
+    first: list[tuple[float, float]] = []  # (time, runs done) at the end of each first part
+    # parts that run side by side end in bunches, so a time left would swing from far too short
+    # to far too long: with workers, the elapsed time and the pace instead
+    with progress_bar(estimate=workers == 1) as bar:
         task = bar.add_task("runs", total=total, rate="")
 
         def tick(n: int) -> None:
-            # the pace from the first chunk's end on: start-up (imports, building the worlds,
-            # compiling) is not run time
+            # the pace from the end of the first part of each worker on: start-up (imports,
+            # building the worlds, compiling, starting the workers) is not run time
             now, done = time.perf_counter(), bar.tasks[0].completed + n
-            if not first:
-                first.extend((now, done))
+            if len(first) < workers:
+                first.append((now, done))
                 bar.update(task, advance=n)
                 return
-            rate = (done - first[1]) / max(now - first[0], 1e-9)
+            rate = (done - first[-1][1]) / max(now - first[-1][0], 1e-9)
             bar.update(task, advance=n, rate=f"{rate:.0f} runs/s")
 
         try:
@@ -254,6 +269,7 @@ def compare_cmd(
                 seed=seed,
                 progress=tick,
                 ensemble=ens,
+                workers=workers,
             )
         except ValueError as e:
             raise fail(str(e)) from None

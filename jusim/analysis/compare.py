@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jusim.analysis.compare_parts import run_parts
 from jusim.analysis.stats import mean_ci, paired_diff_ci, paired_effect, spread
 from jusim.ensemble import Ensemble, design
 from jusim.metrics import RunResult
@@ -295,16 +296,19 @@ def compare(
     progress: Callable[[int], None] | None = None,
     ensemble: str | Path | Ensemble | None = "default",
     draws: int | None = None,
+    workers: int | None = None,
 ) -> Comparison:
     """Run every scenario (and the baseline, default ``silo``) on the same draws and seeds.
 
     ``ensemble``: ``"default"`` (the shipped parameter ensemble, or none with a note when the
     package ships none), ``"none"`` (one parameter set, seeds only), a path or an
     :class:`~jusim.ensemble.Ensemble`. ``draws``: how many of its draws (default 10);
-    ``replications``: seeds per draw (default 3 with an ensemble, 30 without).
+    ``replications``: seeds per draw (default 3 with an ensemble, 30 without). ``workers``:
+    processes (default: one per core, as long as each gets ``RUNS_PER_WORKER`` runs, see
+    :mod:`jusim.analysis.compare_parts`; 1: all in this process); the tables are the same, bit
+    for bit, for any number.
     """
-    from jusim import as_scenario, run_batch
-    from jusim.batch import CHUNK
+    from jusim import as_scenario
 
     ens, seeds_per_draw, note = design(ensemble, draws, replications)
     base = as_scenario(baseline if baseline is not None else "silo")
@@ -320,14 +324,11 @@ def compare(
         arms.append(arm)
     n_draws = 1 if ens is None else len(ens)
     seeds = replication_seeds(seed, n_draws * seeds_per_draw)
-    # every arm's runs in one batch (arms step together where their shapes agree), in chunks
-    # large enough for the run axis to pay and small enough for about five progress ticks
     every: list[Scenario] = []
     for arm in arms:
         draws_of_arm = [arm if ens is None else ens.apply(arm, d) for d in range(n_draws)]
         every += [draws_of_arm[k // seeds_per_draw] for k in range(len(seeds))]
-    chunk = max(1, min(CHUNK, len(every) // 5))
-    done = run_batch(every, seeds * len(arms), chunk=chunk, progress=progress)
+    done = run_parts(every, seeds * len(arms), len(seeds), workers, progress)
     n = len(seeds)
     runs = {arm.name: done[i * n : (i + 1) * n] for i, arm in enumerate(arms)}
     return Comparison(
