@@ -99,22 +99,21 @@ def run(runs: Runs) -> None:
     p, w = runs.params, runs.world
     blank = Blank.of(runs)
     runs.renew_rules(blank.blocks, blank.lists)  # one copy a field, for all runs
+    board = Board([s.partnerships for s in runs.states])
+    board.begin_month()
     for group in groups(runs):  # each run's interventions write its rows
         group.renew(runs.stack_rules, runs.put_rules)
         states = group.models
-        for s in states:
-            s.partnerships.begin_month()
         for i, iv in enumerate(states[0].interventions):
             iv.apply_runs(group, [s.intervention_state[i] for s in states])
-        for s in states:
-            s.partnerships.end_interventions()
+    board = Board(board.pts)  # (after the interventions: as they are now)
+    board.end_interventions()
     discretionary = runs.stack_world("discretionary_share") * runs.stack("budget")
     # the price a seat is judged at
     price = p.overhead.senior + p.overhead.admin / runs.stack_world("admin_capacity")
     risk = scrutiny.expected_cost(
         [s.scrutiny for s in runs.states], runs.stack_rules("dispensation"), p.scrutiny
     )
-    board = Board([s.partnerships for s in runs.states])
     board.form_and_leave(runs, discretionary, price, risk)
     board = Board(board.pts)  # (after forming: as they are now)
     runs.put_rules("membership", board.membership(w.n_outcomes))
