@@ -160,6 +160,22 @@ _FIELDS: dict[str, tuple[type, bool]] = {  # array fields: dtype, and whether (P
 }
 
 
+def _pair_sums(members: np.ndarray, understanding: np.ndarray) -> np.ndarray:
+    """(P,) each partnership's understanding summed over ordered pairs of its members, the
+    diagonal (1s) included: a product that numpy sums in an order that depends on the shapes
+    (over a run axis, ``einsum`` can differ in the last bit), so always one run's own."""
+    m = members.astype(np.float64)
+    return np.einsum("pa,ab,pb->p", m, understanding, m)
+
+
+def shared_aims(pair_sums: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Shared understanding of aims: the mean understanding between members (``pair_sums`` from
+    ``_pair_sums``, ``n`` members; elementwise, so any leading run axis)."""
+    pair_sum = pair_sums - n  # drop the diagonal (1s)
+    pairs = n * (n - 1.0)
+    return np.where(pairs > 0, pair_sum / np.maximum(pairs, 1.0), 0.0)
+
+
 class Terms(NamedTuple):
     """What an agency weighs a seat against this month (``form_and_leave``): (O, A) credit on
     each outcome, (A,) discretionary budgets and price of an admin-month, (A, A) understanding,
@@ -375,11 +391,8 @@ class Partnerships:
 
     def update_aims(self, understanding: np.ndarray) -> None:
         """Shared understanding of aims: the mean understanding between each one's members."""
-        m = self.members.astype(np.float64)
-        n = m.sum(axis=1)
-        pair_sum = np.einsum("pa,ab,pb->p", m, understanding, m) - n  # drop the diagonal (1s)
-        pairs = n * (n - 1.0)
-        self.aims = np.where(pairs > 0, pair_sum / np.maximum(pairs, 1.0), 0.0)
+        n = self.members.sum(axis=1, dtype=np.float64)
+        self.aims = shared_aims(_pair_sums(self.members, understanding), n)
 
     def engage(self, k: int, agencies, buy_in: float, params: partnering.PartnershipParams):
         """Engage ``agencies`` in partnership ``k`` this month: full ``buy_in`` while it is being
@@ -908,10 +921,14 @@ class Board:
         understanding = runs.stack("understanding")
         params, formal = runs.params.partnership, runs.params.formality
         live = self.block("live")
-        for pt, u, any_live in zip(self.pts, understanding, live.any(axis=-1), strict=True):
-            if any_live:
-                pt.update_aims(u)
         members = self.block("members")
+        aiming = live.any(axis=-1)  # (the runs with a live partnership: the others keep theirs)
+        if aiming.any():
+            pair_sums = np.zeros(live.shape)
+            for r in np.flatnonzero(aiming).tolist():
+                pair_sums[r, : self.sizes[r]] = _pair_sums(self.pts[r].members, understanding[r])
+            aims = shared_aims(pair_sums, members.sum(axis=-1, dtype=np.float64))
+            self.block("aims")[aiming] = aims[aiming]
         links = partnering.consultation_links(members, self.block("lead"), self.block("clout"))
         links = links * live[..., None]
         seated = members & live[..., None]
