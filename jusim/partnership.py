@@ -332,8 +332,7 @@ class Partnerships:
     def begin_month(self) -> None:
         """Before the interventions act: nobody has convened anything yet this month, and the
         leads of intervention partnerships are appointed afresh (by ``accountable_lead``)."""
-        self._latest = {}
-        self.selection = None  # set afresh by ``selective_collaboration``
+        self.__dict__.update(_latest={}, selection=None)  # (selection: set afresh by the rule)
         if not self.count:  # none formed yet: nothing to reset
             return
         self.mandated.fill(False)
@@ -666,7 +665,7 @@ class Board:
                 pt.begin_month()
             return
         for pt in self.pts:
-            pt.__dict__.update(_latest={}, selection=None)
+            pt.__dict__.update(_latest={}, selection=None)  # (as ``Partnerships.begin_month``)
         rows = self.block("by_intervention")
         self.block("mandated").fill(False)
         np.copyto(self.block("members"), self.block("charter"), where=rows[..., None])

@@ -99,15 +99,22 @@ def run(runs: Runs) -> None:
     p, w = runs.params, runs.world
     blank = Blank.of(runs)
     runs.renew_rules(blank.blocks, blank.lists)  # one copy a field, for all runs
-    board = Board([s.partnerships for s in runs.states])
-    board.begin_month()
-    for group in groups(runs):  # each run's interventions write its rows
-        group.renew(runs.stack_rules, runs.put_rules)
-        states = group.models
-        for i, iv in enumerate(states[0].interventions):
-            iv.apply_runs(group, [s.intervention_state[i] for s in states])
-    board = Board(board.pts)  # (after the interventions: as they are now)
-    board.end_interventions()
+    pts = [s.partnerships for s in runs.states]
+    if len(pts) == 1:  # a run alone: its own partnerships and interventions' own ``apply``
+        s, pt = runs.states[0], pts[0]
+        pt.begin_month()
+        for iv, state in zip(s.interventions, s.intervention_state, strict=True):
+            iv.apply(s, state)
+        pt.end_interventions()
+    else:
+        Board(pts).begin_month()
+        for group in groups(runs):  # each run's interventions write its rows
+            group.renew(runs.stack_rules, runs.put_rules)
+            states = group.models
+            for i, iv in enumerate(states[0].interventions):
+                iv.apply_runs(group, [s.intervention_state[i] for s in states])
+        Board(pts).end_interventions()  # (as they are after the interventions)
+    board = Board(pts)
     discretionary = runs.stack_world("discretionary_share") * runs.stack("budget")
     # the price a seat is judged at
     price = p.overhead.senior + p.overhead.admin / runs.stack_world("admin_capacity")
