@@ -37,14 +37,17 @@ Agencies propose, join and leave partnerships of their own (``form_and_leave``; 
 
 Rows are never removed (a wound-up partnership keeps its history), so indices are stable.
 
-Runs stepped together (``jusim/month/runs.py``) keep one ``Partnerships`` each; ``Board`` sets
-them side by side as padded (R, P, ...) blocks, so that the phases take every run's demand,
-delivery, judgement (``mechanisms/scrutiny.judge``), forming and leaving, proposals, membership,
-ageing and record in one call (a run alone calls its own methods).
+Runs stepped together (``jusim/month/runs.py``) keep one ``Partnerships`` each, and their arrays
+are rows of shared (R, P, ...) blocks (``Shelf``, as ``month/state.Table`` keeps the states':
+docs/design-notes.md item 16), so ``Board`` reads every run's partnerships side by side without
+gathering them, and the phases take every run's demand, delivery, judgement
+(``mechanisms/scrutiny.judge``), forming and leaving, proposals, membership, ageing and record
+in one call (a run alone calls its own methods).
 """
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -53,8 +56,124 @@ import numpy as np
 from jusim.mechanisms import formality, partnering, selection
 
 
-def _grow(a: np.ndarray, value) -> np.ndarray:
-    return np.concatenate([a, np.asarray([value], dtype=a.dtype)])
+class Shelf:
+    """The partnerships of R runs, field by field: an (R, capacity, ...) block per array field of
+    ``Partnerships``, whose run ``r``'s first ``counts[r]`` rows are its partnerships and the rest
+    zeros (never written). Each run's ``Partnerships`` holds views of its rows as its fields and
+    writes through them (assigning a field copies into the rows), so the blocks are always the
+    runs' own values; ``Board`` reads them as they are. A run made alone has a shelf of its own;
+    runs stepped together are moved onto one shelf (``adopt``) the first time they are. Rows are
+    added one at a time (``add``); the capacity doubles when a run's rows fill it.
+
+    Why: before, each run's partnerships were arrays of their own, grown one row at a time, and
+    ``Board`` gathered every field it read into a padded (R, P, ...) block, several times a
+    month: the top function of a batch of the shipped scenarios (cProfile of ``jusim.compare``:
+    20,160 calls, 1.5 s of 20)."""
+
+    __slots__ = ("blocks", "capacity", "counts", "pts")
+
+    def __init__(self, pts: list[Partnerships], capacity: int) -> None:
+        a, r = pts[0].n_agencies, len(pts)
+        self.pts = pts
+        self.capacity = capacity
+        self.counts = [0] * r
+        self.blocks = {
+            name: np.zeros((r, capacity, *((a,) if wide else ())), dtype)
+            for name, (dtype, wide) in _FIELDS.items()
+        }
+
+    @classmethod
+    def adopt(cls, pts: list[Partnerships]) -> Shelf:
+        """One shelf for ``pts`` (kept if they are already on one, in this order), each run's
+        values copied into it."""
+        shelf = pts[0].__dict__.get("_shelf")
+        if (
+            shelf is not None
+            and len(shelf.pts) == len(pts)
+            and all(map(operator.is_, shelf.pts, pts))
+        ):
+            return shelf
+        sizes = [pt.count for pt in pts]
+        new = cls(list(pts), max(4, *sizes))
+        for r, (pt, size) in enumerate(zip(pts, sizes, strict=True)):
+            values = {name: pt.__dict__[name] for name in _FIELDS}
+            new.counts[r] = size
+            pt.__dict__.update(_shelf=new, _r=r)
+            new.bind(r)
+            for name, v in values.items():
+                new.blocks[name][r, :size] = v
+        return new
+
+    def bind(self, r: int) -> None:
+        """Run ``r``'s fields: views of its rows."""
+        size, fields = self.counts[r], self.pts[r].__dict__
+        for name, block in self.blocks.items():
+            fields[name] = block[r, :size]
+
+    def add(self, r: int) -> int:
+        """A new row for run ``r`` (zeros); its index."""
+        k = self.counts[r]
+        if k == self.capacity:  # full: double, every run's rows copied and bound anew
+            self.capacity *= 2
+            for name, block in self.blocks.items():
+                grown = np.zeros((block.shape[0], self.capacity, *block.shape[2:]), block.dtype)
+                grown[:, :k] = block
+                self.blocks[name] = grown
+            self.counts[r] = k + 1
+            for other in range(len(self.pts)):
+                self.bind(other)
+            return k
+        self.counts[r] = k + 1
+        self.bind(r)
+        return k
+
+    def write(self, name: str, block: np.ndarray) -> None:
+        """Every run's rows of a field at once, from a padded (R, P, ...) block whose rows past a
+        run's own are zeros (as ``Board`` computes them)."""
+        self.blocks[name][:, : block.shape[1]] = block
+
+
+_FIELDS: dict[str, tuple[type, bool]] = {  # array fields: dtype, and whether (P, A) (or (P,))
+    "outcome": (np.int64, False),
+    "members": (bool, True),
+    "charter": (bool, True),
+    "lead": (np.int64, False),
+    "clout": (np.float64, False),
+    "founded": (np.int64, False),
+    "age": (np.int64, False),
+    "setup": (np.int64, False),
+    "aims": (np.float64, False),
+    "cost": (np.float64, False),
+    "gain": (np.float64, False),
+    "value": (np.float64, False),
+    "relevance": (np.float64, False),
+    "promise": (np.float64, False),
+    "formal": (bool, False),
+    "buy_in": (np.float64, True),
+    "engaging": (bool, False),
+    "live": (bool, False),
+    "by_intervention": (bool, False),
+    "mandated": (bool, False),
+    "links_now": (np.float64, True),
+    "selected": (bool, False),
+    "delivery": (np.float64, False),
+}
+
+
+def _pair_sums(members: np.ndarray, understanding: np.ndarray) -> np.ndarray:
+    """(P,) each partnership's understanding summed over ordered pairs of its members, the
+    diagonal (1s) included: a product that numpy sums in an order that depends on the shapes
+    (over a run axis, ``einsum`` can differ in the last bit), so always one run's own."""
+    m = members.astype(np.float64)
+    return np.einsum("pa,ab,pb->p", m, understanding, m)
+
+
+def shared_aims(pair_sums: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Shared understanding of aims: the mean understanding between members (``pair_sums`` from
+    ``_pair_sums``, ``n`` members; elementwise, so any leading run axis)."""
+    pair_sum = pair_sums - n  # drop the diagonal (1s)
+    pairs = n * (n - 1.0)
+    return np.where(pairs > 0, pair_sum / np.maximum(pairs, 1.0), 0.0)
 
 
 class Terms(NamedTuple):
@@ -108,8 +227,30 @@ class Partnerships:
             self.charter = self.members.copy()
         if self.buy_in is None:
             self.buy_in = np.zeros(self.members.shape)
+        if self.links_now is None:
+            self.links_now = np.zeros(self.members.shape)
         self._latest: dict[int, int] = {}  # outcome -> partnership convened last this month
+        self._convened: dict[tuple[int, bytes], int] = {}  # (outcome, members) -> its partnership
         self.selection: selection.Selection | None = None  # set by selective_collaboration
+        Shelf.adopt([self])  # a shelf of its own until it is stepped with other runs
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """A field is a view of the run's rows on its shelf: assigning it copies into them."""
+        fields = self.__dict__
+        if name in _FIELDS and "_shelf" in fields:
+            fields[name][...] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getstate__(self) -> dict[str, Any]:  # (pickle and copy: the run's own values)
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_shelf", "_r")}
+        for name in _FIELDS:
+            state[name] = state[name].copy()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        Shelf.adopt([self])
 
     @property
     def count(self) -> int:
@@ -129,44 +270,53 @@ class Partnerships:
         by_intervention: bool = False,
     ) -> int:
         """Form a partnership of ``members`` (agency indices) on ``outcome``; return its index."""
+        k = self._shelf.add(self._r)  # (a row of zeros: every field set below)
         row = np.zeros(self.n_agencies, bool)
         row[np.asarray(members, dtype=np.int64)] = True
-        self.outcome = _grow(self.outcome, outcome)
-        self.members = np.vstack([self.members, row[None, :]])
-        self.charter = np.vstack([self.charter, row[None, :]])
-        self.lead = _grow(self.lead, -1)
-        self.clout = _grow(self.clout, 0.0)
-        self.founded = _grow(self.founded, month)
-        self.age = _grow(self.age, 0)
-        self.setup = _grow(self.setup, setup)
-        self.aims = _grow(self.aims, 0.0)
-        self.cost = _grow(self.cost, 0.0)
-        self.gain = _grow(self.gain, 0.0)
-        self.value = _grow(self.value, 0.0)
-        self.relevance = _grow(self.relevance, 1.0)
-        self.promise = _grow(self.promise, 0.0)
-        self.formal = _grow(self.formal, False)
-        self.buy_in = np.vstack([self.buy_in, np.zeros((1, self.n_agencies))])
-        self.engaging = _grow(self.engaging, False)
-        if self.links_now is not None:
-            self.links_now = np.vstack([self.links_now, np.zeros((1, self.n_agencies))])
-        self.live = _grow(self.live, True)
-        self.by_intervention = _grow(self.by_intervention, by_intervention)
-        self.mandated = _grow(self.mandated, by_intervention)
-        self.selected = _grow(self.selected, self.selection is not None and not by_intervention)
-        self.delivery = _grow(self.delivery, 1.0)
-        return self.count - 1
+        self.outcome[k] = outcome
+        self.members[k] = row
+        self.charter[k] = row
+        self.lead[k] = -1
+        self.clout[k] = 0.0
+        self.founded[k] = month
+        self.age[k] = 0
+        self.setup[k] = setup
+        self.aims[k] = 0.0
+        self.cost[k] = 0.0
+        self.gain[k] = 0.0
+        self.value[k] = 0.0
+        self.relevance[k] = 1.0
+        self.promise[k] = 0.0
+        self.formal[k] = False
+        self.buy_in[k] = 0.0
+        self.engaging[k] = False
+        self.links_now[k] = 0.0
+        self.live[k] = True
+        self.by_intervention[k] = by_intervention
+        self.mandated[k] = by_intervention
+        self.selected[k] = self.selection is not None and not by_intervention
+        self.delivery[k] = 1.0
+        return k
 
     def convene(self, outcome: int, members: np.ndarray, month: int, setup: int) -> int:
         """The live intervention partnership on ``outcome`` with exactly these members (formed if
         there is none), marked as mandated this month. Interventions with the same outcome and
-        members (a pooled budget and a shared target, a central unit) share one partnership."""
-        row = np.zeros(self.n_agencies, bool)
-        row[np.asarray(members, dtype=np.int64)] = True
-        named = row.tobytes()
-        candidates = np.flatnonzero(self.live & self.by_intervention & (self.outcome == outcome))
-        hit = [k for k in candidates.tolist() if self.charter[k].tobytes() == named]  # (0/1 bytes)
-        k = hit[0] if hit else self.create(outcome, members, month, setup, True)
+        members (a pooled budget and a shared target, a central unit) share one partnership.
+        Found once, then remembered by the members as given: at most one is live at a time (a
+        new one is formed only when none is, and a wound-up one never lives again)."""
+        members = np.asarray(members, dtype=np.int64)
+        key = (int(outcome), members.tobytes())
+        k = self._convened.get(key)
+        if k is None or not self.live[k]:
+            row = np.zeros(self.n_agencies, bool)
+            row[members] = True
+            named = row.tobytes()
+            candidates = np.flatnonzero(
+                self.live & self.by_intervention & (self.outcome == outcome)
+            )
+            hit = [j for j in candidates.tolist() if self.charter[j].tobytes() == named]  # (0/1)
+            k = hit[0] if hit else self.create(outcome, members, month, setup, True)
+            self._convened[key] = k
         self.mandated[k] = True
         self._latest[int(outcome)] = k
         return k
@@ -182,8 +332,7 @@ class Partnerships:
     def begin_month(self) -> None:
         """Before the interventions act: nobody has convened anything yet this month, and the
         leads of intervention partnerships are appointed afresh (by ``accountable_lead``)."""
-        self._latest = {}
-        self.selection = None  # set afresh by ``selective_collaboration``
+        self.__dict__.update(_latest={}, selection=None)  # (selection: set afresh by the rule)
         if not self.count:  # none formed yet: nothing to reset
             return
         self.mandated.fill(False)
@@ -241,11 +390,8 @@ class Partnerships:
 
     def update_aims(self, understanding: np.ndarray) -> None:
         """Shared understanding of aims: the mean understanding between each one's members."""
-        m = self.members.astype(np.float64)
-        n = m.sum(axis=1)
-        pair_sum = np.einsum("pa,ab,pb->p", m, understanding, m) - n  # drop the diagonal (1s)
-        pairs = n * (n - 1.0)
-        self.aims = np.where(pairs > 0, pair_sum / np.maximum(pairs, 1.0), 0.0)
+        n = self.members.sum(axis=1, dtype=np.float64)
+        self.aims = shared_aims(_pair_sums(self.members, understanding), n)
 
     def engage(self, k: int, agencies, buy_in: float, params: partnering.PartnershipParams):
         """Engage ``agencies`` in partnership ``k`` this month: full ``buy_in`` while it is being
@@ -449,9 +595,10 @@ class Board:
     """The partnerships of R runs side by side, for the phases that step runs together.
 
     Each run keeps its own ``Partnerships`` (interventions convene, join and engage them run by
-    run, and their rows grow one by one); a ``Board`` gathers the fields a phase needs into
-    padded (R, P, ...) blocks, row ``p`` of run ``r`` its partnership ``p`` and the rows past a
-    run's own ``count`` zero (not live), and scatters results back as each run's rows.
+    run, and their rows grow one by one), whose arrays are rows of the runs' ``Shelf``; a
+    ``Board`` reads its padded (R, P, ...) blocks (views: no copy), row ``p`` of run ``r`` its
+    partnership ``p`` and the rows past a run's own ``count`` zero (not live), and writes results
+    back into them for every run at once.
 
     Why padded blocks (as ``month/resources.Seats``) rather than the runs' tables end to end
     with a run index (as ``staff.Rosters`` does for staff): a run has a handful of partnerships
@@ -461,23 +608,25 @@ class Board:
     own order and then zeros, which gives a run alone's bits without segmented reductions (a sum
     along the last axis only while the padded length keeps numpy's pairwise order: ``sums``).
     When no run has formed a partnership (the silo and the default world) every answer is known
-    without gathering anything; a run alone (R = 1) calls its own ``Partnerships`` methods.
+    without reading anything; a run alone (R = 1) calls its own ``Partnerships`` methods.
     """
 
-    __slots__ = ("_blocks", "alone", "empty", "n", "pts", "sizes")
+    __slots__ = ("_blocks", "alone", "empty", "n", "pts", "shelf", "sizes")
 
     def __init__(self, pts: list[Partnerships]) -> None:
         self.pts = pts
+        self._blocks: dict[str, np.ndarray] = {}
         if len(pts) == 1:  # a run alone: its own methods (R = 1)
             self.alone: Partnerships | None = pts[0]
+            self.shelf: Shelf | None = None
             self.n = pts[0].outcome.size
             self.sizes = [self.n]
         else:
             self.alone = None
-            self.sizes = [pt.outcome.size for pt in pts]
+            self.shelf = Shelf.adopt(pts)
+            self.sizes = list(self.shelf.counts)
             self.n = max(self.sizes)  # rows of every block
         self.empty = self.n == 0
-        self._blocks: dict[str, np.ndarray] = {}
 
     @property
     def counts(self) -> np.ndarray:
@@ -498,10 +647,45 @@ class Board:
         return out
 
     def block(self, name: str) -> np.ndarray:
-        """(R, P, ...) a field of every run's partnerships (gathered once per ``Board``)."""
-        if name not in self._blocks:
-            self._blocks[name] = self.gather([getattr(pt, name) for pt in self.pts])
-        return self._blocks[name]
+        """(R, P, ...) a field of every run's partnerships: the shelf's block (a view: it shows
+        the runs' writes), for a run alone its own array."""
+        out = self._blocks.get(name)
+        if out is None:
+            if self.shelf is None:
+                out = getattr(self.pts[0], name)[None]
+            else:
+                out = self.shelf.blocks[name][:, : self.n]
+            self._blocks[name] = out
+        return out
+
+    def begin_month(self) -> None:
+        """``Partnerships.begin_month`` of every run."""
+        if self.shelf is None or self.empty:
+            for pt in self.pts:
+                pt.begin_month()
+            return
+        for pt in self.pts:
+            pt.__dict__.update(_latest={}, selection=None)  # (as ``Partnerships.begin_month``)
+        rows = self.block("by_intervention")
+        self.block("mandated").fill(False)
+        np.copyto(self.block("members"), self.block("charter"), where=rows[..., None])
+        for name, blank in (
+            ("formal", False),
+            ("engaging", False),
+            ("lead", -1),
+            ("clout", 0.0),
+            ("delivery", 1.0),
+        ):
+            np.copyto(self.block(name), blank, where=rows)
+
+    def end_interventions(self) -> None:
+        """``Partnerships.end_interventions`` of every run."""
+        if self.shelf is None or self.empty:
+            for pt in self.pts:
+                pt.end_interventions()
+            return
+        live = self.block("live")
+        live &= ~(self.block("by_intervention") & ~self.block("mandated"))
 
     def sums(self, block: np.ndarray, sizes: list[int] | None = None) -> np.ndarray:
         """(R,) each run's sum of the first ``sizes[r]`` values of its row of a (R, P) block
@@ -550,9 +734,8 @@ class Board:
         age = self.block("age") + live
         relevance = self.block("relevance")
         relevance = np.where(live, relevance * (1.0 - drift), relevance)
-        for pt, a, rel, size in zip(self.pts, age, relevance, self.sizes, strict=True):
-            if size:  # (none formed: nothing to age)
-                pt.age, pt.relevance = a[:size], rel[:size]
+        self.shelf.write("age", age)  # (rows past a run's own: 0 + 0 and 0)
+        self.shelf.write("relevance", relevance)
 
     def form_and_leave(
         self, runs: Any, discretionary: np.ndarray, price: np.ndarray, risk: np.ndarray
@@ -733,16 +916,18 @@ class Board:
             pt = self.alone
             return pt.month_demand(s.understanding, s.params.partnership, s.params.formality)[None]
         if self.empty:
-            for pt in self.pts:
-                pt.links_now = np.zeros((0, a))
             return np.zeros((len(self.pts), 0, a))
         understanding = runs.stack("understanding")
         params, formal = runs.params.partnership, runs.params.formality
         live = self.block("live")
-        for pt, u, any_live in zip(self.pts, understanding, live.any(axis=-1), strict=True):
-            if any_live:
-                pt.update_aims(u)
         members = self.block("members")
+        aiming = live.any(axis=-1)  # (the runs with a live partnership: the others keep theirs)
+        if aiming.any():
+            pair_sums = np.zeros(live.shape)
+            for r in np.flatnonzero(aiming).tolist():
+                pair_sums[r, : self.sizes[r]] = _pair_sums(self.pts[r].members, understanding[r])
+            aims = shared_aims(pair_sums, members.sum(axis=-1, dtype=np.float64))
+            self.block("aims")[aiming] = aims[aiming]
         links = partnering.consultation_links(members, self.block("lead"), self.block("clout"))
         links = links * live[..., None]
         seated = members & live[..., None]
@@ -753,8 +938,7 @@ class Board:
         designing = self.block("engaging") & (self.block("age") < self.block("setup"))
         if designing.any():
             demand = demand + params.engagement * (seated & designing[..., None])
-        for pt, rows in zip(self.pts, self.rows(links), strict=True):
-            pt.links_now = rows
+        self.shelf.write("links_now", links)  # (rows past a run's own: no members, zeros)
         return demand
 
     def deliver(self, runs: Any) -> np.ndarray:
@@ -772,8 +956,8 @@ class Board:
         admin_capacity = runs.stack_world("admin_capacity")
         n_outcomes = world.n_outcomes
         members, outcome = self.block("members"), self.block("outcome")
-        aims = self.gather([pt.aims for pt in self.pts])  # (set this month)
-        links = self.gather([pt.links_now for pt in self.pts])
+        aims = self.block("aims")  # (set this month)
+        links = self.block("links_now")
         live = self.block("live")
         gain = partnering.delivered_gain(
             partnering.needs_covered(members, outcome, roles, params.reach),
@@ -783,10 +967,8 @@ class Board:
             self.block("relevance") * self.block("delivery"),
         )
         value = partnering.marginal_value(gain, outcome, n_outcomes)
-        for pt, g, v, size in zip(self.pts, gain, value, self.sizes, strict=True):
-            if size:  # (none formed: nothing delivered, as a run alone skips it)
-                pt.gain, pt.value = g[:size], v[:size]
-        self._blocks["gain"], self._blocks["value"] = gain, value  # (for the judgement)
+        self.shelf.write("gain", gain)  # (rows past a run's own: not live, zeros)
+        self.shelf.write("value", value)
         return partnering.outcome_gain(gain, outcome, n_outcomes)
 
     def formal_pairs(self) -> list[np.ndarray | None]:

@@ -9,7 +9,11 @@ Hooks, called by the model:
 - ``new_agencies(scenario)``: agencies the intervention creates (e.g. a central unit);
 - ``check(scenario)``: cross-reference problems as (field, value, allowed);
 - ``setup(model) -> state``: once, at month 0; per-run state lives in the returned dict;
-- ``apply(model, state)``: every month, to set this month's rules (``model.rules``).
+- ``apply(model, state)``: every month, to set this month's rules (``model.rules``);
+- ``apply_runs(group, states)``: ``apply`` for several runs at once (a ``RunGroup``: runs stepped
+  together whose interventions are the same), by default one run after another. The
+  interventions that dominate the shipped scenarios write their rules for all the group's runs
+  in one call (``RunGroup.raise_to``, ``add_to``), with each run's bits as ``apply`` gives them.
 
 ``model`` is the run as an intervention sees it, ``jusim.month.state.RunView`` (the run's
 ``State``): interventions do not import the model class.
@@ -17,6 +21,7 @@ Hooks, called by the model:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import numpy as np
@@ -76,6 +81,81 @@ class Intervention(StrictModel):
 
     def apply(self, model: RunView, state: dict[str, Any]) -> None:
         raise NotImplementedError
+
+    def apply_runs(self, group: RunGroup, states: list[dict[str, Any]]) -> None:
+        """``apply`` for every run of ``group`` (``states``: each run's own state); by default
+        one run after another."""
+        for model, state in zip(group.models, states, strict=True):
+            self.apply(model, state)
+
+
+class RunGroup:
+    """Runs stepped together whose interventions are the same (equal, in the same order), as the
+    rules phase hands them to ``Intervention.apply_runs``: ``models`` each run's ``RunView``,
+    ``rows`` their rows in the month's (R, ...) rule blocks, ``month`` (runs step in lockstep).
+    A rule is written for all of them at once by computing its new block and putting it (the
+    rules phase's blocks are this month's own); ``once`` keeps what a run's world fixes (indices,
+    masks) from month to month."""
+
+    def __init__(
+        self,
+        models: list[RunView],
+        rows: np.ndarray,
+        read_rules: Callable[[str], np.ndarray],
+        put_rules: Callable[[str, np.ndarray], None],
+    ) -> None:
+        self.models = models
+        self.rows = rows
+        self.month = models[0].month
+        self._read, self._put = read_rules, put_rules
+        self._kept: dict[Hashable, Any] = {}
+
+    def renew(
+        self, read_rules: Callable[[str], np.ndarray], put_rules: Callable[[str, np.ndarray], None]
+    ) -> None:
+        """This month's rule blocks and month."""
+        self.month = self.models[0].month
+        self._read, self._put = read_rules, put_rules
+
+    def once(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()``, kept for these runs under ``key`` (for what does not change in a run)."""
+        value = self._kept.get(key, _NONE)
+        if value is _NONE:
+            value = self._kept[key] = make()
+        return value
+
+    def mask(self, key: Hashable, who: Callable[[RunView], np.ndarray]) -> np.ndarray:
+        """(G, A) bool, row g: the agencies ``who(run)`` (indices) of the group's run g (kept)."""
+
+        def make() -> np.ndarray:
+            out = np.zeros((len(self.models), self.models[0].world.n_agencies), bool)
+            for row, model in zip(out, self.models, strict=True):
+                row[who(model)] = True
+            return out
+
+        return self.once(("mask", key), make)
+
+    def _write(self, name: str, o: int, new: Callable[[np.ndarray], np.ndarray]) -> None:
+        block = self._read(name)
+        out = block.copy()
+        out[self.rows, o] = new(block[self.rows, o])
+        self._put(name, out)
+
+    def raise_to(self, name: str, o: int, who: np.ndarray, value: Any) -> None:
+        """Each run's rule ``name`` on outcome ``o`` at least ``value`` for the agencies ``who``
+        ((G, A) bool): ``rules.<name>[o, who] = max(rules.<name>[o, who], value)`` of every
+        run (``True`` for a bool rule)."""
+        if value is True:
+            self._write(name, o, lambda now: now | who)
+        else:
+            self._write(name, o, lambda now: np.where(who, np.maximum(now, value), now))
+
+    def add_to(self, name: str, o: int, amount: np.ndarray) -> None:
+        """``rules.<name>[o] += amount[g]`` of each run g (``amount`` (G, A))."""
+        self._write(name, o, lambda now: now + amount)
+
+
+_NONE = object()
 
 
 # Timing fields shared by interventions that run for a while: ``start: StartMonth = 0`` and
@@ -149,6 +229,14 @@ class OutcomePartnership(AgencyIntervention):
         if self.members is None:
             return np.flatnonzero(model.world.roles[o] > 0)
         return self.index(model, self.members)
+
+    def members_of(self, group: RunGroup) -> tuple[list[np.ndarray], np.ndarray]:
+        """Each run's ``member_index`` in ``group``, and the same as a (G, A) mask (kept: a run's
+        world fixes them)."""
+        members = group.once(
+            (id(self), "members"), lambda: list(map(self.member_index, group.models))
+        )
+        return members, group.mask((id(self), "members"), self.member_index)
 
 
 def charge(model: RunView, o: int, members: np.ndarray, cost: float) -> None:

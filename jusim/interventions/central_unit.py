@@ -29,10 +29,17 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import OutcomePartnership, register
-from jusim.interventions.pooled_budget import check_grants, grant, grant_index, pool
-from jusim.interventions.secondees import capacity_problems, choose_staff, focus_effort
-from jusim.interventions.shared_targets import share_target
+from jusim.interventions.base import OutcomePartnership, RunGroup, register
+from jusim.interventions.pooled_budget import (
+    check_grants,
+    grant,
+    grant_index,
+    grant_runs,
+    pool,
+    pool_runs,
+)
+from jusim.interventions.secondees import capacity_problems, choose_staff, focus_each, focus_effort
+from jusim.interventions.shared_targets import share_target, share_target_runs
 from jusim.scenario import NAME
 
 
@@ -95,13 +102,17 @@ class CentralUnit(OutcomePartnership):
     def setup(self, model) -> dict[str, Any]:
         return {"slots": None}
 
-    def apply(self, model, state: dict[str, Any]) -> None:
-        unit = model.world.agency_index[self.unit]
+    def post(self, model, state: dict[str, Any]) -> None:
+        """The secondees posted to the unit at ``start`` and home again at ``end``."""
         if model.month == self.start and state["slots"] is None:
             state["slots"] = choose_staff(model, self.member_index(model), self.staff)
-            model.roster.post[state["slots"]] = unit
+            model.roster.post[state["slots"]] = model.world.agency_index[self.unit]
         if state["slots"] is not None and self.end is not None and model.month == self.end:
             model.roster.post[state["slots"]] = model.roster.home[state["slots"]]
+
+    def apply(self, model, state: dict[str, Any]) -> None:
+        unit = model.world.agency_index[self.unit]
+        self.post(model, state)
         if not self.active(model.month):
             return
         o = model.world.outcome_index[self.outcome]
@@ -117,3 +128,27 @@ class CentralUnit(OutcomePartnership):
         model.rules.sponsor[o, steered] = np.maximum(model.rules.sponsor[o, steered], self.steer)
         if state["slots"] is not None:
             focus_effort(model, o, state["slots"], self.focus)
+
+    def apply_runs(self, group: RunGroup, states: list[dict[str, Any]]) -> None:
+        if group.month in (self.start, self.end):
+            for model, state in zip(group.models, states, strict=True):
+                self.post(model, state)
+        if not self.active(group.month):
+            return
+        first = group.models[0]
+        unit = first.world.agency_index[self.unit]
+        o = first.world.outcome_index[self.outcome]
+        members, who = self.members_of(group)
+        pool_runs(group, o, members, who, self.pooled_share)
+        share_target_runs(group, o, members, who, self.target_weight)
+        grantees = grant_index(first, self.grants or [])
+        grant_runs(group, o, grantees, self.target_weight)
+        practising = who.copy()
+        practising[:, grantees] = True
+        practising[:, unit] = True
+        group.raise_to("practice", o, practising, 1.0)
+        steered = group.once(
+            (id(self), "steered"), lambda: np.stack([m.world.involved[o] for m in group.models])
+        )
+        group.raise_to("sponsor", o, steered & ~who, self.steer)
+        focus_each(group, o, [s["slots"] for s in states], self.focus)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import OutcomePartnership, convene, join, register
+from jusim.interventions.base import OutcomePartnership, RunGroup, convene, join, register
 
 
 def pool(model, o: int, members, share: float) -> None:
@@ -47,6 +47,30 @@ def grant(model, o: int, grantees, weight: float) -> None:
     rules.funded[o, grantees] = True
     join(model, o, grantees)
     rules.shared_target[o, grantees] = np.maximum(rules.shared_target[o, grantees], terms)
+
+
+def pool_runs(group: RunGroup, o: int, members: list[np.ndarray], who: np.ndarray, share) -> None:
+    """``pool`` of every run of ``group`` (``members``: each run's indices, ``who`` the same as a
+    (G, A) mask)."""
+    group.raise_to("pool_share", o, who, share)
+    for model, m in zip(group.models, members, strict=True):
+        convene(model, o, m)
+    group.raise_to("funded", o, who, True)
+
+
+def grant_runs(group: RunGroup, o: int, grantees: np.ndarray, weight: float) -> None:
+    """``grant`` of every run of ``group`` (``grantees``: indices, the same in every run)."""
+    if grantees.size == 0:  # (nothing to fund: only the joining, which may convene)
+        for model in group.models:
+            join(model, o, grantees)
+        return
+    terms = np.array([weight * m.params.funding.grant_conditions for m in group.models])
+    who = np.zeros((len(group.models), group.models[0].world.n_agencies), bool)
+    who[:, grantees] = True
+    group.raise_to("funded", o, who, True)
+    for model in group.models:
+        join(model, o, grantees)
+    group.raise_to("shared_target", o, who, terms[:, None])
 
 
 def grant_index(model, grants: list[str]) -> np.ndarray:
@@ -86,3 +110,12 @@ class PooledBudget(OutcomePartnership):
             o = model.world.outcome_index[self.outcome]
             pool(model, o, self.member_index(model), self.share)
             grant(model, o, grant_index(model, self.grants or []), self.grant_weight)
+
+    def apply_runs(self, group: RunGroup, states: list[dict[str, Any]]) -> None:
+        if not self.active(group.month):
+            return
+        first = group.models[0]
+        o = first.world.outcome_index[self.outcome]
+        members, who = self.members_of(group)
+        pool_runs(group, o, members, who, self.share)
+        grant_runs(group, o, grant_index(first, self.grants or []), self.grant_weight)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import OutcomePartnership, register
+from jusim.interventions.base import OutcomePartnership, RunGroup, register
 
 
 def choose_staff(model, senders: np.ndarray, count: int) -> np.ndarray:
@@ -63,6 +63,32 @@ def focus_effort(model, o: int, slots: np.ndarray, focus: float) -> None:
     )
     model.rules.focused[o] += salaries
     model.rules.focused_input[o] += salaries * focus
+
+
+def focus_runs(group: RunGroup, o: int, slots: list[np.ndarray], focus: float) -> None:
+    """``focus_effort`` of every run of ``group`` (``slots``: each run's posted staff), the
+    salaries counted in one call (each run's homes offset by its row)."""
+    a = group.models[0].world.n_agencies
+    homes = [
+        model.roster.home[s] + g * a
+        for g, (model, s) in enumerate(zip(group.models, slots, strict=True))
+    ]
+    counts = np.bincount(np.concatenate(homes), minlength=len(homes) * a).reshape(len(homes), a)
+    staff_cost = np.array([model.scenario.context.staff_cost for model in group.models])
+    salaries = counts * staff_cost[:, None]
+    group.add_to("focused", o, salaries)
+    group.add_to("focused_input", o, salaries * focus)
+
+
+def focus_each(group: RunGroup, o: int, slots: list[np.ndarray | None], focus: float) -> None:
+    """``focus_effort`` of the runs of ``group`` that have posted staff (``slots`` not None):
+    all at once when every run has them, otherwise run by run."""
+    if all(s is not None for s in slots):
+        focus_runs(group, o, slots, focus)  # type: ignore[arg-type]
+        return
+    for model, s in zip(group.models, slots, strict=True):
+        if s is not None:
+            focus_effort(model, o, s, focus)
 
 
 @register
@@ -117,3 +143,18 @@ class Secondees(OutcomePartnership):
             model.roster.post[slots] = model.roster.home[slots]
         if self.start <= month < end:
             focus_effort(model, model.world.outcome_index[self.outcome], slots, self.focus)
+
+    def apply_runs(self, group: RunGroup, states: list[dict[str, Any]]) -> None:
+        month, end = group.month, self.start + self.term
+        if self.end is not None:
+            end = min(end, self.end)
+        if month == self.start or month == end:  # postings start or end: run by run
+            for model, state in zip(group.models, states, strict=True):
+                self.apply(model, state)
+            return
+        if self.start <= month < end:
+            slots = [
+                s["slots"] if s["slots"] is not None and s["slots"].size else None for s in states
+            ]
+            o = group.models[0].world.outcome_index[self.outcome]
+            focus_each(group, o, slots, self.focus)

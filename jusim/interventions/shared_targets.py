@@ -19,13 +19,23 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import OutcomePartnership, convene, register
+from jusim.interventions.base import OutcomePartnership, RunGroup, convene, register
 
 
 def share_target(model, o: int, members, weight: float) -> None:
     rules = model.rules
     rules.shared_target[o, members] = np.maximum(rules.shared_target[o, members], weight)
     convene(model, o, members)
+
+
+def share_target_runs(
+    group: RunGroup, o: int, members: list[np.ndarray], who: np.ndarray, weight: float
+) -> None:
+    """``share_target`` of every run of ``group`` (``members``: each run's indices, ``who`` the
+    same as a (G, A) mask)."""
+    group.raise_to("shared_target", o, who, weight)
+    for model, m in zip(group.models, members, strict=True):
+        convene(model, o, m)
 
 
 @register
@@ -47,3 +57,9 @@ class SharedTargets(OutcomePartnership):
         if self.active(model.month):
             o = model.world.outcome_index[self.outcome]
             share_target(model, o, self.member_index(model), self.weight)
+
+    def apply_runs(self, group: RunGroup, states: list[dict[str, Any]]) -> None:
+        if self.active(group.month):
+            o = group.models[0].world.outcome_index[self.outcome]
+            members, who = self.members_of(group)
+            share_target_runs(group, o, members, who, self.weight)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import OutcomePartnership, register
+from jusim.interventions.base import OutcomePartnership, RunGroup, register
 
 
 @register
@@ -42,16 +42,28 @@ class Sponsorship(OutcomePartnership):
     def setup(self, model) -> dict[str, Any]:
         return {"in_post": True}
 
-    def apply(self, model, state: dict[str, Any]) -> None:
-        if not self.active(model.month):
-            return
+    def in_post(self, model, state: dict[str, Any]) -> bool:
+        """Whether the sponsor is in post this month (lost at ``lost_at`` or by a reshuffle,
+        drawn from the run's own stream every month after ``start``)."""
         if self.lost_at is not None and model.month >= self.lost_at:
             state["in_post"] = False
         moves = model.month > self.start and model.streams["events"].random() < self.reshuffle_rate
         if state["in_post"] and moves:
             state["in_post"] = False
-        if state["in_post"]:
+        return state["in_post"]
+
+    def apply(self, model, state: dict[str, Any]) -> None:
+        if self.active(model.month) and self.in_post(model, state):
             o = model.world.outcome_index[self.outcome]
             members = self.member_index(model)
             rules = model.rules
             rules.sponsor[o, members] = np.maximum(rules.sponsor[o, members], self.strength)
+
+    def apply_runs(self, group: RunGroup, states: list[dict[str, Any]]) -> None:
+        if not self.active(group.month):
+            return
+        in_post = [self.in_post(m, s) for m, s in zip(group.models, states, strict=True)]
+        if any(in_post):
+            o = group.models[0].world.outcome_index[self.outcome]
+            _, who = self.members_of(group)
+            group.raise_to("sponsor", o, who & np.array(in_post)[:, None], self.strength)

@@ -9,7 +9,10 @@ Over the run axis: the rules before any intervention acts are kept for all runs 
 array per field (``Blank``, built once); each month the runs get new rules, one copy of each of
 those arrays for all runs (``Runs.renew_rules``), and each run's ``Rules`` reads and writes its
 row of them, which its interventions change in place. Interventions and partnerships are each
-run's own Python objects: interventions act run by run; the partnerships' forming and leaving,
+run's own Python objects; runs with the same interventions (and world layout) form a group whose
+interventions act for all its runs at once, in scenario order (``Intervention.apply_runs``; one
+run after another for those that have none), each run's own rows, draws and partnerships in the
+same order as alone. The partnerships' forming and leaving,
 membership and buy-in are taken for all runs at once (``partnership.Board``; a run that forms
 nothing only makes its monthly draw).
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from jusim.interventions.base import RunGroup
 from jusim.mechanisms import scrutiny
 from jusim.month.runs import Runs
 from jusim.month.state import Rules, State, same_arrays
@@ -69,23 +73,54 @@ class Blank:
         return blank
 
 
+def groups(runs: Runs) -> list[RunGroup]:
+    """The runs grouped by their interventions (equal, in the same order) and their worlds'
+    names of agencies and outcomes, each group's runs in order (kept for the same runs)."""
+    kept = runs.cache.get("intervention_groups")
+    if kept is None:
+        keys: list[tuple] = []
+        rows: list[list[int]] = []
+        for r, s in enumerate(runs.states):
+            key = (s.interventions, s.world.agency_index, s.world.outcome_index)
+            at = next((g for g, k in enumerate(keys) if k == key), None)
+            if at is None:
+                keys.append(key)
+                rows.append([r])
+            else:
+                rows[at].append(r)
+        kept = runs.cache["intervention_groups"] = [
+            RunGroup([runs.states[r] for r in g], np.array(g), runs.stack_rules, runs.put_rules)
+            for g in rows
+        ]
+    return kept
+
+
 def run(runs: Runs) -> None:
     p, w = runs.params, runs.world
     blank = Blank.of(runs)
     runs.renew_rules(blank.blocks, blank.lists)  # one copy a field, for all runs
-    for s in runs.states:  # each run's interventions write its rows
-        pt = s.partnerships
+    pts = [s.partnerships for s in runs.states]
+    if len(pts) == 1:  # a run alone: its own partnerships and interventions' own ``apply``
+        s, pt = runs.states[0], pts[0]
         pt.begin_month()
         for iv, state in zip(s.interventions, s.intervention_state, strict=True):
             iv.apply(s, state)
         pt.end_interventions()
+    else:
+        Board(pts).begin_month()
+        for group in groups(runs):  # each run's interventions write its rows
+            group.renew(runs.stack_rules, runs.put_rules)
+            states = group.models
+            for i, iv in enumerate(states[0].interventions):
+                iv.apply_runs(group, [s.intervention_state[i] for s in states])
+        Board(pts).end_interventions()  # (as they are after the interventions)
+    board = Board(pts)
     discretionary = runs.stack_world("discretionary_share") * runs.stack("budget")
     # the price a seat is judged at
     price = p.overhead.senior + p.overhead.admin / runs.stack_world("admin_capacity")
     risk = scrutiny.expected_cost(
         [s.scrutiny for s in runs.states], runs.stack_rules("dispensation"), p.scrutiny
     )
-    board = Board([s.partnerships for s in runs.states])
     board.form_and_leave(runs, discretionary, price, risk)
     board = Board(board.pts)  # (after forming: as they are now)
     runs.put_rules("membership", board.membership(w.n_outcomes))
