@@ -119,3 +119,20 @@ def test_one_background_compile_at_a_time(monkeypatch, tmp_path):
     monkeypatch.setattr(kernels.subprocess, "Popen", lambda *a, **k: started.append(a[0]))
     assert kernels.compile_in_background()
     assert started and started[0][-2:] == [str(lock), str(os.getpid())] and lock.exists()
+
+
+def test_loading_inside_a_chunk_joins_its_frozen_objects(monkeypatch):
+    import gc
+
+    monkeypatch.setattr(kernels, "_called", set())
+    assert gc.get_freeze_count() == 0
+    made = kernels._first_call("outside", lambda: [[] for _ in range(1000)])
+    assert gc.get_freeze_count() == 0 and "outside" in kernels._called  # no chunk: nothing
+    gc.freeze()  # as a batch's chunk does (jusim.batch._frozen_gc)
+    try:
+        frozen = gc.get_freeze_count()
+        kept = kernels._first_call("inside", lambda: [[] for _ in range(1000)])
+        assert gc.get_freeze_count() >= frozen + len(kept)
+    finally:
+        gc.unfreeze()
+    assert len(made) == len(kept)
