@@ -11,9 +11,10 @@ Even from the cache, the compiled loops cost a process about a second before the
 (importing numba 0.34 s and loading each loop on its first call, about 60 ms each: CPU time on the
 shared 2-core machine of session 27), while one default-world run spends 0.29 s in all with the
 numpy versions against 0.20 s with the compiled ones. So a process starts with numpy and pays for
-the compiled loops only once the numpy versions have taken ``RENT`` seconds (rent or buy): a
-single run or a small batch never loads numba; a comparison or a sweep loads it within its first
-chunk. From then on it uses the compiled loops when numba's cache holds every one of them, and
+the compiled loops only once the numpy versions have taken ``RENT`` seconds (rent or buy; wall
+time, which a busy machine stretches as it stretches the loading): a single run, whose numpy
+rules take 0.1-0.25 s there, does not load numba; a comparison or a sweep loads it within its
+first chunk, and is 1.5 s of CPU faster for it (``jusim compare``, 12.5-13.1 s against 14.3 s). From then on it uses the compiled loops when numba's cache holds every one of them, and
 otherwise numpy, while a background process (``jusim.kernels.main``, at low priority) compiles
 them into the cache for the next command; it goes on after the command ends, unless the command
 is killed (SIGKILL leaves no orphans, ``tests/test_sweep_orphans.py``). ``JUSIM_KERNELS``
