@@ -14,7 +14,7 @@ numpy versions against 0.20 s with the compiled ones. So a process starts with n
 the compiled loops only once the numpy versions have taken ``RENT`` seconds (rent or buy; wall
 time, which a busy machine stretches as it stretches the loading): a single run, whose numpy
 rules take 0.1-0.25 s there, does not load numba; a comparison or a sweep loads it within its
-first chunk, and is 1.5 s of CPU faster for it (``jusim compare``, 12.5-13.1 s against 14.3 s). From then on it uses the compiled loops when numba's cache holds every one of them, and
+first chunk. From then on it uses the compiled loops when numba's cache holds every one of them, and
 otherwise numpy, while a background process (``jusim.kernels.main``, at low priority) compiles
 them into the cache for the next command; it goes on after the command ends, unless the command
 is killed (SIGKILL leaves no orphans, ``tests/test_sweep_orphans.py``). ``JUSIM_KERNELS``
