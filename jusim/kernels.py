@@ -15,9 +15,9 @@ the compiled loops only once the numpy versions have taken ``RENT`` seconds (ren
 time, which a busy machine stretches as it stretches the loading): a single run, whose numpy
 rules take 0.1-0.25 s there, does not load numba; a comparison or a sweep loads it within its
 first chunk. From then on it uses the compiled loops when numba's cache holds every one of
-them, and otherwise numpy, while a background process (``jusim.kernels.main``, at low priority) compiles
-them into the cache for the next command; it goes on after the command ends, unless the command
-is killed (SIGKILL leaves no orphans, ``tests/test_sweep_orphans.py``). ``JUSIM_KERNELS``
+them, and otherwise numpy, while a background process (``jusim.kernels.main``, at low
+priority) compiles them into the cache for the next command; it goes on after the command ends,
+unless the command is killed (SIGKILL leaves no orphans, ``tests/test_sweep_orphans.py``). ``JUSIM_KERNELS``
 chooses: ``auto`` (the default, as just said), ``numpy`` (never compile) or ``compiled`` (compile
 here if need be, from the first call). Results are the same either way, and when a process
 changes version between two calls (``tests/test_kernels.py``). The cache is numba's: ``__pycache__``
