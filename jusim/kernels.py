@@ -12,17 +12,17 @@ Even from the cache, the compiled loops cost a process about a second before the
 shared 2-core machine of session 27), while one default-world run spends 0.29 s in all with the
 numpy versions against 0.20 s with the compiled ones. So a process starts with numpy and pays for
 the compiled loops only once the numpy versions have taken ``RENT`` seconds (rent or buy; wall
-time, which a busy machine stretches as it stretches the loading): a single run, whose numpy
-rules take 0.1-0.25 s there, does not load numba; a comparison or a sweep loads it within its
-first chunk. From then on it uses the compiled loops when numba's cache holds every one of
-them, and otherwise numpy, while a background process (``jusim.kernels.main``, at low
-priority) compiles them into the cache for the next command; it goes on after the command ends,
-unless the command is killed (SIGKILL leaves no orphans, ``tests/test_sweep_orphans.py``). ``JUSIM_KERNELS``
-chooses: ``auto`` (the default, as just said), ``numpy`` (never compile) or ``compiled`` (compile
-here if need be, from the first call). Results are the same either way, and when a process
-changes version between two calls (``tests/test_kernels.py``). The cache is numba's: ``__pycache__``
-beside the code when that is writable (a clone, an editable install, a virtual environment), else
-numba's folder in the user's cache, or ``NUMBA_CACHE_DIR``.
+time, which a busy machine stretches as it stretches the loading): a single run, whose numpy rules
+take 0.1-0.25 s there, does not load numba; a comparison or a sweep loads it within its first
+chunk. From then on it uses the compiled loops when numba's cache holds every one of them, and
+otherwise numpy, while a background process (``jusim.kernels.main``, at low priority) compiles them
+into the cache for the next command; it goes on after the command ends, unless the command is
+killed (SIGKILL leaves no orphans, ``tests/test_sweep_orphans.py``). ``JUSIM_KERNELS`` chooses:
+``auto`` (the default, as just said), ``numpy`` (never compile) or ``compiled`` (compile here if
+need be, from the first call). Results are the same either way, and when a process changes version
+between two calls (``tests/test_kernels.py``). The cache is numba's: ``__pycache__`` beside the
+code when that is writable (a clone, an editable install, a virtual environment), else numba's
+folder in the user's cache, or ``NUMBA_CACHE_DIR``.
 """
 
 from __future__ import annotations
