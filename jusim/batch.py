@@ -227,7 +227,7 @@ def step_chunk(
     agree; each run's result is what it is alone. Runs whose scenarios share agencies, outcomes
     and interventions share one (read-only) world (``jusim.world.world_for``; ``worlds`` carries
     them from chunk to chunk)."""
-    from jusim.model import new_run
+    from jusim.month.initial import new_run
     from jusim.world import world_for
 
     worlds = {} if worlds is None else worlds

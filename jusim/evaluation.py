@@ -37,14 +37,19 @@ their indices mean. Seeds: run ``k = d * replications + s`` uses draw ``d`` and 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from jusim.ensemble import Ensemble, design
+from jusim.lazy import lazy
 from jusim.metrics import identifier
 from jusim.scenario import Scenario, ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy("pandas")  # only ``evaluate``'s table needs it; a batch imports this module
 
 SOURCE = "jusim.evaluate"
 

@@ -7,19 +7,28 @@ a batch of runs (tens of thousands of staff) one compiled loop is two to four ti
 chain of numpy calls, each of which writes a temporary; but numba takes about 9 s to compile the
 loops, which the first command of a fresh install would spend before its first month.
 
-So a process uses the compiled loops when numba's cache holds every one of them, and otherwise
-numpy, while a background process (``jusim.kernels.main``, at low priority) compiles them into the
-cache for the next command; it goes on after the command ends, unless the command is killed
-(SIGKILL leaves no orphans, ``tests/test_sweep_orphans.py``). ``JUSIM_KERNELS`` chooses: ``auto``
-(the default, as just said), ``numpy`` (never compile) or ``compiled`` (compile here if need be).
-Results are the same either way (``tests/test_kernels.py``). The cache is numba's: ``__pycache__``
-beside the code when that is writable (a clone, an editable install, a virtual environment), else
-numba's folder in the user's cache, or ``NUMBA_CACHE_DIR``.
+Even from the cache, the compiled loops cost a process about a second before they save anything
+(importing numba 0.34 s and loading each loop on its first call, about 60 ms each: CPU time on the
+shared 2-core machine of session 27), while one default-world run spends 0.29 s in all with the
+numpy versions against 0.20 s with the compiled ones. So a process starts with numpy and pays for
+the compiled loops only once the numpy versions have taken ``RENT`` seconds (rent or buy; wall
+time, which a busy machine stretches as it stretches the loading): a single run, whose numpy rules
+take 0.1-0.25 s there, does not load numba; a comparison or a sweep loads it within its first
+chunk. From then on it uses the compiled loops when numba's cache holds every one of them, and
+otherwise numpy, while a background process (``jusim.kernels.main``, at low priority) compiles them
+into the cache for the next command; it goes on after the command ends, unless the command is
+killed (SIGKILL leaves no orphans, ``tests/test_sweep_orphans.py``). ``JUSIM_KERNELS`` chooses:
+``auto`` (the default, as just said), ``numpy`` (never compile) or ``compiled`` (compile here if
+need be, from the first call). Results are the same either way, and when a process changes version
+between two calls (``tests/test_kernels.py``). The cache is numba's: ``__pycache__`` beside the
+code when that is writable (a clone, an editable install, a virtual environment), else numba's
+folder in the user's cache, or ``NUMBA_CACHE_DIR``.
 """
 
 from __future__ import annotations
 
 import atexit
+import gc
 import hashlib
 import os
 import subprocess
@@ -28,11 +37,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 MODES = ("auto", "numpy", "compiled")
-_chosen: dict[str, Callable[..., Any]] | None = None
+RENT = 0.5  # seconds the numpy versions may take in ``auto`` before the compiled ones are loaded
+_chosen: dict[str, Callable[..., Any]] | None = None  # decided: the compiled loops used ({}: none)
+_rent_paid = 0.0  # seconds the numpy versions have taken while undecided
+_called: set[str] = set()  # compiled loops called (so loaded) in this process
 DETACHED = "the command ended normally"
 _MAIN = "import sys, jusim.kernels as k; sys.exit(k.main(sys.argv[1:]))"
 
@@ -44,11 +57,52 @@ def mode() -> str:
 
 
 def pick(name: str, numpy_version: Callable[..., Any]) -> Callable[..., Any]:
-    """The compiled loop ``name`` if this process uses them, else ``numpy_version``."""
+    """The compiled loop ``name`` if this process uses them, else ``numpy_version`` (timed
+    towards ``RENT`` while ``auto`` has not yet decided)."""
     global _chosen
     if _chosen is None:
+        if mode() == "auto":
+            return partial(_rented, numpy_version)
         _chosen = _choose()
-    return _chosen.get(name, numpy_version)
+    kernel = _chosen.get(name, None)
+    if kernel is None:
+        return numpy_version
+    if name in _called:
+        return kernel
+    return partial(_first_call, name, kernel)
+
+
+def _rented(numpy_version: Callable[..., Any], *args: Any) -> Any:
+    """``numpy_version(*args)``, its time added to the rent; past ``RENT``, decide."""
+    global _chosen, _rent_paid
+    start = time.perf_counter()
+    try:
+        return numpy_version(*args)
+    finally:
+        _rent_paid += time.perf_counter() - start
+        if _rent_paid > RENT and _chosen is None:
+            _chosen = _choose()
+            _freeze_what_loading_made()
+
+
+def _first_call(name: str, kernel: Callable[..., Any], *args: Any) -> Any:
+    """A compiled loop's first call in this process, which loads it from numba's cache."""
+    try:
+        return kernel(*args)
+    finally:
+        _called.add(name)
+        _freeze_what_loading_made()
+
+
+def _freeze_what_loading_made() -> None:
+    """Inside a batch's chunk, which keeps the objects alive at its start out of the garbage
+    collector's sight (``gc.freeze``, ``jusim.batch``) and collects in full every month, the
+    objects that importing numba and loading a loop made join them: numba with ten loops loaded
+    is some 90,000 objects, 0.12 s a full collection (shared machine, session 27), which a chunk
+    that loaded them at its third month would otherwise pay at each of the 58 months left (5-6 s
+    of CPU). The chunk's end unfreezes them with the rest. Outside such a chunk: nothing."""
+    if gc.get_freeze_count():
+        gc.freeze()
 
 
 def _choose() -> dict[str, Callable[..., Any]]:

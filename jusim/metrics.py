@@ -16,16 +16,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
+from jusim.lazy import lazy
 from jusim.network import MEASURES as NETWORK_MEASURES
 from jusim.network import measures, measures_runs, possible_pairs
 from jusim.partnership import Board
 from jusim.staff import Rosters
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from jusim.month.runs import Runs
     from jusim.month.state import State
+else:
+    pd = lazy("pandas")  # only the tables need it (jusim/lazy.py)
 
 
 # value columns of the tidy tables (besides scenario, seed, month and the row's name)

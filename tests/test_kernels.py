@@ -56,6 +56,48 @@ def test_compiled_and_numpy_rules_give_identical_runs(monkeypatch):
     assert numpy_runs == compiled_runs
 
 
+class _Alternating(dict):
+    """The compiled loops on odd calls and numpy on even ones: the version changes between any
+    two calls, as it does once in a process whose numpy versions have paid ``kernels.RENT``."""
+
+    def __init__(self, compiled: dict) -> None:
+        super().__init__(compiled)
+        self.calls = 0
+
+    def get(self, name, default=None):
+        self.calls += 1
+        return super().get(name, default) if self.calls % 2 else default
+
+
+def test_changing_version_between_calls_gives_identical_runs(monkeypatch):
+    from jusim.compiled import KERNELS
+
+    monkeypatch.setattr(kernels, "_chosen", {})
+    numpy_runs = _runs()
+    alternating = _Alternating(KERNELS)
+    monkeypatch.setattr(kernels, "_chosen", alternating)
+    assert _runs() == numpy_runs
+    assert alternating.calls > 100
+
+
+def test_auto_loads_the_compiled_loops_once_numpy_has_paid_the_rent(monkeypatch):
+    from jusim.compiled import KERNELS
+
+    monkeypatch.setattr(kernels, "_chosen", {})
+    numpy_runs = _runs()
+    monkeypatch.setenv("JUSIM_KERNELS", "auto")
+    decided = []
+    monkeypatch.setattr(kernels, "_choose", lambda: decided.append(1) or dict(KERNELS))
+    monkeypatch.setattr(kernels, "_chosen", None)
+    monkeypatch.setattr(kernels, "_rent_paid", 0.0)
+    monkeypatch.setattr(kernels, "RENT", float("inf"))  # a small job: numpy throughout
+    assert _runs() == numpy_runs
+    assert not decided and kernels._chosen is None and kernels._rent_paid > 0
+    monkeypatch.setattr(kernels, "RENT", 0.0)  # paid by the first call: compiled from the second
+    assert _runs() == numpy_runs
+    assert decided == [1] and kernels._chosen == KERNELS
+
+
 def test_mode_and_numpy_fallback(monkeypatch):
     monkeypatch.setenv("JUSIM_KERNELS", "numpy")
     assert kernels.mode() == "numpy" and kernels._choose() == {}
@@ -77,3 +119,20 @@ def test_one_background_compile_at_a_time(monkeypatch, tmp_path):
     monkeypatch.setattr(kernels.subprocess, "Popen", lambda *a, **k: started.append(a[0]))
     assert kernels.compile_in_background()
     assert started and started[0][-2:] == [str(lock), str(os.getpid())] and lock.exists()
+
+
+def test_loading_inside_a_chunk_joins_its_frozen_objects(monkeypatch):
+    import gc
+
+    monkeypatch.setattr(kernels, "_called", set())
+    assert gc.get_freeze_count() == 0
+    made = kernels._first_call("outside", lambda: [[] for _ in range(1000)])
+    assert gc.get_freeze_count() == 0 and "outside" in kernels._called  # no chunk: nothing
+    gc.freeze()  # as a batch's chunk does (jusim.batch._frozen_gc)
+    try:
+        frozen = gc.get_freeze_count()
+        kept = kernels._first_call("inside", lambda: [[] for _ in range(1000)])
+        assert gc.get_freeze_count() >= frozen + len(kept)
+    finally:
+        gc.unfreeze()
+    assert len(made) == len(kept)

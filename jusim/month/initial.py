@@ -1,4 +1,6 @@
-"""The run's state at month 0 (docs/odd.md, section 5: initialization)."""
+"""The run's state at month 0 (docs/odd.md, section 5: initialization), and a new run: that state
+with its interventions set up and month 0 recorded (``new_run``, what ``jusim.run_batch`` steps;
+``jusim.model.JoinedUpModel`` wraps one in a Mesa model, which a batch never imports)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,11 @@ from typing import Any
 import numpy as np
 
 from jusim.mechanisms import platforms, scrutiny, spillover, ties
+from jusim.metrics import Recorder
 from jusim.month.state import Rules, State
 from jusim.partnership import Partnerships
 from jusim.scenario import Scenario
+from jusim.streams import child_streams
 from jusim.world import World, build_world, initial_roster
 
 
@@ -75,3 +79,23 @@ def initial_state(
         scrutiny=scrutiny.Record(),
         hazard=np.minimum(1.0, w.churn * scenario.context.churn_scale),
     )
+
+
+def new_run(
+    scenario: Scenario,
+    seed: int | np.random.SeedSequence,
+    streams: dict[str, np.random.Generator] | None = None,
+    world: World | None = None,
+) -> State:
+    """A run's state at month 0, its interventions set up and month 0 recorded (no Mesa model:
+    ``jusim.run_batch`` steps states; ``JoinedUpModel`` wraps one with its agents). ``world``:
+    the scenario's world when runs share it (``jusim.world.world_for``), else built here."""
+    streams = streams if streams is not None else child_streams(seed)
+    s = initial_state(scenario, seed, streams, world)
+    s.interventions = list(scenario.interventions)
+    s.intervention_state = [iv.setup(s) for iv in s.interventions]
+    s.recorder = Recorder(
+        scenario.horizon, s.world.n_outcomes, s.world.n_agencies, s.world.group_share.shape[1]
+    )
+    s.recorder.record_initial(s)
+    return s
