@@ -252,13 +252,9 @@ def _step(states: list[Any]) -> list[RunResult]:
         runs = Runs([states[i] for i in members])
         for _ in range(months):
             month.step(runs)
+            # (last month's rules and flows hold no reference cycle, ``state.Table``: reference
+            # counting frees their blocks here, with no collection; docs/design-notes.md item 16)
             runs = runs.next_month()
-            # Last month's tables and their records refer to each other (state.Table), so their
-            # blocks wait for a full collection, which allocation counts rarely trigger: at 1,000
-            # agencies the peak grew 48 MB a month (2.5 GB at 60 months against 729 MB before
-            # item 16). The chunk's states are frozen (``_frozen_gc``), so this scans only what a
-            # month made: no cost measurable at R = 1 or 100 (docs/performance.md).
-            gc.collect()
         for i in members:
             results[i] = states[i].recorder.result(states[i])
     return results  # type: ignore[return-value]

@@ -193,8 +193,7 @@ def run(runs: Runs) -> None:
         runs.world.n_outcomes,
     )
     runs.put("pipeline", pipeline)
-    for s, f in runs:
-        f.need_before = s.need
+    runs.put_flow("need_before", runs.stack("need"))  # (serve_clients puts a new need block)
     serve_clients(runs, w, arriving)
     p = runs.params.own_targets
     own_z = own_targets.productivity_step(runs.stack("own_z"), p, runs.streams("own"))

@@ -47,7 +47,7 @@ def run(runs: Runs) -> None:
             runs.stack_flow("disc") > 0, runs.stack_flow("effort").sum(axis=-2), 0.0
         ),
         overhead=ovh_paid,
-        leavers=np.array([f.leavers for f in runs.flows], dtype=float),
+        leavers=np.array(runs.flow_values("leavers"), dtype=float),
         allocated=allocated,
         spent=spent,
     )

@@ -29,6 +29,8 @@ from jusim.mechanisms import funding, overhead, platforms
 from jusim.month.runs import Runs
 from jusim.partnership import Board
 
+NO_COST = np.zeros(0)  # the partnerships' cost of a run that has none (one array: it has no cell)
+
 
 class Seats:
     """The runs' partnerships side by side: row ``p`` of run ``r`` is its partnership ``p``."""
@@ -79,8 +81,7 @@ def admin_demand(runs: Runs) -> Seats:
     p = runs.params
     board = Board([s.partnerships for s in runs.states])
     demand = board.month_demand(runs)
-    for f, pairs in zip(runs.flows, board.formal_pairs(), strict=True):
-        f.formal = pairs
+    runs.put_flow("formal", board.formal_pairs())  # (each run's pairs, or None)
     seats = Seats(runs, board.rows(demand))  # admin-months
     report = runs.stack_rules("report_factor")
     seats.scale(workload.reporting_scale(report, p.capacity))
@@ -163,7 +164,7 @@ def run(runs: Runs) -> None:
         runs.put_flow("seat_cost", list(demand))  # (each run's (0, A) rows)
         runs.put_flow("lost_by", list(demand * 0.0))
         for s in runs.states:
-            s.partnerships.cost = np.zeros(0)
+            s.partnerships.cost = NO_COST
         runs.put_flow("overhead", ovh)
         return
     total = seats.total

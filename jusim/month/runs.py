@@ -285,6 +285,11 @@ class Runs:
         """A flow of every run: (R, ...) values, or a list of R values (one per run)."""
         self._flows.put(name, values)
 
+    def flow_values(self, name: str) -> list[Any]:
+        """A flow of every run as a list of R values, one per run (a flow that is not an array,
+        such as churn's count of leavers). Read it, do not change it."""
+        return self._flows.values(name)
+
     def streams(self, name: str) -> list[np.random.Generator]:
         """Each run's own generator of a stream (draw run by run, then stack)."""
         out = self._together.streams.get(name)

@@ -25,6 +25,7 @@ builds the state at month 0.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import MISSING, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -58,11 +59,17 @@ class Table:
       run, another field or a world; anything else makes the column a list of the runs' values
       until the next ``put`` or ``stack``. In a table of one run, assigning rebinds the row to
       the value given, as a plain attribute would.
+
+    References (docs/design-notes.md item 16): a record refers to its table, and the table to
+    its records only where ``put`` may set a plain attribute of them (a kind with fields that
+    are not columns: ``State``); its blocks refer back to it weakly. So last month's rules and
+    flows, tables and blocks, hold no reference cycle: reference counting frees them as soon as
+    nothing else holds them, without waiting for a collection.
     """
 
     checked = False  # stack gives read-only views (set by tests; class-wide)
 
-    __slots__ = ("batch", "blocks", "kind", "n", "records", "ro", "rows")
+    __slots__ = ("__weakref__", "batch", "blocks", "kind", "n", "records", "ro", "rows")
 
     def __init__(self, kind: type, n: int) -> None:
         self.kind = kind
@@ -70,7 +77,7 @@ class Table:
         self.blocks: dict[str, np.ndarray] = _Blocks(self)
         self.rows: dict[str, list[Any]] = {}  # a list column, or the rows of a block (kept)
         self.ro: dict[str, np.ndarray] = {}  # read-only views of the blocks (checked)
-        self.records: list[Any] = []
+        self.records: list[Any] = []  # (only for a kind with plain attributes: ``_plain``)
         self.batch: Any = None  # what runs.Runs keeps for these runs from month to month
 
     @classmethod
@@ -81,7 +88,8 @@ class Table:
         n = len(records)
         mine = records[0].__dict__.get("_t")
         if n == 1 and mine is not None and mine.n == 1:
-            mine.records = records
+            if kind._plain:
+                mine.records = records
             return mine
         table = cls(kind, n)
         for name in kind._columns:
@@ -92,13 +100,16 @@ class Table:
                 table.rows[name] = values
         for r, record in enumerate(records):
             record.__dict__.update(_t=table, _r=r)
-        table.records = records
+        if kind._plain:
+            table.records = records
         return table
 
     def bound(self) -> list[Any]:
         """New records of this table's kind, one per row (``Flows`` of a month)."""
-        self.records = [self.kind._bound(self, r) for r in range(self.n)]
-        return self.records
+        records = [self.kind._bound(self, r) for r in range(self.n)]
+        if self.kind._plain:
+            self.records = records
+        return records
 
     def values(self, name: str) -> list[Any]:
         """The runs' values of a column, one per run (the rows of a block: views)."""
@@ -189,6 +200,8 @@ class Table:
                     self.ro.pop(name, None)
             return
         if name not in self.kind._column_set:  # a plain attribute of each record
+            if not self.kind._plain:
+                raise AttributeError(f"{self.kind.__name__} has no field {name!r}")
             for record, v in zip(self.records, values, strict=True):
                 setattr(record, name, v)
             return
@@ -230,16 +243,17 @@ class Table:
 
 
 class _Blocks(dict):
-    """A table's blocks by name; a column not yet a block is gathered on first lookup."""
+    """A table's blocks by name; a column not yet a block is gathered on first lookup. Refers
+    to its table weakly (the table holds it: no cycle)."""
 
     __slots__ = ("table",)
 
     def __init__(self, table: Table, blocks: dict[str, np.ndarray] | None = None) -> None:
         super().__init__(blocks or {})
-        self.table = table
+        self.table = weakref.ref(table)
 
     def __missing__(self, name: str) -> np.ndarray:
-        return self.table.gather(name)
+        return self.table().gather(name)
 
 
 def same_arrays(values: list[Any]) -> bool:
@@ -272,7 +286,8 @@ class _Column:
         table = record.__dict__.get("_t")
         if table is None:  # a record made alone: a table of its own
             table = Table(type(record), 1)
-            table.records = [record]
+            if table.kind._plain:
+                table.records = [record]
             record.__dict__.update(_t=table, _r=0)
         table.set(self.name, record._r, value)
 
@@ -282,6 +297,7 @@ class _Record:
 
     _columns: ClassVar[tuple[str, ...]] = ()
     _column_set: ClassVar[frozenset[str]] = frozenset()
+    _plain: ClassVar[bool] = False  # fields that are not columns (set through ``Table.put``)
     _defaults: ClassVar[dict[str, Any]] = {}
     _factories: ClassVar[dict[str, Any]] = {}
 
@@ -312,6 +328,7 @@ def _columns(kind: type, every_field: bool = False) -> None:
             names.append(f.name)
     kind._columns = tuple(names)
     kind._column_set = frozenset(names)
+    kind._plain = len(names) < len(fields(kind))
     kind._defaults = {f.name: f.default for f in fields(kind) if f.default is not MISSING}
     kind._factories = {
         f.name: f.default_factory for f in fields(kind) if f.default_factory is not MISSING
