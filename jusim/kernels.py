@@ -96,11 +96,11 @@ def _first_call(name: str, kernel: Callable[..., Any], *args: Any) -> Any:
 
 def _freeze_what_loading_made() -> None:
     """Inside a batch's chunk, which keeps the objects alive at its start out of the garbage
-    collector's sight (``gc.freeze``, ``jusim.batch``) and collects in full every month, the
-    objects that importing numba and loading a loop made join them: numba with ten loops loaded
-    is some 90,000 objects, 0.12 s a full collection (shared machine, session 27), which a chunk
-    that loaded them at its third month would otherwise pay at each of the 58 months left (5-6 s
-    of CPU). The chunk's end unfreezes them with the rest. Outside such a chunk: nothing."""
+    collector's sight (``gc.freeze``, ``jusim.batch``), the objects that importing numba and
+    loading a loop made join them: numba with ten loops loaded is some 90,000 objects, 0.12 s a
+    full collection (shared machine, session 27), which every full collection the chunk's
+    allocations trigger would otherwise pay (5-6 s of CPU a chunk while a batch still collected
+    each month). The chunk's end unfreezes them with the rest. Outside such a chunk: nothing."""
     if gc.get_freeze_count():
         gc.freeze()
 
