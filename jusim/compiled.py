@@ -164,7 +164,7 @@ def _posting_ties(rngs, staff_off, home, post, values, a):
     uniform: a colleague drawn among all staff of run r posted where s is (staff ordered by post,
     then row)."""
     n_runs = staff_off.size - 1
-    k = np.zeros(home.size, np.int64)  # ties each secondee forms
+    k = np.empty(home.size, np.int64)  # ties each secondee forms (set for secondees only)
     m = np.zeros(n_runs + 1, np.int64)
     for r in range(n_runs):
         g, lam, total = rngs[r], values[r, POSTING], 0
@@ -192,6 +192,8 @@ def _posting_ties(rngs, staff_off, home, post, values, a):
         c = m[r]
         for s in range(s0, s1):
             place = post[s]
+            if place == home[s]:
+                continue
             for _ in range(k[s]):
                 run[c], src[c] = r, s - s0
                 dst[c] = order[start[place] + int(g.random() * at[place])]
