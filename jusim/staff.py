@@ -321,7 +321,7 @@ class Rosters:
         """The runs' generators (one per run, each its own) as the rules that draw take them:
         once this process has loaded the compiled loops (``jusim.compiled`` imported), a numba
         typed List of them (``compiled.generators``, which the loops draw from), made once per
-        batch and stream (some 50 µs a generator: not every month); else ``rngs``. The numpy
+        batch and stream (15-50 µs a generator: not every month); else ``rngs``. The numpy
         versions take either (``each_run``), so the two can take turns."""
         compiled = sys.modules.get("jusim.compiled")
         if compiled is None:

@@ -91,9 +91,10 @@ def _churn(
     leave_rngs, keep_rngs = each_run(leave_rngs), each_run(keep_rngs)
     leave_u = np.empty(home.size)
     keep_u = np.empty(ti.size)
+    s, t = staff_off.tolist(), tie_off.tolist()
     for r, (g, h) in enumerate(zip(leave_rngs, keep_rngs, strict=True)):
-        g.random(out=leave_u[staff_off[r] : staff_off[r + 1]])
-        h.random(out=keep_u[tie_off[r] : tie_off[r + 1]])
+        g.random(out=leave_u[s[r] : s[r + 1]])
+        h.random(out=keep_u[t[r] : t[r + 1]])
     n_runs = staff_off.size - 1
     width = hazard.shape[1]
     at_home = cell(staff_off, home, width)  # (run, home agency) of each member of staff
