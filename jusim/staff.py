@@ -9,9 +9,9 @@ A secondee keeps their home agency and has ``post`` set to the host agency for a
 
 Ties are kept sorted by ``(tie_i, tie_j)`` with ``tie_i < tie_j`` and no pair twice; every change
 (merge, churn, maintenance) preserves that order, so new ties go in by binary search. The rules
-over ties are plain numpy over every run's ties at once (``Rosters``), not compiled: runs are
-stepped in batches, where a numpy call's overhead is shared by all the runs, and compiling kernels
-cost the first run of a fresh install more time than they saved a comparison.
+over ties take every run's ties at once (``Rosters``), written in numpy and as compiled loops
+(``jusim/kernels.py`` chooses); the rules that draw take the runs' generators
+(``Rosters.generators``), so a compiled loop draws each run's numbers itself.
 """
 
 from __future__ import annotations
