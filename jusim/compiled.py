@@ -2,17 +2,60 @@
 next to each mechanism (``jusim/kernels.py`` says which a process uses).
 
 Each loop takes every run of a batch at once (``staff.Rosters``: staff and ties concatenated run
-after run, with offsets) and computes for run r what the numpy version does; the random numbers
-come in as uniforms drawn by the mechanism from each run's own generator. One loop over a batch's
-staff writes no temporaries, so it is several times faster than a chain of numpy calls over them.
+after run, with offsets) and computes for run r what the numpy version does. The loops that draw
+(churn, tie formation, referral, maintenance) take the runs' generators, one per run, as a numba
+typed List (``generators``) and draw each run's numbers themselves, the same numbers in the same
+order as the numpy version draws them from the same generator: numba's ``random()`` and
+``poisson()`` of a ``numpy.random.Generator`` are numpy's algorithms on its own bit generator,
+whose state they share (``tests/test_kernels.py`` compares the draws). One loop over a batch's
+staff writes no temporaries and no per-run Python loop draws around it, so it is several times
+faster than a chain of numpy calls over them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numba import njit
+from numba.typed import List
 
-from jusim.mechanisms.ties import BASE, DECAY, FLOOR, FORMATION, REFERRAL, REFRESH, SCALE
+from jusim.mechanisms.ties import (
+    BASE,
+    DECAY,
+    FLOOR,
+    FORMATION,
+    INITIAL,
+    POSTING,
+    REFERRAL,
+    REFRESH,
+    SCALE,
+)
+
+
+# ---- the runs' generators ------------------------------------------------------------------------
+def generators(rngs: Sequence[np.random.Generator]) -> List:
+    """The runs' generators as a numba typed List (the same generators: they share their state),
+    which carries them as a Python tuple too (``.runs``) for the numpy versions. Made by compiled
+    loops from numba's cache: a typed List made from Python compiles its methods for the
+    generators' type, about 2 s of CPU in every process (shared machine, session 28)."""
+    out = _generators_of(rngs[0])
+    for g in rngs[1:]:
+        _generators_add(out, g)
+    out.runs = tuple(rngs)
+    return out
+
+
+@njit(cache=True)
+def _generators_of(first):
+    out = List()
+    out.append(first)
+    return out
+
+
+@njit(cache=True)
+def _generators_add(out, g):
+    out.append(g)
 
 
 # ---- jusim/staff.py ------------------------------------------------------------------------------
@@ -87,49 +130,54 @@ def _merge_ties(staff_off, home, tie_off, ti, tj, tw, run, ni, nj, nw):
 
 # ---- jusim/mechanisms/ties.py --------------------------------------------------------------------
 @njit(cache=True)
-def _cumulative_rates(contact, counts, a_idx, b_idx, values):
-    """(R, P) running total of each run's monthly tie-formation rate over agency pairs (a < b)."""
-    cum = np.empty((contact.shape[0], a_idx.size), np.float64)
-    for r in range(contact.shape[0]):
+def _contact_ties(rngs, contact, counts, a_idx, b_idx, values, staff_off, order, start):
+    """``mechanisms.ties._contact_ties``: each run's running total of its tie-formation rate over
+    agency pairs (a < b), its number of new ties (one Poisson draw), then for each new tie three
+    uniforms: its agency pair by rate, then one member of each agency (indices run r's own)."""
+    n_runs, n_pairs = contact.shape[0], a_idx.size
+    cum = np.empty((n_runs, n_pairs), np.float64)
+    n = np.zeros(n_runs + 1, np.int64)
+    for r in range(n_runs):
         total = 0.0
-        for p in range(a_idx.size):
+        for p in range(n_pairs):
             a, b = a_idx[p], b_idx[p]
             total += values[r, FORMATION] * contact[r, a, b] * min(counts[r, a], counts[r, b])
             cum[r, p] = total
-    return cum
-
-
-@njit(cache=True)
-def _contact_pairs(cum, a_idx, b_idx, staff_off, order, start, counts, u, u_off):
-    """For each new tie of run r (three uniforms): its agency pair by rate, then one member of
-    each agency (indices run r's own)."""
-    n = u.size // 3
-    run, i, j = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
-    c = 0
-    for r in range(cum.shape[0]):
-        row, s0 = cum[r], staff_off[r]
-        for k in range(u_off[r], u_off[r + 1], 3):
-            p = np.searchsorted(row, u[k] * row[-1], side="right")
+        n[r + 1] = n[r] + rngs[r].poisson(total)
+    run, i, j = np.empty(n[-1], np.int64), np.empty(n[-1], np.int64), np.empty(n[-1], np.int64)
+    for r in range(n_runs):
+        row, s0, g = cum[r], staff_off[r], rngs[r]
+        for c in range(n[r], n[r + 1]):
+            u0, u1, u2 = g.random(), g.random(), g.random()
+            p = min(np.searchsorted(row, u0 * row[-1], side="right"), n_pairs - 1)
             a, b = a_idx[p], b_idx[p]
             run[c] = r
-            i[c] = order[s0 + start[r, a] + int(u[k + 1] * counts[r, a])]
-            j[c] = order[s0 + start[r, b] + int(u[k + 2] * counts[r, b])]
-            c += 1
-    return run, i, j
+            i[c] = order[s0 + start[r, a] + int(u1 * counts[r, a])]
+            j[c] = order[s0 + start[r, b] + int(u2 * counts[r, b])]
+    return run, i, j, values[run, INITIAL]
 
 
 @njit(cache=True)
-def _posting_pairs(staff_off, home, post, posted, k, u, a):
-    """Each secondee s of run r forms ``k`` ties, each with one uniform: a colleague drawn among
-    all staff of run r posted where s is (staff ordered by post, then row)."""
-    run, src, dst = (
-        np.empty(u.size, np.int64),
-        np.empty(u.size, np.int64),
-        np.empty(u.size, np.int64),
-    )
-    c = q = 0
-    for r in range(staff_off.size - 1):
-        s0, s1 = staff_off[r], staff_off[r + 1]
+def _posting_ties(rngs, staff_off, home, post, values, a):
+    """``mechanisms.ties._posting_ties``: each secondee s of run r (post differs from home) forms
+    a Poisson number of ties (one draw each, in the order of the staff), then each tie takes one
+    uniform: a colleague drawn among all staff of run r posted where s is (staff ordered by post,
+    then row)."""
+    n_runs = staff_off.size - 1
+    k = np.empty(home.size, np.int64)  # ties each secondee forms (set for secondees only)
+    m = np.zeros(n_runs + 1, np.int64)
+    for r in range(n_runs):
+        g, lam, total = rngs[r], values[r, POSTING], 0
+        for s in range(staff_off[r], staff_off[r + 1]):
+            if post[s] != home[s]:
+                k[s] = g.poisson(lam)
+                total += k[s]
+        m[r + 1] = m[r] + total
+    run, src, dst = np.empty(m[-1], np.int64), np.empty(m[-1], np.int64), np.empty(m[-1], np.int64)
+    for r in range(n_runs):
+        if m[r + 1] == m[r]:
+            continue
+        s0, s1, g = staff_off[r], staff_off[r + 1], rngs[r]
         at = np.zeros(a, np.int64)
         for s in range(s0, s1):
             at[post[s]] += 1
@@ -141,71 +189,84 @@ def _posting_pairs(staff_off, home, post, posted, k, u, a):
         for s in range(s0, s1):
             order[fill[post[s]]] = s - s0
             fill[post[s]] += 1
+        c = m[r]
         for s in range(s0, s1):
-            if not posted[s]:
-                continue
             place = post[s]
-            for _ in range(k[q]):
+            if place == home[s]:
+                continue
+            for _ in range(k[s]):
                 run[c], src[c] = r, s - s0
-                dst[c] = order[start[place] + int(u[c] * at[place])]
+                dst[c] = order[start[place] + int(g.random() * at[place])]
                 c += 1
-            q += 1
-    return run, src, dst
+    return run, src, dst, values[run, INITIAL]
 
 
 @njit(cache=True)
-def _referrals(staff_off, tie_off, ti, tj, tw, own, values, u):
+def _referrals(rngs, staff_off, tie_off, ti, tj, tw, own, values):
     """Introductions along ties: pairs (x, z) where x's contact y introduced x to y's contact z.
 
-    Run r's T ties have 4T uniforms u (from ``4 * tie_off[r]``): each tie has two ends
-    e = (x, y); end e fires if ``u[e] < chance[x] * w`` (chance per person: their openness
-    ``own[x]`` times ``referral``), and then y picks z among all their contacts with
-    ``u[2T + e]`` (z == x is a lost introduction).
+    Run r's T ties take 4T uniforms from its generator: each tie has two ends e = (x, y), first
+    every tie's (i, j) end, then its (j, i) end; end e fires with the e-th uniform if it is below
+    ``chance[x] * w`` (chance per person: their openness ``own[x]`` times ``referral``), and then
+    y picks z among all their contacts with the (2T + e)-th (z == x is a lost introduction).
     """
     size = 2 * ti.size
     runs, xs, zs = np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.int64)
     fired = np.empty(size, np.int64)
+    width = 0
+    for r in range(staff_off.size - 1):
+        width = max(width, staff_off[r + 1] - staff_off[r])
+    deg = np.empty(width + 1, np.int64)
+    fill = np.empty(width, np.int64)
     c = 0
     for r in range(staff_off.size - 1):
-        s0, n = staff_off[r], staff_off[r + 1] - staff_off[r]
-        t0, t = tie_off[r], tie_off[r + 1] - tie_off[r]
-        u0, referral = 4 * t0, values[r, REFERRAL]
+        n, g = staff_off[r + 1] - staff_off[r], rngs[r]
+        s0, t0, t = staff_off[r], tie_off[r], tie_off[r + 1] - tie_off[r]
+        referral = values[r, REFERRAL]
         m = 0
         for e in range(2 * t):
             k = t0 + e % t
             x = ti[k] if e < t else tj[k]
-            if u[u0 + e] < own[s0 + x] * referral * tw[k]:
+            if g.random() < own[s0 + x] * referral * tw[k]:
                 fired[m] = e
                 m += 1
         if m == 0:
+            for _ in range(2 * t):  # the picks' uniforms, drawn whether used or not
+                g.random()
             continue
         # contacts of each person (both ends of every tie), grouped by person
-        deg = np.zeros(n + 1, np.int64)
+        deg[: n + 1] = 0
         for k in range(t0, t0 + t):
             deg[ti[k] + 1] += 1
             deg[tj[k] + 1] += 1
-        start = np.cumsum(deg)
-        fill = start[:-1].copy()
+        for x in range(n):
+            deg[x + 1] += deg[x]
+        fill[:n] = deg[:n]
         nbr = np.empty(2 * t, np.int64)
         for k in range(t0, t0 + t):
             nbr[fill[ti[k]]] = tj[k]
             fill[ti[k]] += 1
             nbr[fill[tj[k]]] = ti[k]
             fill[tj[k]] += 1
-        for f in range(m):
-            e = fired[f]
+        f = 0
+        for e in range(2 * t):
+            u = g.random()
+            if f == m or fired[f] != e:
+                continue
+            f += 1
             k = t0 + e % t
             x, y = (ti[k], tj[k]) if e < t else (tj[k], ti[k])
-            z = nbr[start[y] + int(u[u0 + 2 * t + e] * (start[y + 1] - start[y]))]
+            z = nbr[deg[y] + int(u * (deg[y + 1] - deg[y]))]
             if z != x:
                 runs[c], xs[c], zs[c] = r, x, z
                 c += 1
-    return runs[:c], xs[:c], zs[:c]
+    return runs[:c], xs[:c], zs[:c], values[runs[:c], INITIAL]
 
 
 @njit(cache=True)
-def _maintain(staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, keep):
-    """Ends sharing a post, or meeting (``u < (base + scale * contact[a, b]) * keep_i * keep_j``),
+def _maintain(rngs, staff_off, tie_off, ti, tj, tw, home, post, contact, values, keep):
+    """Ends sharing a post, or meeting (a uniform of run r's generator, one per tie whether its
+    ends share a post or not, below ``(base + scale * contact[a, b]) * keep_i * keep_j``),
     refresh; others decay (each run with its own parameters and contact); the kept ties and their
     (R, A, A) strength summed from home agency to home agency (as ``_tie_strength``)."""
     out_off = np.zeros_like(tie_off)
@@ -217,10 +278,11 @@ def _maintain(staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, ke
         s0 = staff_off[r]
         base, scale = values[r, BASE], values[r, SCALE]
         refresh, decay, floor = values[r, REFRESH], values[r, DECAY], values[r, FLOOR]
+        g = rngs[r]
         for k in range(tie_off[r], tie_off[r + 1]):
-            i, j, w = ti[k], tj[k], tw[k]
+            i, j, w, u = ti[k], tj[k], tw[k], g.random()
             si, sj = s0 + i, s0 + j
-            met = post[si] == post[sj] or u[k] < (base + scale * contact[r, home[si], home[sj]]) * (
+            met = post[si] == post[sj] or u < (base + scale * contact[r, home[si], home[sj]]) * (
                 keep[si] * keep[sj]
             )
             w = w + refresh * (1.0 - w) if met else w * (1.0 - decay)
@@ -263,9 +325,11 @@ def _openness_and_keeping(
 # ---- jusim/mechanisms/churn.py -------------------------------------------------------------------
 @njit(cache=True)
 def _churn(
-    staff_off, home, tenure, tie_off, ti, tj, tw, hazard, handover, strength, leave_u, keep_u
+    staff_off, home, tenure, tie_off, ti, tj, tw, hazard, handover, strength, leave_rngs, keep_rngs
 ):
-    """``mechanisms.churn._churn`` as one loop over each run's staff, then its ties."""
+    """``mechanisms.churn._churn`` as one loop over each run's staff, then its ties, each drawing
+    from run r's generators: one uniform per member of staff (``leave_rngs[r]``), then one per tie
+    (``keep_rngs[r]``, which may be the same generator)."""
     n_runs = staff_off.size - 1
     leaving = np.empty(home.size, np.bool_)
     n_left = np.zeros(n_runs, np.int64)
@@ -273,22 +337,23 @@ def _churn(
     out_i, out_j, out_w = np.empty_like(ti), np.empty_like(tj), np.empty_like(tw)
     c = 0
     for r in range(n_runs):
-        s0 = staff_off[r]
+        s0, g = staff_off[r], leave_rngs[r]
         for s in range(s0, staff_off[r + 1]):
-            leaving[s] = leave_u[s] < hazard[r, home[s]]
+            leaving[s] = g.random() < hazard[r, home[s]]
             if leaving[s]:
                 tenure[s] = 0
                 n_left[r] += 1
             else:
                 tenure[s] += 1
+        g = keep_rngs[r]
         for k in range(tie_off[r], tie_off[r + 1]):
-            w = tw[k]
+            u, w = g.random(), tw[k]
             a, b = s0 + ti[k], s0 + tj[k]
             if leaving[a] or leaving[b]:
                 p = handover[r, home[a]] if leaving[a] else 1.0
                 if leaving[b]:
                     p *= handover[r, home[b]]
-                if keep_u[k] >= p:
+                if u >= p:
                     continue
                 w *= strength[r, 0]
             out_i[c], out_j[c], out_w[c] = ti[k], tj[k], w
@@ -418,9 +483,8 @@ def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
 KERNELS = {
     "tie_strength": _tie_strength,
     "merge_ties": _merge_ties,
-    "cumulative_rates": _cumulative_rates,
-    "contact_pairs": _contact_pairs,
-    "posting_pairs": _posting_pairs,
+    "contact_ties": _contact_ties,
+    "posting_ties": _posting_ties,
     "referrals": _referrals,
     "maintain": _maintain,
     "openness_and_keeping": _openness_and_keeping,

@@ -9,13 +9,14 @@ A secondee keeps their home agency and has ``post`` set to the host agency for a
 
 Ties are kept sorted by ``(tie_i, tie_j)`` with ``tie_i < tie_j`` and no pair twice; every change
 (merge, churn, maintenance) preserves that order, so new ties go in by binary search. The rules
-over ties are plain numpy over every run's ties at once (``Rosters``), not compiled: runs are
-stepped in batches, where a numpy call's overhead is shared by all the runs, and compiling kernels
-cost the first run of a fresh install more time than they saved a comparison.
+over ties take every run's ties at once (``Rosters``), written in numpy and as compiled loops
+(``jusim/kernels.py`` chooses); the rules that draw take the runs' generators
+(``Rosters.generators``), so a compiled loop draws each run's numbers itself.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -179,6 +180,28 @@ def as_runs(
     return roster, list(rng), False  # type: ignore[arg-type]
 
 
+def each_run(rngs: Sequence[np.random.Generator]) -> Sequence[np.random.Generator]:
+    """The runs' generators as Python objects, for the numpy versions of the rules that draw:
+    those of a numba typed List (``Rosters.generators``: its ``.runs``), else ``rngs``. (Reading a
+    typed List from Python would compile its methods: about 2 s of CPU in every process.)"""
+    return getattr(rngs, "runs", rngs)
+
+
+def uniforms(
+    rngs: Sequence[np.random.Generator], sizes: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Uniforms, ``sizes[r]`` from run r's generator (none drawn where 0), concatenated, and their
+    (R + 1,) offsets."""
+    off = offsets(sizes)
+    if len(rngs) == 1:
+        return (rngs[0].random(sizes[0]) if sizes[0] else np.empty(0)), off
+    u = np.empty(int(off[-1]))
+    for g, a, b in zip(rngs, off[:-1].tolist(), off[1:].tolist(), strict=True):
+        if b > a:
+            g.random(out=u[a:b])
+    return u, off
+
+
 def rows(values: np.ndarray, n: int) -> np.ndarray:
     """(R, A) float values of each run's agencies (an (A,) array for a run alone)."""
     if isinstance(values, np.ndarray) and values.ndim == 2 and values.dtype == np.float64:
@@ -293,6 +316,24 @@ class Rosters:
             table[:, c] = getattr(params, name)
         self.cache[names] = (params, table)
         return table
+
+    def generators(self, rngs: Sequence[np.random.Generator]) -> Sequence[np.random.Generator]:
+        """The runs' generators (one per run, each its own) as the rules that draw take them:
+        once this process has loaded the compiled loops (``jusim.compiled`` imported), a numba
+        typed List of them (``compiled.generators``, which the loops draw from), made once per
+        batch and stream (15-50 µs a generator: not every month); else ``rngs``. The numpy
+        versions take either (``each_run``), so the two can take turns."""
+        compiled = sys.modules.get("jusim.compiled")
+        if compiled is None:
+            return rngs
+        key = ("generators", id(rngs[0]))
+        hit = self.cache.get(key)
+        if hit is not None and len(hit.runs) == len(rngs) and all(map(is_, hit.runs, rngs)):
+            return hit  # type: ignore[return-value]
+        if len(set(map(id, rngs))) < len(rngs):
+            raise ValueError("each run draws from its own generator (one generator per run)")
+        self.cache[key] = typed = compiled.generators(rngs)
+        return typed
 
     def scratch(self, name: str, size: int) -> np.ndarray:
         """(size,) floats to draw into, the same memory month after month (no fresh pages)."""

@@ -136,3 +136,97 @@ def test_loading_inside_a_chunk_joins_its_frozen_objects(monkeypatch):
     finally:
         gc.unfreeze()
     assert len(made) == len(kept)
+
+
+# ---- the loops that draw: numpy and compiled draw the same numbers from the same generators ----
+
+
+def _staff_and_ties(seed: int, n_runs: int = 4):
+    """Rosters of ``n_runs`` runs of different sizes (one without ties, one with secondees), and
+    what the rules over them take."""
+    import numpy as np
+
+    from jusim.staff import Rosters, StaffRoster
+
+    rng = np.random.default_rng(seed)
+    rosters = []
+    for r in range(n_runs):
+        roster = StaffRoster.from_counts(rng.integers(1, 40, size=3))
+        n = roster.n_staff
+        if r != 1:  # run 1 has no ties
+            m = int(rng.integers(1, 4 * n))
+            roster.add_ties(rng.integers(0, n, m), rng.integers(0, n, m), rng.random(m))
+        if r == 2:  # secondees
+            moved = rng.random(n) < 0.2
+            roster.post = np.where(moved, (roster.home + 1) % 3, roster.home)
+        rosters.append(roster)
+    return Rosters.of(rosters)
+
+
+def _both(kernel: str, numpy_version, args_of, seed: int) -> None:
+    """The compiled loop ``kernel`` and its numpy version, each given fresh generators of the same
+    seeds, two per run (``args_of(first, second)`` makes the arguments, with fresh copies of any
+    array a rule changes in place, which it returns after the result): the same results, bit for
+    bit, and every generator left in the same state."""
+    import numpy as np
+
+    from jusim import compiled
+
+    out = []
+    for version in (numpy_version, compiled.KERNELS[kernel]):
+        rngs = [np.random.default_rng([seed, r]) for r in range(8)]
+        args, changed = args_of(compiled.generators(rngs[:4]), compiled.generators(rngs[4:]))
+        result = (*version(*args), *changed)
+        out.append((result, [g.random() for g in rngs]))
+    (a, after_a), (b, after_b) = out
+    assert after_a == after_b
+    assert len(a) == len(b)
+    for x, y in zip(a, b, strict=True):
+        assert x.dtype == y.dtype and np.array_equal(x, y)
+
+
+def test_the_loops_that_draw_agree_with_numpy_draw_for_draw():
+    for seed in range(6):
+        _draws_agree(seed)
+
+
+def _draws_agree(seed: int) -> None:
+    import numpy as np
+
+    from jusim.mechanisms import churn, ties
+
+    b = _staff_and_ties(seed)
+    t = (b.tie_off, b.tie_i, b.tie_j, b.tie_w)
+    values = np.tile(np.array([0.5, 1.5, 0.3, 0.3, 0.1, 0.5, 0.3, 0.06, 0.05]), (b.n, 1))
+    values[:, ties.FORMATION] = [0.0, 0.02, 0.5, 3.0]  # no ties, few, many (Poisson >= 10)
+    values[:, ties.REFERRAL] = [0.0, 0.2, 0.9, 1.0]
+    contact = np.random.default_rng(seed).random((b.n, 3, 3))
+    order, start, counts = b.by_home()
+    a_idx, b_idx = np.triu_indices(3, k=1)
+    own = np.random.default_rng(seed + 1).random(b.home.size)
+    hazard = np.random.default_rng(seed + 2).random((b.n, 3)) * 0.5
+    handover = np.random.default_rng(seed + 3).random((b.n, 3))
+    strength = np.full((b.n, 1), 0.5)
+    tied = (b.staff_off, b.home, b.post, values, 3)
+    _both(
+        "contact_ties",
+        ties._contact_ties,
+        lambda g, _: ((g, contact, counts, a_idx, b_idx, values, b.staff_off, order, start), ()),
+        seed,
+    )
+    _both("posting_ties", ties._posting_ties, lambda g, _: ((g, *tied), ()), seed)
+    _both("referrals", ties._referrals, lambda g, _: ((g, b.staff_off, *t, own, values), ()), seed)
+    _both(
+        "maintain",
+        ties._maintain,
+        lambda g, _: ((g, b.staff_off, *t, b.home, b.post, contact, values, own), ()),
+        seed,
+    )
+    for same in (True, False):  # one generator for leaving and handover (a run alone may)
+
+        def churned(g, h, same=same):
+            tenure = b.tenure.copy()
+            args = (b.staff_off, b.home, tenure, *t, hazard, handover, strength)
+            return (*args, g, g if same else h), (tenure,)
+
+        _both("churn", churn._churn, churned, seed)

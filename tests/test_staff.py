@@ -134,3 +134,19 @@ def test_a_copied_roster_keeps_its_ties_and_leaves_the_batch():
     b.scatter()
     copied = pickle.loads(pickle.dumps(runs[0]))
     assert ties(copied) == {(0, 3), (1, 5), (2, 4)} and copied._batch is None
+
+
+def test_the_runs_generators_as_the_compiled_loops_take_them_once_per_batch():
+    import jusim.compiled  # noqa: F401  (the compiled loops loaded: a typed List)
+    from jusim.staff import each_run
+
+    _, b = _two_runs()
+    rngs = [np.random.default_rng(1), np.random.default_rng(2)]
+    typed = b.generators(rngs)
+    assert b.generators(list(rngs)) is typed  # the same generators: made once per batch
+    assert all(g is r for g, r in zip(each_run(typed), rngs, strict=True))
+    other = [np.random.default_rng(1), rngs[1]]
+    assert b.generators(other) is not typed and each_run(b.generators(other))[0] is other[0]
+    assert each_run(rngs) is rngs
+    with pytest.raises(ValueError, match="its own generator"):
+        b.generators([rngs[0], rngs[0]])

@@ -22,7 +22,7 @@ from pydantic import Field
 
 from jusim import kernels
 from jusim.params import Params
-from jusim.staff import Rosters, StaffRoster, as_runs, cell, rows, run_of
+from jusim.staff import Rosters, StaffRoster, as_runs, cell, each_run, rows, run_of
 
 
 class ChurnParams(Params):
@@ -55,14 +55,6 @@ def apply_churn(
     """
     b, rngs, one = as_runs(roster, rng)
     keep_rngs = rngs if handover_rng is None else as_runs(roster, handover_rng)[1]
-    if one:
-        leave_u, keep_u = rngs[0].random(b.home.size), keep_rngs[0].random(b.tie_w.size)
-    else:
-        leave_u, keep_u = b.scratch("leave_u", b.home.size), b.scratch("keep_u", int(b.tie_off[-1]))
-        s, t = b.staff_off.tolist(), b.tie_off.tolist()
-        for r in range(b.n):
-            rngs[r].random(out=leave_u[s[r] : s[r + 1]])
-            keep_rngs[r].random(out=keep_u[t[r] : t[r + 1]])
     n_left, b.tie_off, b.tie_i, b.tie_j, b.tie_w = kernels.pick("churn", _churn)(
         b.staff_off,
         b.home,
@@ -74,8 +66,8 @@ def apply_churn(
         rows(hazard, b.n),
         rows(handover, b.n),
         b.per_run(params, ("handover_strength",)),
-        leave_u,
-        keep_u,
+        b.generators(rngs),
+        b.generators(keep_rngs),
     )
     if one:
         b.scatter()
@@ -84,15 +76,25 @@ def apply_churn(
 
 
 def _churn(
-    staff_off, home, tenure, tie_off, ti, tj, tw, hazard, handover, strength, leave_u, keep_u
+    staff_off, home, tenure, tie_off, ti, tj, tw, hazard, handover, strength, leave_rngs, keep_rngs
 ):
-    """Tenure +1; leavers (``leave_u < hazard``) restart at 0; their ties are handed over or lost.
+    """Tenure +1; leavers (a uniform ``leave_u`` < hazard) restart at 0; their ties are handed
+    over or lost.
 
-    A tie survives only if every leaving end hands it over (``keep_u`` < the product of their
-    agencies' ``handover``); a surviving tie keeps ``strength`` of its weight. Returns the number
-    of leavers and the remaining ties, in their original order (for each run r: staff
+    A tie survives only if every leaving end hands it over (a uniform ``keep_u`` < the product of
+    their agencies' ``handover``); a surviving tie keeps ``strength`` of its weight. Returns the
+    number of leavers and the remaining ties, in their original order (for each run r: staff
     ``staff_off[r]:staff_off[r + 1]``, ties likewise, with its own hazard, handover, strength).
+    Run r draws one ``leave_u`` per member of staff from ``leave_rngs[r]``, then one ``keep_u``
+    per tie (touched by a leaver or not) from ``keep_rngs[r]`` (which may be the same generator).
     """
+    leave_rngs, keep_rngs = each_run(leave_rngs), each_run(keep_rngs)
+    leave_u = np.empty(home.size)
+    keep_u = np.empty(ti.size)
+    s, t = staff_off.tolist(), tie_off.tolist()
+    for r, (g, h) in enumerate(zip(leave_rngs, keep_rngs, strict=True)):
+        g.random(out=leave_u[s[r] : s[r + 1]])
+        h.random(out=keep_u[t[r] : t[r + 1]])
     n_runs = staff_off.size - 1
     width = hazard.shape[1]
     at_home = cell(staff_off, home, width)  # (run, home agency) of each member of staff

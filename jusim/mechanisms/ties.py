@@ -32,7 +32,7 @@ from pydantic import Field
 
 from jusim import kernels
 from jusim.params import Params
-from jusim.staff import Rosters, StaffRoster, as_runs, offsets, run_of
+from jusim.staff import Rosters, StaffRoster, as_runs, each_run, run_of, uniforms
 
 Generators = np.random.Generator | Sequence[np.random.Generator]
 
@@ -59,6 +59,8 @@ class TieParams(Params):
 # or a ``Rosters`` (R runs, ``jusim/staff.py``) with (R, A, A) / (R, A) arrays, one generator per
 # run and parameters that are numbers or one value per run; the rules over ties take all runs in
 # one call, and each run draws only from its own generator, the same numbers in the same order.
+# The rules that draw take the runs' generators (``Rosters.generators``) and draw inside: the
+# numpy versions below run by run in Python, the compiled loops (``jusim/compiled.py``) in theirs.
 
 
 # the parameters as columns of a (R, 9) table, one row per run (``Rosters.per_run``)
@@ -86,22 +88,10 @@ def _add(
         target.add_ties(run, i, j, w)
 
 
-def _draw(rngs: list, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Uniforms, ``sizes[r]`` from run r's generator (none drawn where 0), concatenated."""
-    off = offsets(sizes)
-    if len(rngs) == 1:
-        return (rngs[0].random(sizes[0]) if sizes[0] else np.empty(0)), off
-    u = np.empty(int(off[-1]))
-    for g, a, b in zip(rngs, off[:-1].tolist(), off[1:].tolist(), strict=True):
-        if b > a:
-            g.random(out=u[a:b])
-    return u, off
-
-
-def _ends(b: Rosters, k: int) -> list[int]:
+def _ends(tie_off: np.ndarray, k: int) -> list[int]:
     """``k`` times each run's number of ties."""
-    t = b.tie_off.tolist()
-    return [k * (t[r + 1] - t[r]) for r in range(b.n)]
+    t = tie_off.tolist()
+    return [k * (t[r + 1] - t[r]) for r in range(len(t) - 1)]
 
 
 @cache
@@ -126,18 +116,34 @@ def form_by_contact(
     a_idx, b_idx = _pairs(b.n_agencies)
     if a_idx.size == 0:
         return
-    values = b.per_run(params, COLUMNS)
-    cum = kernels.pick("cumulative_rates", _cumulative_rates)(
-        contact[None] if one else contact, counts, a_idx, b_idx, values
+    run, i, j, w = kernels.pick("contact_ties", _contact_ties)(
+        b.generators(rngs),
+        contact[None] if one else contact,
+        counts,
+        a_idx,
+        b_idx,
+        b.per_run(params, COLUMNS),
+        b.staff_off,
+        order,
+        start,
     )
+    _add(roster, run, i, j, w)
+
+
+def _contact_ties(rngs, contact, counts, a_idx, b_idx, values, staff_off, order, start):
+    """Each run's number of new ties (one Poisson draw from its generator), then three uniforms
+    for each (``_contact_pairs``): the new ties' runs, ends and strengths."""
+    rngs = each_run(rngs)
+    cum = _cumulative_rates(contact, counts, a_idx, b_idx, values)
     n = [int(g.poisson(total)) for g, total in zip(rngs, cum[:, -1], strict=True)]
     if not any(n):
-        return
-    u, u_off = _draw(rngs, [3 * k for k in n])
-    run, i, j = kernels.pick("contact_pairs", _contact_pairs)(
-        cum, a_idx, b_idx, b.staff_off, order, start, counts, u, u_off
-    )
-    _add(roster, run, i, j, values[run, INITIAL])
+        return _NO, _NO, _NO, _NONE
+    u, u_off = uniforms(rngs, [3 * k for k in n])
+    run, i, j = _contact_pairs(cum, a_idx, b_idx, staff_off, order, start, counts, u, u_off)
+    return run, i, j, values[run, INITIAL]
+
+
+_NONE, _NO = np.empty(0), np.empty(0, np.int64)
 
 
 def _cumulative_rates(contact, counts, a_idx, b_idx, values):
@@ -178,14 +184,22 @@ def _bisect_right(rows: np.ndarray, run: np.ndarray, x: np.ndarray) -> np.ndarra
 def form_by_posting(roster: StaffRoster | Rosters, params: TieParams, rng: Generators) -> None:
     """Secondees (post differs from home) meet colleagues where they are posted."""
     b, rngs, _ = as_runs(roster, rng)
-    posted = b.post != b.home
+    run, src, dst, w = kernels.pick("posting_ties", _posting_ties)(
+        b.generators(rngs), b.staff_off, b.home, b.post, b.per_run(params, COLUMNS), b.n_agencies
+    )
+    _add(roster, run, src, dst, w)
+
+
+def _posting_ties(rngs, staff_off, home, post, values, a):
+    """Each run's secondees' numbers of new ties (a Poisson draw each, in the order of the staff),
+    then a uniform for each tie (``_posting_pairs``): the new ties' runs, ends and strengths."""
+    posted = post != home
     if not posted.any():
-        return
-    seen = np.concatenate([[0], np.cumsum(posted)])[b.staff_off]
-    values = b.per_run(params, COLUMNS)
+        return _NO, _NO, _NO, _NONE
+    seen = np.concatenate([[0], np.cumsum(posted)])[staff_off]
     k = np.zeros(int(seen[-1]), np.int64)  # ties each secondee forms, run after run
     draws = []
-    for r, g in enumerate(rngs):
+    for r, g in enumerate(each_run(rngs)):
         first, stop = int(seen[r]), int(seen[r + 1])
         if stop > first:
             k[first:stop] = g.poisson(values[r, POSTING], size=stop - first)
@@ -193,12 +207,9 @@ def form_by_posting(roster: StaffRoster | Rosters, params: TieParams, rng: Gener
             if m:
                 draws.append(g.random(m))
     if not draws:
-        return
-    u = np.concatenate(draws)
-    run, src, dst = kernels.pick("posting_pairs", _posting_pairs)(
-        b.staff_off, b.home, b.post, posted, k, u, b.n_agencies
-    )
-    _add(roster, run, src, dst, values[run, INITIAL])
+        return _NO, _NO, _NO, _NONE
+    run, src, dst = _posting_pairs(staff_off, home, post, posted, k, np.concatenate(draws), a)
+    return run, src, dst, values[run, INITIAL]
 
 
 def _posting_pairs(staff_off, home, post, posted, k, u, a):
@@ -238,15 +249,28 @@ def form_by_referral(
         own = opn[b.home] if one else opn[b.staff_run, b.home]
     else:
         own = np.asarray(staff_openness, np.float64)
-    values = b.per_run(params, COLUMNS)
-    u, _ = _draw(rngs, _ends(b, 4))
-    run, x, z = kernels.pick("referrals", _referrals)(
-        b.staff_off, b.tie_off, b.tie_i, b.tie_j, b.tie_w, own, values, u
+    run, x, z, w = kernels.pick("referrals", _referrals)(
+        b.generators(rngs),
+        b.staff_off,
+        b.tie_off,
+        b.tie_i,
+        b.tie_j,
+        b.tie_w,
+        own,
+        b.per_run(params, COLUMNS),
     )
-    _add(roster, run, x, z, values[run, INITIAL])
+    _add(roster, run, x, z, w)
 
 
-def _referrals(staff_off, tie_off, ti, tj, tw, own, values, u):
+def _referrals(rngs, staff_off, tie_off, ti, tj, tw, own, values):
+    """Each run's 4T uniforms (T its ties, from its generator), then ``_introductions``: the new
+    ties' runs, ends and strengths."""
+    u, _ = uniforms(each_run(rngs), _ends(tie_off, 4))
+    run, x, z = _introductions(staff_off, tie_off, ti, tj, tw, own, values, u)
+    return run, x, z, values[run, INITIAL]
+
+
+def _introductions(staff_off, tie_off, ti, tj, tw, own, values, u):
     """Introductions along ties: pairs (x, z) where x's contact y introduced x to y's contact z.
 
     Run r's T ties have 4T uniforms u (from ``4 * tie_off[r]``): each tie has two ends
@@ -308,8 +332,8 @@ def maintain(
     width = contact.shape[-1]
     if b.tie_off[-1] == 0:
         return np.zeros((width, width) if one else (b.n, width, width))
-    u, _ = _draw(rngs, _ends(b, 1))
     b.tie_off, b.tie_i, b.tie_j, b.tie_w, summed = kernels.pick("maintain", _maintain)(
+        b.generators(rngs),
         b.staff_off,
         b.tie_off,
         b.tie_i,
@@ -319,7 +343,6 @@ def maintain(
         b.post,
         contact[None] if one else contact,
         b.per_run(params, COLUMNS),
-        u,
         np.ones(b.home.size) if keep is None else np.asarray(keep, dtype=np.float64),
     )
     if one:
@@ -328,10 +351,12 @@ def maintain(
     return summed
 
 
-def _maintain(staff_off, tie_off, ti, tj, tw, home, post, contact, values, u, keep):
-    """Ends sharing a post, or meeting (``u < (base + scale * contact[a, b]) * keep_i * keep_j``),
+def _maintain(rngs, staff_off, tie_off, ti, tj, tw, home, post, contact, values, keep):
+    """Ends sharing a post, or meeting (``u < (base + scale * contact[a, b]) * keep_i * keep_j``,
+    one uniform per tie from its run's generator, drawn whether its ends share a post or not),
     refresh; others decay (each run with its own parameters and contact); the kept ties and their
     (R, A, A) strength summed from home agency to home agency (``staff._tie_strength``)."""
+    u, _ = uniforms(each_run(rngs), _ends(tie_off, 1))
     r = run_of(tie_off)
     si, sj = staff_off[r] + ti, staff_off[r] + tj
     width = contact.shape[-1]
