@@ -591,6 +591,48 @@ class Partnerships:
         self.relevance = np.where(self.live, self.relevance * (1.0 - drift), self.relevance)
 
 
+class Convening:
+    """The intervention partnerships a group of runs convenes on one outcome (each run's own, with
+    each run's own members), remembered from month to month (``interventions/base.RunGroup``).
+
+    ``Partnerships.convene`` finds a run's partnership by its members and checks that it is still
+    live, run by run; while every run's remembered one is live, ``again`` does what those calls
+    would do (mark it mandated and last convened on its outcome) in one write on the runs' shelf.
+    Why: convening was the top per-run Python of the scenarios with a central unit or a pooled
+    budget (two or three calls a run a month)."""
+
+    __slots__ = ("held", "pts", "rows", "shelf")
+
+    def __init__(self, pts: list[Partnerships]) -> None:
+        self.pts = pts
+        self.held: np.ndarray | None = None  # each run's partnership (None: not yet known)
+        self.shelf: Shelf | None = None
+        self.rows = np.zeros(0, np.int64)
+
+    def remember(self, held: list[int]) -> None:
+        """Each run's partnership as ``Partnerships.convene`` returned it this month."""
+        self.held = np.array(held, dtype=np.int64)
+        self.shelf = self.pts[0].__dict__.get("_shelf")
+        self.rows = np.array([pt.__dict__.get("_r", -1) for pt in self.pts], dtype=np.int64)
+
+    def again(self, outcome: int) -> bool:
+        """``Partnerships.convene`` of every run with the members it was first given, if each
+        run's remembered partnership is still live on the same shelf; False (nothing done)
+        otherwise."""
+        held, shelf = self.held, self.shelf
+        if held is None or shelf is None:
+            return False
+        if not all(pt.__dict__.get("_shelf") is shelf for pt in self.pts):
+            return False
+        if not shelf.blocks["live"][self.rows, held].all():
+            return False
+        shelf.blocks["mandated"][self.rows, held] = True
+        o = int(outcome)
+        for pt, k in zip(self.pts, held.tolist(), strict=True):
+            pt._latest[o] = k
+        return True
+
+
 class Board:
     """The partnerships of R runs side by side, for the phases that step runs together.
 
@@ -970,6 +1012,15 @@ class Board:
         self.shelf.write("gain", gain)  # (rows past a run's own: not live, zeros)
         self.shelf.write("value", value)
         return partnering.outcome_gain(gain, outcome, n_outcomes)
+
+    def cost(self, block: np.ndarray) -> None:
+        """Each run's ``cost`` this month from its rows of a padded (R, P) block, for all runs
+        in one write (the rows past a run's own left as they are: zeros)."""
+        if self.shelf is None:
+            self.pts[0].cost = block[0]
+            return
+        mine = np.arange(self.n) < np.array(self.sizes)[:, None]
+        np.copyto(self.shelf.blocks["cost"][:, : self.n], block, where=mine)
 
     def formal_pairs(self) -> list[np.ndarray | None]:
         """Each run's ``Partnerships.formal_pairs`` where it has a formal partnership, else None

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import numpy as np
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
+from jusim.partnership import Convening
 from jusim.strict import StrictModel
 
 if TYPE_CHECKING:
@@ -139,6 +140,20 @@ class RunGroup:
             return out
 
         return self.once(("mask", key), make)
+
+    def convene(self, o: int, members: list[np.ndarray]) -> None:
+        """``convene`` of every run on outcome ``o`` (``members``: each run's, the same list
+        every month, as ``OutcomePartnership.members_of`` keeps it): while each run's
+        partnership is still live, one write for all runs (``partnership.Convening``), else run
+        by run, which also finds or forms the partnerships it remembers."""
+        held = self.once(
+            ("convened", o, id(members)),
+            lambda: Convening([model.partnerships for model in self.models]),
+        )
+        if not held.again(o):
+            held.remember(
+                [convene(model, o, m) for model, m in zip(self.models, members, strict=True)]
+            )
 
     def _write(self, name: str, o: int, new: Callable[[np.ndarray], np.ndarray]) -> None:
         block = self._read(name)

@@ -53,8 +53,7 @@ def pool_runs(group: RunGroup, o: int, members: list[np.ndarray], who: np.ndarra
     """``pool`` of every run of ``group`` (``members``: each run's indices, ``who`` the same as a
     (G, A) mask)."""
     group.raise_to("pool_share", o, who, share)
-    for model, m in zip(group.models, members, strict=True):
-        convene(model, o, m)
+    group.convene(o, members)
     group.raise_to("funded", o, who, True)
 
 
