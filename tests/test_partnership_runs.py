@@ -85,3 +85,25 @@ def test_interventions_for_a_group_of_runs_equal_each_run_alone(default_world):
     }
     got = batch_equals_alone(scenarios, [1, 2, 3, 4, 2, 1], params)
     assert got[0]["partnerships"][-1] != got[3]["partnerships"][-1]
+
+
+def test_pair_sums_of_all_runs_equal_each_runs_own_einsum():
+    """``pair_sums_runs`` (a cumulative sum along member pairs) has the bits of each run's own
+    ``einsum`` on random worlds; with two agencies or an understanding in Fortran order, where
+    ``einsum`` adds in another order, it declines (None) and the caller works run by run."""
+    from jusim.partnership import _pair_sums, pair_sums_runs
+
+    rng = np.random.default_rng(5)
+    for trial in range(400):
+        r, p, a = int(rng.integers(1, 5)), int(rng.integers(1, 13)), int(rng.integers(3, 25))
+        members = rng.random((r, p, a)) < rng.random()
+        understanding = rng.random((r, a, a)) ** (1 + trial % 5)
+        got = pair_sums_runs(members, understanding)
+        assert got is not None
+        for run in range(r):
+            want = _pair_sums(members[run], understanding[run])
+            assert np.array_equal(got[run], want), (trial, run)
+    members = np.ones((2, 3, 2), bool)
+    assert pair_sums_runs(members, rng.random((2, 2, 2))) is None
+    fortran = np.ascontiguousarray(rng.random((2, 5, 5)).swapaxes(-1, -2)).swapaxes(-1, -2)
+    assert pair_sums_runs(np.ones((2, 3, 5), bool), fortran) is None

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import numpy as np
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
-from jusim.partnership import Convening
+from jusim.partnership import Convening, join_runs
 from jusim.strict import StrictModel
 
 if TYPE_CHECKING:
@@ -148,12 +148,21 @@ class RunGroup:
         by run, which also finds or forms the partnerships it remembers."""
         held = self.once(
             ("convened", o, id(members)),
-            lambda: Convening([model.partnerships for model in self.models]),
+            lambda: Convening(self.once("partnerships", self._partnerships)),
         )
         if not held.again(o):
             held.remember(
                 [convene(model, o, m) for model, m in zip(self.models, members, strict=True)]
             )
+
+    def join(self, o: int, agencies: np.ndarray) -> None:
+        """``join`` of every run (``agencies``: indices, the same in every run)."""
+        pts = self.once("partnerships", self._partnerships)
+        for g in join_runs(pts, o, agencies):  # (none convened on ``o``: one of their own)
+            convene(self.models[g], o, agencies)
+
+    def _partnerships(self) -> list[Any]:
+        return [model.partnerships for model in self.models]
 
     def _write(self, name: str, o: int, new: Callable[[np.ndarray], np.ndarray]) -> None:
         block = self._read(name)
