@@ -107,3 +107,19 @@ def test_pair_sums_of_all_runs_equal_each_runs_own_einsum():
     assert pair_sums_runs(members, rng.random((2, 2, 2))) is None
     fortran = np.ascontiguousarray(rng.random((2, 5, 5)).swapaxes(-1, -2)).swapaxes(-1, -2)
     assert pair_sums_runs(np.ones((2, 3, 5), bool), fortran) is None
+
+
+def test_a_service_mix_for_a_group_of_runs_equals_each_run_alone():
+    """Sure Start's service mix (a central unit, a pooled budget and the mix, which starts and
+    ends) for groups of runs, beside runs without it, with its share given to a service whose
+    outcome's other services share the rest."""
+    import jusim
+
+    sure_start = jusim.as_scenario("sure_start").with_overrides({"horizon": 10})
+    mix = next(iv for iv in sure_start.interventions if iv.name == "service_mix")
+    timed = sure_start.with_interventions(
+        [iv.to_dict() for iv in sure_start.interventions if iv is not mix]
+        + [mix.to_dict() | {"start": 3, "end": 7, "share": 0.6}]
+    )
+    silo = jusim.as_scenario("silo").with_overrides({"horizon": 10})
+    batch_equals_alone([sure_start, timed, silo, sure_start, timed], [1, 2, 3, 4, 5], {})

@@ -164,11 +164,15 @@ class RunGroup:
     def _partnerships(self) -> list[Any]:
         return [model.partnerships for model in self.models]
 
-    def _write(self, name: str, o: int, new: Callable[[np.ndarray], np.ndarray]) -> None:
+    def _write(self, name: str, o: Any, new: Callable[[np.ndarray], np.ndarray]) -> None:
         block = self._read(name)
         out = block.copy()
         out[self.rows, o] = new(block[self.rows, o])
         self._put(name, out)
+
+    def rewrite(self, name: str, new: Callable[[np.ndarray], np.ndarray]) -> None:
+        """Each run's rule ``name`` replaced by ``new`` of the group's rows (G, ...) of it."""
+        self._write(name, Ellipsis, new)
 
     def raise_to(self, name: str, o: int, who: np.ndarray, value: Any) -> None:
         """Each run's rule ``name`` on outcome ``o`` at least ``value`` for the agencies ``who``
