@@ -123,3 +123,21 @@ def test_a_service_mix_for_a_group_of_runs_equals_each_run_alone():
     )
     silo = jusim.as_scenario("silo").with_overrides({"horizon": 10})
     batch_equals_alone([sure_start, timed, silo, sure_start, timed], [1, 2, 3, 4, 5], {})
+
+
+def test_shared_services_for_a_group_of_runs_equal_each_run_alone(default_world):
+    """Shared services for groups of runs: migration paid by the host or by the members (in
+    proportion to their platform costs, which differ run by run), then the switch with a
+    recharge."""
+    world = default_world.with_overrides({"horizon": 9})
+    move = {
+        "type": "shared_services",
+        "host": "housing_department",
+        "members": ["home_office", "health_department"],
+        "start": 1,
+        "transition": 4,
+    }
+    hosts = world.with_interventions([move])
+    members = world.with_interventions([move | {"members_pay_migration": True, "recharge": 0.3}])
+    params = {"agencies.home_office.platform_cost": np.array([0.1, 0.25, 0.4, 0.1, 0.8])}
+    batch_equals_alone([members, hosts, members, world, members], [1, 2, 3, 4, 5], params)
