@@ -168,6 +168,30 @@ def _pair_sums(members: np.ndarray, understanding: np.ndarray) -> np.ndarray:
     return np.einsum("pa,ab,pb->p", m, understanding, m)
 
 
+PAIR_SUMS_CELLS = 4_000_000  # largest (R, P, A, A) product ``pair_sums_runs`` makes at once
+
+
+def pair_sums_runs(members: np.ndarray, understanding: np.ndarray) -> np.ndarray | None:
+    """(R, P) ``_pair_sums`` of every run at once (members (R, P, A), understanding (R, A, A)),
+    with the bits of each run's own ``einsum``; None where that is not known to hold (fewer than
+    three agencies, an understanding not in C order, or a product too large), for the caller to
+    work run by run.
+
+    Why it can be exact: a member's weight is 0 or 1, so each term is a cell of understanding or
+    a zero, and numpy's ``einsum("pa,ab,pb->p")`` (C-ordered operands, at least three agencies)
+    adds the terms of each partnership one at a time, pairs in row order, from zero: a
+    cumulative sum along the pairs does the same. Checked against ``einsum`` run by run on
+    242,515 partnerships of random worlds (3-40 agencies, 1-40 partnerships, several shapes of
+    understanding): no difference; with two agencies, or an understanding in Fortran order,
+    ``einsum`` adds in another order (``tests/test_partnership_runs.py``)."""
+    r, p, a = members.shape
+    if a < 3 or not understanding.flags.c_contiguous or r * p * a * a > PAIR_SUMS_CELLS:
+        return None
+    m = members.astype(np.float64)
+    terms = (m[..., :, None] * understanding[:, None]) * m[..., None, :]
+    return np.cumsum(terms.reshape(r, p, a * a), axis=-1)[..., -1]
+
+
 def shared_aims(pair_sums: np.ndarray, n: np.ndarray) -> np.ndarray:
     """Shared understanding of aims: the mean understanding between members (``pair_sums`` from
     ``_pair_sums``, ``n`` members; elementwise, so any leading run axis)."""
@@ -591,6 +615,62 @@ class Partnerships:
         self.relevance = np.where(self.live, self.relevance * (1.0 - drift), self.relevance)
 
 
+class Convening:
+    """The intervention partnerships a group of runs convenes on one outcome (each run's own, with
+    each run's own members), remembered from month to month (``interventions/base.RunGroup``).
+
+    ``Partnerships.convene`` finds a run's partnership by its members and checks that it is still
+    live, run by run; while every run's remembered one is live, ``again`` does what those calls
+    would do (mark it mandated and last convened on its outcome) in one write on the runs' shelf.
+    Why: convening was the top per-run Python of the scenarios with a central unit or a pooled
+    budget (two or three calls a run a month)."""
+
+    __slots__ = ("held", "pts", "rows", "shelf")
+
+    def __init__(self, pts: list[Partnerships]) -> None:
+        self.pts = pts
+        self.held: np.ndarray | None = None  # each run's partnership (None: not yet known)
+        self.shelf: Shelf | None = None
+        self.rows = np.zeros(0, np.int64)
+
+    def remember(self, held: list[int]) -> None:
+        """Each run's partnership as ``Partnerships.convene`` returned it this month."""
+        self.held = np.array(held, dtype=np.int64)
+        self.shelf = self.pts[0].__dict__.get("_shelf")
+        self.rows = np.array([pt.__dict__.get("_r", -1) for pt in self.pts], dtype=np.int64)
+
+    def again(self, outcome: int) -> bool:
+        """``Partnerships.convene`` of every run with the members it was first given, if each
+        run's remembered partnership is still live on the same shelf; False (nothing done)
+        otherwise."""
+        held, shelf = self.held, self.shelf
+        if held is None or shelf is None:
+            return False
+        if not all(pt.__dict__.get("_shelf") is shelf for pt in self.pts):
+            return False
+        if not shelf.blocks["live"][self.rows, held].all():
+            return False
+        shelf.blocks["mandated"][self.rows, held] = True
+        o = int(outcome)
+        for pt, k in zip(self.pts, held.tolist(), strict=True):
+            pt._latest[o] = k
+        return True
+
+
+def join_runs(pts: list[Partnerships], outcome: int, agencies: np.ndarray) -> list[int]:
+    """``Partnerships.join`` of every run of ``pts`` (the same ``agencies`` in each); the
+    positions of the runs that have convened nothing on ``outcome`` this month (nothing done)."""
+    o, agencies = int(outcome), np.asarray(agencies, dtype=np.int64)
+    missing = []
+    for g, pt in enumerate(pts):
+        k = pt._latest.get(o)
+        if k is None:
+            missing.append(g)
+        elif agencies.size:
+            pt.members[k, agencies] = True
+    return missing
+
+
 class Board:
     """The partnerships of R runs side by side, for the phases that step runs together.
 
@@ -767,11 +847,12 @@ class Board:
         if not self.empty:
             self._leave(states, credit, understanding, budget, price, runs.params.partnership)
         u, pick = np.empty((len(states), a)), np.zeros((len(states), a))
-        for r, s in enumerate(states):
-            rng = s.streams["partnering"]
-            u[r] = rng.random(a)  # one draw per agency every month: the same draws in every arm
-            if s.params.partnership.proposal_rate > 0:  # (otherwise none proposes: u >= 0)
-                pick[r] = rng.random(a)
+        rate = runs.params.partnership.proposal_rate  # (a number, or one per run)
+        proposing = np.broadcast_to(np.asarray(rate) > 0, (len(states),)).tolist()
+        for r, (rng, picks) in enumerate(zip(runs.streams("partnering"), proposing, strict=True)):
+            rng.random(out=u[r])  # one draw per agency every month: the same draws in every arm
+            if picks:  # (otherwise none proposes: u >= 0)
+                rng.random(out=pick[r])
         self._propose(runs, u, pick, credit, understanding, budget, price, risk)
 
     def _propose(
@@ -923,9 +1004,13 @@ class Board:
         members = self.block("members")
         aiming = live.any(axis=-1)  # (the runs with a live partnership: the others keep theirs)
         if aiming.any():
-            pair_sums = np.zeros(live.shape)
-            for r in np.flatnonzero(aiming).tolist():
-                pair_sums[r, : self.sizes[r]] = _pair_sums(self.pts[r].members, understanding[r])
+            pair_sums = pair_sums_runs(members, understanding)
+            if pair_sums is None:  # (run by run)
+                pair_sums = np.zeros(live.shape)
+                for r in np.flatnonzero(aiming).tolist():
+                    pair_sums[r, : self.sizes[r]] = _pair_sums(
+                        self.pts[r].members, understanding[r]
+                    )
             aims = shared_aims(pair_sums, members.sum(axis=-1, dtype=np.float64))
             self.block("aims")[aiming] = aims[aiming]
         links = partnering.consultation_links(members, self.block("lead"), self.block("clout"))
@@ -970,6 +1055,15 @@ class Board:
         self.shelf.write("gain", gain)  # (rows past a run's own: not live, zeros)
         self.shelf.write("value", value)
         return partnering.outcome_gain(gain, outcome, n_outcomes)
+
+    def cost(self, block: np.ndarray) -> None:
+        """Each run's ``cost`` this month from its rows of a padded (R, P) block, for all runs
+        in one write (the rows past a run's own left as they are: zeros)."""
+        if self.shelf is None:
+            self.pts[0].cost = block[0]
+            return
+        mine = np.arange(self.n) < np.array(self.sizes)[:, None]
+        np.copyto(self.shelf.blocks["cost"][:, : self.n], block, where=mine)
 
     def formal_pairs(self) -> list[np.ndarray | None]:
         """Each run's ``Partnerships.formal_pairs`` where it has a formal partnership, else None

@@ -85,3 +85,59 @@ def test_interventions_for_a_group_of_runs_equal_each_run_alone(default_world):
     }
     got = batch_equals_alone(scenarios, [1, 2, 3, 4, 2, 1], params)
     assert got[0]["partnerships"][-1] != got[3]["partnerships"][-1]
+
+
+def test_pair_sums_of_all_runs_equal_each_runs_own_einsum():
+    """``pair_sums_runs`` (a cumulative sum along member pairs) has the bits of each run's own
+    ``einsum`` on random worlds; with two agencies or an understanding in Fortran order, where
+    ``einsum`` adds in another order, it declines (None) and the caller works run by run."""
+    from jusim.partnership import _pair_sums, pair_sums_runs
+
+    rng = np.random.default_rng(5)
+    for trial in range(400):
+        r, p, a = int(rng.integers(1, 5)), int(rng.integers(1, 13)), int(rng.integers(3, 25))
+        members = rng.random((r, p, a)) < rng.random()
+        understanding = rng.random((r, a, a)) ** (1 + trial % 5)
+        got = pair_sums_runs(members, understanding)
+        assert got is not None
+        for run in range(r):
+            want = _pair_sums(members[run], understanding[run])
+            assert np.array_equal(got[run], want), (trial, run)
+    members = np.ones((2, 3, 2), bool)
+    assert pair_sums_runs(members, rng.random((2, 2, 2))) is None
+    fortran = np.ascontiguousarray(rng.random((2, 5, 5)).swapaxes(-1, -2)).swapaxes(-1, -2)
+    assert pair_sums_runs(np.ones((2, 3, 5), bool), fortran) is None
+
+
+def test_a_service_mix_for_a_group_of_runs_equals_each_run_alone():
+    """Sure Start's service mix (a central unit, a pooled budget and the mix, which starts and
+    ends) for groups of runs, beside runs without it, with its share given to a service whose
+    outcome's other services share the rest."""
+    import jusim
+
+    sure_start = jusim.as_scenario("sure_start").with_overrides({"horizon": 10})
+    mix = next(iv for iv in sure_start.interventions if iv.name == "service_mix")
+    timed = sure_start.with_interventions(
+        [iv.to_dict() for iv in sure_start.interventions if iv is not mix]
+        + [mix.to_dict() | {"start": 3, "end": 7, "share": 0.6}]
+    )
+    silo = jusim.as_scenario("silo").with_overrides({"horizon": 10})
+    batch_equals_alone([sure_start, timed, silo, sure_start, timed], [1, 2, 3, 4, 5], {})
+
+
+def test_shared_services_for_a_group_of_runs_equal_each_run_alone(default_world):
+    """Shared services for groups of runs: migration paid by the host or by the members (in
+    proportion to their platform costs, which differ run by run), then the switch with a
+    recharge."""
+    world = default_world.with_overrides({"horizon": 9})
+    move = {
+        "type": "shared_services",
+        "host": "housing_department",
+        "members": ["home_office", "health_department"],
+        "start": 1,
+        "transition": 4,
+    }
+    hosts = world.with_interventions([move])
+    members = world.with_interventions([move | {"members_pay_migration": True, "recharge": 0.3}])
+    params = {"agencies.home_office.platform_cost": np.array([0.1, 0.25, 0.4, 0.1, 0.8])}
+    batch_equals_alone([members, hosts, members, world, members], [1, 2, 3, 4, 5], params)

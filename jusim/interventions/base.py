@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import numpy as np
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
+from jusim.partnership import Convening, join_runs
 from jusim.strict import StrictModel
 
 if TYPE_CHECKING:
@@ -140,11 +141,38 @@ class RunGroup:
 
         return self.once(("mask", key), make)
 
-    def _write(self, name: str, o: int, new: Callable[[np.ndarray], np.ndarray]) -> None:
+    def convene(self, o: int, members: list[np.ndarray]) -> None:
+        """``convene`` of every run on outcome ``o`` (``members``: each run's, the same list
+        every month, as ``OutcomePartnership.members_of`` keeps it): while each run's
+        partnership is still live, one write for all runs (``partnership.Convening``), else run
+        by run, which also finds or forms the partnerships it remembers."""
+        held = self.once(
+            ("convened", o, id(members)),
+            lambda: Convening(self.once("partnerships", self._partnerships)),
+        )
+        if not held.again(o):
+            held.remember(
+                [convene(model, o, m) for model, m in zip(self.models, members, strict=True)]
+            )
+
+    def join(self, o: int, agencies: np.ndarray) -> None:
+        """``join`` of every run (``agencies``: indices, the same in every run)."""
+        pts = self.once("partnerships", self._partnerships)
+        for g in join_runs(pts, o, agencies):  # (none convened on ``o``: one of their own)
+            convene(self.models[g], o, agencies)
+
+    def _partnerships(self) -> list[Any]:
+        return [model.partnerships for model in self.models]
+
+    def _write(self, name: str, o: Any, new: Callable[[np.ndarray], np.ndarray]) -> None:
         block = self._read(name)
         out = block.copy()
         out[self.rows, o] = new(block[self.rows, o])
         self._put(name, out)
+
+    def rewrite(self, name: str, new: Callable[[np.ndarray], np.ndarray]) -> None:
+        """Each run's rule ``name`` replaced by ``new`` of the group's rows (G, ...) of it."""
+        self._write(name, Ellipsis, new)
 
     def raise_to(self, name: str, o: int, who: np.ndarray, value: Any) -> None:
         """Each run's rule ``name`` on outcome ``o`` at least ``value`` for the agencies ``who``

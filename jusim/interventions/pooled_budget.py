@@ -53,23 +53,20 @@ def pool_runs(group: RunGroup, o: int, members: list[np.ndarray], who: np.ndarra
     """``pool`` of every run of ``group`` (``members``: each run's indices, ``who`` the same as a
     (G, A) mask)."""
     group.raise_to("pool_share", o, who, share)
-    for model, m in zip(group.models, members, strict=True):
-        convene(model, o, m)
+    group.convene(o, members)
     group.raise_to("funded", o, who, True)
 
 
 def grant_runs(group: RunGroup, o: int, grantees: np.ndarray, weight: float) -> None:
     """``grant`` of every run of ``group`` (``grantees``: indices, the same in every run)."""
     if grantees.size == 0:  # (nothing to fund: only the joining, which may convene)
-        for model in group.models:
-            join(model, o, grantees)
+        group.join(o, grantees)
         return
     terms = np.array([weight * m.params.funding.grant_conditions for m in group.models])
     who = np.zeros((len(group.models), group.models[0].world.n_agencies), bool)
     who[:, grantees] = True
     group.raise_to("funded", o, who, True)
-    for model in group.models:
-        join(model, o, grantees)
+    group.join(o, grantees)
     group.raise_to("shared_target", o, who, terms[:, None])
 
 

@@ -74,7 +74,9 @@ def focus_runs(group: RunGroup, o: int, slots: list[np.ndarray], focus: float) -
         for g, (model, s) in enumerate(zip(group.models, slots, strict=True))
     ]
     counts = np.bincount(np.concatenate(homes), minlength=len(homes) * a).reshape(len(homes), a)
-    staff_cost = np.array([model.scenario.context.staff_cost for model in group.models])
+    staff_cost = group.once(  # (each run's scenario: fixed)
+        "staff cost", lambda: np.array([m.scenario.context.staff_cost for m in group.models])
+    )
     salaries = counts * staff_cost[:, None]
     group.add_to("focused", o, salaries)
     group.add_to("focused_input", o, salaries * focus)

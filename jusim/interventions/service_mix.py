@@ -18,10 +18,26 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import OutcomePartnership, register
+from jusim.interventions.base import OutcomePartnership, RunGroup, register
 from jusim.mechanisms.services import steer
+
+
+def steer_runs(shares: np.ndarray, s: int, others: np.ndarray, share: float) -> np.ndarray:
+    """``services.steer`` of G runs at once, not in place: (G, S) shares, service ``s`` and the
+    other services of its outcome (indices, in order). Each run's other shares are summed along a
+    row of their own, scaled by the same quotient and set where ``steer`` sets them: each run's
+    bits as alone."""
+    kept = shares[:, others]
+    rest = kept.sum(axis=-1)
+    moved = rest > 0
+    scaled = kept * ((1.0 - share) / np.where(moved, rest, 1.0))[:, None]
+    out = shares.copy()
+    out[:, others] = np.where(moved[:, None], scaled, kept)
+    out[:, s] = np.where(moved, share, shares[:, s])
+    return out
 
 
 @register
@@ -52,3 +68,30 @@ class ServiceMix(OutcomePartnership):
             w = model.world
             s = w.service_names.index(f"{self.outcome}.{self.service}")
             steer(model.rules.service_share, w.service_outcome, s, self.share)
+
+    def apply_runs(self, group: RunGroup, states: list[dict[str, Any]]) -> None:
+        if not self.active(group.month):
+            return
+        steered = group.once((id(self), "service"), lambda: self.service_of(group))
+        if steered is None:  # (the runs' services differ: run by run)
+            super().apply_runs(group, states)
+            return
+        s, others = steered
+        group.rewrite("service_share", lambda shares: steer_runs(shares, s, others, self.share))
+
+    def service_of(self, group: RunGroup) -> tuple[int, np.ndarray] | None:
+        """The steered service's index and its outcome's other services, if the same in every
+        run of ``group``, else None."""
+        worlds = [model.world for model in group.models]
+        w = worlds[0]
+        if any(
+            v.service_names != w.service_names
+            or not np.array_equal(v.service_outcome, w.service_outcome)
+            for v in worlds[1:]
+        ):
+            return None
+        s = w.service_names.index(f"{self.outcome}.{self.service}")
+        others = (w.service_outcome == w.service_outcome[s]) & (
+            np.arange(w.service_outcome.size) != s
+        )
+        return s, np.flatnonzero(others)

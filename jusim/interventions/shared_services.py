@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from jusim.interventions.base import Intervention, register
+from jusim.interventions.base import Intervention, RunGroup, register
 
 
 @register
@@ -85,3 +85,48 @@ class SharedServices(Intervention):
         elif month >= switch:
             r.platform[members] = host
             r.recharge[members] = np.maximum(r.recharge[members], self.recharge)
+
+    def apply_runs(self, group: RunGroup, states: list[dict[str, Any]]) -> None:
+        """``apply`` of every run of ``group`` in one write a rule (the host and members are the
+        same in every run of a group, which shares its agencies' names; each run's own platform
+        costs, summed along a row of their own, as alone)."""
+        month, switch = group.month, self.start + self.transition
+        host, members = states[0]["host"], states[0]["members"]
+        if self.start <= month < switch:
+            costs = group.once(
+                (id(self), "platform_cost"),
+                lambda: np.stack([m.world.platform_cost[members] for m in group.models]),
+            )
+            yearly = 12.0 * costs.sum(axis=-1)
+            per_month = self.migration_cost * yearly / self.transition
+            if self.members_pay_migration:
+                share = costs / np.maximum(costs.sum(axis=-1), 1e-12)[:, None]
+                paid = per_month[:, None] * share
+
+                def migrate(now: np.ndarray) -> np.ndarray:
+                    out = now.copy()
+                    out[:, members] = now[:, members] + paid
+                    return out
+
+            else:
+
+                def migrate(now: np.ndarray) -> np.ndarray:
+                    out = now.copy()
+                    out[:, host] = now[:, host] + per_month
+                    return out
+
+            group.rewrite("migration", migrate)
+        elif month >= switch:
+
+            def on_host(now: np.ndarray) -> np.ndarray:
+                out = now.copy()
+                out[:, members] = host
+                return out
+
+            def recharged(now: np.ndarray) -> np.ndarray:
+                out = now.copy()
+                out[:, members] = np.maximum(now[:, members], self.recharge)
+                return out
+
+            group.rewrite("platform", on_host)
+            group.rewrite("recharge", recharged)

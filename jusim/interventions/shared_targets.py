@@ -34,8 +34,7 @@ def share_target_runs(
     """``share_target`` of every run of ``group`` (``members``: each run's indices, ``who`` the
     same as a (G, A) mask)."""
     group.raise_to("shared_target", o, who, weight)
-    for model, m in zip(group.models, members, strict=True):
-        convene(model, o, m)
+    group.convene(o, members)
 
 
 @register

@@ -103,11 +103,14 @@ def consultations(
             return np.zeros(seats.shape)
         return params.consultation * rng.poisson(params.consultations * seats * report_factor)
     asked = np.zeros(seats.shape)
-    busy = seats.any(axis=-1)
-    if busy.any():
+    if seats.any():
         rate = params.consultations * seats * report_factor
-        for r in np.flatnonzero(busy):  # each run's own generator
-            asked[r] = rng[r].poisson(rate[r])
+        run, agency = np.nonzero(rate)  # (run by run, agencies in order)
+        # one draw per agency with a positive rate, from its run's own generator: those a run's
+        # Poisson draw over all its agencies makes, in the same order (at rate 0 it draws no
+        # random number), without the per-call cost of a draw over an array (3x, measured)
+        lam = rate[run, agency].tolist()
+        asked[run, agency] = [rng[r].poisson(x) for r, x in zip(run.tolist(), lam, strict=True)]
     return params.consultation * asked
 
 

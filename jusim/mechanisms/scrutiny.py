@@ -189,11 +189,14 @@ def _judge(
 ) -> None:
     if board.empty:
         return
-    gathered = {name: board.gather([getattr(r, name) for r in records]) for name in _FIELDS}
-    outcome, cost = board.block("outcome"), board.block("cost")
-    value = board.block("value")
+    cost = board.block("cost")
     own = ~board.block("by_intervention")
     delivering = board.block("live") & own & (board.block("age") >= board.block("setup"))
+    if not delivering.any():
+        _spend(records, board.sizes, cost)
+        return
+    gathered = {name: board.gather([getattr(r, name) for r in records]) for name in _FIELDS}
+    outcome, value = board.block("outcome"), board.block("value")
     seated = board.block("members") & delivering[..., None]
     runs = np.arange(outcome.shape[0])[:, None]
     benefit = (credit[runs, outcome] * value[..., None] * seated).sum(axis=-1)
@@ -216,6 +219,22 @@ def _judge(
             setattr(rec, name, new[name][r, :size])
     for r in np.flatnonzero(caught.any(axis=-1)).tolist():
         board.pts[r].wind_up(caught[r, : board.sizes[r]])
+
+
+def _spend(records: list[Record], sizes: list[int], cost: np.ndarray) -> None:
+    """``_judge`` of runs none of whose own partnerships is delivering (those an intervention
+    convenes, the shipped scenarios' only ones): nothing is judged, failing or caught, so each
+    run's record only grows to its partnerships, adds this month's cost to ``spent`` and counts
+    no month of failing; ``wasted`` adds nothing (a zero, the same bits). Without the gathering
+    and scattering of every field, which cost as much as the rest of the partnerships' month."""
+    for r, (rec, size) in enumerate(zip(records, sizes, strict=True)):
+        if not size:  # (none formed: nothing to judge, as a run alone skips it)
+            continue
+        if rec.spent.size != size:
+            rec.grow(size)
+        rec.spent = rec.spent + cost[r, :size]
+        if rec.failing.any():
+            rec.failing = np.zeros(size, np.int64)
 
 
 def expected_cost(

@@ -96,9 +96,8 @@ def partnerships_deliver(runs: Runs) -> np.ndarray:
             s.params.partnership.cost_weight,
         )
     elif not board.empty:
-        flows = runs.flows
-        seats = board.gather([f.seat_cost for f in flows]) + board.gather(
-            [f.lost_by for f in flows]
+        seats = board.gather(runs.flow_values("seat_cost")) + board.gather(
+            runs.flow_values("lost_by")
         )
         scrutiny.judge(  # what each own partnership delivered against what its seats cost
             [s.scrutiny for s in runs.states],

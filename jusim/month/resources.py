@@ -33,21 +33,21 @@ NO_COST = np.zeros(0)  # the partnerships' cost of a run that has none (one arra
 
 
 class Seats:
-    """The runs' partnerships side by side: row ``p`` of run ``r`` is its partnership ``p``."""
+    """The runs' partnerships side by side: row ``p`` of run ``r`` is its partnership ``p``.
 
-    def __init__(self, runs: Runs, demands: list[np.ndarray]) -> None:
-        self.sizes = [d.shape[0] for d in demands]
+    ``demand`` is the board's padded (R, P, A) block as ``Board.month_demand`` gives it (rows past
+    a run's own are zeros), not the runs' rows copied anew into one; the live rows are read from
+    the board's blocks (run by run, each run's rows in order)."""
+
+    def __init__(self, runs: Runs, board: Board, demand: np.ndarray) -> None:
+        self.board, self.sizes = board, board.sizes
         self.n_outcomes = runs.world.n_outcomes
-        self.demand = np.zeros((runs.n, max(self.sizes), runs.world.n_agencies))
+        self.demand = demand
         self.live: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # run, row, outcome
-        if self.demand.shape[1]:  # (no run has a partnership: nothing to place)
-            run = np.repeat(np.arange(runs.n), self.sizes)
-            row = np.arange(run.size) - (np.cumsum(self.sizes) - self.sizes)[run]
-            self.demand[run, row] = np.concatenate(demands)
-            pts = [s.partnerships for s in runs.states]
-            live = np.concatenate([pt.live for pt in pts])
-            self.live = run[live], row[live], np.concatenate([pt.outcome for pt in pts])[live]
-            self.total = self.demand.sum(axis=1)  # (R, A): a run's rows in order, then zeros
+        if demand.shape[1]:  # (no run has a partnership: nothing to place)
+            run, row = np.nonzero(board.block("live"))
+            self.live = run, row, board.block("outcome")[run, row]
+            self.total = demand.sum(axis=1)  # (R, A): a run's rows in order, then zeros
         else:  # (the sum over no rows)
             self.total = np.zeros((runs.n, runs.world.n_agencies))
 
@@ -58,8 +58,8 @@ class Seats:
 
     def scale(self, factor: np.ndarray) -> None:
         """Scale every run's demand by its (R, A) factor (reporting)."""
-        if self.live is not None:  # (no rows: nothing to scale)
-            self.demand *= factor[:, None, :]
+        if self.live is not None:  # (no rows: nothing to scale; not in place: the board's)
+            self.demand = self.demand * factor[:, None, :]
             self.total = self.demand.sum(axis=1)
 
     def by_outcome(self, values: np.ndarray) -> np.ndarray:
@@ -82,7 +82,7 @@ def admin_demand(runs: Runs) -> Seats:
     board = Board([s.partnerships for s in runs.states])
     demand = board.month_demand(runs)
     runs.put_flow("formal", board.formal_pairs())  # (each run's pairs, or None)
-    seats = Seats(runs, board.rows(demand))  # admin-months
+    seats = Seats(runs, board, demand)  # admin-months
     report = runs.stack_rules("report_factor")
     seats.scale(workload.reporting_scale(report, p.capacity))
     runs.put_flow("demand", seats.rows(seats.demand))
@@ -171,6 +171,5 @@ def run(runs: Runs) -> None:
     lost_by = demand * np.where(total > 0, lost / np.where(total > 0, total, 1.0), 0.0)[:, None]
     runs.put_flow("seat_cost", seats.rows(seat_cost))
     runs.put_flow("lost_by", seats.rows(lost_by))
-    for s, cost in zip(runs.states, seats.rows((seat_cost + lost_by).sum(axis=-1)), strict=True):
-        s.partnerships.cost = cost
+    seats.board.cost((seat_cost + lost_by).sum(axis=-1))  # (each run's rows)
     runs.put_flow("overhead", ovh + seats.by_outcome(lost_by))
