@@ -1,6 +1,6 @@
 """A comparison in worker processes (issue 20, item 5): the same tables bit for bit whatever the
 number of workers; parts that keep each shape class's runs together; Ctrl-C and SIGKILL leave no
-worker behind. Real processes (spawn), so a few seconds each."""
+worker behind. Real processes, so a few seconds each."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import psutil
 import pytest
-from test_sweep_orphans import alive
+from test_sweep_orphans import alive, workers_among
 
 import jusim
 from jusim import as_scenario
@@ -61,9 +61,7 @@ def test_small_comparisons_stay_in_this_process() -> None:
 def _workers_of(proc: psutil.Process, deadline: float) -> list[psutil.Process]:
     workers: list[psutil.Process] = []
     while time.monotonic() < deadline and proc.poll() is None:  # type: ignore[attr-defined]
-        workers = [
-            c for c in proc.children(recursive=True) if "spawn_main" in " ".join(c.cmdline())
-        ]
+        workers = workers_among(proc.children(recursive=True))
         if len(workers) >= 2:
             break
         time.sleep(0.2)
@@ -73,7 +71,8 @@ def _workers_of(proc: psutil.Process, deadline: float) -> list[psutil.Process]:
 @pytest.mark.skipif(sys.platform != "linux", reason="process groups and parent ids on Linux")
 @pytest.mark.parametrize("how", ["ctrl-c", "sigkill"])
 def test_interrupted_comparison_leaves_no_worker(how: str) -> None:
-    cmd = [sys.executable, "-m", "jusim.cli", "compare", "--workers", "2", "--ensemble", "none"]
+    # --workers 3: this process and two worker processes
+    cmd = [sys.executable, "-m", "jusim.cli", "compare", "--workers", "3", "--ensemble", "none"]
     proc = psutil.Popen(
         [*cmd, "--replications", "200"],  # 1,800 runs: the workers are busy when it is stopped
         env={**os.environ, "PYTHONPATH": str(ROOT)},

@@ -5,21 +5,23 @@ of a run-month falls steeply with the size of that group (docs/performance.md: t
 30 ms a run at R = 10, 12.5 ms at R = 100 on the shared 2-core machine). So the runs of a
 comparison are cut into *parts* along their shape class (horizon and the shapes of the world,
 e.g. a central unit adds an agency), arm after arm, and each part is one ``run_batch`` call whose
-groups are as large as the part allows. Parts run in ``workers`` processes (the sweeps'
-:class:`~jusim.experiment.executors.LocalExecutor`: spawned, exiting with their parent) or in this
-process; the largest worlds go first so both cores finish together. Every run is a pure function
-of its scenario and seed, so the results are the same, bit for bit, for any parts and workers.
+groups are as large as the part allows. Parts run in ``workers`` processes: this one and
+``workers - 1`` worker processes (the sweeps' :class:`~jusim.experiment.executors.LocalExecutor`:
+forked from a server that has loaded jusim, exiting with their parent); the largest worlds come
+first, the workers take parts from the start of the list and this process from its end, so they
+finish together. Every run is a pure function of its scenario and seed, so the results are the
+same, bit for bit, for any parts and workers.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import itertools
 import math
 import os
-import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections import deque
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,10 +30,13 @@ from jusim.metrics import RunResult
 from jusim.scenario import Scenario
 
 RUNS_PER_WORKER = 100
-"""By default a comparison gets one more worker process only for this many runs. A worker must
-save more time than it adds: starting one (spawning it, importing jusim) took 1.6 s CPU on the
-shared 2-core machine under load, a run about 17 ms (30 silo runs in one batch), so two workers
-pay from about 2 x 1.6 s / 17 ms = 190 runs; with fewer the parent's own start-up comes first."""
+"""By default a comparison gets one more process only for this many runs. A worker process must
+save more time than it adds: the forkserver that forks the workers imports jusim and loads the
+compiled loops first (:mod:`jusim.experiment.preload`: 2.4-3.2 s CPU on the shared 2-core machine
+under load, session 28; a spawned worker paid 1.6 s and loaded the loops on its own), while this
+process runs parts; a run takes about 17 ms (30 silo runs in one batch), so a second process pays
+from about 2 x 2.5 s / 17 ms = 300 runs in CPU time, and from fewer in wall time on an idle
+machine, where it shortens the command by about half the runs' time less that start-up."""
 
 PARTS_PER_WORKER = 3
 """Parts per worker, and :data:`MIN_PARTS` in all: fewer parts make larger groups along the run
@@ -92,50 +97,99 @@ def run_parts(
     runs_per_arm: int,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[RunResult]:
     """The result of run ``i`` (``every[i]`` on ``seeds[i]``) at position ``i``; ``progress(n)``
-    as each part of n runs finishes. ``workers``: processes (default :func:`default_workers`;
-    1 = this process). Ctrl-C stops the workers before the KeyboardInterrupt goes on."""
+    as each part of n runs finishes. ``workers``: processes, this one included (default
+    :func:`default_workers`; 1 = this process alone). ``meanwhile()``: work for this process while the workers run (e.g.
+    importing what the analysis after the runs needs); called in any case. Ctrl-C stops the
+    workers (they ignore it themselves) before the KeyboardInterrupt goes on."""
     workers = default_workers(len(every)) if workers is None else max(1, int(workers))
+    if workers > 1:
+        from jusim.experiment.executors import start_worker_server
+
+        start_worker_server()  # it loads jusim while the parts are planned here
     parts = plan_parts(every, runs_per_arm, workers)
     tasks = [([every[i] for i in part], [seeds[i] for i in part]) for part in parts]
     results: list[RunResult | None] = [None] * len(every)
     if workers == 1 or len(parts) == 1:
         for part, (scenarios, part_seeds) in zip(parts, tasks, strict=True):
             _store(results, part, run_part(scenarios, part_seeds), progress)
+        if meanwhile is not None:
+            meanwhile()
         return results  # type: ignore[return-value]
     from jusim.experiment.executors import LocalExecutor
 
-    executor = LocalExecutor(min(workers, len(parts)))
+    # this process is one of the ``workers``: the others are worker processes
+    executor = LocalExecutor(min(workers, len(parts)) - 1)
     finished = False
     try:
-        with _workers_ignore_ctrl_c():
-            futures = {
-                executor.submit(run_part, *task): part
-                for part, task in zip(parts, tasks, strict=True)
-            }
-        for future in executor.as_completed(futures):
-            _store(results, futures[future], future.result(), progress)
+        _share(executor, parts, tasks, results, progress, meanwhile)
         finished = True
     finally:
         executor.shutdown(cancel=not finished)
     return results  # type: ignore[return-value]
 
 
-@contextmanager
-def _workers_ignore_ctrl_c() -> Iterator[None]:
-    """Ctrl-C ignored while the workers start (``submit`` starts them), so they inherit that
-    (spawned processes keep an ignored signal, and Python then installs no KeyboardInterrupt):
-    a terminal sends Ctrl-C to the whole group, and only this process should act on it, by
-    stopping the workers, rather than each worker printing its own traceback."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set handlers; it receives Ctrl-C anyway
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+def _share(
+    executor: Any,
+    parts: list[list[int]],
+    tasks: list[tuple[list[Scenario], list[Any]]],
+    results: list[RunResult | None],
+    progress: Callable[[int], None] | None,
+    meanwhile: Callable[[], None] | None,
+) -> None:
+    """Run ``parts`` in this process and ``executor``'s workers together. The workers take them
+    from the first (largest) on, this process from the last on, so the two finish together. A
+    thread hands them to the workers, since the first hand-over waits until the forkserver has
+    loaded jusim (:mod:`jusim.experiment.preload`, seconds): meanwhile this process runs parts.
+    Once every part is handed over, this process takes those no worker has started
+    (``Future.cancel`` succeeds). What workers finish is stored and reported here, between parts.
+    """
+    left = deque(range(len(parts)))  # parts not yet taken, largest first
+    lock = threading.Lock()
+    futures: dict[cf.Future, int] = {}
+    failed: list[BaseException] = []
+    stored: set[cf.Future] = set()
+
+    def hand_over() -> None:
+        try:
+            while True:
+                with lock:
+                    if not left:
+                        return
+                    k = left.popleft()
+                futures[executor.submit(run_part, *tasks[k])] = k
+        except BaseException as e:  # e.g. the pool shut down after Ctrl-C here
+            failed.append(e)
+
+    def collect(block: bool) -> None:
+        """Store what the workers have finished (``block``: all they have, waiting for it)."""
+        mine = [f for f in list(futures) if f not in stored and not f.cancelled()]
+        for future in cf.as_completed(mine) if block else [f for f in mine if f.done()]:
+            _store(results, parts[futures[future]], future.result(), progress)
+            stored.add(future)
+
+    feeder = threading.Thread(target=hand_over, name="jusim-hand-over", daemon=True)
+    feeder.start()
+    while True:
+        with lock:
+            k = left.pop() if left else None
+        if k is None:
+            break
+        _store(results, parts[k], run_part(*tasks[k]), progress)
+        collect(block=False)
+    feeder.join()
+    if failed:
+        raise failed[0]
+    for future in sorted(futures, key=futures.__getitem__, reverse=True):
+        if future.cancel():  # no worker has started it: here
+            k = futures[future]
+            _store(results, parts[k], run_part(*tasks[k]), progress)
+            collect(block=False)
+    if meanwhile is not None:
+        meanwhile()
+    collect(block=True)
 
 
 def _store(
