@@ -21,6 +21,7 @@ from jusim import as_scenario
 from jusim.analysis.compare_parts import (
     MIN_PARTS,
     RUNS_PER_WORKER,
+    _ctrl_c_in,
     default_workers,
     plan_parts,
     shape_class,
@@ -58,6 +59,17 @@ def test_small_comparisons_stay_in_this_process() -> None:
     assert default_workers(10 * RUNS_PER_WORKER) == min(os.cpu_count() or 1, 10)
 
 
+def test_ctrl_c_inside_a_compiled_loop_is_recognised() -> None:
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as e:
+            raise SystemError("returned a result with an exception set") from e
+    except SystemError as e:
+        assert _ctrl_c_in(e)
+    assert not _ctrl_c_in(SystemError("something else"))
+
+
 def _workers_of(proc: psutil.Process, deadline: float) -> list[psutil.Process]:
     workers: list[psutil.Process] = []
     while time.monotonic() < deadline and proc.poll() is None:  # type: ignore[attr-defined]
@@ -71,8 +83,7 @@ def _workers_of(proc: psutil.Process, deadline: float) -> list[psutil.Process]:
 @pytest.mark.skipif(sys.platform != "linux", reason="process groups and parent ids on Linux")
 @pytest.mark.parametrize("how", ["ctrl-c", "sigkill"])
 def test_interrupted_comparison_leaves_no_worker(how: str) -> None:
-    # --workers 3: this process and two worker processes
-    cmd = [sys.executable, "-m", "jusim.cli", "compare", "--workers", "3", "--ensemble", "none"]
+    cmd = [sys.executable, "-m", "jusim.cli", "compare", "--workers", "2", "--ensemble", "none"]
     proc = psutil.Popen(
         [*cmd, "--replications", "200"],  # 1,800 runs: the workers are busy when it is stopped
         env={**os.environ, "PYTHONPATH": str(ROOT)},

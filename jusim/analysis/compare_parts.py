@@ -5,22 +5,18 @@ of a run-month falls steeply with the size of that group (docs/performance.md: t
 30 ms a run at R = 10, 12.5 ms at R = 100 on the shared 2-core machine). So the runs of a
 comparison are cut into *parts* along their shape class (horizon and the shapes of the world,
 e.g. a central unit adds an agency), arm after arm, and each part is one ``run_batch`` call whose
-groups are as large as the part allows. Parts run in ``workers`` processes: this one and
-``workers - 1`` worker processes (the sweeps' :class:`~jusim.experiment.executors.LocalExecutor`:
-forked from a server that has loaded jusim, exiting with their parent); the largest worlds come
-first, the workers take parts from the start of the list and this process from its end, so they
-finish together. Every run is a pure function of its scenario and seed, so the results are the
-same, bit for bit, for any parts and workers.
+groups are as large as the part allows. Parts run in ``workers`` processes (the sweeps'
+:class:`~jusim.experiment.executors.LocalExecutor`: forked from a server that has loaded jusim,
+exiting with their parent) or in this process; the largest worlds go first so both cores finish
+together. Every run is a pure function of its scenario and seed, so the results are the same, bit
+for bit, for any parts and workers.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import itertools
 import math
 import os
-import threading
-from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,13 +26,14 @@ from jusim.metrics import RunResult
 from jusim.scenario import Scenario
 
 RUNS_PER_WORKER = 100
-"""By default a comparison gets one more process only for this many runs. A worker process must
-save more time than it adds: the forkserver that forks the workers imports jusim and loads the
-compiled loops first (:mod:`jusim.experiment.preload`: 2.4-3.2 s CPU on the shared 2-core machine
-under load, session 28; a spawned worker paid 1.6 s and loaded the loops on its own), while this
-process runs parts; a run takes about 17 ms (30 silo runs in one batch), so a second process pays
-from about 2 x 2.5 s / 17 ms = 300 runs in CPU time, and from fewer in wall time on an idle
-machine, where it shortens the command by about half the runs' time less that start-up."""
+"""By default a comparison gets one more worker process only for this many runs. Workers must save
+more time than they add: the forkserver that forks them imports jusim and loads the compiled
+loops once (:mod:`jusim.experiment.preload`: 2.4-3.2 s CPU on the shared 2-core machine under
+load, session 28; each spawned worker used to pay 1.6 s and then load the loops itself) while
+this process waits. The README's main job (270 runs) then took 14.9 s CPU on 2 workers (median
+of 3, load 9-12) and 13.5-13.7 s in this process alone (other rounds of the same half hour), so
+two workers cost about 1.2 s more CPU and halve the time of the runs (17 ms each, 30 silo runs
+in one batch): on an idle machine they pay well below 200 runs; the threshold was kept."""
 
 PARTS_PER_WORKER = 3
 """Parts per worker, and :data:`MIN_PARTS` in all: fewer parts make larger groups along the run
@@ -88,7 +85,25 @@ def run_part(scenarios: list[Scenario], seeds: list[Any]) -> list[RunResult]:
     """One part, in a worker or here: one batch, so each shape class steps as one group."""
     from jusim import run_batch
 
-    return run_batch(scenarios, seeds, chunk=max(1, len(seeds)))
+    try:
+        return run_batch(scenarios, seeds, chunk=max(1, len(seeds)))
+    except SystemError as e:
+        if _ctrl_c_in(e):
+            raise KeyboardInterrupt from e
+        raise
+
+
+def _ctrl_c_in(error: BaseException | None) -> bool:
+    """Whether ``error`` comes from Ctrl-C: numba turns a KeyboardInterrupt raised while a
+    compiled loop runs (or loads) into a SystemError caused by it, which the command would report
+    as an internal error rather than stop quietly (exit code 130)."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def run_parts(
@@ -100,8 +115,8 @@ def run_parts(
     meanwhile: Callable[[], None] | None = None,
 ) -> list[RunResult]:
     """The result of run ``i`` (``every[i]`` on ``seeds[i]``) at position ``i``; ``progress(n)``
-    as each part of n runs finishes. ``workers``: processes, this one included (default
-    :func:`default_workers`; 1 = this process alone). ``meanwhile()``: work for this process while the workers run (e.g.
+    as each part of n runs finishes. ``workers``: processes (default :func:`default_workers`;
+    1 = this process). ``meanwhile()``: work for this process while the workers run (e.g.
     importing what the analysis after the runs needs); called in any case. Ctrl-C stops the
     workers (they ignore it themselves) before the KeyboardInterrupt goes on."""
     workers = default_workers(len(every)) if workers is None else max(1, int(workers))
@@ -120,76 +135,20 @@ def run_parts(
         return results  # type: ignore[return-value]
     from jusim.experiment.executors import LocalExecutor
 
-    # this process is one of the ``workers``: the others are worker processes
-    executor = LocalExecutor(min(workers, len(parts)) - 1)
+    executor = LocalExecutor(min(workers, len(parts)))
     finished = False
     try:
-        _share(executor, parts, tasks, results, progress, meanwhile)
+        futures = {
+            executor.submit(run_part, *task): part for part, task in zip(parts, tasks, strict=True)
+        }
+        if meanwhile is not None:
+            meanwhile()
+        for future in executor.as_completed(futures):
+            _store(results, futures[future], future.result(), progress)
         finished = True
     finally:
         executor.shutdown(cancel=not finished)
     return results  # type: ignore[return-value]
-
-
-def _share(
-    executor: Any,
-    parts: list[list[int]],
-    tasks: list[tuple[list[Scenario], list[Any]]],
-    results: list[RunResult | None],
-    progress: Callable[[int], None] | None,
-    meanwhile: Callable[[], None] | None,
-) -> None:
-    """Run ``parts`` in this process and ``executor``'s workers together. The workers take them
-    from the first (largest) on, this process from the last on, so the two finish together. A
-    thread hands them to the workers, since the first hand-over waits until the forkserver has
-    loaded jusim (:mod:`jusim.experiment.preload`, seconds): meanwhile this process runs parts.
-    Once every part is handed over, this process takes those no worker has started
-    (``Future.cancel`` succeeds). What workers finish is stored and reported here, between parts.
-    """
-    left = deque(range(len(parts)))  # parts not yet taken, largest first
-    lock = threading.Lock()
-    futures: dict[cf.Future, int] = {}
-    failed: list[BaseException] = []
-    stored: set[cf.Future] = set()
-
-    def hand_over() -> None:
-        try:
-            while True:
-                with lock:
-                    if not left:
-                        return
-                    k = left.popleft()
-                futures[executor.submit(run_part, *tasks[k])] = k
-        except BaseException as e:  # e.g. the pool shut down after Ctrl-C here
-            failed.append(e)
-
-    def collect(block: bool) -> None:
-        """Store what the workers have finished (``block``: all they have, waiting for it)."""
-        mine = [f for f in list(futures) if f not in stored and not f.cancelled()]
-        for future in cf.as_completed(mine) if block else [f for f in mine if f.done()]:
-            _store(results, parts[futures[future]], future.result(), progress)
-            stored.add(future)
-
-    feeder = threading.Thread(target=hand_over, name="jusim-hand-over", daemon=True)
-    feeder.start()
-    while True:
-        with lock:
-            k = left.pop() if left else None
-        if k is None:
-            break
-        _store(results, parts[k], run_part(*tasks[k]), progress)
-        collect(block=False)
-    feeder.join()
-    if failed:
-        raise failed[0]
-    for future in sorted(futures, key=futures.__getitem__, reverse=True):
-        if future.cancel():  # no worker has started it: here
-            k = futures[future]
-            _store(results, parts[k], run_part(*tasks[k]), progress)
-            collect(block=False)
-    if meanwhile is not None:
-        meanwhile()
-    collect(block=True)
 
 
 def _store(
