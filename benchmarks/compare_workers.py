@@ -1,23 +1,29 @@
 """`jusim compare` (the README's main job: every shipped scenario against silo, 270 runs) as a
-fresh process, warm (numba's cache filled by a first call), wall and CPU seconds (this process's
-children, workers included), alternating between variants so that other work on a shared machine
-slows them alike; the load average is printed beside each time.
+fresh process, warm (numba's cache filled by a first call) or ``--cold`` (an empty cache each
+time), wall and CPU seconds (the command and every process it starts, its forkserver and workers
+included: ``process_tree.py``), alternating between variants so that other work on a shared
+machine slows them alike; the load average is printed beside each time.
 
     python benchmarks/compare_workers.py                      # --workers 1 and 2, 3 rounds
-    python benchmarks/compare_workers.py --base /work/wt/base # also a checkout without --workers
+    python benchmarks/compare_workers.py --base /work/wt/base # also a checkout as it is
     python benchmarks/compare_workers.py --parts 1 2 3        # parts per worker (2 workers)
+    python benchmarks/compare_workers.py --cold               # numba's cache empty each time
+
+Cold, the background compile a run starts is stopped once the run is over (it would slow the
+next), and the CPU time then counts what it did until then: compare cold runs by wall time.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
-import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
+from subprocess import DEVNULL
+
+from process_tree import timed as timed_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 SET_PARTS = (
@@ -26,15 +32,16 @@ SET_PARTS = (
 )
 
 
-def timed(cmd: list[str], root: Path) -> tuple[float, float]:
-    """Wall and CPU seconds of ``cmd`` run with ``root`` first on the path."""
+def timed(cmd: list[str], root: Path, cold: bool = False) -> tuple[float, float]:
+    """Wall and CPU seconds of ``cmd`` run with ``root`` first on the path (``cold``: with an
+    empty numba cache)."""
     env = {**os.environ, "PYTHONPATH": str(root)}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    subprocess.run(cmd, env=env, capture_output=True, check=True)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    with tempfile.TemporaryDirectory() as cache:
+        if cold:
+            env["NUMBA_CACHE_DIR"] = cache
+        return timed_tree(
+            cmd, linger=0.0 if cold else 10.0, env=env, stdout=DEVNULL, stderr=DEVNULL, cwd=cache
+        )
 
 
 def main() -> int:
@@ -44,6 +51,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, nargs="*", default=[1, 2])
     ap.add_argument("--parts", type=int, nargs="*", default=[], help="parts per worker to try")
     ap.add_argument("--parts-workers", type=int, default=2, help="workers for --parts")
+    ap.add_argument("--cold", action="store_true", help="an empty numba cache for every run")
     args = ap.parse_args()
     py = sys.executable
     variants: dict[str, tuple[list[str], Path]] = {}
@@ -56,12 +64,12 @@ def main() -> int:
         cmd = [py, "-c", SET_PARTS, str(k), "compare", "--workers", w]
         variants[f"{w} workers, {k} parts each"] = (cmd, ROOT)
     for cmd, root in variants.values():
-        timed(cmd, root)  # warm-up: numba's cache, the file cache
+        timed(cmd, root)  # warm-up: numba's cache (the default one), the file cache
     times: dict[str, list[tuple[float, float]]] = {k: [] for k in variants}
     for r in range(args.rounds):
         for name, (cmd, root) in variants.items():
             load = os.getloadavg()[0]
-            wall, cpu = timed(cmd, root)
+            wall, cpu = timed(cmd, root, args.cold)
             times[name].append((wall, cpu))
             print(
                 f"round {r + 1} {name}: {wall:.1f} s wall, {cpu:.1f} s CPU, load {load:.2f}",

@@ -13,13 +13,13 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from process_tree import timed
 
 FIRST_RUN = """
 import time
@@ -79,23 +79,17 @@ def first_run(tree: Path, kernels: str | None) -> tuple[list[float], list[float]
 
 
 def command(tree: Path, args: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds of ``jusim ARGS`` (the console script's code: ``jusim.cli:app``)."""
+    """Wall and CPU seconds of ``jusim ARGS`` (the console script's code: ``jusim.cli:app``), CPU
+    with every process it starts, its forkserver and workers too (``process_tree.py``)."""
     code = "import sys; from jusim.cli import app; sys.argv[0] = 'jusim'; app()"
     with tempfile.TemporaryDirectory() as cwd:  # for files a command writes
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        subprocess.run(
+        return timed(
             [sys.executable, "-c", code, *args],
             env=_env(tree),
             cwd=cwd,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            check=True,
         )
-        wall = time.perf_counter() - t0
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-        return wall, cpu
 
 
 def main() -> None:

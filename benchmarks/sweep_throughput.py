@@ -1,12 +1,17 @@
 """Sweep throughput and worker memory for the default world (summary metrics only).
 
     python benchmarks/sweep_throughput.py [--runs 400] [--memory-runs 2000]
+    python benchmarks/sweep_throughput.py --command --tree /work/wt/base --tree . [--rounds 3]
 
 1. Throughput (runs/s) with 1 and 2 local worker processes. Workers are started and warmed up
    (imports, first run) before timing, so the figure is the steady rate of a long sweep.
    Targets: >= 1.8x from 1 to 2 workers; >= 40 runs/s on 2 cores.
 2. Memory: resident set size (RSS) of each worker sampled while 2 workers run ``--memory-runs``
    runs, with worker recycling switched off, so any leak would show as growth.
+
+``--command``: instead, the whole ``jusim sweep --workers 2`` of ``--runs`` runs as a fresh
+process, start-up included (warm numba cache), wall and CPU seconds of it and every process it
+starts (``process_tree.py``), the ``--tree`` checkouts taking turns; runs/s = runs / wall.
 """
 
 from __future__ import annotations
@@ -14,12 +19,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import psutil
+from process_tree import timed
 
 from jusim.experiment.executors import LocalExecutor
 from jusim.experiment.runner import plan_sweep, run_sweep
@@ -92,11 +101,50 @@ def timed_sweep(workers: int, runs: int, max_tasks_per_child: int | None = 200, 
         return plan.total_runs / elapsed, plan.total_runs / max(cpu, 1e-9), plan.total_runs
 
 
+def timed_commands(trees: list[Path], runs: int, rounds: int) -> None:
+    """``jusim sweep --workers 2`` of ``runs`` runs in each tree, taking turns ``rounds`` times."""
+    code = "import sys; from jusim.cli import app; sys.argv[0] = 'jusim'; app()"
+    times: dict[Path, list[tuple[float, float]]] = {t: [] for t in trees}
+    with tempfile.TemporaryDirectory() as tmp:
+        exp = Path(tmp) / "bench.toml"
+        exp.write_text(EXPERIMENT.format(reps=max(1, runs // 2)))
+        for r in range(rounds + 1):  # round 0 warms up the file cache
+            for tree in trees:
+                out = Path(tmp) / f"out-{r}-{len(times[tree])}-{abs(hash(tree))}"
+                cmd = [sys.executable, "-c", code, "sweep", str(exp), "--workers", "2"]
+                load = os.getloadavg()[0]
+                wall, cpu = timed(
+                    [*cmd, "--out", str(out)],
+                    env={**os.environ, "PYTHONPATH": str(tree)},
+                    cwd=tmp,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                if r:
+                    times[tree].append((wall, cpu))
+                    print(
+                        f"round {r} {tree}: {wall:.1f} s wall ({runs / wall:.1f} runs/s), "
+                        f"{cpu:.1f} s CPU, load {load:.2f}",
+                        flush=True,
+                    )
+    for tree, ts in times.items():
+        wall = statistics.median(w for w, _ in ts)
+        cpu = statistics.median(c for _, c in ts)
+        print(f"{tree}: median {wall:.1f} s wall ({runs / wall:.1f} runs/s), {cpu:.1f} s CPU")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=400)
     ap.add_argument("--memory-runs", type=int, default=2000)
+    ap.add_argument("--command", action="store_true", help="time whole `jusim sweep` commands")
+    ap.add_argument("--tree", action="append", type=Path, default=[], help="with --command")
+    ap.add_argument("--rounds", type=int, default=3, help="with --command")
     args = ap.parse_args()
+    if args.command:
+        trees = [t.resolve() for t in args.tree] or [Path(__file__).resolve().parents[1]]
+        timed_commands(trees, args.runs, args.rounds)
+        return
     print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.2f}")
     rates = {}
     for w in (1, 2):

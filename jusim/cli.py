@@ -244,6 +244,10 @@ def compare_cmd(
         from jusim.analysis.compare_parts import default_workers
 
         workers = default_workers(total)
+    if workers > 1:
+        from jusim.experiment.executors import start_worker_server
+
+        start_worker_server()  # it loads jusim while this process prepares the runs
     first: list[tuple[float, float]] = []  # (time, runs done) at the end of each first part
     # parts that run side by side end in bunches, so a time left would swing from far too short
     # to far too long: with workers, the elapsed time and the pace instead

@@ -1,6 +1,6 @@
 """A comparison in worker processes (issue 20, item 5): the same tables bit for bit whatever the
 number of workers; parts that keep each shape class's runs together; Ctrl-C and SIGKILL leave no
-worker behind. Real processes (spawn), so a few seconds each."""
+worker behind. Real processes, so a few seconds each."""
 
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ from pathlib import Path
 import pandas as pd
 import psutil
 import pytest
-from test_sweep_orphans import alive
+from test_sweep_orphans import alive, workers_among
 
 import jusim
 from jusim import as_scenario
 from jusim.analysis.compare_parts import (
     MIN_PARTS,
     RUNS_PER_WORKER,
+    _ctrl_c_in,
     default_workers,
     plan_parts,
     shape_class,
@@ -58,12 +59,21 @@ def test_small_comparisons_stay_in_this_process() -> None:
     assert default_workers(10 * RUNS_PER_WORKER) == min(os.cpu_count() or 1, 10)
 
 
+def test_ctrl_c_inside_a_compiled_loop_is_recognised() -> None:
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as e:
+            raise SystemError("returned a result with an exception set") from e
+    except SystemError as e:
+        assert _ctrl_c_in(e)
+    assert not _ctrl_c_in(SystemError("something else"))
+
+
 def _workers_of(proc: psutil.Process, deadline: float) -> list[psutil.Process]:
     workers: list[psutil.Process] = []
     while time.monotonic() < deadline and proc.poll() is None:  # type: ignore[attr-defined]
-        workers = [
-            c for c in proc.children(recursive=True) if "spawn_main" in " ".join(c.cmdline())
-        ]
+        workers = workers_among(proc.children(recursive=True))
         if len(workers) >= 2:
             break
         time.sleep(0.2)

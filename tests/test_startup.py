@@ -45,3 +45,14 @@ def test_a_lazy_module_is_imported_on_first_use():
     assert "imported on first use" in repr(json)
     assert json.dumps([1]) == "[1]"
     assert json.loads is sys.modules["json"].loads
+
+
+def test_a_comparison_imports_pandas_and_scipy_only_for_its_analysis():
+    # the parent imports them while the runs run (jusim.analysis.compare._prepare_analysis)
+    code = "import jusim.cli, jusim.analysis.compare, jusim.analysis.stats"
+    assert _imported_after(code) == []
+
+
+def test_the_worker_server_loads_no_numba_with_the_numpy_rules():
+    code = "import jusim.experiment.preload as p\nassert p.LOADED == 0"
+    assert _imported_after(code, kernels="numpy") == []

@@ -35,6 +35,22 @@ range = [0.5, 2.0]
 """
 
 
+def workers_among(procs: list[psutil.Process]) -> list[psutil.Process]:
+    """The worker processes among ``procs``: spawned ones, or forked by a forkserver (whose
+    children carry its command line; the server itself is not a worker)."""
+    out = []
+    for p in procs:
+        try:
+            line = " ".join(p.cmdline())
+            if "spawn_main" in line or (
+                "forkserver" in line and "forkserver" in " ".join(p.parent().cmdline())
+            ):
+                out.append(p)
+        except (psutil.NoSuchProcess, AttributeError):  # gone, or no parent any more
+            pass
+    return out
+
+
 def alive(procs: list[psutil.Process]) -> list[psutil.Process]:
     out = []
     for p in procs:
@@ -64,7 +80,7 @@ def test_sigkill_of_the_sweep_leaves_no_worker_alive(tmp_path) -> None:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and sweep.poll() is None:
             children = parent.children(recursive=True)
-            workers = [c for c in children if "spawn_main" in " ".join(c.cmdline())]
+            workers = workers_among(children)
             if len(workers) >= 2:
                 break
             time.sleep(0.2)

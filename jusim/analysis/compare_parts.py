@@ -6,9 +6,10 @@ of a run-month falls steeply with the size of that group (docs/performance.md: t
 comparison are cut into *parts* along their shape class (horizon and the shapes of the world,
 e.g. a central unit adds an agency), arm after arm, and each part is one ``run_batch`` call whose
 groups are as large as the part allows. Parts run in ``workers`` processes (the sweeps'
-:class:`~jusim.experiment.executors.LocalExecutor`: spawned, exiting with their parent) or in this
-process; the largest worlds go first so both cores finish together. Every run is a pure function
-of its scenario and seed, so the results are the same, bit for bit, for any parts and workers.
+:class:`~jusim.experiment.executors.LocalExecutor`: forked from a server that has loaded jusim,
+exiting with their parent) or in this process; the largest worlds go first so both cores finish
+together. Every run is a pure function of its scenario and seed, so the results are the same, bit
+for bit, for any parts and workers.
 """
 
 from __future__ import annotations
@@ -16,10 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
-import signal
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,10 +26,14 @@ from jusim.metrics import RunResult
 from jusim.scenario import Scenario
 
 RUNS_PER_WORKER = 100
-"""By default a comparison gets one more worker process only for this many runs. A worker must
-save more time than it adds: starting one (spawning it, importing jusim) took 1.6 s CPU on the
-shared 2-core machine under load, a run about 17 ms (30 silo runs in one batch), so two workers
-pay from about 2 x 1.6 s / 17 ms = 190 runs; with fewer the parent's own start-up comes first."""
+"""By default a comparison gets one more worker process only for this many runs. Workers must save
+more time than they add: the forkserver that forks them imports jusim and loads the compiled
+loops once (:mod:`jusim.experiment.preload`: 2.4-3.2 s CPU on the shared 2-core machine under
+load, session 28; each spawned worker used to pay 1.6 s and then load the loops itself) while
+this process waits. The README's main job (270 runs) then took 14.9 s CPU on 2 workers (median
+of 3, load 9-12) and 13.5-13.7 s in this process alone (other rounds of the same half hour), so
+two workers cost about 1.2 s more CPU and halve the time of the runs (17 ms each, 30 silo runs
+in one batch): on an idle machine they pay well below 200 runs; the threshold was kept."""
 
 PARTS_PER_WORKER = 3
 """Parts per worker, and :data:`MIN_PARTS` in all: fewer parts make larger groups along the run
@@ -83,7 +85,25 @@ def run_part(scenarios: list[Scenario], seeds: list[Any]) -> list[RunResult]:
     """One part, in a worker or here: one batch, so each shape class steps as one group."""
     from jusim import run_batch
 
-    return run_batch(scenarios, seeds, chunk=max(1, len(seeds)))
+    try:
+        return run_batch(scenarios, seeds, chunk=max(1, len(seeds)))
+    except SystemError as e:
+        if _ctrl_c_in(e):
+            raise KeyboardInterrupt from e
+        raise
+
+
+def _ctrl_c_in(error: BaseException | None) -> bool:
+    """Whether ``error`` comes from Ctrl-C: numba turns a KeyboardInterrupt raised while a
+    compiled loop runs (or loads) into a SystemError caused by it, which the command would report
+    as an internal error rather than stop quietly (exit code 130)."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def run_parts(
@@ -92,50 +112,43 @@ def run_parts(
     runs_per_arm: int,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[RunResult]:
     """The result of run ``i`` (``every[i]`` on ``seeds[i]``) at position ``i``; ``progress(n)``
     as each part of n runs finishes. ``workers``: processes (default :func:`default_workers`;
-    1 = this process). Ctrl-C stops the workers before the KeyboardInterrupt goes on."""
+    1 = this process). ``meanwhile()``: work for this process while the workers run (e.g.
+    importing what the analysis after the runs needs); called in any case. Ctrl-C stops the
+    workers (they ignore it themselves) before the KeyboardInterrupt goes on."""
     workers = default_workers(len(every)) if workers is None else max(1, int(workers))
+    if workers > 1:
+        from jusim.experiment.executors import start_worker_server
+
+        start_worker_server()  # it loads jusim while the parts are planned here
     parts = plan_parts(every, runs_per_arm, workers)
     tasks = [([every[i] for i in part], [seeds[i] for i in part]) for part in parts]
     results: list[RunResult | None] = [None] * len(every)
     if workers == 1 or len(parts) == 1:
         for part, (scenarios, part_seeds) in zip(parts, tasks, strict=True):
             _store(results, part, run_part(scenarios, part_seeds), progress)
+        if meanwhile is not None:
+            meanwhile()
         return results  # type: ignore[return-value]
     from jusim.experiment.executors import LocalExecutor
 
     executor = LocalExecutor(min(workers, len(parts)))
     finished = False
     try:
-        with _workers_ignore_ctrl_c():
-            futures = {
-                executor.submit(run_part, *task): part
-                for part, task in zip(parts, tasks, strict=True)
-            }
+        futures = {
+            executor.submit(run_part, *task): part for part, task in zip(parts, tasks, strict=True)
+        }
+        if meanwhile is not None:
+            meanwhile()
         for future in executor.as_completed(futures):
             _store(results, futures[future], future.result(), progress)
         finished = True
     finally:
         executor.shutdown(cancel=not finished)
     return results  # type: ignore[return-value]
-
-
-@contextmanager
-def _workers_ignore_ctrl_c() -> Iterator[None]:
-    """Ctrl-C ignored while the workers start (``submit`` starts them), so they inherit that
-    (spawned processes keep an ignored signal, and Python then installs no KeyboardInterrupt):
-    a terminal sends Ctrl-C to the whole group, and only this process should act on it, by
-    stopping the workers, rather than each worker printing its own traceback."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set handlers; it receives Ctrl-C anyway
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _store(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -17,19 +19,60 @@ class SweepExecutorError(RuntimeError):
     """The executor could not be created (e.g. Dask missing or the scheduler unreachable)."""
 
 
+PRELOAD = ["jusim.cli", "jusim.experiment.preload"]
+"""What the forkserver imports before it forks any worker: :mod:`jusim.experiment.preload`, and
+the ``jusim`` command's module, which each worker runs again (as ``__mp_main__``, as
+multiprocessing does with the main module) and then finds its imports (typer, rich) done."""
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How local workers start: forked from a *forkserver* that has imported jusim and loaded the
+    compiled loops once (:mod:`jusim.experiment.preload`), where the platform has one (Linux,
+    macOS); else spawned, each importing jusim itself. Not a plain fork of this process: it may
+    hold threads (a progress bar's), and ``max_tasks_per_child`` refuses fork. Mesa no longer
+    forces spawn: the batch path that workers run imports none of it."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)  # read once, when the server starts
+    return context
+
+
+def start_worker_server() -> None:
+    """Start the forkserver now, if the workers are forked from one (else nothing): it imports
+    jusim and loads the compiled loops while this process goes on (reading scenarios, planning),
+    and the first worker waits only for what is left of that. Once started it serves every
+    :class:`LocalExecutor` of this process and ends with it."""
+    if worker_context().get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()  # only the main thread may set handlers
+        return
+    # started with Ctrl-C ignored, the server hands that to each worker from its first instruction
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class LocalExecutor:
-    """``ProcessPoolExecutor`` with the spawn start method (Mesa forces spawn); its workers exit
-    when this process is gone, even killed with SIGKILL (``worker.watch_parent``)."""
+    """``ProcessPoolExecutor`` whose workers are forked from a forkserver that has loaded jusim
+    (:func:`worker_context`); its workers ignore Ctrl-C, which this process acts on, and exit when
+    this process is gone, even killed with SIGKILL (``worker.start_local_worker``)."""
 
     def __init__(self, workers: int, max_tasks_per_child: int | None = 200) -> None:
         self.workers = workers
-        from jusim.experiment.worker import watch_parent
+        from jusim.experiment.worker import start_local_worker
 
+        start_worker_server()
         self.pool = cf.ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=worker_context(),
             max_tasks_per_child=max_tasks_per_child,
-            initializer=watch_parent,  # workers exit when this process is killed
+            initializer=start_local_worker,  # workers exit when this process is killed
             initargs=(os.getpid(),),
         )
         self.description = f"{workers} local worker process{'es' if workers != 1 else ''}"

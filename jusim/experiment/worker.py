@@ -7,9 +7,13 @@ process that started them (:func:`watch_parent`) and exit when it is gone.
 
 from __future__ import annotations
 
+import atexit
 import os
+import select
+import signal
 import threading
 import time
+from multiprocessing import util
 from typing import Any
 
 import numpy as np
@@ -25,15 +29,65 @@ PARENT_POLL = 0.5
 def watch_parent(parent: int, interval: float = PARENT_POLL) -> None:
     """Initializer of local worker processes: exit as soon as ``parent`` (the sweep's process)
     is gone. A parent killed with SIGKILL cannot stop its workers; without this they would run
-    on (each with a few hundred MB) and keep the resource tracker alive. An orphan is adopted by
-    another process, so its parent id changes: a daemon thread polls ``os.getppid()``."""
+    on (each with a few hundred MB) and keep the resource tracker alive. A daemon thread waits:
+
+    - a spawned worker is ``parent``'s child; an orphan is adopted by another process, so its
+      parent id changes: the thread polls ``os.getppid()``;
+    - a worker forked by a forkserver is the server's child, and the server outlives ``parent``
+      while any worker lives (each holds the pipe whose end tells it that its clients are gone):
+      the thread waits on a pidfd of ``parent`` (Linux), which turns readable when it ends, even
+      before its own parent reaps it; elsewhere it polls that ``parent`` still exists.
+    """
+    if os.getppid() == parent:
+
+        def gone() -> None:
+            while os.getppid() == parent:
+                time.sleep(interval)
+
+    else:
+        try:
+            pidfd = os.pidfd_open(parent)
+        except (AttributeError, OSError):  # not Linux (or gone already: the poll says so)
+            pidfd = None
+
+        def gone() -> None:
+            if pidfd is not None:
+                select.select([pidfd], [], [])
+                return
+            while _exists(parent):
+                time.sleep(interval)
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(interval)
+        gone()
         os._exit(1)  # nothing to clean up: a chunk counts once its file is written by the parent
 
     threading.Thread(target=watch, name="jusim-watch-parent", daemon=True).start()
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, someone else's (its id taken again)
+        return True
+    return True
+
+
+def start_local_worker(parent: int) -> None:
+    """Initializer of a :class:`~jusim.experiment.executors.LocalExecutor`'s workers.
+
+    - Ctrl-C is ignored: a terminal sends it to the whole process group, and only the command
+      should act on it, by stopping its workers, rather than each worker printing a traceback.
+    - The worker exits when ``parent`` (the command) is gone (:func:`watch_parent`).
+    - At its normal end (the pool shut down, or replaced past ``max_tasks_per_child``) a forked
+      worker leaves with ``os._exit``, which skips ``atexit``; a spawned one ran it, and a
+      background compile it started (``jusim.kernels``) goes on only if it does: run it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(parent)
+    if os.getppid() != parent:  # forked by a forkserver
+        util.Finalize(None, atexit._run_exitfuncs, exitpriority=0)
 
 
 def _context(ctx: dict[str, Any]) -> tuple[Any, Any]:
