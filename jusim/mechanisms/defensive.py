@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from jusim.mechanisms.contact import remembered, shared_outcomes
+from jusim.mechanisms.contact import diagonal, remembered, shared_outcomes
 from jusim.params import Params
 
 
@@ -88,5 +88,5 @@ def sharing(contact: np.ndarray, defence: np.ndarray, params: DefensiveParams) -
 def _partners(involved: np.ndarray) -> np.ndarray:
     """(..., A, A) bool: the two agencies share an outcome (not themselves)."""
     shares = shared_outcomes(involved) > 0
-    np.einsum("...ii->...i", shares)[...] = False  # the diagonal (of every run)
+    diagonal(shares)[...] = False  # (of every run)
     return shares
