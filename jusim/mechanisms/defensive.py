@@ -62,9 +62,10 @@ def update(
     Every array may carry leading run axes (defence and leaks (R, A), involved (R, O, A)).
     """
     nxt = defence * (1.0 - params.recovery)
-    if not (leaks > 0).any():  # no leak this month (in any run): recovery only
+    leaked = leaks > 0
+    if not leaked.any():  # no leak this month (in any run): recovery only
         return nxt
-    injured = (remembered(involved, _partners) & (leaks > 0)[..., None, :]).any(axis=-1)
+    injured = (remembered(involved, _partners) & leaked[..., None, :]).any(axis=-1)
     return np.where(injured, nxt + params.jump * (1.0 - nxt), nxt)
 
 
