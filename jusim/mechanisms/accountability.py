@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from jusim.mechanisms.contact import remembered
 from jusim.params import Params
 
 
@@ -51,9 +52,9 @@ def credit(
     Over R runs every argument may carry a leading run axis ((R, A), (R, O, A); ``sponsor`` then
     (R, O, A)), and the credits are (R, A) and (R, O, A).
     """
-    shortfall = np.clip(1.0 - own_attainment, 0.0, 1.0)
+    shortfall = (1.0 - own_attainment).clip(0.0, 1.0)
     own = pressure * (params.own_weight + params.gap_weight * shortfall)
-    n = np.maximum(involved.sum(axis=-1, keepdims=True), 1)
+    n = remembered(involved, _sharers)
     if sponsor.ndim == 1:  # (O,): the same for all agencies
         sponsor = sponsor[:, None]
     joint = (
@@ -62,3 +63,9 @@ def credit(
         + params.sponsor_weight * sponsor
     )
     return own, np.where(involved, joint, 0.0)
+
+
+def _sharers(involved: np.ndarray) -> np.ndarray:
+    """(O, 1) agencies sharing the credit for each outcome (at least one: a divisor); the roles
+    of a world do not change during a run, so computed once (``contact.remembered``)."""
+    return np.maximum(involved.sum(axis=-1, keepdims=True), 1)

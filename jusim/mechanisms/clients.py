@@ -115,4 +115,4 @@ def update_awareness(
     cap = 1.0 / (np.maximum(speed, _EPS) if isinstance(speed, np.ndarray) else max(speed, _EPS))
     gain = speed * np.minimum(vis, cap)
     a = awareness + gain * (1.0 - awareness) - params.forgetting * (awareness - baseline)
-    return np.clip(a, 0.0, 1.0)
+    return a.clip(0.0, 1.0)

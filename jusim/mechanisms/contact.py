@@ -79,8 +79,18 @@ def from_seats(
     c += params.meetings * seats
     rel = params.relationship_work * relationship_share[..., :, None] * remembered(involved, _reach)
     c += rel + rel.swapaxes(-1, -2) + params.posting * (postings + postings.swapaxes(-1, -2))
-    np.einsum("...ii->...i", c)[...] = 0.0
+    diagonal(c)[...] = 0.0
     return c
+
+
+def diagonal(x: np.ndarray) -> np.ndarray:
+    """A writable view of the diagonal of each (A, A) matrix of ``x`` (..., A, A): a strided
+    view of a C-contiguous array (a fresh result of arithmetic), else ``einsum``'s (any layout;
+    about twice the cost, and a run alone writes a diagonal four times a month)."""
+    if x.flags.c_contiguous:
+        n = x.shape[-1]
+        return x.reshape(*x.shape[:-2], n * n)[..., :: n + 1]
+    return np.einsum("...ii->...i", x)
 
 
 def shared_outcomes(involved: np.ndarray) -> np.ndarray:
@@ -98,7 +108,7 @@ def _reach(involved: np.ndarray) -> np.ndarray:
     """(..., A, A) each partner's share of an agency's relationship work: spread evenly over
     the outcomes it shares with each (zero diagonal)."""
     overlap = shared_outcomes(involved).copy()
-    np.einsum("...ii->...i", overlap)[...] = 0.0  # the diagonal (of every run)
+    diagonal(overlap)[...] = 0.0  # (of every run)
     return overlap / np.maximum(overlap.sum(axis=-1, keepdims=True), 1.0)
 
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from jusim.mechanisms.contact import remembered
 from jusim.params import Params
 
 
@@ -54,11 +55,31 @@ class DecisionParams(Params):
 def reliance(trust: np.ndarray, roles: np.ndarray) -> np.ndarray:
     """(O, A): role-weighted mean trust of each agency in the other contributors to an outcome;
     (R, O, A) for the stacked trust (R, A, A) of R runs (``roles`` (O, A) or (R, O, A))."""
-    diag = np.diagonal(trust, axis1=-2, axis2=-1)
+    return _reliance(trust, roles, remembered(roles, _role_weights))
+
+
+def _reliance(trust: np.ndarray, roles: np.ndarray, weights: tuple[np.ndarray, ...]) -> np.ndarray:
+    _, _, _, others_weight, has_others = weights
+    diag = trust.diagonal(0, -2, -1)
     # [o, a] = sum_b w_ob T_ab, b != a (stacked: one matrix product per run)
-    others = roles @ np.swapaxes(trust, -1, -2) - roles * diag[..., None, :]
-    total = roles.sum(axis=-1, keepdims=True) - roles
-    return np.where(total > 0, others / np.where(total > 0, total, 1.0), 0.0)
+    others = roles @ trust.swapaxes(-1, -2) - roles * diag[..., None, :]
+    return np.where(has_others, others / others_weight, 0.0)
+
+
+def _role_weights(roles: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What the decision rule needs of the roles alone (a world's, which do not change during a
+    run: computed once, ``contact.remembered``): who is involved, each role relative to the
+    largest in its outcome, which options each agency has (own targets, its outcomes,
+    relationship work if it has any outcome), the other contributors' total role weight (1
+    where none: a divisor) and whether there are any."""
+    involved = roles > 0
+    rel_role = roles / np.maximum(np.maximum.reduce(roles, axis=-1, keepdims=True), 1e-12)
+    *lead, n_outcomes, n_agencies = roles.shape
+    allowed = np.ones((*lead, n_outcomes + 2, n_agencies), bool)
+    allowed[..., 1:-1, :], allowed[..., -1, :] = involved, involved.any(axis=-2)
+    total = np.add.reduce(roles, axis=-1, keepdims=True) - roles
+    has_others = total > 0
+    return involved, rel_role, allowed, np.where(has_others, total, 1.0), has_others
 
 
 def target_shares(
@@ -77,11 +98,11 @@ def target_shares(
     ...) it is (R, A, O + 2). It is the transpose of a C-ordered options-by-agency array (so,
     for a run alone, a column-major (A, O + 2) array; ``np.swapaxes(shares, -1, -2)`` is that
     array itself)."""
-    involved = roles > 0
-    rel_role = roles / np.maximum(roles.max(axis=-1, keepdims=True), 1e-12)
+    weights = remembered(roles, _role_weights)
+    involved, rel_role, allowed = weights[:3]
     risk = risk_aversion[..., None, :] * params.scrutiny * (1.0 - experience)
-    joint = rel_role * joint_credit * reliance(trust, roles) * (1.0 - risk)
-    best = np.where(involved, joint, 0.0).max(axis=-2)
+    joint = rel_role * joint_credit * _reliance(trust, roles, weights) * (1.0 - risk)
+    best = np.maximum.reduce(np.where(involved, joint, 0.0), axis=-2)
     relationships = openness * params.relationship_value * best
     # rows: own targets, each outcome, relationship work; each row is contiguous over agencies
     # (the column-major (A, O + 2) array a run alone always had): the memory order decides the
@@ -89,12 +110,10 @@ def target_shares(
     *runs, n_agencies = relationships.shape  # (the run axis, if any, as openness and trust)
     values = np.empty((*runs, joint.shape[-2] + 2, n_agencies))
     values[..., 0, :], values[..., 1:-1, :], values[..., -1, :] = own_credit, joint, relationships
-    allowed = np.ones(values.shape, bool)
-    allowed[..., 1:-1, :], allowed[..., -1, :] = involved, involved.any(axis=-2)
     z = np.where(allowed, values / params.temperature, -np.inf)
-    z -= z.max(axis=-2, keepdims=True)
-    e = np.exp(z)
-    return np.swapaxes(e / e.sum(axis=-2, keepdims=True), -1, -2)
+    z -= np.maximum.reduce(z, axis=-2, keepdims=True)
+    e = np.exp(z, out=z)
+    return (e / np.add.reduce(e, axis=-2, keepdims=True)).swapaxes(-1, -2)
 
 
 def adapt(shares: np.ndarray, target: np.ndarray, params: DecisionParams) -> np.ndarray:
@@ -107,5 +126,5 @@ def learn(
 ) -> np.ndarray:
     """Experience of each outcome (O, A) follows the progress seen on it (O,), in [0, 1]; over R
     runs, (R, O, A) and (R, O)."""
-    step = params.learning_rate * (np.clip(progress, 0.0, 1.0)[..., None] - experience)
+    step = params.learning_rate * (progress.clip(0.0, 1.0)[..., None] - experience)
     return np.where(involved, experience + step, experience)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from jusim.mechanisms.contact import remembered, shared_outcomes
+from jusim.mechanisms.contact import diagonal, remembered, shared_outcomes
 from jusim.params import Params
 
 
@@ -62,9 +62,10 @@ def update(
     Every array may carry leading run axes (defence and leaks (R, A), involved (R, O, A)).
     """
     nxt = defence * (1.0 - params.recovery)
-    if not (leaks > 0).any():  # no leak this month (in any run): recovery only
+    leaked = leaks > 0
+    if not leaked.any():  # no leak this month (in any run): recovery only
         return nxt
-    injured = (remembered(involved, _partners) & (leaks > 0)[..., None, :]).any(axis=-1)
+    injured = (remembered(involved, _partners) & leaked[..., None, :]).any(axis=-1)
     return np.where(injured, nxt + params.jump * (1.0 - nxt), nxt)
 
 
@@ -88,5 +89,5 @@ def sharing(contact: np.ndarray, defence: np.ndarray, params: DefensiveParams) -
 def _partners(involved: np.ndarray) -> np.ndarray:
     """(..., A, A) bool: the two agencies share an outcome (not themselves)."""
     shares = shared_outcomes(involved) > 0
-    np.einsum("...ii->...i", shares)[...] = False  # the diagonal (of every run)
+    diagonal(shares)[...] = False  # (of every run)
     return shares

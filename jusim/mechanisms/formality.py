@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from jusim.mechanisms.contact import diagonal
 from jusim.params import Params
 
 
@@ -85,7 +86,7 @@ def crowd_out(trust: np.ndarray, pairs: np.ndarray, params: FormalityParams) -> 
     (trust and pairs may carry leading run axes)."""
     excess = np.maximum(trust - params.assured, 0.0)
     out = trust - np.where(pairs > 0, params.crowd_out * excess, 0.0)
-    np.einsum("...ii->...i", out)[...] = 1.0  # the diagonal (of every run)
+    diagonal(out)[...] = 1.0  # (of every run)
     return out
 
 

@@ -117,10 +117,10 @@ def adopt(
         n + params.secondee_ref
     )
     plan = np.where(practising.any(axis=-1, keepdims=True), succession, 0.0)
-    rate = np.clip(practice * exposure + plan, 0.0, 1.0)
+    rate = (practice * exposure + plan).clip(0.0, 1.0)
     nxt = mainstreamed + rate * (1.0 - mainstreamed)
     nxt -= params.forgetting * hazard[..., None, :] * nxt
-    nxt = np.clip(nxt, 0.0, 1.0)
+    nxt = nxt.clip(0.0, 1.0)
     return np.where(idle[..., None, None], 0.0, nxt) if idle.any() else nxt
 
 
@@ -138,7 +138,7 @@ def familiarity(
     """(O, A) familiarity with joint work on each outcome: experience, or adopted practice where
     that is larger (routine methods are not novel work), when the mechanism is on (``credit > 0``).
     Over R runs, (R, O, A), with ``credit`` one value or one per run."""
-    if np.ndim(params.credit) == 0:
+    if not isinstance(params.credit, np.ndarray):  # (one value for all runs)
         return np.maximum(experience, mainstreamed) if params.credit > 0 else experience
     return np.where(params.credit > 0, np.maximum(experience, mainstreamed), experience)
 

@@ -39,6 +39,7 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import Field
 
+from jusim.mechanisms.contact import remembered
 from jusim.params import Params
 
 _EPS = 1e-9
@@ -91,6 +92,13 @@ def attainment(
 ) -> np.ndarray:
     """Own-target output over target (A,): 1 = target met; 0 for agencies with no own target.
     Leading axes (runs) are allowed on every array ((..., A))."""
-    has = own_target > 0
-    ratio = np.where(has, np.maximum(own_input, 0.0) / np.where(has, own_target, 1.0), 0.0)
+    has, target = remembered(own_target, _targets)
+    ratio = np.where(has, np.maximum(own_input, 0.0) / target, 0.0)
     return np.where(has, np.exp(log_productivity) * ratio**params.returns, 0.0)
+
+
+def _targets(own_target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Who has an own target, and the targets as divisors (1 where none); a world's targets do
+    not change during a run, so computed once (``contact.remembered``)."""
+    has = own_target > 0
+    return has, np.where(has, own_target, 1.0)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from jusim.mechanisms.contact import diagonal, remembered
 from jusim.params import Params
 
 _EPS = 1e-9
@@ -47,9 +48,8 @@ def joint_input(inputs: np.ndarray, roles: np.ndarray, rho: float) -> np.ndarray
 
     Leading axes (runs) are allowed: inputs (..., O, A) and roles (..., O, A) give (..., O), and
     ``rho`` may then be one value per run (``jusim.month.runs.PerRun``)."""
-    w = roles / np.maximum(roles.sum(axis=-1, keepdims=True), _EPS)
-    involved = w > 0
-    x = np.where(involved, inputs / np.where(involved, w, 1.0), 0.0) + _EPS
+    w, involved, divisor = remembered(roles, _role_shares)
+    x = np.where(involved, inputs / divisor, 0.0) + _EPS
     small = abs(rho) < 1e-6
     if isinstance(small, bool | np.bool_):  # one value for every run
         if small:
@@ -72,13 +72,28 @@ def coordination(
     Leading axes (runs) are allowed: trust and understanding (..., A, A) and roles (..., O, A)
     give (..., O)."""
     quality = np.sqrt(0.5 * (trust + trust.swapaxes(-1, -2)) * understanding)
-    diagonal = np.arange(quality.shape[-1])
-    quality[..., diagonal, diagonal] = 0.0
+    diagonal(quality)[...] = 0.0
     pair = roles @ quality @ roles.swapaxes(-1, -2)  # [o, o]: sum over a != b of w_a w_b q_ab
-    norm = roles.sum(axis=-1) ** 2 - (roles**2).sum(axis=-1)
     paired = pair.diagonal(0, -2, -1)
-    q = np.where(norm > 0, paired / np.where(norm > 0, norm, 1.0), 0.0)
+    has_pairs, norm = remembered(roles, _pair_norms)
+    q = np.where(has_pairs, paired / norm, 0.0)
     return floor + (1.0 - floor) * q
+
+
+def _role_shares(roles: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each agency's share of the roles in an outcome, whether it has one, and the share as a
+    divisor (1 where none); a world's roles do not change, so computed once
+    (``contact.remembered``)."""
+    w = roles / np.maximum(roles.sum(axis=-1, keepdims=True), _EPS)
+    involved = w > 0
+    return w, involved, np.where(involved, w, 1.0)
+
+
+def _pair_norms(roles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each outcome has a pair of roles, and the sum over pairs a != b of ``w_a w_b`` (1
+    where none: a divisor), once per world's roles (``contact.remembered``)."""
+    norm = roles.sum(axis=-1) ** 2 - (roles**2).sum(axis=-1)
+    return norm > 0, np.where(norm > 0, norm, 1.0)
 
 
 def advance_lag(pipeline: np.ndarray, capacity: np.ndarray, lag: np.ndarray) -> np.ndarray:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from pydantic import Field
 
-from jusim.mechanisms.contact import remembered, shared_outcomes
+from jusim.mechanisms.contact import diagonal, remembered, shared_outcomes
 from jusim.params import Params
 
 
@@ -137,6 +137,6 @@ def _draws(
 def apply_leaks(trust: np.ndarray, leaks: np.ndarray) -> np.ndarray:
     """Everyone's trust in a leaking agency ``b`` falls by the share ``leaks[b]``; clip to [0, 1].
     (Arrays may carry leading run axes: trust (R, A, A), leaks (R, A).)"""
-    nxt = trust * (1.0 - np.clip(leaks, 0.0, 1.0))[..., None, :]
-    np.einsum("...ii->...i", nxt)[...] = 1.0  # the diagonal (of every run)
-    return np.clip(nxt, 0.0, 1.0)
+    nxt = trust * (1.0 - leaks.clip(0.0, 1.0))[..., None, :]
+    diagonal(nxt)[...] = 1.0  # (of every run)
+    return nxt.clip(0.0, 1.0)

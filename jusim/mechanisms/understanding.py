@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from jusim.mechanisms.contact import diagonal
 from jusim.params import Params
 
 
@@ -41,5 +42,5 @@ def update_understanding(
     leading run axes)."""
     drive = contact / (contact + params.contact_ref) + relationship
     nxt = understanding + params.gain * drive * (1.0 - understanding) - params.decay * understanding
-    np.einsum("...ii->...i", nxt)[...] = 1.0  # the diagonal (of every run)
-    return np.clip(nxt, 0.0, 1.0)
+    diagonal(nxt)[...] = 1.0  # (of every run)
+    return nxt.clip(0.0, 1.0)

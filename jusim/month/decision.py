@@ -55,9 +55,9 @@ def run(runs: Runs) -> None:
         openness,
         p.decision,
     )
-    shares = _adapted_shares(runs, np.swapaxes(target, -1, -2))  # (R, O + 2, A)
+    shares = _adapted_shares(runs, target.swapaxes(-1, -2))  # (R, O + 2, A)
     # each run's shares are (A, O + 2) with options in columns, column-major (as always)
-    runs.put("shares", np.swapaxes(shares, -1, -2))
+    runs.put("shares", shares.swapaxes(-1, -2))
     core, free = runs.stack_flow("core"), runs.stack_flow("free")
     runs.put_flow("own_in", core + shares[:, 0] * free)
     runs.put_flow("joint", shares[:, 1:-1] * free[:, None, :])  # (R, O, A)
@@ -70,5 +70,5 @@ def _adapted_shares(runs: Runs, target: np.ndarray) -> np.ndarray:
     as they always were."""
     if runs.states[0].shares is None:
         return target
-    last = np.swapaxes(runs.stack("shares"), -1, -2)
+    last = runs.stack("shares").swapaxes(-1, -2)
     return np.ascontiguousarray(deciding.adapt(last, target, runs.params.decision))

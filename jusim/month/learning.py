@@ -21,7 +21,7 @@ def run(runs: Runs) -> None:
     experience = runs.stack("experience")
     learned = decision.learn(experience, progress, involved, runs.params.decision)
     step = (1.0 + runs.stack_rules("learning_boost")) * (learned - experience)  # feedback
-    experience = np.clip(experience + step, 0.0, 1.0)
+    experience = (experience + step).clip(0.0, 1.0)
     experience = practice.spread(experience, runs.stack_rules("good_practice"), involved)
     runs.put("experience", experience)
     Board([s.partnerships for s in runs.states]).age_one_month(runs.params.partnership.drift)

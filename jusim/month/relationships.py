@@ -57,14 +57,15 @@ def month_contact(
     p = runs.params
     disc = runs.stack_flow("disc")  # (R, A)
     joint, focused = runs.stack_flow("joint"), runs.stack_flow("focused")
-    per = disc[..., None, :] > 0
-    safe = np.where(disc > 0, disc, 1.0)
+    spends = disc > 0
+    per = spends[..., None, :]
+    safe = np.where(spends, disc, 1.0)
     per_safe = safe[..., None, :]
     effort = np.where(per, (joint + runs.stack_flow("pooled") + focused) / per_safe, 0.0)
     runs.put_flow("effort", effort)
     c = contact.from_seats(
         np.where(per, (joint + focused) / per_safe, 0.0),
-        np.where(disc > 0, runs.stack_flow("rel") / safe, 0.0),
+        np.where(spends, runs.stack_flow("rel") / safe, 0.0),
         involved,
         _seats(runs),
         posts,

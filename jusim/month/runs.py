@@ -171,6 +171,23 @@ class _Params:
         return group
 
 
+class _Worlds(dict):
+    """The runs' world arrays by name, each (R, ...) and read-only, gathered on first lookup (a
+    world does not change during a run)."""
+
+    __slots__ = ("states",)
+
+    def __init__(self, states: list[State]) -> None:
+        super().__init__()
+        self.states = states
+
+    def __missing__(self, name: str) -> np.ndarray:
+        out = np.stack([getattr(s.world, name) for s in self.states])
+        out.flags.writeable = False
+        self[name] = out
+        return out
+
+
 class _Together:
     """What the runs of a ``Runs`` keep from month to month: the tables of their states and rules
     (``state.Table``), their parameters, their worlds' arrays (read-only, gathered once:
@@ -182,7 +199,7 @@ class _Together:
         self.state.batch = self
         self.rules = Table.adopt([s.rules for s in states])
         self.params = _Params(states)
-        self.worlds: dict[str, np.ndarray] = {}
+        self.worlds: dict[str, np.ndarray] = _Worlds(self.states)
         self.streams: dict[str, list[np.random.Generator]] = {}
         self.cache: dict[str, Any] = {}
 
@@ -218,6 +235,7 @@ class Runs:
         self.put_rules = together.rules.put
         self.stack_flow = self._flows.reader()
         self.put_flow = self._flows.put
+        self.stack_world = together.worlds.__getitem__
         self.n = len(self.states)
         self.world = self.states[0].world  # (the first run's, for its sizes: one shape for all)
 
@@ -251,13 +269,7 @@ class Runs:
 
     def stack_world(self, name: str) -> np.ndarray:
         """A world array of every run (read-only, gathered once: a world does not change)."""
-        out = self._together.worlds.get(name)
-        if out is None:
-            worlds = [s.world for s in self.states]
-            out = np.stack([getattr(w, name) for w in worlds])
-            out.flags.writeable = False
-            self._together.worlds[name] = out
-        return out
+        return self._together.worlds[name]
 
     def stack_rules(self, name: str) -> np.ndarray:
         """A field of this month's rules of every run (the block, as ``stack``)."""
