@@ -425,8 +425,15 @@ class Recorder:
             target=w.target.copy(),
             deadline=w.deadline.copy(),
             has_own_target=w.own_target > 0,
-            series={k: v[:t].copy() for k, v in self.s.items()},
+            series=self._series(t),
         )
+
+    def _series(self, months: int) -> dict[str, np.ndarray]:
+        """Each series' first ``months`` months, the run's own: a copy, or its rows of one copy for
+        all its shelf's runs (``Shelf.copy_row``)."""
+        if self._shelf is not None and self._own is None:
+            return self._shelf.copy_row(months, self._row)
+        return {k: v[:months].copy() for k, v in self.s.items()}
 
 
 # series recorded from the state each month: mean over agency pairs that share an outcome, and
@@ -491,6 +498,7 @@ class Shelf:
         same = all(p is pairs[0] or np.array_equal(p, pairs[0]) for p in pairs[1:])
         self.pairs = pairs[0] if same else None
         self.each_pairs = pairs
+        self._copies: tuple[int, dict[str, np.ndarray], set[int]] | None = None
 
     def _measure_first_ties(self) -> None:
         """Month 0's tie measures of every run, from the copies of its ties its recorder kept."""
@@ -508,6 +516,22 @@ class Shelf:
             self.series[key][0] = ties[:, c]
         for rec in self.recorders:
             rec._ties0 = None
+
+    def copy_row(self, months: int, row: int) -> dict[str, np.ndarray]:
+        """Run ``row``'s series of months ``0..months - 1``, as its rows of one copy of every
+        series for all the runs, (R, months, ...), made when the first run asks (a batch's runs
+        end together): one copy a series rather than one a series and run. A run asking again
+        gets a copy of its own."""
+        made = self._copies
+        if made is None or made[0] != months or row in made[2]:
+            if made is not None and made[0] == months:  # (asked again: its own copy)
+                return {k: v[:months, row].copy() for k, v in self.series.items()}
+            blocks = {k: np.moveaxis(v[:months], 1, 0).copy() for k, v in self.series.items()}
+            self._copies = made = (months, blocks, set())
+        made[2].add(row)
+        if len(made[2]) == len(self.recorders):  # (every run has its rows: let the copy go)
+            self._copies = None
+        return {k: v[row] for k, v in made[1].items()}
 
     @classmethod
     def of(cls, runs: Runs) -> Shelf:
