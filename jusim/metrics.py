@@ -299,7 +299,7 @@ class Recorder:
         return self._pairs
 
     def _relations(self, model: State, m: int) -> None:
-        if m == 0 and self._own is None:  # month 0 before the arrays: kept as values (``s``)
+        if m == 0 and self._own is None and self._shelf is None:  # (no arrays yet: ``s``)
             self._initial(model)
             return
         s = self.s

@@ -55,9 +55,9 @@ def _tie_measures(
     likewise; ``possible`` (R,) its cross-agency pairs of staff), for all runs at once, in the
     order of ``SERIES``: ties per member of staff, ``MEASURES``.
 
-    Per run the same operations in the same order as for one roster (``StaffRoster.tie_density``,
-    ``measures``): each value is one division, or a count (top-k degrees and components are
-    whole numbers, so no order of summation enters)."""
+    A run's values do not depend on the other runs: each is one division (as
+    ``StaffRoster.tie_density``) or a count (top-k degrees and components are whole numbers, so
+    no order of summation enters). ``jusim/compiled.py`` has the same as one loop."""
     n_runs = staff_off.size - 1
     staff, ties = staff_off[1:] - staff_off[:-1], tie_off[1:] - tie_off[:-1]
     out = np.empty((n_runs, len(SERIES)))
