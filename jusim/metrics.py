@@ -526,7 +526,7 @@ class Shelf:
         if made is None or made[0] != months or row in made[2]:
             if made is not None and made[0] == months:  # (asked again: its own copy)
                 return {k: v[:months, row].copy() for k, v in self.series.items()}
-            blocks = {k: np.moveaxis(v[:months], 1, 0).copy() for k, v in self.series.items()}
+            blocks = {k: v[:months].swapaxes(0, 1).copy() for k, v in self.series.items()}
             self._copies = made = (months, blocks, set())
         made[2].add(row)
         if len(made[2]) == len(self.recorders):  # (every run has its rows: let the copy go)
