@@ -31,6 +31,7 @@ from jusim.mechanisms.ties import (
     REFRESH,
     SCALE,
 )
+from jusim.network import TOP_SHARE
 
 
 # ---- the runs' generators ------------------------------------------------------------------------
@@ -425,12 +426,14 @@ def _contacts(staff_off, home, order, start, count, movers, dest, m_off, values,
 
 # ---- jusim/network.py ----------------------------------------------------------------------------
 @njit(cache=True)
-def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
-    """(R,) top-k share of tie ends and (R,) components among tied staff of each run, in one pass
-    over its ties (run r: staff ``staff_off[r]:staff_off[r + 1]``, ties likewise). Only the tied
-    staff are visited: components are the tied staff less the unions that joined two."""
+def _tie_measures(staff_off, tie_off, tie_i, tie_j, possible):
+    """(R, 4) every tie series of each run (ties per member of staff, cross-agency tie density,
+    top-k share of tie ends, components among tied staff), in one pass over its ties (run r:
+    staff ``staff_off[r]:staff_off[r + 1]``, ties likewise; ``possible`` its cross-agency pairs).
+    Only the tied staff are visited: components are the tied staff less the unions that joined
+    two."""
     n_runs = staff_off.size - 1
-    shares, comps = np.full(n_runs, np.nan), np.zeros(n_runs, np.int64)
+    out = np.empty((n_runs, 4))
     width = 0
     for r in range(n_runs):
         width = max(width, staff_off[r + 1] - staff_off[r])
@@ -438,6 +441,10 @@ def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
     parent = np.empty(width, np.int64)
     tied = np.empty(width, np.int64)
     for r in range(n_runs):
+        staff, ties = staff_off[r + 1] - staff_off[r], tie_off[r + 1] - tie_off[r]
+        out[r, 0] = 2.0 * ties / max(staff, 1)
+        out[r, 1] = ties / possible[r] if possible[r] > 0 else np.nan
+        out[r, 2], out[r, 3] = np.nan, 0.0
         m = joined = 0
         for e in range(tie_off[r], tie_off[r + 1]):
             a, b = tie_i[e], tie_j[e]
@@ -457,8 +464,7 @@ def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
             if a != b:
                 parent[max(a, b)] = min(a, b)
                 joined += 1
-        ends = 2 * (tie_off[r + 1] - tie_off[r])
-        if ends == 0:
+        if ties == 0:
             continue
         # sum of the top_k degrees via a histogram of degrees (degrees are small whole numbers)
         max_deg = 0
@@ -468,15 +474,15 @@ def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
         for k in range(m):
             hist[deg[tied[k]]] += 1
             deg[tied[k]] = 0
-        left, top = top_k[r], 0
+        left, top = max(1, np.int64(np.ceil(TOP_SHARE * staff))), 0
         for d in range(max_deg, 0, -1):
             take = min(left, hist[d])
             top += take * d
             left -= take
             if left == 0:
                 break
-        shares[r], comps[r] = top / ends, m - joined
-    return shares, comps
+        out[r, 2], out[r, 3] = top / (2 * ties), m - joined
+    return out
 
 
 # name (as the mechanisms ask for it) -> compiled loop

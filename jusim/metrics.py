@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import operator
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +21,10 @@ import numpy as np
 
 from jusim.lazy import lazy
 from jusim.network import MEASURES as NETWORK_MEASURES
-from jusim.network import measures, measures_runs, possible_pairs
+from jusim.network import SERIES as TIE_SERIES  # ties per member of staff, the measures
+from jusim.network import possible_pairs, series, series_runs
 from jusim.partnership import Board
-from jusim.staff import Rosters
+from jusim.staff import Rosters, offsets
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,23 +53,16 @@ SYSTEM_COLUMNS = (
 )
 
 
-TIE_SERIES = ("tie_density", *NETWORK_MEASURES)
-
-
 def tie_series(rosters: Rosters, possible: np.ndarray | None = None) -> np.ndarray:
     """(R, 4) each run's tie measures now, in the order of ``TIE_SERIES``: ties per member of
     staff (``StaffRoster.tie_density``) and the network measures (``network.measures``) over
     ``possible`` (R,) cross-agency pairs of staff (by default each roster's, kept with the
-    rosters: headcounts are fixed); one compiled pass over every run's ties."""
+    rosters: headcounts are fixed); one pass over every run's ties (``network.series_runs``)."""
     if possible is None:
         if "possible" not in rosters.cache:
             rosters.cache["possible"] = np.array([possible_pairs(r) for r in rosters.rosters])
         possible = rosters.cache["possible"]  # type: ignore[assignment]
-    if "staff" not in rosters.cache:  # (headcounts are fixed)
-        rosters.cache["staff"] = np.maximum(np.diff(rosters.staff_off), 1)
-    ties = rosters.tie_off[1:] - rosters.tie_off[:-1]
-    density = 2.0 * ties / rosters.cache["staff"]  # type: ignore[operator]
-    return np.concatenate([density[:, None], measures_runs(rosters, possible)], axis=1)
+    return series_runs(rosters.staff_off, rosters.tie_off, rosters.tie_i, rosters.tie_j, possible)
 
 
 MIN_RESOLVED = 1.0
@@ -184,59 +180,128 @@ class RunResult:
         return out
 
 
+# every recorded series: its shape per month ("o" outcomes, "a" agencies, "g" client groups) and
+# the value it holds until recorded, in the order of ``RunResult.series``
+SERIES: dict[str, tuple[str, float]] = {
+    "need": ("o", 0.0),
+    "resolved": ("o", 0.0),
+    "spend": ("o", 0.0),
+    "kappa": ("o", 0.0),
+    "own_attainment": ("a", 0.0),
+    "joint_share": ("a", 0.0),
+    "overhead": ("a", 0.0),
+    "budget": ("a", 0.0),
+    "mean_trust": ("", 0.0),
+    "mean_understanding": ("", 0.0),
+    "tie_density": ("", 0.0),
+    "leavers": ("", 0.0),
+    "allocated": ("", 0.0),
+    "spent": ("", 0.0),
+    "unspent": ("", 0.0),
+    # clients (mechanisms/clients.py): need, cases resolved and awareness by group
+    "client_need": ("og", 0.0),
+    "client_resolved": ("og", 0.0),
+    "awareness": ("og", 0.0),
+    "operating_cost": ("a", 0.0),  # platforms (mechanisms/platforms.py)
+    "defence": ("a", 0.0),
+    "mean_contact": ("", 0.0),
+    "shifting": ("a", 0.0),
+    "shifted_cost": ("a", 0.0),
+    "participation": ("a", 1.0),
+    "partnerships": ("", 0.0),  # live partnerships
+    "partnership_value": ("", float("nan")),  # mean value a live one adds (share)
+    # scrutiny (mechanisms/scrutiny.py), running totals since month 0:
+    "partnerships_started": ("", 0.0),  # partnerships agencies formed themselves
+    "failure_loss": ("", 0.0),  # £k spent on them in months they were failing
+    **{k: ("", 0.0) for k in NETWORK_MEASURES},
+}
+
+
+def blank_series(
+    months: int, dims: dict[str, int], runs: tuple[int, ...] = ()
+) -> dict[str, np.ndarray]:
+    """Every series (``SERIES``) as a (months, *runs, ...) array of its initial value."""
+    return {
+        key: np.full((months, *runs, *(dims[d] for d in shape)), fill)
+        for key, (shape, fill) in SERIES.items()
+    }
+
+
+_world_pairs: tuple[Any, np.ndarray] | None = None  # the last world's (``Recorder.pairs``)
+
+
 class Recorder:
-    """Preallocated per-month arrays; cheap enough to leave on in sweeps."""
+    """A run's series by month, cheap enough to leave on in sweeps.
+
+    The (months, ...) arrays (``s``) are made when first read. Until then month 0, which
+    ``record_initial`` records when the run is set up, is kept as values, the tie measures as a
+    copy of the ties: runs stepped together get their arrays as columns of their shelf's, made
+    once for all of them (``Shelf``), with month 0's tie measures in one pass over their ties;
+    a run read on its own makes its own."""
 
     def __init__(self, horizon: int, n_outcomes: int, n_agencies: int, n_groups: int = 1) -> None:
         self._pairs: np.ndarray | None = None  # flat indices of agency pairs sharing an outcome
-        t = horizon + 1
-        self.s: dict[str, np.ndarray] = {
-            "need": np.zeros((t, n_outcomes)),
-            "resolved": np.zeros((t, n_outcomes)),
-            "spend": np.zeros((t, n_outcomes)),
-            "kappa": np.zeros((t, n_outcomes)),
-            "own_attainment": np.zeros((t, n_agencies)),
-            "joint_share": np.zeros((t, n_agencies)),
-            "overhead": np.zeros((t, n_agencies)),
-            "budget": np.zeros((t, n_agencies)),
-            "mean_trust": np.zeros(t),
-            "mean_understanding": np.zeros(t),
-            "tie_density": np.zeros(t),
-            "leavers": np.zeros(t),
-            "allocated": np.zeros(t),
-            "spent": np.zeros(t),
-            "unspent": np.zeros(t),
-            # clients (mechanisms/clients.py): need, cases resolved and awareness by group
-            "client_need": np.zeros((t, n_outcomes, n_groups)),
-            "client_resolved": np.zeros((t, n_outcomes, n_groups)),
-            "awareness": np.zeros((t, n_outcomes, n_groups)),
-            "operating_cost": np.zeros((t, n_agencies)),  # platforms (mechanisms/platforms.py)
-            "defence": np.zeros((t, n_agencies)),
-            "mean_contact": np.zeros(t),
-            "shifting": np.zeros((t, n_agencies)),
-            "shifted_cost": np.zeros((t, n_agencies)),
-            "participation": np.ones((t, n_agencies)),
-            "partnerships": np.zeros(t),  # live partnerships
-            "partnership_value": np.full(t, np.nan),  # mean value a live one adds (share)
-            # scrutiny (mechanisms/scrutiny.py), running totals since month 0:
-            "partnerships_started": np.zeros(t),  # partnerships agencies formed themselves
-            "failure_loss": np.zeros(t),  # £k spent on them in months they were failing
-        }
-        for k in NETWORK_MEASURES:
-            self.s[k] = np.zeros(t)
+        self.months = horizon + 1
+        self.dims = {"o": n_outcomes, "a": n_agencies, "g": n_groups}
+        self._own: dict[str, np.ndarray] | None = None  # the arrays, once made
+        self._first: dict[str, Any] = {}  # month 0's values while there are no arrays
+        self._ties0: tuple[int, np.ndarray, np.ndarray] | None = None  # (staff, tie ends) then
         self._possible: float | None = None  # cross-agency pairs of staff (headcounts are fixed)
         self._shelf: Shelf | None = None  # the runs' shelf this recorder's series are rows of
+        self._row = 0  # (its column there)
+
+    @property
+    def s(self) -> dict[str, np.ndarray]:
+        """Each series, (months, ...): the recorder's own arrays, or its columns of its shelf's."""
+        if self._own is None:
+            if self._shelf is not None:
+                self._own = {k: v[:, self._row] for k, v in self._shelf.series.items()}
+            else:
+                self._own = blank_series(self.months, self.dims)
+                for key, value in self._first_values().items():
+                    self._own[key][0] = value
+        return self._own
+
+    @s.setter
+    def s(self, value: dict[str, np.ndarray]) -> None:
+        self._own = value
+
+    def _first_values(self) -> dict[str, Any]:
+        """Month 0's values kept by ``record_initial``, its tie measures measured now."""
+        if self._ties0 is not None:
+            staff, tie_i, tie_j = self._ties0
+            ties = series_runs(
+                np.array([0, staff]),
+                np.array([0, tie_i.size]),
+                tie_i,
+                tie_j,
+                np.array([self._possible], dtype=np.float64),
+            )[0]
+            self._first.update(zip(TIE_SERIES, ties.tolist(), strict=True))
+            self._ties0 = None
+        return self._first
 
     def pairs(self, model: State) -> np.ndarray:
-        """Flat indices of the (A, A) cells of agency pairs that share an outcome."""
+        """Flat indices of the (A, A) cells of agency pairs that share an outcome (the same for
+        every run of a world: kept for the last world asked about)."""
+        global _world_pairs
         if self._pairs is None:
-            inv = model.world.involved.astype(float)
-            mask = (inv.T @ inv) > 0
-            np.fill_diagonal(mask, False)
-            self._pairs = np.flatnonzero(mask)
+            world = model.world
+            if _world_pairs is not None and _world_pairs[0]() is world:
+                self._pairs = _world_pairs[1]
+            else:
+                inv = world.involved.astype(float)
+                mask = (inv.T @ inv) > 0
+                np.fill_diagonal(mask, False)
+                self._pairs = np.flatnonzero(mask)
+                self._pairs.flags.writeable = False
+                _world_pairs = (weakref.ref(world), self._pairs)
         return self._pairs
 
     def _relations(self, model: State, m: int) -> None:
+        if m == 0 and self._own is None and self._shelf is None:  # (no arrays yet: ``s``)
+            self._initial(model)
+            return
         s = self.s
         pairs = self.pairs(model)
         for key, name in PAIR_MEANS.items():
@@ -246,13 +311,26 @@ class Recorder:
             if m > 0 or key != "client_resolved":
                 s[key][m] = getattr(model, name)
 
+    def _initial(self, model: State) -> None:
+        """Month 0's values into ``_first`` (copies: the state's arrays change), and a copy of the
+        ties to measure when the arrays are made."""
+        pairs = self.pairs(model)
+        first = {key: _pair_mean(getattr(model, name), pairs) for key, name in PAIR_MEANS.items()}
+        for key, name in STATE_SERIES.items():
+            if key != "client_resolved":
+                first[key] = np.array(getattr(model, name), dtype=np.float64)
+        roster = model.roster
+        if self._possible is None:
+            self._possible = possible_pairs(roster)
+        self._first = first
+        self._ties0 = (roster.n_staff, roster.tie_i.copy(), roster.tie_j.copy())
+
     def _ties(self, model: State, m: int) -> None:
         """The staff tie network's measures at month ``m`` (``jusim/network.py``)."""
         s = self.s
-        s["tie_density"][m] = model.roster.tie_density()
         if self._possible is None:
             self._possible = possible_pairs(model.roster)
-        for k, v in zip(NETWORK_MEASURES, measures(model.roster, self._possible), strict=True):
+        for k, v in zip(TIE_SERIES, series(model.roster, self._possible).tolist(), strict=True):
             s[k][m] = v
 
     def record_initial(self, model: State) -> None:
@@ -293,7 +371,7 @@ class Recorder:
         for key in MONTH_VALUES:
             s[key][at] = values[key]
         s["unspent"][at] = values["allocated"] - values["spent"]
-        ties = tie_series(Rosters.of([state.roster for state in states]))
+        ties = tie_series(Rosters.of([state.roster for state in states]), shelf.possible)
         for c, key in enumerate(TIE_SERIES):
             s[key][at] = ties[:, c]
         Recorder._partnerships_runs(s, states, months)
@@ -347,8 +425,15 @@ class Recorder:
             target=w.target.copy(),
             deadline=w.deadline.copy(),
             has_own_target=w.own_target > 0,
-            series={k: v[:t].copy() for k, v in self.s.items()},
+            series=self._series(t),
         )
+
+    def _series(self, months: int) -> dict[str, np.ndarray]:
+        """Each series' first ``months`` months, the run's own: a copy, or its rows of one copy for
+        all its shelf's runs (``Shelf.copy_row``)."""
+        if self._shelf is not None and self._own is None:
+            return self._shelf.copy_row(months, self._row)
+        return {k: v[:months].copy() for k, v in self.s.items()}
 
 
 # series recorded from the state each month: mean over agency pairs that share an outcome, and
@@ -388,29 +473,74 @@ class Shelf:
     """The recorders of R runs side by side: every series a (months, R, ...) array whose column
     r is run r's recorder's own array (a view), so a month of all runs is one contiguous write
     per series.
-    Built once for a group of runs and kept by their recorders."""
+    Built once for a group of runs and kept by their recorders. Runs whose recorders have made
+    no arrays yet (a batch's, just set up) start here: the arrays are made once for all of them,
+    with month 0 written from the values each recorder kept and its tie measures in one pass over
+    every run's ties; a recorder makes its views when it is first read (``Recorder.s``)."""
 
     def __init__(self, runs: Runs) -> None:
         self.states = runs.states
         self.recorders: list[Recorder] = [s.recorder for s in runs.states]  # type: ignore[misc]
-        first = self.recorders[0]
-        self.series = {k: np.stack([r.s[k] for r in self.recorders], axis=1) for k in first.s}
+        first, n = self.recorders[0], len(self.recorders)
+        if all(rec._own is None and rec._ties0 is not None for rec in self.recorders):
+            self.series = blank_series(first.months, first.dims, (n,))
+            values = [rec._first for rec in self.recorders]
+            for key in values[0]:
+                self.series[key][0] = [v[key] for v in values]
+            self._measure_first_ties()
+        else:  # (recorders already written: their arrays, side by side)
+            self.series = {k: np.stack([r.s[k] for r in self.recorders], axis=1) for k in first.s}
         for r, rec in enumerate(self.recorders):
-            rec.s = {k: v[:, r] for k, v in self.series.items()}
-            rec._shelf = self
+            rec._own, rec._shelf, rec._row, rec._first = None, self, r, {}
+        possible = [rec._possible for rec in self.recorders]
+        self.possible = None if None in possible else np.array(possible, dtype=np.float64)
         pairs = [rec.pairs(s) for rec, s in zip(self.recorders, runs.states, strict=True)]
-        same = all(np.array_equal(p, pairs[0]) for p in pairs[1:])
+        same = all(p is pairs[0] or np.array_equal(p, pairs[0]) for p in pairs[1:])
         self.pairs = pairs[0] if same else None
         self.each_pairs = pairs
+        self._copies: tuple[int, dict[str, np.ndarray], set[int]] | None = None
+
+    def _measure_first_ties(self) -> None:
+        """Month 0's tie measures of every run, from the copies of its ties its recorder kept."""
+        kept = [rec._ties0 for rec in self.recorders]
+        staff_off = offsets([k[0] for k in kept])  # type: ignore[index]
+        tie_off = offsets([k[1].size for k in kept])  # type: ignore[index]
+        ties = series_runs(
+            staff_off,
+            tie_off,
+            np.concatenate([k[1] for k in kept]),  # type: ignore[index]
+            np.concatenate([k[2] for k in kept]),  # type: ignore[index]
+            np.array([rec._possible for rec in self.recorders], dtype=np.float64),
+        )
+        for c, key in enumerate(TIE_SERIES):
+            self.series[key][0] = ties[:, c]
+        for rec in self.recorders:
+            rec._ties0 = None
+
+    def copy_row(self, months: int, row: int) -> dict[str, np.ndarray]:
+        """Run ``row``'s series of months ``0..months - 1``, as its rows of one copy of every
+        series for all the runs, (R, months, ...), made when the first run asks (a batch's runs
+        end together): one copy a series rather than one a series and run. A run asking again
+        gets a copy of its own."""
+        made = self._copies
+        if made is None or made[0] != months or row in made[2]:
+            if made is not None and made[0] == months:  # (asked again: its own copy)
+                return {k: v[:months, row].copy() for k, v in self.series.items()}
+            blocks = {k: v[:months].swapaxes(0, 1).copy() for k, v in self.series.items()}
+            self._copies = made = (months, blocks, set())
+        made[2].add(row)
+        if len(made[2]) == len(self.recorders):  # (every run has its rows: let the copy go)
+            self._copies = None
+        return {k: v[row] for k, v in made[1].items()}
 
     @classmethod
     def of(cls, runs: Runs) -> Shelf:
         """The runs' shelf: kept from an earlier month if built for these runs in this order."""
-        shelf = getattr(runs.states[0].recorder, "_shelf", None)
+        shelf = runs.states[0].recorder._shelf  # type: ignore[union-attr]
         if (
             shelf is None
             or len(shelf.states) != runs.n
-            or any(a is not b for a, b in zip(shelf.states, runs.states, strict=True))
+            or not all(map(operator.is_, shelf.states, runs.states))
         ):
             shelf = cls(runs)
         return shelf

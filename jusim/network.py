@@ -6,8 +6,9 @@ boundary-spanning ties that partnerships rest on and that churn erodes (001_04a1
 ¶55, ¶79; secondees as boundary spanners, 001 ¶21, ¶23; 003_741bbb3ed11f1208.txt "Collaboration
 and control").
 
-Cheap measures, computed on the roster's arrays every month (numpy over the ties of every run at
-once; ``Recorder`` stores them in the system table and the summary):
+Cheap measures, computed on the roster's arrays every month (one pass over the ties of every run
+at once, ``series_runs``, with ties per member of staff; ``Recorder`` stores them in the system
+table and the summary):
 
 - ``cross_tie_density``: ties over the possible cross-agency pairs of staff (a graph density,
   0–1; ``tie_density`` is the same count per member of staff);
@@ -30,7 +31,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from jusim import kernels
-from jusim.staff import Rosters
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -41,33 +41,56 @@ if TYPE_CHECKING:
 
 TOP_SHARE = 0.05  # "the top 5% of staff"
 MEASURES = ("cross_tie_density", "top5_tie_share", "tie_components")
+SERIES = ("tie_density", *MEASURES)  # what the recorder takes from the ties each month
 
 
-def _tie_measures(staff_off, tie_off, tie_i, tie_j, top_k):
-    """(R,) top-k share of tie ends and (R,) components among tied staff of each run (run r:
-    staff ``staff_off[r]:staff_off[r + 1]``, ties likewise), for all runs at once."""
+def _tie_measures(
+    staff_off: np.ndarray,
+    tie_off: np.ndarray,
+    tie_i: np.ndarray,
+    tie_j: np.ndarray,
+    possible: np.ndarray,
+) -> np.ndarray:
+    """(R, 4) every tie series of each run (run r: staff ``staff_off[r]:staff_off[r + 1]``, ties
+    likewise; ``possible`` (R,) its cross-agency pairs of staff), for all runs at once, in the
+    order of ``SERIES``: ties per member of staff, ``MEASURES``.
+
+    A run's values do not depend on the other runs: each is one division (as
+    ``StaffRoster.tie_density``) or a count (top-k degrees and components are whole numbers, so
+    no order of summation enters). ``jusim/compiled.py`` has the same as one loop."""
     n_runs = staff_off.size - 1
-    t_run = np.repeat(np.arange(n_runs), np.diff(tie_off))
-    a, b = staff_off[t_run] + tie_i, staff_off[t_run] + tie_j  # rows of all runs' staff
+    staff, ties = staff_off[1:] - staff_off[:-1], tie_off[1:] - tie_off[:-1]
+    out = np.empty((n_runs, len(SERIES)))
+    out[:, 0] = 2.0 * ties / np.maximum(staff, 1)
+    out[:, 1] = ties / np.where(possible > 0, possible, 1.0)
+    out[~(possible > 0), 1] = np.nan
+    if n_runs == 1:  # (a run alone: its own numbers are the rows)
+        a, b = tie_i, tie_j
+    else:
+        first = np.repeat(staff_off[:-1], ties)
+        a, b = first + tie_i, first + tie_j  # rows of all runs' staff
     deg_all = np.bincount(np.concatenate((a, b)), minlength=int(staff_off[-1]))
     tied = np.flatnonzero(deg_all)  # only staff with a tie count below
     deg = deg_all[tied]
-    run = np.searchsorted(staff_off, tied, side="right") - 1
-    ends = 2 * np.diff(tie_off)
+    if n_runs == 1:
+        run = np.zeros(tied.size, np.int64)
+    else:
+        run = np.searchsorted(staff_off, tied, side="right") - 1
     # the sum of the top_k degrees of each run, from a histogram of degrees (small whole numbers)
+    top_k = np.maximum(1, np.ceil(TOP_SHARE * staff)).astype(np.int64)
     top_deg = int(deg.max(initial=0))
     hist = np.bincount(run * (top_deg + 1) + deg, minlength=n_runs * (top_deg + 1))
     held = hist.reshape(n_runs, top_deg + 1)[:, :0:-1]  # staff with degree top_deg, ..., 1
     above = np.cumsum(held, axis=1) - held  # staff with a higher degree
-    take = np.clip(top_k[:, None] - above, 0, held)
-    top = take @ np.arange(top_deg, 0, -1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shares = np.where(ends > 0, top / np.where(ends > 0, ends, 1), np.nan)
+    take = np.minimum(np.maximum(top_k[:, None] - above, 0), held)
+    ends = 2 * ties
+    out[:, 2] = (take @ np.arange(top_deg, 0, -1)) / np.maximum(ends, 1)
+    out[ends == 0, 2] = np.nan
     number = np.empty(deg_all.size, np.int64)  # tied staff numbered 0, 1, ...
     number[tied] = np.arange(tied.size)
     root = _roots(tied.size, number[a], number[b])
-    comps = np.bincount(run[root == np.arange(tied.size)], minlength=n_runs)
-    return shares, comps
+    out[:, 3] = np.bincount(run[root == np.arange(tied.size)], minlength=n_runs)
+    return out
 
 
 def _roots(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -97,30 +120,33 @@ def possible_pairs(roster: StaffRoster) -> float:
 
 def measures(roster: StaffRoster, pairs: float | None = None) -> tuple[float, float, float]:
     """(cross_tie_density, top5_tie_share, tie_components) of the roster now."""
-    n = roster.n_staff
+    return tuple(series(roster, pairs)[1:].tolist())  # type: ignore[return-value]
+
+
+def series(roster: StaffRoster, pairs: float | None = None) -> np.ndarray:
+    """(4,) the roster's tie series now, in the order of ``SERIES`` (``pairs``: its possible
+    pairs, if known)."""
     pairs = possible_pairs(roster) if pairs is None else pairs
-    density = roster.n_ties / pairs if pairs > 0 else float("nan")
-    share, comps = kernels.pick("tie_measures", _tie_measures)(
-        np.array([0, n]),
+    return series_runs(
+        np.array([0, roster.n_staff]),
         np.array([0, roster.n_ties]),
         roster.tie_i,
         roster.tie_j,
-        np.array([max(1, math.ceil(TOP_SHARE * n))]),
-    )
-    return float(density), float(share[0]), float(comps[0])
+        np.array([pairs], dtype=np.float64),
+    )[0]
 
 
-def measures_runs(rosters: Rosters, pairs: np.ndarray) -> np.ndarray:
-    """(R, 3) ``measures`` of R runs' rosters at once (``pairs``: each run's possible pairs)."""
-    n = np.diff(rosters.staff_off)
-    ties = np.diff(rosters.tie_off)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        density = np.where(pairs > 0, ties / np.where(pairs > 0, pairs, 1.0), np.nan)
-    top_k = np.maximum(1, np.ceil(TOP_SHARE * n)).astype(np.int64)
-    share, comps = kernels.pick("tie_measures", _tie_measures)(
-        rosters.staff_off, rosters.tie_off, rosters.tie_i, rosters.tie_j, top_k
-    )
-    return np.stack([density, share, comps.astype(np.float64)], axis=-1)
+def series_runs(
+    staff_off: np.ndarray,
+    tie_off: np.ndarray,
+    tie_i: np.ndarray,
+    tie_j: np.ndarray,
+    possible: np.ndarray,
+) -> np.ndarray:
+    """(R, 4) ``series`` of R runs at once, from their staff and ties end to end (run r: staff
+    ``staff_off[r]:staff_off[r + 1]``, ties likewise, as in ``staff.Rosters``; ``possible`` (R,)
+    each run's possible pairs): one pass over all runs' ties."""
+    return kernels.pick("tie_measures", _tie_measures)(staff_off, tie_off, tie_i, tie_j, possible)
 
 
 # ---- the graph --------------------------------------------------------------------------------
