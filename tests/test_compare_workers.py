@@ -99,7 +99,10 @@ def test_interrupted_comparison_leaves_no_worker(how: str) -> None:
         if how == "ctrl-c":
             os.killpg(proc.pid, signal.SIGINT)  # a terminal sends it to the whole group
             _, err = proc.communicate(timeout=60)
-            assert proc.returncode == 130
+            # 130, or ended by SIGINT after saying so (both are 130 to a shell): run as
+            # `python -m jusim.cli` with forked workers, Python sometimes leaves by re-raising
+            # SIGINT after the message (not seen with the `jusim` script; session 28's note)
+            assert proc.returncode in (130, -signal.SIGINT)
             assert "interrupted" in err.decode()
             assert "Traceback" not in err.decode()
         else:
